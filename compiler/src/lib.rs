@@ -1,0 +1,21 @@
+//! bpfcc: a C compiler for BPF.
+//!
+//! The pipeline, one module each: [`preprocess`] → [`parse`] → [`sema`] →
+//! [`lower`] → [`ir`] + [`passes`] → [`bpf`] (selection, allocation, encoding)
+//! → [`elf`] (the object file). [`driver`] runs it from options; [`compile`]
+//! is the in-process API.
+
+pub mod bpf;
+pub mod diag;
+pub mod driver;
+pub mod elf;
+pub mod intern;
+pub mod ir;
+pub mod lower;
+pub mod parse;
+pub mod passes;
+pub mod preprocess;
+pub mod sema;
+pub mod source;
+
+pub use driver::{compile, CompileOutput, Input, Options};

@@ -1,0 +1,530 @@
+//! The syntax tree of a C translation unit, as written.
+//!
+//! The parser builds it; semantic analysis (`sema`) reads it and produces the
+//! typed tree. Expressions and statements live in arenas of the
+//! [`TranslationUnit`] and are referred to by [`ExprId`] and [`StmtId`], so the
+//! tree is cheap to build and side tables can be keyed by id. Nothing here is
+//! resolved: identifiers are names, types are specifier lists and declarators.
+
+use crate::intern::Sym;
+use crate::source::Span;
+use cranelift_entity::{entity_impl, PrimaryMap};
+
+#[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ExprId(u32);
+entity_impl!(ExprId, "expr");
+
+#[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StmtId(u32);
+entity_impl!(StmtId, "stmt");
+
+#[derive(Default, Debug)]
+pub struct TranslationUnit {
+    pub items: Vec<ExternalDecl>,
+    pub exprs: PrimaryMap<ExprId, Expr>,
+    pub stmts: PrimaryMap<StmtId, Stmt>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExternalDecl {
+    Declaration(Declaration),
+    FunctionDef(FunctionDef),
+    StaticAssert(StaticAssert),
+    /// Top-level `asm("...");`.
+    Asm(Vec<u8>, Span),
+}
+
+#[derive(Clone, Debug)]
+pub struct StaticAssert {
+    pub cond: ExprId,
+    pub message: Option<Vec<u8>>,
+    pub span: Span,
+}
+
+// ---------------------------------------------------------------------------
+// Declarations
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum StorageClass {
+    Typedef,
+    Extern,
+    Static,
+    Auto,
+    Register,
+}
+
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Qualifiers {
+    pub is_const: bool,
+    pub is_volatile: bool,
+    pub is_restrict: bool,
+    pub is_atomic: bool,
+}
+
+/// `__attribute__((name(args)))`, also `[[name(args)]]`. Arguments are parsed
+/// as assignment expressions; a bare identifier argument (`format(printf, 1, 2)`,
+/// `mode(DI)`) is an `ExprKind::Ident`. The name is stored without the
+/// surrounding underscores (`__packed__` -> `packed`).
+#[derive(Clone, Debug)]
+pub struct Attribute {
+    pub name: Sym,
+    pub args: Vec<ExprId>,
+    pub span: Span,
+}
+
+/// Declaration specifiers: storage class, type specifiers, qualifiers,
+/// function specifiers and attributes, in any order as C allows.
+#[derive(Clone, Debug, Default)]
+pub struct DeclSpecs {
+    pub storage: Option<StorageClass>,
+    pub thread_local: bool,
+    pub is_inline: bool,
+    pub is_noreturn: bool,
+    /// In source order; sema checks the combination (`unsigned long long int`).
+    pub type_specs: Vec<TypeSpec>,
+    pub quals: Qualifiers,
+    /// `_Alignas(N)` or `_Alignas(type)`.
+    pub alignas: Vec<AlignAs>,
+    pub attrs: Vec<Attribute>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum AlignAs {
+    Expr(ExprId),
+    Type(Box<TypeName>),
+}
+
+#[derive(Clone, Debug)]
+pub enum TypeSpec {
+    Void,
+    Char,
+    Short,
+    Int,
+    Long,
+    Float,
+    Double,
+    Signed,
+    Unsigned,
+    Bool,
+    /// `__int128`, `__int128_t` (signedness from `Signed`/`Unsigned`); `__uint128_t`
+    /// is `Unsigned` + `Int128`.
+    Int128,
+    Complex,
+    /// `_Float16`, `__bf16`.
+    OtherFloat,
+    /// `__builtin_va_list`.
+    VaList,
+    Record(RecordSpec),
+    Enum(EnumSpec),
+    TypedefName(Sym, Span),
+    /// `typeof(expr)` / `__typeof__(expr)`; `unqual` for `__typeof_unqual__`.
+    TypeofExpr {
+        expr: ExprId,
+        unqual: bool,
+    },
+    TypeofType {
+        ty: Box<TypeName>,
+        unqual: bool,
+    },
+    /// `__auto_type`.
+    AutoType,
+    /// `_Atomic(type)`.
+    Atomic(Box<TypeName>),
+}
+
+#[derive(Clone, Debug)]
+pub struct RecordSpec {
+    pub is_union: bool,
+    pub name: Option<(Sym, Span)>,
+    /// `None` for a reference or forward declaration (`struct foo`), `Some` for a
+    /// definition (possibly empty: `struct foo {}`).
+    pub members: Option<Vec<MemberDecl>>,
+    pub attrs: Vec<Attribute>,
+    pub span: Span,
+}
+
+/// One member declaration in a struct or union. An anonymous struct/union
+/// member has no declarators.
+#[derive(Clone, Debug)]
+pub struct MemberDecl {
+    pub specs: DeclSpecs,
+    pub declarators: Vec<MemberDeclarator>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct MemberDeclarator {
+    /// `None` for an unnamed bitfield (`int : 3;`).
+    pub declarator: Option<Declarator>,
+    pub bit_width: Option<ExprId>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct EnumSpec {
+    pub name: Option<(Sym, Span)>,
+    /// `enum e : unsigned char { ... }` (C23 / clang extension).
+    pub underlying: Option<Box<TypeName>>,
+    pub enumerators: Option<Vec<Enumerator>>,
+    pub attrs: Vec<Attribute>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Enumerator {
+    pub name: Sym,
+    pub value: Option<ExprId>,
+    pub attrs: Vec<Attribute>,
+    pub span: Span,
+}
+
+/// A declarator: a name (absent in abstract declarators and unnamed
+/// parameters) with the pointer, array and function parts around it.
+///
+/// `derived` lists the parts from the name outward: for `int *a[3]`, `a` is
+/// "array of 3 pointer to int", so `derived == [Array(3), Pointer]`. The type is
+/// built by applying `derived` in reverse onto the specifiers' type.
+#[derive(Clone, Debug, Default)]
+pub struct Declarator {
+    pub name: Option<(Sym, Span)>,
+    pub derived: Vec<DerivedDecl>,
+    /// Attributes after the declarator (`int x __attribute__((aligned(8)))`) and
+    /// those right before its name.
+    pub attrs: Vec<Attribute>,
+    /// `asm("label")` after the declarator: the symbol name (llvm's
+    /// `asm("llvm.bpf.load.byte")` spelling of intrinsics uses this).
+    pub asm_label: Option<Vec<u8>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum DerivedDecl {
+    Pointer {
+        quals: Qualifiers,
+        attrs: Vec<Attribute>,
+    },
+    Array {
+        size: ArraySize,
+        quals: Qualifiers,
+        is_static: bool,
+    },
+    Function(FunctionDecl),
+}
+
+#[derive(Clone, Debug)]
+pub enum ArraySize {
+    /// `[]`
+    Unspecified,
+    Expr(ExprId),
+    /// `[*]`
+    Star,
+}
+
+#[derive(Clone, Debug)]
+pub struct FunctionDecl {
+    pub params: Vec<ParamDecl>,
+    pub variadic: bool,
+    /// `f()` in a declaration: no prototype. `f(void)` has `params` empty and
+    /// `no_prototype` false.
+    pub no_prototype: bool,
+    /// K&R identifier list `f(a, b)`: the names, declared later by
+    /// `FunctionDef::knr_decls`.
+    pub knr_names: Vec<(Sym, Span)>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct ParamDecl {
+    pub specs: DeclSpecs,
+    pub declarator: Declarator,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Declaration {
+    pub specs: DeclSpecs,
+    pub declarators: Vec<InitDeclarator>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct InitDeclarator {
+    pub declarator: Declarator,
+    pub init: Option<Initializer>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum Initializer {
+    Expr(ExprId),
+    /// `{ ... }`, possibly empty.
+    List(Vec<InitItem>, Span),
+}
+
+#[derive(Clone, Debug)]
+pub struct InitItem {
+    /// `.a`, `[3]`, `[1 ... 4]`, in order (`.a[2].b = x`); empty for positional items.
+    pub designators: Vec<Designator>,
+    pub init: Initializer,
+}
+
+#[derive(Clone, Debug)]
+pub enum Designator {
+    Field(Sym, Span),
+    Index(ExprId),
+    /// GNU `[lo ... hi]`.
+    Range(ExprId, ExprId),
+}
+
+/// A type name as in casts, `sizeof(type)`, `typeof(type)`.
+#[derive(Clone, Debug)]
+pub struct TypeName {
+    pub specs: DeclSpecs,
+    pub declarator: Declarator,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct FunctionDef {
+    pub specs: DeclSpecs,
+    /// Its last `derived` element is `DerivedDecl::Function` (possibly under
+    /// parentheses: `int (f)(void)` is the same).
+    pub declarator: Declarator,
+    /// Declarations of K&R parameters between `)` and `{`.
+    pub knr_decls: Vec<Declaration>,
+    /// A `StmtKind::Compound`.
+    pub body: StmtId,
+    pub span: Span,
+}
+
+// ---------------------------------------------------------------------------
+// Statements
+
+#[derive(Clone, Debug)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum BlockItem {
+    Decl(Declaration),
+    StaticAssert(StaticAssert),
+    Stmt(StmtId),
+}
+
+#[derive(Clone, Debug)]
+pub enum ForInit {
+    None,
+    Expr(ExprId),
+    Decl(Declaration),
+}
+
+#[derive(Clone, Debug)]
+pub enum StmtKind {
+    Compound(Vec<BlockItem>),
+    /// `expr;` or the empty statement `;` (`None`).
+    Expr(Option<ExprId>),
+    If {
+        cond: ExprId,
+        then: StmtId,
+        els: Option<StmtId>,
+    },
+    While {
+        cond: ExprId,
+        body: StmtId,
+    },
+    DoWhile {
+        body: StmtId,
+        cond: ExprId,
+    },
+    For {
+        init: ForInit,
+        cond: Option<ExprId>,
+        step: Option<ExprId>,
+        body: StmtId,
+    },
+    Switch {
+        cond: ExprId,
+        body: StmtId,
+    },
+    /// `case lo:` or GNU `case lo ... hi:`, labelling `body`.
+    Case {
+        lo: ExprId,
+        hi: Option<ExprId>,
+        body: StmtId,
+    },
+    Default {
+        body: StmtId,
+    },
+    Break,
+    Continue,
+    Goto(Sym),
+    /// `goto *expr;`
+    GotoIndirect(ExprId),
+    Label {
+        name: Sym,
+        attrs: Vec<Attribute>,
+        body: StmtId,
+    },
+    Return(Option<ExprId>),
+    Asm(AsmStmt),
+    /// `__label__ a, b;`
+    LocalLabels(Vec<Sym>),
+}
+
+#[derive(Clone, Debug)]
+pub struct AsmStmt {
+    pub is_volatile: bool,
+    pub is_goto: bool,
+    pub is_inline: bool,
+    /// The template after string-literal concatenation, escapes decoded.
+    pub template: Vec<u8>,
+    /// Span of the template string literal(s) in the source, for diagnostics
+    /// inside the asm text.
+    pub template_span: Span,
+    pub outputs: Vec<AsmOperand>,
+    pub inputs: Vec<AsmOperand>,
+    pub clobbers: Vec<Vec<u8>>,
+    pub labels: Vec<(Sym, Span)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AsmOperand {
+    /// `[name]`
+    pub name: Option<Sym>,
+    pub constraint: Vec<u8>,
+    pub expr: ExprId,
+    pub span: Span,
+}
+
+// ---------------------------------------------------------------------------
+// Expressions
+
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    Plus,
+    Neg,
+    /// `~`
+    BitNot,
+    /// `!`
+    LogNot,
+    Deref,
+    AddrOf,
+    PreInc,
+    PreDec,
+    PostInc,
+    PostDec,
+    /// `__real__` / `__imag__` (diagnosed by sema).
+    Real,
+    Imag,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    Mul,
+    Div,
+    Rem,
+    Add,
+    Sub,
+    Shl,
+    Shr,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    Eq,
+    Ne,
+    BitAnd,
+    BitXor,
+    BitOr,
+    LogAnd,
+    LogOr,
+    Comma,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum StrPrefix {
+    #[default]
+    None,
+    /// `L`
+    Wide,
+    /// `u8`
+    Utf8,
+    /// `u`
+    Utf16,
+    /// `U`
+    Utf32,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    Ident(Sym),
+    /// An integer constant: its value (wrapped to 64 bits; `too_large` if it did
+    /// not fit) and suffix; sema picks the type by C's rules.
+    IntLit {
+        value: u64,
+        unsigned: bool,
+        longs: u8,
+        decimal: bool,
+        too_large: bool,
+    },
+    /// A floating constant, as spelled (sema rejects floating point).
+    FloatLit(Sym),
+    CharLit {
+        value: i64,
+        prefix: StrPrefix,
+    },
+    /// Adjacent literals concatenated, escapes decoded, without the terminating NUL.
+    StringLit {
+        bytes: Vec<u8>,
+        prefix: StrPrefix,
+    },
+    Unary(UnaryOp, ExprId),
+    Binary(BinaryOp, ExprId, ExprId),
+    /// `a = b` (`op == None`) or `a op= b`.
+    Assign(Option<BinaryOp>, ExprId, ExprId),
+    /// `c ? a : b`; GNU `c ?: b` has `then == None`.
+    Cond {
+        cond: ExprId,
+        then: Option<ExprId>,
+        els: ExprId,
+    },
+    Cast(Box<TypeName>, ExprId),
+    CompoundLiteral(Box<TypeName>, Initializer),
+    SizeofExpr(ExprId),
+    SizeofType(Box<TypeName>),
+    AlignofExpr(ExprId),
+    AlignofType(Box<TypeName>),
+    Call(ExprId, Vec<ExprId>),
+    Index(ExprId, ExprId),
+    /// `a.b`
+    Member(ExprId, Sym, Span),
+    /// `a->b`
+    Arrow(ExprId, Sym, Span),
+    /// GNU `({ ... })`; the statement is a `StmtKind::Compound`.
+    StmtExpr(StmtId),
+    /// `__builtin_offsetof(type, a.b[3].c)`.
+    Offsetof(Box<TypeName>, Vec<Designator>),
+    /// `__builtin_va_arg(ap, type)`.
+    VaArg(ExprId, Box<TypeName>),
+    /// `__builtin_types_compatible_p(t1, t2)`.
+    TypesCompatible(Box<TypeName>, Box<TypeName>),
+    /// `__builtin_choose_expr(c, a, b)`.
+    ChooseExpr(ExprId, ExprId, ExprId),
+    /// `_Generic(ctrl, type: expr, ..., default: expr)`; `None` type is `default`.
+    Generic(ExprId, Vec<(Option<TypeName>, ExprId)>),
+    /// GNU `&&label`.
+    LabelAddr(Sym),
+    /// `__extension__ expr` and parenthesised expressions need no node; this is
+    /// kept only where the parser had to recover from an error, so sema can
+    /// skip it without a second diagnostic.
+    Error,
+}
