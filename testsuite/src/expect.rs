@@ -490,7 +490,7 @@ impl Parser {
     fn hex(&mut self) -> Result<Vec<u8>, ParseError> {
         let s = self.string()?;
         let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-        if digits.len() % 2 != 0 || !digits.iter().all(|b| b.is_ascii_hexdigit()) {
+        if !digits.len().is_multiple_of(2) || !digits.iter().all(|b| b.is_ascii_hexdigit()) {
             return self.err(format!("bad hex string \"{s}\""));
         }
         Ok(digits

@@ -36,7 +36,7 @@ impl Attr {
     }
 
     fn set_u64(&mut self, offset: usize, v: u64) {
-        debug_assert!(offset % 8 == 0);
+        debug_assert!(offset.is_multiple_of(8));
         self.words[offset / 8] = v;
     }
 
