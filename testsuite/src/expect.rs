@@ -27,7 +27,8 @@
 //!
 //! A field is `T value` with `T` one of `u8 s8 u16 s16 u32 s32 u64 s64`
 //! (little-endian, as BPF on x86 sees memory) or `be16 be32 be64` (network
-//! order), or `hex "..."`, `str "..."` (bytes without a NUL), `zero N`.
+//! order), or `hex "..."`, `str "..."` (bytes without a NUL), `zero N`;
+//! `T[N] value` stands for N fields `T value` (an array, or output slots).
 
 use std::fmt;
 use std::ops::Range;
@@ -330,11 +331,13 @@ fn lex(text: &str) -> Result<Vec<Lexed>, ParseError> {
                     i += 1;
                 }
             }
-            b'{' | b'}' | b',' | b'?' => {
+            b'{' | b'}' | b',' | b'?' | b'[' | b']' => {
                 let p = match c {
                     b'{' => "{",
                     b'}' => "}",
                     b',' => ",",
+                    b'[' => "[",
+                    b']' => "]",
                     _ => "?",
                 };
                 i += 1;
@@ -499,6 +502,33 @@ impl Parser {
             .collect())
     }
 
+    /// One field, or `T[N] value`: N fields of type T with the same value.
+    fn fields(&mut self) -> Result<Vec<Field>, ParseError> {
+        let is_array = matches!(
+            (self.toks.get(self.pos).map(|l| &l.tok), self.toks.get(self.pos + 1).map(|l| &l.tok)),
+            (Some(Tok::Word(w)), Some(Tok::Punct("["))) if IntType::from_name(w).is_some()
+        );
+        if !is_array {
+            return Ok(vec![self.field()?]);
+        }
+        let Some(Tok::Word(w)) = self.peek().cloned() else {
+            unreachable!()
+        };
+        let ty = IntType::from_name(&w).unwrap();
+        self.pos += 2;
+        let n = self.int("an element count")?;
+        if !(1..=4096).contains(&n) {
+            return self.err(format!("bad element count {n}"));
+        }
+        self.expect_punct("]")?;
+        let value = self.int("a value")?;
+        if let Err(e) = ty.encode(value) {
+            self.pos -= 1;
+            return self.err(e);
+        }
+        Ok(vec![Field::Int { ty, value }; n as usize])
+    }
+
     fn field(&mut self) -> Result<Field, ParseError> {
         let word = match self.next("a field")? {
             Tok::Word(w) => w,
@@ -558,7 +588,7 @@ impl Parser {
                 self.pos += 1;
                 break;
             }
-            fields.push(self.field()?);
+            fields.extend(self.fields()?);
             match self.next("`,` or `}`")? {
                 Tok::Punct(",") => {}
                 Tok::Punct("}") => break,
@@ -763,6 +793,10 @@ mod tests {
         want.extend([0x34, 0x12, 0, 0, 0, 0, 0, 0]);
         assert_eq!(run.input.bytes, want);
         assert_eq!(f.cpu, 3);
+        let f = parse("program p\nrun ctx {u16 1, u32[2] 7} -> 0").unwrap();
+        let blob = &f.programs[0].runs[0].input;
+        assert_eq!(blob.bytes, vec![1, 0, 0, 0, 7, 0, 0, 0, 7, 0, 0, 0]);
+        assert_eq!(blob.render_like(&blob.bytes), "{u16 1, u32 7, u32 7}");
     }
 
     #[test]

@@ -24,7 +24,7 @@ int main(int argc, char **argv)
 {
 	const char *hex = argv[1];
 	size_t n = strlen(hex) / 2;
-	unsigned char *ctx = aligned_alloc(8, n + 8);
+	unsigned char *ctx = malloc(n ? n : 1);
 	for (size_t i = 0; i < n; i++)
 		sscanf(hex + 2 * i, "%2hhx", &ctx[i]);
 	unsigned int r = ORACLE_ENTRY(ctx);
@@ -42,7 +42,11 @@ fn run_host(source: &Path, entry: &str, input: &[u8]) -> Result<(u32, Vec<u8>), 
     std::fs::write(&driver, DRIVER).map_err(|e| e.to_string())?;
     let mut results = Vec::new();
     for flags in [
-        &["-O0", "-fsanitize=undefined", "-fno-sanitize-recover=all"][..],
+        &[
+            "-O0",
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+        ][..],
         &["-O2"][..],
     ] {
         let exe = dir.path().join(format!("prog{}", results.len()));
