@@ -364,15 +364,32 @@ fn compare_builds(
     }
 }
 
-/// The last 40 lines of a tool's output, indented under the failure line.
+/// A tool's output indented under the failure line, shortened: of the
+/// verifier's instruction trace (`123: (bf) r1 = r2 ...`) only the last 12
+/// lines are kept, as the reason for a rejection is at its end.
 fn indent_tail(text: &str) -> String {
     let lines: Vec<&str> = text.trim_end().lines().collect();
-    let start = lines.len().saturating_sub(40);
+    let is_trace = |l: &str| {
+        let t = l.trim_start();
+        let digits = t.bytes().take_while(|b| b.is_ascii_digit()).count();
+        digits > 0 && t[digits..].starts_with(':')
+    };
+    let trace_total = lines.iter().filter(|l| is_trace(l)).count();
+    let mut trace_seen = 0;
+    let mut omitted = 0;
     let mut out = String::new();
-    if start > 0 {
-        let _ = writeln!(out, "\n    ... ({start} lines omitted)");
-    }
-    for l in &lines[start..] {
+    for l in &lines {
+        if is_trace(l) {
+            trace_seen += 1;
+            if trace_seen + 12 <= trace_total {
+                omitted += 1;
+                continue;
+            }
+        }
+        if omitted > 0 {
+            let _ = write!(out, "\n    ... ({omitted} lines of verifier trace omitted)");
+            omitted = 0;
+        }
         let _ = write!(out, "\n    {l}");
     }
     out
