@@ -31,7 +31,7 @@ struct args {
 };
 
 SEC("syscall")
-int static_assert(struct args *ctx)
+int static_assertions(struct args *ctx)
 {
 	_Static_assert(sizeof(ctx->x) == 4, "block scope");
 	u32 arr[LIMIT];
