@@ -23,7 +23,8 @@
 //! - `{ fields }` lays the fields out like a C struct: natural alignment,
 //!   padded to a multiple of the largest alignment;
 //! - `packed { fields }` puts them back to back (packets);
-//! - `hex "0a0b0c"` gives the bytes directly (spaces allowed).
+//! - `hex "0a0b0c"` gives the bytes directly (spaces, `|`, `:` and `.` may
+//!   separate them: `hex "0a0b | 0c"`).
 //!
 //! A field is `T value` with `T` one of `u8 s8 u16 s16 u32 s32 u64 s64`
 //! (little-endian, as BPF on x86 sees memory) or `be16 be32 be64` (network
@@ -214,7 +215,14 @@ impl Blob {
     /// of a run), or `hex "..."` when the layout cannot describe them exactly
     /// (a different length, or non-zero bytes in padding).
     pub fn render_like(&self, bytes: &[u8]) -> String {
-        if bytes.len() == self.bytes.len() && !self.fields.is_empty() {
+        let only_hex = matches!(
+            self.fields.as_slice(),
+            [PlacedField {
+                field: Field::Hex(_),
+                ..
+            }]
+        );
+        if bytes.len() == self.bytes.len() && !self.fields.is_empty() && !only_hex {
             let mut fields = Vec::new();
             let mut rebuilt = vec![0u8; bytes.len()];
             for pf in &self.fields {
@@ -492,7 +500,10 @@ impl Parser {
 
     fn hex(&mut self) -> Result<Vec<u8>, ParseError> {
         let s = self.string()?;
-        let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+        let digits: Vec<u8> = s
+            .bytes()
+            .filter(|b| !b.is_ascii_whitespace() && !matches!(b, b'|' | b':' | b'.'))
+            .collect();
         if !digits.len().is_multiple_of(2) || !digits.iter().all(|b| b.is_ascii_hexdigit()) {
             return self.err(format!("bad hex string \"{s}\""));
         }
@@ -802,7 +813,7 @@ mod tests {
     #[test]
     fn packed_blobs_and_network_order() {
         let f = parse(
-            "cpu 4\nprogram q # comment\nrun packet packed {hex \"aa bb\", be16 0x0800, u8 7, str \"hi\", zero 2} -> -1 packet_out hex \"00\"",
+            "cpu 4\nprogram q # comment\nrun packet packed {hex \"aa|bb\", be16 0x0800, u8 7, str \"hi\", zero 2} -> -1 packet_out hex \"00\"",
         )
         .unwrap();
         assert_eq!(f.cpu, 4);
