@@ -2,7 +2,8 @@
 //! (bpfcc -O0, bpfcc -O2, clang-19), loaded with `bpftool prog loadall`, and
 //! each of its programs is run with BPF_PROG_TEST_RUN on the inputs of its
 //! `.expect` file; return values and written-back bytes are compared with the
-//! expectations and between the builds.
+//! expectations and between the builds. Each bpfcc build is also compiled
+//! twice, and the two objects must be identical.
 //!
 //! Environment:
 //! - `BPFCC_TEST_ONLY=clang` (or `bpfcc`) runs one compiler's builds only;
@@ -174,6 +175,24 @@ pub fn run_program(prog: &TestProgram, plan: &Plan, report: &mut Report) {
                 continue;
             }
         };
+        // Same input, same output: a second compilation must give the same bytes.
+        if matches!(build, Build::Bpfcc { .. }) {
+            match build.compile(&prog.source, expect.cpu) {
+                Ok(again) if again == obj => {}
+                Ok(again) => report.failures.push(format!(
+                    "{ctx}: a second compilation gave a different object ({} bytes, first difference at byte {})",
+                    again.len(),
+                    again
+                        .iter()
+                        .zip(&obj)
+                        .position(|(a, b)| a != b)
+                        .unwrap_or(again.len().min(obj.len()))
+                )),
+                Err(e) => report
+                    .failures
+                    .push(format!("{ctx}: the second compilation failed: {}", indent_tail(&e))),
+            }
+        }
         if plan.kernel.is_err() {
             continue;
         }
@@ -393,4 +412,93 @@ fn indent_tail(text: &str) -> String {
         let _ = write!(out, "\n    {l}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program(text: &str) -> ProgramExpect {
+        expect::parse(text).unwrap().programs.remove(0)
+    }
+
+    #[test]
+    fn check_run_reports_return_value_and_output_differences() {
+        let p = program("program p\nrun ctx {u32 1, s32 2} -> 7 ctx_out {u32 1, s32 -3}");
+        let run = &p.runs[0];
+        let mut out = run.input.bytes.clone();
+        out[4..8].copy_from_slice(&(-3i32).to_le_bytes());
+        let ok = TestRunResult {
+            retval: 7,
+            output: out.clone(),
+        };
+        assert_eq!(check_run(&p, run, &ok), None);
+
+        let bad_ret = TestRunResult {
+            retval: u32::MAX,
+            output: out,
+        };
+        let msg = check_run(&p, run, &bad_ret).unwrap();
+        assert!(
+            msg.contains("returned -1 (0xffffffff), expected 7"),
+            "{msg}"
+        );
+        assert!(msg.contains("expect line 2"), "{msg}");
+
+        let bad_out = TestRunResult {
+            retval: 7,
+            output: run.input.bytes.clone(),
+        };
+        let msg = check_run(&p, run, &bad_out).unwrap();
+        assert!(
+            msg.contains("ctx_out is {u32 1, s32 2}, expected {u32 1, s32 -3}"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn placeholders_never_pass() {
+        let p = program("program p\nrun ctx {u32 1} -> ?");
+        let r = TestRunResult {
+            retval: 0,
+            output: vec![1, 0, 0, 0],
+        };
+        assert!(check_run(&p, &p.runs[0], &r)
+            .unwrap()
+            .contains("fill it in"));
+    }
+
+    #[test]
+    fn verifier_traces_are_shortened_to_their_end() {
+        let mut log = String::from("libbpf: prog 'x': BPF program load failed\n");
+        for i in 0..100 {
+            log.push_str(&format!("{i}: (b7) r0 = 0\n"));
+        }
+        log.push_str("R1 invalid mem access\nprocessed 100 insns\n");
+        let short = indent_tail(&log);
+        assert!(
+            short.contains("(88 lines of verifier trace omitted)"),
+            "{short}"
+        );
+        assert!(short.contains("99: (b7)"));
+        assert!(!short.contains("\n    87: (b7)"));
+        assert!(short.contains("R1 invalid mem access"));
+        assert!(short.contains("load failed"));
+    }
+
+    #[test]
+    fn every_program_has_an_expect_file_that_parses() {
+        let programs = discover(&programs_dir()).unwrap();
+        assert!(programs.len() >= 90, "only {} programs", programs.len());
+        for p in &programs {
+            let text = std::fs::read_to_string(&p.expect)
+                .unwrap_or_else(|e| panic!("{}: {e}", p.expect.display()));
+            let e = expect::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", p.expect.display()));
+            for prog in &e.programs {
+                for run in &prog.runs {
+                    assert!(run.retval.is_some(), "{}: `?` at line {}", p.name, run.line);
+                }
+            }
+        }
+    }
 }
