@@ -80,8 +80,14 @@ impl Plan {
             notes.push("SKIP: clang-19 build (BPFCC_TEST_ONLY=bpfcc)".to_string());
         }
         let kernel = kernel::probe();
-        if let Err(why) = &kernel {
-            notes.push(format!("SKIP: loading and running programs: {why}"));
+        match &kernel {
+            Err(why) => notes.push(format!("SKIP: loading and running programs: {why}")),
+            Ok(()) => {
+                let stale = crate::scratch::sweep_stale_pins();
+                if stale > 0 {
+                    notes.push(format!("removed {stale} pin directories of dead test runs"));
+                }
+            }
         }
         Plan {
             builds,

@@ -68,6 +68,30 @@ impl PinDir {
     }
 }
 
+/// Removes pin directories left by test processes that no longer exist (a
+/// run killed before its destructors ran); returns how many were removed.
+pub fn sweep_stale_pins() -> usize {
+    let Ok(rd) = std::fs::read_dir("/sys/fs/bpf") else {
+        return 0;
+    };
+    let mut removed = 0;
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix("bpfcc-test-") else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        drop(PinDir { path: e.path() });
+        removed += 1;
+    }
+    removed
+}
+
 impl Default for PinDir {
     fn default() -> Self {
         PinDir::new()
