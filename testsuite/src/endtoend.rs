@@ -105,7 +105,8 @@ impl Plan {
 pub struct Report {
     pub programs: usize,
     pub builds: usize,
-    /// Test runs executed (one program, one input, one build).
+    /// Test runs due (one program, one input, one build), whether or not the
+    /// build got far enough to execute them.
     pub runs: usize,
     pub runs_passed: usize,
     pub failures: Vec<String>,
@@ -170,9 +171,14 @@ pub fn run_program(prog: &TestProgram, plan: &Plan, report: &mut Report) {
             return;
         }
     };
+    let total_runs: usize = expect.programs.iter().map(|p| p.runs.len()).sum();
     let mut by_build: Vec<(Build, Outcomes)> = Vec::new();
     for &build in &plan.builds {
         report.builds += 1;
+        // Counted up front, so runs a failed build never gets to are not passes.
+        if plan.kernel.is_ok() {
+            report.runs += total_runs;
+        }
         let ctx = format!("{file} [{}]", build.label());
         let obj = match build.compile(&prog.source, expect.cpu) {
             Ok(obj) => obj,
@@ -261,7 +267,6 @@ fn load_and_run(
             }
         };
         for (i, run) in p.runs.iter().enumerate() {
-            report.runs += 1;
             let result = match run.kind {
                 InputKind::Ctx => kernel::test_run_ctx(&fd, &run.input.bytes),
                 InputKind::Packet => kernel::test_run_packet(&fd, &run.input.bytes),
