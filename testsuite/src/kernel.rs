@@ -10,6 +10,7 @@ use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::Path;
 
+const BPF_MAP_CREATE: i32 = 0;
 const BPF_MAP_LOOKUP_ELEM: i32 = 1;
 const BPF_MAP_UPDATE_ELEM: i32 = 2;
 const BPF_MAP_GET_NEXT_KEY: i32 = 4;
@@ -167,6 +168,26 @@ pub fn map_info(map: &OwnedFd) -> io::Result<MapInfo> {
     })
 }
 
+/// `BPF_MAP_TYPE_HASH`.
+pub const MAP_TYPE_HASH: u32 = 1;
+/// `BPF_MAP_TYPE_ARRAY`.
+pub const MAP_TYPE_ARRAY: u32 = 2;
+
+/// BPF_MAP_CREATE (for tests that prepare or inspect maps themselves).
+pub fn map_create(
+    map_type: u32,
+    key_size: u32,
+    value_size: u32,
+    max_entries: u32,
+) -> io::Result<OwnedFd> {
+    let mut attr = Attr::default();
+    attr.set_u32(0, map_type);
+    attr.set_u32(4, key_size);
+    attr.set_u32(8, value_size);
+    attr.set_u32(12, max_entries);
+    sys_bpf(BPF_MAP_CREATE, &mut attr, 48).map(owned_fd)
+}
+
 /// BPF_MAP_LOOKUP_ELEM: the value under `key` (`value_size` bytes; for per-CPU
 /// maps pass the size of all CPUs' values), or `None` when absent.
 pub fn map_lookup(map: &OwnedFd, key: &[u8], value_size: usize) -> io::Result<Option<Vec<u8>>> {
@@ -254,4 +275,41 @@ pub fn probe() -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn map_wrappers_round_trip() {
+        if let Err(why) = probe() {
+            println!("SKIP: {why}");
+            return;
+        }
+        let map = map_create(MAP_TYPE_HASH, 4, 8, 16).expect("BPF_MAP_CREATE");
+        let info = map_info(&map).unwrap();
+        assert_eq!(
+            (
+                info.map_type,
+                info.key_size,
+                info.value_size,
+                info.max_entries
+            ),
+            (MAP_TYPE_HASH, 4, 8, 16)
+        );
+        assert_eq!(map_lookup(&map, &7u32.to_le_bytes(), 8).unwrap(), None);
+        for k in [7u32, 3, 11] {
+            map_update(&map, &k.to_le_bytes(), &(k as u64 * 100).to_le_bytes()).unwrap();
+        }
+        let v = map_lookup(&map, &3u32.to_le_bytes(), 8).unwrap().unwrap();
+        assert_eq!(u64::from_le_bytes(v.try_into().unwrap()), 300);
+        let mut keys: Vec<u32> = map_keys(&map, 4)
+            .unwrap()
+            .into_iter()
+            .map(|k| u32::from_le_bytes(k.try_into().unwrap()))
+            .collect();
+        keys.sort();
+        assert_eq!(keys, vec![3, 7, 11]);
+    }
 }
