@@ -1,9 +1,23 @@
 //! Running the pipeline: the in-process API behind the `bpfcc` binary.
+//!
+//! [`compile`] reads one input and runs preprocess → parse → sema → lower →
+//! passes → back end → object writer, stopping after the stage [`Emit`] asks
+//! for, or after any stage that reported errors (the diagnostics are then the
+//! output). [`args`] turns a clang/gcc command line into [`Options`];
+//! [`depfile`] writes make dependency files.
 
+pub mod args;
+pub mod depfile;
+
+use crate::bpf::{self, BackendOptions};
 use crate::diag::Diagnostics;
-use crate::preprocess::PreprocessOptions;
+use crate::intern::Interner;
+use crate::preprocess::token::{Token, TokenKind};
+use crate::preprocess::{self, PreprocessOptions};
+use crate::sema::{self, SemaOptions};
 use crate::source::SourceMap;
-use std::path::PathBuf;
+use crate::{elf, ir, lower, parse, passes};
+use std::path::{Path, PathBuf};
 
 /// What to compile.
 pub enum Input {
@@ -27,6 +41,8 @@ pub enum Emit {
     Preprocessed,
     /// `--emit-ir`: the optimized IR (debugging).
     Ir,
+    /// `-fsyntax-only`: stop after semantic checks; no output.
+    SyntaxOnly,
 }
 
 #[derive(Clone, Debug)]
@@ -60,7 +76,8 @@ impl Default for Options {
 }
 
 pub struct CompileOutput {
-    /// The object, assembly, preprocessed text or IR; `None` when there were errors.
+    /// The object, assembly, preprocessed text or IR; `None` when there were
+    /// errors (and for `-fsyntax-only`).
     pub output: Option<Vec<u8>>,
     pub diagnostics: Diagnostics,
     pub sources: SourceMap,
@@ -73,10 +90,223 @@ impl CompileOutput {
     pub fn render_diagnostics(&self) -> String {
         self.diagnostics.render(&self.sources)
     }
+
+    /// True when the compilation failed (errors, or warnings with `-Werror`).
+    pub fn failed(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}
+
+/// The built-in header directory (`runtime-headers/`): `$BPFCC_RUNTIME_HEADERS`,
+/// else next to the installed binary (`<exe>/../runtime-headers`) or in the
+/// source tree when run from `target/<profile>/`; `None` means the headers
+/// embedded in the binary.
+pub fn runtime_headers_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("BPFCC_RUNTIME_HEADERS") {
+        return Some(PathBuf::from(dir));
+    }
+    let exe = std::env::current_exe().ok()?;
+    let exe_dir = exe.parent()?;
+    [
+        exe_dir.join("../runtime-headers"),
+        exe_dir.join("../../runtime-headers"),
+    ]
+    .into_iter()
+    .find(|d| d.is_dir())
 }
 
 /// Compiles one input.
 pub fn compile(input: Input, options: &Options) -> CompileOutput {
-    let _ = (input, options);
-    todo!("driver")
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics {
+        warnings_as_errors: options.warnings_as_errors,
+        suppress_warnings: options.suppress_warnings,
+        ..Diagnostics::new()
+    };
+    let (main, source_name) = match input {
+        Input::File(path) => {
+            let name = path.to_string_lossy().into_owned();
+            let read = if path == Path::new("-") {
+                read_stdin()
+            } else {
+                std::fs::read(&path)
+            };
+            match read {
+                Ok(bytes) => {
+                    // C sources are ASCII in practice; a stray Latin-1 byte in a
+                    // comment must not stop the compile.
+                    let text = String::from_utf8(bytes)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    let display = if path == Path::new("-") {
+                        "<stdin>".to_string()
+                    } else {
+                        name.clone()
+                    };
+                    (sources.add(display, Some(path), text), name)
+                }
+                Err(e) => {
+                    diags.error_nospan(format!("cannot read '{name}': {e}"));
+                    return CompileOutput {
+                        output: None,
+                        diagnostics: diags,
+                        sources,
+                        dependencies: Vec::new(),
+                    };
+                }
+            }
+        }
+        Input::Source { name, text } => (sources.add(name.clone(), None, text), name),
+    };
+
+    let mut pp_options = options.preprocess.clone();
+    pp_options.cpu_version = options.cpu_version;
+    pp_options.opt_level = options.opt_level;
+    let mut interner = Interner::new();
+    let pp = preprocess::preprocess(main, &pp_options, &mut sources, &mut interner, &mut diags);
+    let dependencies = pp.dependencies.clone();
+    let finish = |output: Option<Vec<u8>>, diagnostics: Diagnostics, sources: SourceMap| {
+        let output = if diagnostics.has_errors() { None } else { output };
+        CompileOutput {
+            output,
+            diagnostics,
+            sources,
+            dependencies: dependencies.clone(),
+        }
+    };
+    if diags.has_errors() {
+        return finish(None, diags, sources);
+    }
+    if options.emit == Emit::Preprocessed {
+        let text = write_preprocessed(&pp.tokens, &sources, &interner);
+        return finish(Some(text.into_bytes()), diags, sources);
+    }
+
+    let tu = parse::parse(&pp.tokens, &mut interner, &mut diags);
+    if diags.has_errors() {
+        return finish(None, diags, sources);
+    }
+    let sema_options = SemaOptions {
+        cpu_version: options.cpu_version,
+    };
+    let program = sema::check(&tu, &mut interner, &sema_options, &mut diags);
+    if diags.has_errors() || options.emit == Emit::SyntaxOnly {
+        return finish(None, diags, sources);
+    }
+
+    let mut module = lower::lower(&program, &interner, &mut diags);
+    if diags.has_errors() {
+        return finish(None, diags, sources);
+    }
+    passes::optimize(&mut module, options.opt_level);
+    if options.emit == Emit::Ir {
+        return finish(Some(ir::print::print_module(&module).into_bytes()), diags, sources);
+    }
+
+    let backend = BackendOptions {
+        cpu_version: options.cpu_version,
+        opt_level: options.opt_level,
+    };
+    let functions = bpf::compile_module(&module, &backend, &mut diags);
+    if diags.has_errors() {
+        return finish(None, diags, sources);
+    }
+    match options.emit {
+        Emit::Assembly => {
+            // The pseudo-C printer (`bpf::asm_print`) is the back end's; until
+            // it is merged, -S is refused rather than approximated.
+            diags.error_nospan("assembly output (-S) is not available in this build of bpfcc");
+            finish(None, diags, sources)
+        }
+        _ => {
+            let file_name = Path::new(&source_name)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or(source_name.clone());
+            match elf::write_object_file(&module, &functions, Some(&file_name)) {
+                Ok(bytes) => finish(Some(bytes), diags, sources),
+                Err(e) => {
+                    diags.error_nospan(format!("internal error writing the object: {e}"));
+                    finish(None, diags, sources)
+                }
+            }
+        }
+    }
+}
+
+fn read_stdin() -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    std::io::stdin().read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// `-E` output: the tokens with `# line "file"` markers where the position
+/// jumps (a new file, or lines skipped by directives), spaces where the
+/// source had them.
+pub fn write_preprocessed(tokens: &[Token], sources: &SourceMap, interner: &Interner) -> String {
+    let mut out = String::new();
+    // (file, line) the output is at: the line of the next character written.
+    let mut at: Option<(crate::source::FileId, u32)> = None;
+    for tok in tokens {
+        let spelling: &str = match tok.kind {
+            TokenKind::Eof => break,
+            TokenKind::Ident(s) | TokenKind::Number(s) | TokenKind::Char(s) | TokenKind::Str(s) => {
+                interner.resolve(s)
+            }
+            TokenKind::Punct(p) => p.as_str(),
+            TokenKind::Other(_) => "",
+        };
+        let (line, _) = sources.line_col(tok.span);
+        let file = tok.span.file;
+        if tok.at_line_start || at.is_none() {
+            match at {
+                Some((f, l)) if f == file && line >= l && line - l <= 8 => {
+                    // A few blank lines are cheaper than a marker, as clang does.
+                    if !out.is_empty() {
+                        out.push('\n');
+                    }
+                    for _ in l + 1..line {
+                        out.push('\n');
+                    }
+                }
+                _ => {
+                    if !out.is_empty() {
+                        out.push('\n');
+                    }
+                    let name = &sources.file(file).name;
+                    out.push_str(&format!("# {line} \"{}\"\n", escape_marker(name)));
+                }
+            }
+            at = Some((file, line));
+            // Keep the line's indentation roughly: one space if it had any.
+            if tok.leading_space {
+                out.push(' ');
+            }
+        } else if tok.leading_space || (tok.expansion.is_some() && would_paste(&out, spelling)) {
+            out.push(' ');
+        }
+        match tok.kind {
+            TokenKind::Other(c) => out.push(c),
+            _ => out.push_str(spelling),
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// Two tokens written side by side that would read back as one (`+` `+`
+/// from a macro, `x` `1`): the printer separates them with a space.
+fn would_paste(out: &str, next: &str) -> bool {
+    let (Some(a), Some(b)) = (out.chars().last(), next.chars().next()) else {
+        return false;
+    };
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
+    let punct = |c: char| "+-*/%<>=!&|^#.:".contains(c);
+    (word(a) && (word(b) || b == '\'' || b == '"')) || (punct(a) && punct(b)) || (a == '.' && b.is_ascii_digit())
+}
+
+fn escape_marker(name: &str) -> String {
+    name.replace('\\', "\\\\").replace('"', "\\\"")
 }

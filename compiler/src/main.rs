@@ -1,1 +1,191 @@
-fn main() {}
+//! The `bpfcc` binary: a drop-in for clang (or gcc) in BPF builds.
+//!
+//! Exit status: 0 on success, 1 on errors (command line or compile), 70 when
+//! the compiler itself failed (an internal error, reported as such).
+
+use bpfcc::driver::args::{self, Action, Invocation};
+use bpfcc::driver::{compile, depfile, runtime_headers_dir, Emit, Input};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Exit status for an internal compiler error (`EX_SOFTWARE`).
+const EXIT_INTERNAL: u8 = 70;
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let mut inv = match args::parse_args(&argv) {
+        Ok(inv) => inv,
+        Err(e) => {
+            eprintln!("bpfcc: error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match &inv.action {
+        Action::Help(text) => {
+            print!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Action::Version => {
+            print!("{}", args::version_text());
+            return ExitCode::SUCCESS;
+        }
+        Action::CpuHelp => {
+            print!("{}", args::cpu_help_text());
+            return ExitCode::SUCCESS;
+        }
+        Action::Compile => {}
+    }
+    if inv.verbose {
+        eprint!("{}", args::version_text());
+    }
+    if !inv.options.preprocess.nostdinc && inv.options.preprocess.builtin_include_dir.is_none() {
+        inv.options.preprocess.builtin_include_dir = runtime_headers_dir();
+    }
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("bpfcc: internal compiler error: {info}");
+        eprintln!("bpfcc: note: this is a bug in bpfcc; please report it with the input file");
+    }));
+
+    let mut status = 0u8;
+    for input in inv.inputs.clone() {
+        let s = compile_one(&inv, &input);
+        status = status.max(s);
+    }
+    ExitCode::from(status)
+}
+
+/// Compiles one input and writes its outputs; returns the exit status.
+fn compile_one(inv: &Invocation, input: &Path) -> u8 {
+    if inv.verbose {
+        eprintln!("bpfcc: compiling {}", input.display());
+    }
+    if input != Path::new("-") && !input.exists() {
+        eprintln!("bpfcc: error: no such file or directory: '{}'", input.display());
+        return 1;
+    }
+    let options = &inv.options;
+    let result = std::panic::catch_unwind(|| compile(Input::File(input.to_path_buf()), options));
+    let out = match result {
+        Ok(out) => out,
+        Err(_) => return EXIT_INTERNAL,
+    };
+    let rendered = out.render_diagnostics();
+    if !rendered.is_empty() {
+        eprint!("{rendered}");
+    }
+    if out.failed() {
+        let n = out.diagnostics.error_count();
+        if n > 0 {
+            eprintln!("{n} error{} generated.", if n == 1 { "" } else { "s" });
+        }
+        return 1;
+    }
+
+    let deps = &inv.deps;
+    if deps.enabled() {
+        let rule = dependency_rule(inv, input, &out.dependencies);
+        let dest = if deps.only_deps {
+            deps.file.clone().or_else(|| inv.output.clone())
+        } else {
+            Some(
+                deps.file
+                    .clone()
+                    .unwrap_or_else(|| depfile::default_depfile(input, inv.output.as_deref())),
+            )
+        };
+        if let Err(e) = write_output(dest.as_deref(), rule.as_bytes()) {
+            eprintln!("bpfcc: error: {e}");
+            return 1;
+        }
+        if deps.only_deps {
+            return 0;
+        }
+    }
+
+    let Some(bytes) = out.output else {
+        return 0;
+    };
+    let dest = match (options.emit, &inv.output) {
+        (_, Some(o)) => Some(o.clone()),
+        (Emit::Object, None) => Some(with_extension_in_cwd(input, "o")),
+        (Emit::Assembly, None) => Some(with_extension_in_cwd(input, "s")),
+        _ => None,
+    };
+    match write_output(dest.as_deref(), &bytes) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("bpfcc: error: {e}");
+            1
+        }
+    }
+}
+
+/// `<stem>.<ext>` in the current directory, as clang names `-c` outputs.
+fn with_extension_in_cwd(input: &Path, ext: &str) -> PathBuf {
+    let stem = input
+        .file_stem()
+        .map(|s| s.to_os_string())
+        .unwrap_or_else(|| "-".into());
+    PathBuf::from(stem).with_extension(ext)
+}
+
+/// Writes to `dest`, or to stdout for `None` and `-`.
+fn write_output(dest: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
+    match dest {
+        Some(p) if p != Path::new("-") => std::fs::write(p, bytes)
+            .map_err(|e| format!("unable to open output file '{}': {e}", p.display())),
+        _ => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(bytes)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| format!("cannot write to standard output: {e}"))
+        }
+    }
+}
+
+/// The make rule for `input`: the main file as given, then every header read
+/// (without system headers for `-MM`/`-MMD`), each once.
+fn dependency_rule(inv: &Invocation, input: &Path, read: &[PathBuf]) -> String {
+    let deps = &inv.deps;
+    let targets = if deps.targets.is_empty() {
+        let output = if deps.only_deps {
+            None
+        } else {
+            inv.output.as_deref()
+        };
+        vec![depfile::default_target(input, output)]
+    } else {
+        deps.targets.clone()
+    };
+    let pp = &inv.options.preprocess;
+    let mut system: Vec<&Path> = pp
+        .system_dirs
+        .iter()
+        .chain(&pp.after_dirs)
+        .map(|p| p.as_path())
+        .collect();
+    if let Some(b) = &pp.builtin_include_dir {
+        system.push(b);
+    }
+    let main = if input == Path::new("-") {
+        "-".to_string()
+    } else {
+        input.to_string_lossy().into_owned()
+    };
+    let mut seen = BTreeSet::new();
+    let mut files = vec![main.clone()];
+    seen.insert(main);
+    for p in read.iter().skip(1) {
+        if !deps.system_headers && depfile::is_system_header(p, &system) {
+            continue;
+        }
+        let name = p.to_string_lossy().into_owned();
+        if seen.insert(name.clone()) {
+            files.push(name);
+        }
+    }
+    depfile::format_rule(&targets, &files, deps.phony)
+}
