@@ -165,7 +165,11 @@ pub fn compile(input: Input, options: &Options) -> CompileOutput {
     let pp = preprocess::preprocess(main, &pp_options, &mut sources, &mut interner, &mut diags);
     let dependencies = pp.dependencies.clone();
     let finish = |output: Option<Vec<u8>>, diagnostics: Diagnostics, sources: SourceMap| {
-        let output = if diagnostics.has_errors() { None } else { output };
+        let output = if diagnostics.has_errors() {
+            None
+        } else {
+            output
+        };
         CompileOutput {
             output,
             diagnostics,
@@ -199,7 +203,11 @@ pub fn compile(input: Input, options: &Options) -> CompileOutput {
     }
     passes::optimize(&mut module, options.opt_level);
     if options.emit == Emit::Ir {
-        return finish(Some(ir::print::print_module(&module).into_bytes()), diags, sources);
+        return finish(
+            Some(ir::print::print_module(&module).into_bytes()),
+            diags,
+            sources,
+        );
     }
 
     let backend = BackendOptions {
@@ -304,7 +312,9 @@ fn would_paste(out: &str, next: &str) -> bool {
     };
     let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
     let punct = |c: char| "+-*/%<>=!&|^#.:".contains(c);
-    (word(a) && (word(b) || b == '\'' || b == '"')) || (punct(a) && punct(b)) || (a == '.' && b.is_ascii_digit())
+    (word(a) && (word(b) || b == '\'' || b == '"'))
+        || (punct(a) && punct(b))
+        || (a == '.' && b.is_ascii_digit())
 }
 
 fn escape_marker(name: &str) -> String {

@@ -62,7 +62,10 @@ fn compile_one(inv: &Invocation, input: &Path) -> u8 {
         eprintln!("bpfcc: compiling {}", input.display());
     }
     if input != Path::new("-") && !input.exists() {
-        eprintln!("bpfcc: error: no such file or directory: '{}'", input.display());
+        eprintln!(
+            "bpfcc: error: no such file or directory: '{}'",
+            input.display()
+        );
         return 1;
     }
     let options = &inv.options;

@@ -284,14 +284,20 @@ impl<'a> ArgReader<'a> {
         if !rest.is_empty() {
             return Ok(rest);
         }
-        self.next()
-            .ok_or_else(|| ArgError(format!("argument to '{flag}' is missing (expected 1 value)")))
+        self.next().ok_or_else(|| {
+            ArgError(format!(
+                "argument to '{flag}' is missing (expected 1 value)"
+            ))
+        })
     }
 
     /// The value of a flag that is only separate (`-o file`) or `--flag=value`.
     fn separate(&mut self, flag: &str) -> Result<&'a str, ArgError> {
-        self.next()
-            .ok_or_else(|| ArgError(format!("argument to '{flag}' is missing (expected 1 value)")))
+        self.next().ok_or_else(|| {
+            ArgError(format!(
+                "argument to '{flag}' is missing (expected 1 value)"
+            ))
+        })
     }
 }
 
@@ -313,8 +319,13 @@ fn parse_cpu(v: &str) -> Result<Option<u8>, ArgError> {
 
 fn parse_target(v: &str) -> Result<(), ArgError> {
     match v {
-        "bpf" | "bpfel" | "bpf-unknown-none" | "bpfel-unknown-none" | "bpf-pc-linux"
-        | "bpfel-unknown-linux-gnu" | "bpf-unknown-linux-gnu" => Ok(()),
+        "bpf"
+        | "bpfel"
+        | "bpf-unknown-none"
+        | "bpfel-unknown-none"
+        | "bpf-pc-linux"
+        | "bpfel-unknown-linux-gnu"
+        | "bpf-unknown-linux-gnu" => Ok(()),
         "bpfeb" | "bpfeb-unknown-none" | "bpfeb-unknown-linux-gnu" => Err(ArgError(
             "big-endian BPF (--target=bpfeb) is not supported".into(),
         )),
@@ -333,11 +344,7 @@ fn parse_opt_level(v: &str) -> Result<u8, ArgError> {
         "fast" => 3,
         n => match n.parse::<u32>() {
             Ok(n) => n.min(3) as u8,
-            Err(_) => {
-                return Err(ArgError(format!(
-                    "invalid integral value '{n}' in '-O{n}'"
-                )))
-            }
+            Err(_) => return Err(ArgError(format!("invalid integral value '{n}' in '-O{n}'"))),
         },
     })
 }
@@ -401,13 +408,21 @@ fn parse_wp(v: &str, inv: &mut Invocation) -> Result<(), ArgError> {
                     _ => inv.deps.targets.push(super::depfile::quote_target(value)),
                 }
             }
-            d if d.starts_with("-D") => inv.options.preprocess.macro_ops.push(parse_macro_define(&d[2..])),
+            d if d.starts_with("-D") => inv
+                .options
+                .preprocess
+                .macro_ops
+                .push(parse_macro_define(&d[2..])),
             u if u.starts_with("-U") => inv
                 .options
                 .preprocess
                 .macro_ops
                 .push(MacroOp::Undef(u[2..].to_string())),
-            other => return Err(ArgError(format!("unsupported preprocessor flag in '-Wp,{v}': '{other}'"))),
+            other => {
+                return Err(ArgError(format!(
+                    "unsupported preprocessor flag in '-Wp,{v}': '{other}'"
+                )))
+            }
         }
         i += 1;
     }
@@ -450,8 +465,8 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, ArgError> {
             "-Werror" => inv.options.warnings_as_errors = true,
             "-Wno-error" => inv.options.warnings_as_errors = false,
             "-nostdinc" | "-nostdlibinc" | "-nobuiltininc" => pp.nostdinc = true,
-            "-g" | "-gbtf" | "-ggdb" | "-gdwarf" | "-gline-tables-only" | "-g1" | "-g2"
-            | "-g3" | "-ggdb3" | "-gcolumn-info" => inv.options.debug_info = true,
+            "-g" | "-gbtf" | "-ggdb" | "-gdwarf" | "-gline-tables-only" | "-g1" | "-g2" | "-g3"
+            | "-ggdb3" | "-gcolumn-info" => inv.options.debug_info = true,
             "-g0" | "-ggdb0" => inv.options.debug_info = false,
             "-gno-column-info" | "-gstrict-dwarf" | "-gno-strict-dwarf" => {}
             "-M" | "-MM" => {
@@ -476,9 +491,19 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, ArgError> {
             "-Xclang" => {
                 r.separate("-Xclang")?;
             }
-            "-pipe" | "-pedantic" | "-pedantic-errors" | "-ansi" | "-save-temps"
-            | "-no-canonical-prefixes" | "-Qunused-arguments" | "-P" | "-C" | "-H"
-            | "-trigraphs" | "-undef" | "-integrated-as" => {}
+            "-pipe"
+            | "-pedantic"
+            | "-pedantic-errors"
+            | "-ansi"
+            | "-save-temps"
+            | "-no-canonical-prefixes"
+            | "-Qunused-arguments"
+            | "-P"
+            | "-C"
+            | "-H"
+            | "-trigraphs"
+            | "-undef"
+            | "-integrated-as" => {}
             "-o" => inv.output = Some(PathBuf::from(r.separate("-o")?)),
             "-x" => lang = parse_language(r.separate("-x")?)?,
             "--help" | "--version" | "--emit-ir" => own_long.push(arg.to_string()),
@@ -486,18 +511,27 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, ArgError> {
                 own_long.push(arg.to_string());
                 own_long.push(r.separate(arg)?.to_string());
             }
-            _ => parse_prefixed(arg, &mut r, &mut inv, &mut own_long, &mut lang, &mut cpu_help)?,
+            _ => parse_prefixed(
+                arg,
+                &mut r,
+                &mut inv,
+                &mut own_long,
+                &mut lang,
+                &mut cpu_help,
+            )?,
         }
     }
 
     // bpfcc's own long options go through clap.
-    let own = command()
-        .try_get_matches_from(&own_long)
-        .map_err(|e| {
-            let text = e.to_string();
-            let first = text.lines().next().unwrap_or("").trim_start_matches("error: ");
-            ArgError(first.to_string())
-        })?;
+    let own = command().try_get_matches_from(&own_long).map_err(|e| {
+        let text = e.to_string();
+        let first = text
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ");
+        ArgError(first.to_string())
+    })?;
     if own.get_flag("help") {
         inv.action = Action::Help(command().render_help().to_string());
         return Ok(inv);
@@ -593,14 +627,19 @@ fn parse_prefixed<'a>(
     if let Some(v) = arg.strip_prefix("-march=") {
         return match v {
             "bpf" | "bpfel" => Ok(()),
-            _ => Err(ArgError(format!("unsupported argument '{v}' to option '-march='"))),
+            _ => Err(ArgError(format!(
+                "unsupported argument '{v}' to option '-march='"
+            ))),
         };
     }
     if arg.starts_with("--personality=") || arg.starts_with("--emit-ir=") {
         own_long.push(arg.to_string());
         return Ok(());
     }
-    if let Some(v) = arg.strip_prefix("-std=").or_else(|| arg.strip_prefix("--std=")) {
+    if let Some(v) = arg
+        .strip_prefix("-std=")
+        .or_else(|| arg.strip_prefix("--std="))
+    {
         return if STD_VALUES.contains(&v) {
             Ok(())
         } else {

@@ -30,8 +30,8 @@ use object::write::{
     Object, Relocation, SectionId, StandardSegment, Symbol, SymbolId, SymbolSection,
 };
 use object::{
-    elf, Architecture, BinaryFormat, Endianness, RelocationFlags, SectionKind,
-    SymbolFlags, SymbolKind, SymbolScope,
+    elf, Architecture, BinaryFormat, Endianness, RelocationFlags, SectionKind, SymbolFlags,
+    SymbolKind, SymbolScope,
 };
 use std::collections::BTreeMap;
 use std::fmt;
@@ -266,7 +266,10 @@ impl<'a> ObjectWriter<'a> {
                 None => order.push((&d.section, vec![id])),
             }
         }
-        let nobits = |ids: &[DataId]| ids.iter().all(|&i| module.data[i].bytes.iter().all(|&b| b == 0));
+        let nobits = |ids: &[DataId]| {
+            ids.iter()
+                .all(|&i| module.data[i].bytes.iter().all(|&b| b == 0))
+        };
         let (mut progbits, bss): (Vec<_>, Vec<_>) = order
             .into_iter()
             .partition(|(name, ids)| !(is_bss_section(name) && nobits(ids)));
@@ -397,7 +400,9 @@ impl<'a> ObjectWriter<'a> {
 
     fn resolve_func(&mut self, id: FuncId) -> Result<Resolved, ObjectError> {
         let Some(f) = self.module.functions.get(id) else {
-            return Err(ObjectError(format!("relocation against unknown function {id}")));
+            return Err(ObjectError(format!(
+                "relocation against unknown function {id}"
+            )));
         };
         match self.func_index.get(f.name.as_str()) {
             Some(&i) => Ok(Resolved::Defined(self.func_places[i], self.func_symbols[i])),
@@ -413,7 +418,10 @@ impl<'a> ObjectWriter<'a> {
             return Err(ObjectError(format!("relocation against unknown data {id}")));
         };
         match self.data_places.get(&id) {
-            Some(&place) => Ok(Resolved::Defined(place, self.data_symbols.get(&id).copied())),
+            Some(&place) => Ok(Resolved::Defined(
+                place,
+                self.data_symbols.get(&id).copied(),
+            )),
             None => Ok(Resolved::Undefined(
                 self.undefined_symbol(&d.name, d.linkage),
             )),
@@ -492,10 +500,9 @@ impl<'a> ObjectWriter<'a> {
                 }
                 self.resolve_data(*id)?
             }
-            RelocTarget::Extern(name) => Resolved::Undefined(self.undefined_symbol(
-                name,
-                self.extern_linkage(name),
-            )),
+            RelocTarget::Extern(name) => {
+                Resolved::Undefined(self.undefined_symbol(name, self.extern_linkage(name)))
+            }
         };
         let insns = &mut self.text[text_index].1;
         match r.kind {
@@ -516,7 +523,9 @@ impl<'a> ObjectWriter<'a> {
                         (self.section_symbol(p.section), (p.offset / 8) as i32 - 1)
                     }
                     Resolved::Defined(_, Some(sym)) | Resolved::Undefined(sym) => (sym, -1),
-                    Resolved::Defined(p, None) => (self.section_symbol(p.section), (p.offset / 8) as i32 - 1),
+                    Resolved::Defined(p, None) => {
+                        (self.section_symbol(p.section), (p.offset / 8) as i32 - 1)
+                    }
                 };
                 self.text[text_index].1[slot].imm = imm;
                 self.add_relocation(section, slot as u64 * 8, symbol, R_BPF_64_32)
