@@ -939,3 +939,406 @@ fn calls_and_data_load_and_compute() {
     }
     assert!(stdout.contains("Return value: 28"), "{stdout}");
 }
+
+// ------------------------------------------- against clang's own objects
+
+/// Rebuilds the module and machine code clang compiled `source` to (from its
+/// object: functions, data objects, relocations turned back into targets),
+/// zeroes every immediate a relocation determines, writes the object again
+/// and checks that sections, symbols, relocations and instruction bytes come
+/// out exactly as clang wrote them.
+fn roundtrip_clang(name: &str, source: &str) {
+    let dir = std::env::temp_dir().join(format!("bpfcc-cli-{}-rt-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let c = dir.join(format!("{name}.c"));
+    let o = dir.join(format!("{name}.o"));
+    std::fs::write(&c, source).unwrap();
+    let status = Command::new("clang-19")
+        .args(["--target=bpf", "-O2", "-c"])
+        .arg(&c)
+        .arg("-o")
+        .arg(&o)
+        .status();
+    let clang_bytes = match status {
+        Ok(s) if s.success() => std::fs::read(&o).unwrap(),
+        Ok(_) => panic!("clang-19 failed on {name}"),
+        Err(_) => {
+            eprintln!("SKIP: clang-19 not installed");
+            let _ = std::fs::remove_dir_all(&dir);
+            return;
+        }
+    };
+    let _ = std::fs::remove_dir_all(&dir);
+    let clang = ElfFile64::<object::Endianness>::parse(&*clang_bytes).unwrap();
+    let (module, functions) = rebuild(&clang);
+    let ours_bytes = write_object_file(&module, &functions, Some(&format!("{name}.c"))).unwrap();
+    let ours = ElfFile64::<object::Endianness>::parse(&*ours_bytes).unwrap();
+
+    let sections = |e: &ElfFile64| -> Vec<String> {
+        e.sections()
+            .filter(|s| {
+                let n = s.name().unwrap();
+                !n.is_empty()
+                    && n != ".llvm_addrsig"
+                    && !matches!(n, ".strtab" | ".symtab" | ".shstrtab")
+                    && !n.starts_with(".rel")
+            })
+            .map(|s| s.name().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(sections(&ours), sections(&clang), "{name}: section order");
+    for s in sections(&clang) {
+        let (a, b) = (
+            clang.section_by_name(&s).unwrap(),
+            ours.section_by_name(&s).unwrap(),
+        );
+        assert_eq!(b.kind(), a.kind(), "{name}: kind of {s}");
+        assert_eq!(b.align(), a.align(), "{name}: alignment of {s}");
+        assert_eq!(b.size(), a.size(), "{name}: size of {s}");
+        assert_eq!(b.flags(), a.flags(), "{name}: flags of {s}");
+        if a.kind() != SectionKind::UninitializedData {
+            assert_eq!(b.data().unwrap(), a.data().unwrap(), "{name}: bytes of {s}");
+        }
+        assert_eq!(
+            relocations(&ours, &s),
+            relocations(&clang, &s),
+            "{name}: relocations of {s}"
+        );
+    }
+    let symbols = |e: &ElfFile64| {
+        let mut v: Vec<String> = e
+            .symbols()
+            .filter(|s| s.kind() != SymbolKind::Section)
+            .map(|s| {
+                let section = s
+                    .section_index()
+                    .map(|i| e.section_by_index(i).unwrap().name().unwrap().to_string());
+                format!(
+                    "{} {:?} global={} weak={} {:?} {} {}",
+                    s.name().unwrap(),
+                    s.kind(),
+                    s.is_global(),
+                    s.is_weak(),
+                    section,
+                    s.address(),
+                    s.size()
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(symbols(&ours), symbols(&clang), "{name}: symbols");
+}
+
+/// The module and machine functions behind a clang object.
+fn rebuild(elf: &ElfFile64) -> (Module, Vec<MachFunction>) {
+    use std::collections::BTreeMap;
+    let mut m = Module::default();
+    let mut funcs: Vec<MachFunction> = Vec::new();
+    // (section index, address) -> function / data object
+    let mut func_at: BTreeMap<(usize, u64), (FuncId, usize)> = BTreeMap::new();
+    let mut data_at: BTreeMap<(usize, u64), (DataId, u64)> = BTreeMap::new();
+    let linkage = |s: &object::read::elf::ElfSymbol64<object::Endianness>| {
+        if s.is_weak() {
+            Linkage::Weak
+        } else if s.is_global() {
+            Linkage::Global
+        } else {
+            Linkage::Local
+        }
+    };
+    for section in elf.sections() {
+        let sname = section.name().unwrap().to_string();
+        let idx = section.index().0;
+        let mut syms: Vec<_> = elf
+            .symbols()
+            .filter(|s| {
+                s.section_index().map(|i| i.0) == Some(idx) && s.kind() != SymbolKind::Section
+            })
+            .collect();
+        syms.sort_by_key(|s| s.address());
+        match section.kind() {
+            SectionKind::Text => {
+                let bytes = section.data().unwrap();
+                for s in syms {
+                    let (a, n) = (s.address() as usize, s.size() as usize);
+                    let insns = bytes[a..a + n].chunks(8).map(Insn::decode).collect();
+                    let mut f = Function::new(s.name().unwrap(), sname.clone(), vec![], None);
+                    f.linkage = linkage(&s);
+                    let id = m.functions.push(f);
+                    func_at.insert((idx, s.address()), (id, funcs.len()));
+                    funcs.push(mf(s.name().unwrap(), &sname, linkage(&s), insns, vec![]));
+                }
+            }
+            SectionKind::Data
+            | SectionKind::ReadOnlyData
+            | SectionKind::ReadOnlyString
+            | SectionKind::UninitializedData => {
+                let bss = section.kind() == SectionKind::UninitializedData;
+                let bytes = if bss {
+                    &[][..]
+                } else {
+                    section.data().unwrap()
+                };
+                // Objects, with private (symbol-less) ones for the gaps.
+                let mut objects: Vec<(String, Linkage, u64, u64)> = Vec::new();
+                let mut end = 0;
+                for s in &syms {
+                    if s.address() > end {
+                        objects.push((
+                            format!(".L.gap{end}"),
+                            Linkage::Local,
+                            end,
+                            s.address() - end,
+                        ));
+                    }
+                    objects.push((s.name().unwrap().into(), linkage(s), s.address(), s.size()));
+                    end = s.address() + s.size();
+                }
+                if end < section.size() {
+                    objects.push((
+                        format!(".L.tail{end}"),
+                        Linkage::Local,
+                        end,
+                        section.size() - end,
+                    ));
+                }
+                for (oname, link, addr, size) in objects {
+                    let align = if addr == 0 {
+                        section.align()
+                    } else {
+                        (1u64 << addr.trailing_zeros()).min(section.align())
+                    };
+                    let contents = if bss {
+                        vec![]
+                    } else {
+                        bytes[addr as usize..(addr + size) as usize].to_vec()
+                    };
+                    let id = m
+                        .data
+                        .push(data(&oname, &sname, link, &contents, size, align));
+                    data_at.insert((idx, addr), (id, size));
+                }
+            }
+            _ => {}
+        }
+    }
+    let find_data = |section: usize, offset: u64| -> (DataId, u64) {
+        let (&(_, start), &(id, _)) = data_at
+            .range((section, 0)..=(section, offset))
+            .next_back()
+            .unwrap();
+        (id, offset - start)
+    };
+    let mut externs: BTreeMap<String, DataId> = BTreeMap::new();
+    let mut pending_data_relocs = Vec::new();
+    for section in elf.sections() {
+        let idx = section.index().0;
+        for (off, r) in section.relocations() {
+            let RelocationFlags::Elf { r_type } = r.flags() else {
+                unreachable!()
+            };
+            let RelocationTarget::Symbol(si) = r.target() else {
+                unreachable!()
+            };
+            let sym = elf.symbol_by_index(si).unwrap();
+            if section.kind() != SectionKind::Text {
+                // An address in data: the implicit addend is in the bytes.
+                let implicit = u64::from_le_bytes(
+                    section.data().unwrap()[off as usize..off as usize + 8]
+                        .try_into()
+                        .unwrap(),
+                );
+                let (obj, within) = find_data(idx, off);
+                let target = if sym.kind() == SymbolKind::Section {
+                    let ti = sym.section_index().unwrap().0;
+                    match elf
+                        .section_by_index(sym.section_index().unwrap())
+                        .unwrap()
+                        .kind()
+                    {
+                        SectionKind::Text => (SymbolTarget::Func(func_at[&(ti, implicit)].0), 0),
+                        _ => {
+                            let (d, o) = find_data(ti, implicit);
+                            (SymbolTarget::Data(d), o as i64)
+                        }
+                    }
+                } else if sym.kind() == SymbolKind::Text {
+                    let ti = sym.section_index().unwrap().0;
+                    (
+                        SymbolTarget::Func(func_at[&(ti, sym.address())].0),
+                        implicit as i64,
+                    )
+                } else {
+                    let ti = sym.section_index().unwrap().0;
+                    (
+                        SymbolTarget::Data(data_at[&(ti, sym.address())].0),
+                        implicit as i64,
+                    )
+                };
+                assert_eq!(r_type, 2);
+                pending_data_relocs.push((obj, within, target.0, target.1));
+                continue;
+            }
+            let (&(_, fstart), &(_, fi)) =
+                func_at.range((idx, 0)..=(idx, off)).next_back().unwrap();
+            let slot = ((off - fstart) / 8) as usize;
+            let insn = funcs[fi].insns[slot];
+            let kind = if r_type == 10 {
+                RelocKind::Call
+            } else {
+                RelocKind::Ld64
+            };
+            let imm = insn.imm as i64 as u64 & 0xffff_ffff;
+            let (target, addend) = if sym.is_undefined() {
+                let name = sym.name().unwrap().to_string();
+                if kind == RelocKind::Call {
+                    (RelocTarget::Extern(name), 0)
+                } else {
+                    let link = linkage(&sym);
+                    let id = *externs.entry(name.clone()).or_insert_with(|| {
+                        m.data.push(DataObject {
+                            is_extern: true,
+                            ..data(&name, ".ksyms", link, &[], 0, 1)
+                        })
+                    });
+                    (RelocTarget::Data(id), imm as i64)
+                }
+            } else {
+                let ti = sym.section_index().unwrap().0;
+                let target_is_text = elf
+                    .section_by_index(sym.section_index().unwrap())
+                    .unwrap()
+                    .kind()
+                    == SectionKind::Text;
+                let at = if sym.kind() == SymbolKind::Section {
+                    if kind == RelocKind::Call {
+                        (insn.imm as i64 + 1) as u64 * 8
+                    } else {
+                        imm
+                    }
+                } else {
+                    sym.address()
+                };
+                if target_is_text {
+                    (RelocTarget::Func(func_at[&(ti, at)].0), 0)
+                } else if sym.kind() == SymbolKind::Section {
+                    let (d, o) = find_data(ti, at);
+                    (RelocTarget::Data(d), o as i64)
+                } else {
+                    (RelocTarget::Data(data_at[&(ti, at)].0), imm as i64)
+                }
+            };
+            // The writer must compute these immediates itself.
+            funcs[fi].insns[slot].imm = 0;
+            funcs[fi].relocs.push(Reloc {
+                insn: slot,
+                kind,
+                target,
+                addend,
+            });
+        }
+    }
+    for (obj, within, target, addend) in pending_data_relocs {
+        let d = &mut m.data[obj];
+        d.bytes[within as usize..within as usize + 8].fill(0);
+        d.relocs.push((within, target, addend));
+    }
+    // BPF-to-BPF calls clang resolved in place (static callee, same section).
+    let starts: BTreeMap<(String, u64), FuncId> = func_at
+        .iter()
+        .map(|(&(si, a), &(id, _))| {
+            (
+                (
+                    elf.section_by_index(object::SectionIndex(si))
+                        .unwrap()
+                        .name()
+                        .unwrap()
+                        .to_string(),
+                    a,
+                ),
+                id,
+            )
+        })
+        .collect();
+    let offsets: Vec<u64> = {
+        let mut v = vec![0; funcs.len()];
+        for (&(_, a), &(_, fi)) in &func_at {
+            v[fi] = a;
+        }
+        v
+    };
+    for (fi, f) in funcs.iter_mut().enumerate() {
+        for slot in 0..f.insns.len() {
+            let insn = f.insns[slot];
+            if insn.code == CALL
+                && insn.src == BPF_PSEUDO_CALL
+                && !f.relocs.iter().any(|r| r.insn == slot)
+            {
+                let target = (offsets[fi] / 8) as i64 + slot as i64 + 1 + insn.imm as i64;
+                let id = starts[&(f.section.clone(), target as u64 * 8)];
+                f.insns[slot].imm = 0;
+                f.relocs.push(Reloc {
+                    insn: slot,
+                    kind: RelocKind::Call,
+                    target: RelocTarget::Func(id),
+                    addend: 0,
+                });
+            }
+        }
+    }
+    (m, funcs)
+}
+
+#[test]
+fn same_object_as_clang_calls_and_data() {
+    roundtrip_clang(
+        "calls",
+        r#"
+#define SEC(n) __attribute__((section(n), used))
+int gvar = 5;
+static int svar1 = 6;
+static int svar2 = 7;
+int bssv;
+const volatile int rov = 3;
+char _license[] SEC("license") = "GPL";
+static __attribute__((noinline)) int sf(int x) { return x + svar2 + svar1; }
+__attribute__((noinline)) int gf(int x) { return x * gvar + bssv; }
+__attribute__((noinline)) __attribute__((weak)) int wf(int x) { return x - 1; }
+static __attribute__((noinline)) int sf3(int x) { return sf(x) + gf(x); }
+int tf(int x) { return sf3(x) + 1; }
+SEC("socket") int prog1(void *ctx) { svar1++; return sf(1) + gf(2) + rov + wf(3); }
+SEC("socket") int prog2(void *ctx) { return sf(4) + tf(2); }
+SEC("xdp") int prog3(void *ctx) { return gf(5); }
+"#,
+    );
+}
+
+#[test]
+fn same_object_as_clang_externs_and_pointers() {
+    roundtrip_clang(
+        "externs",
+        r#"
+#define SEC(n) __attribute__((section(n), used))
+extern int bpf_kfunc_x(int) __attribute__((section(".ksyms")));
+extern int CONFIG_HZ __attribute__((section(".kconfig"), weak));
+static long (*bpf_loop)(unsigned nr, void *cb, void *ctx, unsigned long flags) = (void *) 181;
+static int cb(unsigned i, void *ctx) { return 0; }
+int gcb(unsigned i, void *ctx) { return 1; }
+static int arr[4] = {1,2,3,4};
+int *ptrs[2] = { &arr[1], &arr[2] };
+struct inner { int type; int max_entries; };
+struct inner im SEC(".maps");
+static struct inner sim SEC(".maps");
+struct { int type; void *values[2]; } outer SEC(".maps") = { .values = { &im, &sim } };
+const char msg[] = "hello";
+extern void take(const char *);
+SEC("tc") int prog1(void *ctx) {
+  bpf_loop(1, cb, 0, 0); bpf_loop(1, gcb, 0, 0);
+  take("a literal"); take(msg);
+  return bpf_kfunc_x(2) + CONFIG_HZ + arr[2] + *ptrs[1];
+}
+"#,
+    );
+}
