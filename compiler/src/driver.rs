@@ -320,3 +320,89 @@ fn would_paste(out: &str, next: &str) -> bool {
 fn escape_marker(name: &str) -> String {
     name.replace('\\', "\\\\").replace('"', "\\\"")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::preprocess::token::Punct;
+    use crate::source::Span;
+
+    fn tok(kind: TokenKind, file: crate::source::FileId, start: u32, len: u32) -> Token {
+        Token {
+            kind,
+            span: Span::new(file, start, start + len),
+            expansion: None,
+            leading_space: false,
+            at_line_start: false,
+        }
+    }
+
+    #[test]
+    fn preprocessed_output_has_line_markers_and_spacing() {
+        let mut sources = SourceMap::new();
+        let text = "int x;\n#define A\n\n\n\n\n\n\n\n\n\n\n\nint y;\n".to_string();
+        let f = sources.add("t.c", None, text);
+        let mut interner = Interner::new();
+        let int = TokenKind::Ident(interner.intern("int"));
+        let x = TokenKind::Ident(interner.intern("x"));
+        let y = TokenKind::Ident(interner.intern("y"));
+        let semi = TokenKind::Punct(Punct::Semi);
+        let mut toks = vec![
+            Token {
+                at_line_start: true,
+                ..tok(int, f, 0, 3)
+            },
+            Token {
+                leading_space: true,
+                ..tok(x, f, 4, 1)
+            },
+            tok(semi, f, 5, 1),
+            Token {
+                at_line_start: true,
+                ..tok(int, f, 30, 3)
+            },
+            Token {
+                leading_space: true,
+                ..tok(y, f, 34, 1)
+            },
+            tok(semi, f, 35, 1),
+        ];
+        // `+` `+` from a macro must not print as `++`.
+        let plus = TokenKind::Punct(Punct::Plus);
+        toks.push(Token {
+            expansion: Some(crate::preprocess::token::ExpansionId(0)),
+            ..tok(plus, f, 36, 1)
+        });
+        toks.push(Token {
+            expansion: Some(crate::preprocess::token::ExpansionId(0)),
+            ..tok(plus, f, 36, 1)
+        });
+        toks.push(tok(TokenKind::Eof, f, 37, 0));
+        let out = write_preprocessed(&toks, &sources, &interner);
+        assert_eq!(out, "# 1 \"t.c\"\nint x;\n# 14 \"t.c\"\nint y;+ +\n");
+    }
+
+    #[test]
+    fn unreadable_input_is_a_diagnostic() {
+        let out = compile(
+            Input::File("/nonexistent/bpfcc/x.c".into()),
+            &Options::default(),
+        );
+        assert!(out.failed());
+        assert!(out.output.is_none());
+        assert!(out
+            .render_diagnostics()
+            .contains("cannot read '/nonexistent/bpfcc/x.c'"));
+    }
+
+    #[test]
+    fn runtime_headers_from_environment() {
+        // Only this test sets the variable.
+        std::env::set_var("BPFCC_RUNTIME_HEADERS", "/opt/bpfcc/headers");
+        assert_eq!(
+            runtime_headers_dir(),
+            Some(PathBuf::from("/opt/bpfcc/headers"))
+        );
+        std::env::remove_var("BPFCC_RUNTIME_HEADERS");
+    }
+}

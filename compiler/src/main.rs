@@ -37,11 +37,12 @@ fn main() -> ExitCode {
         }
         Action::Compile => {}
     }
-    if inv.verbose {
-        eprint!("{}", args::version_text());
-    }
     if !inv.options.preprocess.nostdinc && inv.options.preprocess.builtin_include_dir.is_none() {
         inv.options.preprocess.builtin_include_dir = runtime_headers_dir();
+    }
+    if inv.verbose {
+        eprint!("{}", args::version_text());
+        eprint!("{}", search_list(&inv));
     }
     std::panic::set_hook(Box::new(|info| {
         eprintln!("bpfcc: internal compiler error: {info}");
@@ -123,6 +124,31 @@ fn compile_one(inv: &Invocation, input: &Path) -> u8 {
             1
         }
     }
+}
+
+/// The include search order, printed by `-v` in clang's words (build systems
+/// such as the kernel selftests parse it).
+fn search_list(inv: &Invocation) -> String {
+    let pp = &inv.options.preprocess;
+    let mut out = String::from("#include \"...\" search starts here:\n");
+    for d in &pp.quote_dirs {
+        out.push_str(&format!(" {}\n", d.display()));
+    }
+    out.push_str("#include <...> search starts here:\n");
+    for d in pp.include_dirs.iter().chain(&pp.system_dirs) {
+        out.push_str(&format!(" {}\n", d.display()));
+    }
+    if !pp.nostdinc {
+        match &pp.builtin_include_dir {
+            Some(d) => out.push_str(&format!(" {}\n", d.display())),
+            None => out.push_str(" <built-in headers>\n"),
+        }
+    }
+    for d in &pp.after_dirs {
+        out.push_str(&format!(" {}\n", d.display()));
+    }
+    out.push_str("End of search list.\n");
+    out
 }
 
 /// `<stem>.<ext>` in the current directory, as clang names `-c` outputs.
