@@ -201,14 +201,13 @@ impl<'a> ObjectWriter<'a> {
         id
     }
 
-    /// Lays out the executable sections: `.text` first (as clang does), then
-    /// the others in order of their first function.
+    /// Lays out the executable sections: `.text` first, then the others in
+    /// order of their first function. Like clang, `.text` exists even when
+    /// empty (then with clang's alignment of 4).
     fn place_functions(&mut self) -> Result<(), ObjectError> {
         let functions = self.functions;
-        if functions.iter().any(|f| f.section == ".text") {
-            let id = self.section(".text", SectionKind::Text);
-            self.text.push((id, Vec::new()));
-        }
+        let id = self.section(".text", SectionKind::Text);
+        self.text.push((id, Vec::new()));
         for f in functions {
             if f.section.is_empty() {
                 return Err(ObjectError(format!(
@@ -457,7 +456,8 @@ impl<'a> ObjectWriter<'a> {
         let text = std::mem::take(&mut self.text);
         for (section, insns) in text {
             let bytes: Vec<u8> = insns.iter().flat_map(|i| i.encode()).collect();
-            self.obj.set_section_data(section, bytes, 8);
+            let align = if bytes.is_empty() { 4 } else { 8 };
+            self.obj.set_section_data(section, bytes, align);
         }
         Ok(())
     }
