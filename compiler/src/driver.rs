@@ -12,7 +12,6 @@ pub mod depfile;
 use crate::bpf::{self, BackendOptions};
 use crate::diag::Diagnostics;
 use crate::intern::Interner;
-use crate::preprocess::token::{Token, TokenKind};
 use crate::preprocess::{self, PreprocessOptions};
 use crate::sema::{self, SemaOptions};
 use crate::source::SourceMap;
@@ -81,8 +80,10 @@ pub struct CompileOutput {
     pub output: Option<Vec<u8>>,
     pub diagnostics: Diagnostics,
     pub sources: SourceMap,
-    /// Every file read (for `-MD`).
+    /// Every file read (for `-MD`), main file first.
     pub dependencies: Vec<PathBuf>,
+    /// Those of `dependencies` that are system headers (left out by `-MMD`).
+    pub system_dependencies: Vec<PathBuf>,
 }
 
 impl CompileOutput {
@@ -151,6 +152,7 @@ pub fn compile(input: Input, options: &Options) -> CompileOutput {
                         diagnostics: diags,
                         sources,
                         dependencies: Vec::new(),
+                        system_dependencies: Vec::new(),
                     };
                 }
             }
@@ -164,6 +166,13 @@ pub fn compile(input: Input, options: &Options) -> CompileOutput {
     let mut interner = Interner::new();
     let pp = preprocess::preprocess(main, &pp_options, &mut sources, &mut interner, &mut diags);
     let dependencies = pp.dependencies.clone();
+    let mut system_dependencies: Vec<PathBuf> = pp
+        .system_files
+        .iter()
+        .filter_map(|&f| sources.file(f).path.clone())
+        .collect();
+    system_dependencies.sort();
+    system_dependencies.dedup();
     let finish = |output: Option<Vec<u8>>, diagnostics: Diagnostics, sources: SourceMap| {
         let output = if diagnostics.has_errors() {
             None
@@ -175,13 +184,14 @@ pub fn compile(input: Input, options: &Options) -> CompileOutput {
             diagnostics,
             sources,
             dependencies: dependencies.clone(),
+            system_dependencies: system_dependencies.clone(),
         }
     };
     if diags.has_errors() {
         return finish(None, diags, sources);
     }
     if options.emit == Emit::Preprocessed {
-        let text = write_preprocessed(&pp.tokens, &sources, &interner);
+        let text = preprocess::write_preprocessed(&pp, &sources, &interner);
         return finish(Some(text.into_bytes()), diags, sources);
     }
 
@@ -248,139 +258,9 @@ fn read_stdin() -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-/// `-E` output: the tokens with `# line "file"` markers where the position
-/// jumps (a new file, or lines skipped by directives), spaces where the
-/// source had them.
-pub fn write_preprocessed(tokens: &[Token], sources: &SourceMap, interner: &Interner) -> String {
-    let mut out = String::new();
-    // (file, line) the output is at: the line of the next character written.
-    let mut at: Option<(crate::source::FileId, u32)> = None;
-    for tok in tokens {
-        let spelling: &str = match tok.kind {
-            TokenKind::Eof => break,
-            TokenKind::Ident(s) | TokenKind::Number(s) | TokenKind::Char(s) | TokenKind::Str(s) => {
-                interner.resolve(s)
-            }
-            TokenKind::Punct(p) => p.as_str(),
-            TokenKind::Other(_) => "",
-        };
-        let (line, _) = sources.line_col(tok.span);
-        let file = tok.span.file;
-        if tok.at_line_start || at.is_none() {
-            match at {
-                Some((f, l)) if f == file && line >= l && line - l <= 8 => {
-                    // A few blank lines are cheaper than a marker, as clang does.
-                    if !out.is_empty() {
-                        out.push('\n');
-                    }
-                    for _ in l + 1..line {
-                        out.push('\n');
-                    }
-                }
-                _ => {
-                    if !out.is_empty() {
-                        out.push('\n');
-                    }
-                    let name = &sources.file(file).name;
-                    out.push_str(&format!("# {line} \"{}\"\n", escape_marker(name)));
-                }
-            }
-            at = Some((file, line));
-            // Keep the line's indentation roughly: one space if it had any.
-            if tok.leading_space {
-                out.push(' ');
-            }
-        } else if tok.leading_space || (tok.expansion.is_some() && would_paste(&out, spelling)) {
-            out.push(' ');
-        }
-        match tok.kind {
-            TokenKind::Other(c) => out.push(c),
-            _ => out.push_str(spelling),
-        }
-    }
-    if !out.is_empty() {
-        out.push('\n');
-    }
-    out
-}
-
-/// Two tokens written side by side that would read back as one (`+` `+`
-/// from a macro, `x` `1`): the printer separates them with a space.
-fn would_paste(out: &str, next: &str) -> bool {
-    let (Some(a), Some(b)) = (out.chars().last(), next.chars().next()) else {
-        return false;
-    };
-    let word = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
-    let punct = |c: char| "+-*/%<>=!&|^#.:".contains(c);
-    (word(a) && (word(b) || b == '\'' || b == '"'))
-        || (punct(a) && punct(b))
-        || (a == '.' && b.is_ascii_digit())
-}
-
-fn escape_marker(name: &str) -> String {
-    name.replace('\\', "\\\\").replace('"', "\\\"")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::preprocess::token::Punct;
-    use crate::source::Span;
-
-    fn tok(kind: TokenKind, file: crate::source::FileId, start: u32, len: u32) -> Token {
-        Token {
-            kind,
-            span: Span::new(file, start, start + len),
-            expansion: None,
-            leading_space: false,
-            at_line_start: false,
-        }
-    }
-
-    #[test]
-    fn preprocessed_output_has_line_markers_and_spacing() {
-        let mut sources = SourceMap::new();
-        let text = "int x;\n#define A\n\n\n\n\n\n\n\n\n\n\n\nint y;\n".to_string();
-        let f = sources.add("t.c", None, text);
-        let mut interner = Interner::new();
-        let int = TokenKind::Ident(interner.intern("int"));
-        let x = TokenKind::Ident(interner.intern("x"));
-        let y = TokenKind::Ident(interner.intern("y"));
-        let semi = TokenKind::Punct(Punct::Semi);
-        let mut toks = vec![
-            Token {
-                at_line_start: true,
-                ..tok(int, f, 0, 3)
-            },
-            Token {
-                leading_space: true,
-                ..tok(x, f, 4, 1)
-            },
-            tok(semi, f, 5, 1),
-            Token {
-                at_line_start: true,
-                ..tok(int, f, 30, 3)
-            },
-            Token {
-                leading_space: true,
-                ..tok(y, f, 34, 1)
-            },
-            tok(semi, f, 35, 1),
-        ];
-        // `+` `+` from a macro must not print as `++`.
-        let plus = TokenKind::Punct(Punct::Plus);
-        toks.push(Token {
-            expansion: Some(crate::preprocess::token::ExpansionId(0)),
-            ..tok(plus, f, 36, 1)
-        });
-        toks.push(Token {
-            expansion: Some(crate::preprocess::token::ExpansionId(0)),
-            ..tok(plus, f, 36, 1)
-        });
-        toks.push(tok(TokenKind::Eof, f, 37, 0));
-        let out = write_preprocessed(&toks, &sources, &interner);
-        assert_eq!(out, "# 1 \"t.c\"\nint x;\n# 14 \"t.c\"\nint y;+ +\n");
-    }
 
     #[test]
     fn unreadable_input_is_a_diagnostic() {

@@ -89,7 +89,7 @@ fn compile_one(inv: &Invocation, input: &Path) -> u8 {
 
     let deps = &inv.deps;
     if deps.enabled() {
-        let rule = dependency_rule(inv, input, &out.dependencies);
+        let rule = dependency_rule(inv, input, &out.dependencies, &out.system_dependencies);
         let dest = if deps.only_deps {
             deps.file.clone().or_else(|| inv.output.clone())
         } else {
@@ -177,7 +177,7 @@ fn write_output(dest: Option<&Path>, bytes: &[u8]) -> Result<(), String> {
 
 /// The make rule for `input`: the main file as given, then every header read
 /// (without system headers for `-MM`/`-MMD`), each once.
-fn dependency_rule(inv: &Invocation, input: &Path, read: &[PathBuf]) -> String {
+fn dependency_rule(inv: &Invocation, input: &Path, read: &[PathBuf], system: &[PathBuf]) -> String {
     let deps = &inv.deps;
     let targets = if deps.targets.is_empty() {
         let output = if deps.only_deps {
@@ -189,16 +189,6 @@ fn dependency_rule(inv: &Invocation, input: &Path, read: &[PathBuf]) -> String {
     } else {
         deps.targets.clone()
     };
-    let pp = &inv.options.preprocess;
-    let mut system: Vec<&Path> = pp
-        .system_dirs
-        .iter()
-        .chain(&pp.after_dirs)
-        .map(|p| p.as_path())
-        .collect();
-    if let Some(b) = &pp.builtin_include_dir {
-        system.push(b);
-    }
     let main = if input == Path::new("-") {
         "-".to_string()
     } else {
@@ -208,7 +198,7 @@ fn dependency_rule(inv: &Invocation, input: &Path, read: &[PathBuf]) -> String {
     let mut files = vec![main.clone()];
     seen.insert(main);
     for p in read.iter().skip(1) {
-        if !deps.system_headers && depfile::is_system_header(p, &system) {
+        if !deps.system_headers && system.binary_search(p).is_ok() {
             continue;
         }
         let name = p.to_string_lossy().into_owned();

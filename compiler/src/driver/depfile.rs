@@ -120,9 +120,3 @@ pub fn format_rule(targets: &[String], files: &[String], phony: bool) -> String 
     }
     out
 }
-
-/// Whether `path` was found in one of the system directories (left out by
-/// `-MM`/`-MMD`).
-pub fn is_system_header(path: &Path, system_dirs: &[&Path]) -> bool {
-    system_dirs.iter().any(|d| path.starts_with(d))
-}

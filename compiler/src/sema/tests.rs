@@ -173,7 +173,10 @@ fn corpus_vmlinux_h() {
         assert_eq!(errs, 0, "sema errors, first: {first}");
         best = best.min(dt);
     }
-    println!("vmlinux.h: 0 errors, sema {:.2} ms (best of 5)", best.as_secs_f64() * 1e3);
+    println!(
+        "vmlinux.h: 0 errors, sema {:.2} ms (best of 5)",
+        best.as_secs_f64() * 1e3
+    );
 }
 
 /// The selftests' BPF programs: how many pass sema with no error.
@@ -186,7 +189,12 @@ fn corpus_selftests() {
         std::fs::create_dir_all(&inc).unwrap();
         let out = std::process::Command::new("python3")
             .current_dir(LINUX)
-            .args(["scripts/bpf_doc.py", "--header", "--file", "include/uapi/linux/bpf.h"])
+            .args([
+                "scripts/bpf_doc.py",
+                "--header",
+                "--file",
+                "include/uapi/linux/bpf.h",
+            ])
             .output()
             .unwrap();
         std::fs::write(&defs, out.stdout).unwrap();
