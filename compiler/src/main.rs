@@ -3,6 +3,7 @@
 //! Exit status: 0 on success, 1 on errors (command line or compile), 70 when
 //! the compiler itself failed (an internal error, reported as such).
 
+use bpfcc::diag::{Diagnostics, Severity};
 use bpfcc::driver::args::{self, Action, Invocation};
 use bpfcc::driver::{compile, depfile, runtime_headers_dir, Emit, Input};
 use std::collections::BTreeSet;
@@ -79,11 +80,8 @@ fn compile_one(inv: &Invocation, input: &Path) -> u8 {
     if !rendered.is_empty() {
         eprint!("{rendered}");
     }
+    eprint!("{}", diagnostic_summary(&out.diagnostics));
     if out.failed() {
-        let n = out.diagnostics.error_count();
-        if n > 0 {
-            eprintln!("{n} error{} generated.", if n == 1 { "" } else { "s" });
-        }
         return 1;
     }
 
@@ -149,6 +147,29 @@ fn search_list(inv: &Invocation) -> String {
     }
     out.push_str("End of search list.\n");
     out
+}
+
+/// clang's closing line: `2 errors generated.`, `1 warning generated.`,
+/// `1 warning and 1 error generated.` (warnings count as errors with
+/// `-Werror`).
+fn diagnostic_summary(d: &Diagnostics) -> String {
+    let count = |sev: Severity| d.list.iter().filter(|x| x.severity == sev).count();
+    let (mut errors, mut warnings) = (count(Severity::Error), count(Severity::Warning));
+    if d.warnings_as_errors {
+        errors += warnings;
+        warnings = 0;
+    }
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    match (warnings, errors) {
+        (0, 0) => String::new(),
+        (w, 0) => format!("{} generated.\n", plural(w, "warning")),
+        (0, e) => format!("{} generated.\n", plural(e, "error")),
+        (w, e) => format!(
+            "{} and {} generated.\n",
+            plural(w, "warning"),
+            plural(e, "error")
+        ),
+    }
 }
 
 /// `<stem>.<ext>` in the current directory, as clang names `-c` outputs.

@@ -1353,3 +1353,192 @@ SEC("socket") int keep(void *ctx) { return -1; }
 "#,
     );
 }
+
+// ------------------------------------------ the binary with the front end
+
+/// A scratch directory with `f.c` including two headers from `inc/` and one
+/// from the system directory `sys/`, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("bpfcc-cli-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for sub in ["inc", "sys", "out"] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+        }
+        let write = |p: &str, s: &str| std::fs::write(dir.join(p), s).unwrap();
+        write("inc/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.h", "#define A 1\n");
+        write(
+            "inc/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.h",
+            "#define B 2\n",
+        );
+        write("sys/c.h", "#define C 3\n");
+        write(
+            "f.c",
+            "#include \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.h\"\n\
+             #include \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.h\"\n\
+             #include <c.h>\n\
+             int x = A + B + C + VAL;\n",
+        );
+        Scratch(dir)
+    }
+
+    fn run(&self, program: &str, args: &[&str]) -> std::process::Output {
+        Command::new(program)
+            .args(args)
+            .current_dir(&self.0)
+            .output()
+            .unwrap_or_else(|e| panic!("{program}: {e}"))
+    }
+
+    fn read(&self, p: &str) -> String {
+        std::fs::read_to_string(self.0.join(p)).unwrap_or_else(|e| panic!("{p}: {e}"))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const BPFCC: &str = env!("CARGO_BIN_EXE_bpfcc");
+
+fn have_clang() -> bool {
+    Command::new("clang-19").arg("--version").output().is_ok()
+}
+
+#[test]
+fn dependency_files_end_to_end() {
+    let s = Scratch::new("deps");
+    let base = [
+        "-Iinc",
+        "-isystem",
+        "sys",
+        "-DVAL=4",
+        "-fsyntax-only",
+        "f.c",
+    ];
+    let expect_md = "out/f.o: f.c inc/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.h \\\n  \
+                     inc/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.h sys/c.h\n\
+                     inc/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.h:\n\
+                     inc/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.h:\n\
+                     sys/c.h:\n";
+    let md = [
+        &base[..],
+        &["-MD", "-MP", "-MF", "out/f.d", "-MT", "out/f.o"],
+    ]
+    .concat();
+    let out = s.run(BPFCC, &md);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(s.read("out/f.d"), expect_md);
+    // -MMD leaves the system header out; -M prints to stdout.
+    let out = s.run(BPFCC, &[&base[..], &["-MM"]].concat());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "f.o: f.c inc/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.h \\\n  \
+         inc/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.h\n"
+    );
+    // kbuild's -Wp,-MMD,file.
+    let out = s.run(BPFCC, &[&base[..], &["-Wp,-MMD,out/k.d"]].concat());
+    assert!(out.status.success());
+    assert!(s.read("out/k.d").starts_with("f.o: f.c inc/"));
+    if !have_clang() {
+        eprintln!("SKIP: clang-19 not installed");
+        return;
+    }
+    for extra in [
+        &["-MD", "-MP", "-MF", "out/c.d", "-MT", "out/f.o"][..],
+        &["-MMD", "-MF", "out/c.d", "-MQ", "a$b c"][..],
+    ] {
+        let clang = s.run(
+            "clang-19",
+            &[&["--target=bpf"][..], &base[..], extra].concat(),
+        );
+        assert!(clang.status.success());
+        let clang_rule = s.read("out/c.d");
+        let ours = s.run(BPFCC, &[&base[..], extra].concat());
+        assert!(ours.status.success());
+        assert_eq!(s.read("out/c.d"), clang_rule, "{extra:?}");
+    }
+}
+
+#[test]
+fn preprocess_and_check_end_to_end() {
+    let s = Scratch::new("pp");
+    let out = s.run(
+        BPFCC,
+        &["-Iinc", "-isystem", "sys", "-DVAL=40", "-E", "f.c"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("int x = 1 + 2 + 3 + 40;"), "{text}");
+    // -o writes the file instead.
+    let out = s.run(
+        BPFCC,
+        &[
+            "-Iinc", "-isystem", "sys", "-DVAL=1", "-E", "f.c", "-o", "out/f.i",
+        ],
+    );
+    assert!(out.status.success() && out.stdout.is_empty());
+    assert!(s.read("out/f.i").contains("int x = 1 + 2 + 3 + 1;"));
+    // Without -DVAL the checker finds the undeclared identifier: exit 1, the
+    // position first, clang's summary last.
+    let out = s.run(BPFCC, &["-Iinc", "-isystem", "sys", "-fsyntax-only", "f.c"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("f.c:4:21"), "{stderr}");
+    assert!(stderr.ends_with("1 error generated.\n"), "{stderr}");
+    // A missing header.
+    let out = s.run(BPFCC, &["-fsyntax-only", "-DVAL=1", "f.c"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn warnings_werror_and_w() {
+    let s = Scratch::new("warn");
+    std::fs::write(s.0.join("w.c"), "#warning careful\nint x;\n").unwrap();
+    let out = s.run(BPFCC, &["-fsyntax-only", "w.c"]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("careful") && stderr.ends_with("1 warning generated.\n"),
+        "{stderr}"
+    );
+    let out = s.run(BPFCC, &["-fsyntax-only", "-Werror", "w.c"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).ends_with("1 error generated.\n"));
+    let out = s.run(BPFCC, &["-fsyntax-only", "-Werror", "-Wno-error", "w.c"]);
+    assert!(out.status.success());
+    let out = s.run(BPFCC, &["-fsyntax-only", "-w", "w.c"]);
+    assert!(out.status.success() && out.stderr.is_empty());
+}
+
+#[test]
+fn standard_input() {
+    use std::io::Write;
+    let mut child = Command::new(BPFCC)
+        .args(["-E", "-DN=7", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"int n = N;\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("int n = 7;"));
+}
