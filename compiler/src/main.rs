@@ -19,21 +19,21 @@ fn main() -> ExitCode {
     let mut inv = match args::parse_args(&argv) {
         Ok(inv) => inv,
         Err(e) => {
-            eprintln!("bpfcc: error: {e}");
+            to_stderr(&format!("bpfcc: error: {e}\n"));
             return ExitCode::from(1);
         }
     };
     match &inv.action {
         Action::Help(text) => {
-            print!("{text}");
+            to_stdout(text);
             return ExitCode::SUCCESS;
         }
         Action::Version => {
-            print!("{}", args::version_text());
+            to_stdout(&args::version_text());
             return ExitCode::SUCCESS;
         }
         Action::CpuHelp => {
-            print!("{}", args::cpu_help_text());
+            to_stdout(&args::cpu_help_text());
             return ExitCode::SUCCESS;
         }
         Action::Compile => {}
@@ -42,12 +42,14 @@ fn main() -> ExitCode {
         inv.options.preprocess.builtin_include_dir = runtime_headers_dir();
     }
     if inv.verbose {
-        eprint!("{}", args::version_text());
-        eprint!("{}", search_list(&inv));
+        to_stderr(&args::version_text());
+        to_stderr(&search_list(&inv));
     }
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("bpfcc: internal compiler error: {info}");
-        eprintln!("bpfcc: note: this is a bug in bpfcc; please report it with the input file");
+        to_stderr(&format!("bpfcc: internal compiler error: {info}\n"));
+        to_stderr(&format!(
+            "bpfcc: note: this is a bug in bpfcc; please report it with the input file\n"
+        ));
     }));
 
     let mut status = 0u8;
@@ -61,13 +63,13 @@ fn main() -> ExitCode {
 /// Compiles one input and writes its outputs; returns the exit status.
 fn compile_one(inv: &Invocation, input: &Path) -> u8 {
     if inv.verbose {
-        eprintln!("bpfcc: compiling {}", input.display());
+        to_stderr(&format!("bpfcc: compiling {}\n", input.display()));
     }
     if input != Path::new("-") && !input.exists() {
-        eprintln!(
-            "bpfcc: error: no such file or directory: '{}'",
+        to_stderr(&format!(
+            "bpfcc: error: no such file or directory: '{}'\n",
             input.display()
-        );
+        ));
         return 1;
     }
     let options = &inv.options;
@@ -78,9 +80,9 @@ fn compile_one(inv: &Invocation, input: &Path) -> u8 {
     };
     let rendered = out.render_diagnostics();
     if !rendered.is_empty() {
-        eprint!("{rendered}");
+        to_stderr(&rendered);
     }
-    eprint!("{}", diagnostic_summary(&out.diagnostics));
+    to_stderr(&diagnostic_summary(&out.diagnostics));
     if out.failed() {
         return 1;
     }
@@ -98,7 +100,7 @@ fn compile_one(inv: &Invocation, input: &Path) -> u8 {
             )
         };
         if let Err(e) = write_output(dest.as_deref(), rule.as_bytes()) {
-            eprintln!("bpfcc: error: {e}");
+            to_stderr(&format!("bpfcc: error: {e}\n"));
             return 1;
         }
         if deps.only_deps {
@@ -118,7 +120,7 @@ fn compile_one(inv: &Invocation, input: &Path) -> u8 {
     match write_output(dest.as_deref(), &bytes) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("bpfcc: error: {e}");
+            to_stderr(&format!("bpfcc: error: {e}\n"));
             1
         }
     }
@@ -147,6 +149,17 @@ fn search_list(inv: &Invocation) -> String {
     }
     out.push_str("End of search list.\n");
     out
+}
+
+/// Writes to stderr; a closed stderr (`bpfcc ... 2>&1 | head`) is not an
+/// error worth dying for.
+fn to_stderr(s: &str) {
+    let _ = std::io::stderr().lock().write_all(s.as_bytes());
+}
+
+fn to_stdout(s: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes()).and_then(|()| out.flush());
 }
 
 /// clang's closing line: `2 errors generated.`, `1 warning generated.`,
