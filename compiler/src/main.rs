@@ -47,9 +47,7 @@ fn main() -> ExitCode {
     }
     std::panic::set_hook(Box::new(|info| {
         to_stderr(&format!("bpfcc: internal compiler error: {info}\n"));
-        to_stderr(&format!(
-            "bpfcc: note: this is a bug in bpfcc; please report it with the input file\n"
-        ));
+        to_stderr("bpfcc: note: this is a bug in bpfcc; please report it with the input file\n");
     }));
 
     let mut status = 0u8;
