@@ -262,6 +262,64 @@ fn read_stdin() -> std::io::Result<Vec<u8>> {
 mod tests {
     use super::*;
 
+    fn source(text: &str) -> Input {
+        Input::Source {
+            name: "t.c".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn preprocess_only_stops_before_parsing() {
+        let options = Options {
+            emit: Emit::Preprocessed,
+            ..Options::default()
+        };
+        // Not C, but -E does not care.
+        let out = compile(source("#define N 3\nN N ) (\n"), &options);
+        assert!(!out.failed(), "{}", out.render_diagnostics());
+        let text = String::from_utf8(out.output.unwrap()).unwrap();
+        assert!(text.contains("3 3 ) ("), "{text}");
+    }
+
+    #[test]
+    fn syntax_only_checks_and_writes_nothing() {
+        let options = Options {
+            emit: Emit::SyntaxOnly,
+            ..Options::default()
+        };
+        let out = compile(source("int f(int x) { return x + 1; }\n"), &options);
+        assert!(!out.failed(), "{}", out.render_diagnostics());
+        assert!(out.output.is_none());
+        let out = compile(source("int f(int x) { return y; }\n"), &options);
+        assert!(out.failed());
+        assert!(out.output.is_none());
+        assert!(out.render_diagnostics().contains("t.c:1:23"));
+        // Errors from the preprocessor stop before the parser.
+        let out = compile(source("#error stop here\nint x = ;\n"), &options);
+        assert_eq!(
+            out.diagnostics.error_count(),
+            1,
+            "{}",
+            out.render_diagnostics()
+        );
+    }
+
+    #[test]
+    fn warnings_as_errors_fail_the_compile() {
+        let mut options = Options {
+            emit: Emit::SyntaxOnly,
+            ..Options::default()
+        };
+        let text = "#warning careful\nint x;\n";
+        assert!(!compile(source(text), &options).failed());
+        options.warnings_as_errors = true;
+        assert!(compile(source(text), &options).failed());
+        options.warnings_as_errors = false;
+        options.suppress_warnings = true;
+        assert!(compile(source(text), &options).diagnostics.list.is_empty());
+    }
+
     #[test]
     fn unreadable_input_is_a_diagnostic() {
         let out = compile(
