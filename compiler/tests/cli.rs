@@ -728,7 +728,7 @@ fn externs_weak_functions_and_addresses_in_data() {
         is_extern: true,
         ..data("CONFIG_HZ", ".kconfig", Linkage::Weak, &[], 4, 4)
     });
-    let mut str_lit = data(".L.str", ".rodata.str1.1", Linkage::Local, b"hi\0", 3, 1);
+    let mut str_lit = data(".str", ".rodata.str1.1", Linkage::Local, b"hi\0", 3, 1);
     str_lit.relocs.clear();
     let lit = m.data.push(str_lit);
     let funcs = vec![
@@ -790,7 +790,7 @@ fn externs_weak_functions_and_addresses_in_data() {
     assert_eq!(insn_at(tc, 6).imm, -1);
     // The string literal has no symbol: section symbol, imm = its offset + 1.
     assert_eq!(insn_at(tc, 7).imm, 1);
-    assert!(elf.symbol_by_name(".L.str").is_none());
+    assert!(elf.symbol_by_name(".str").is_none());
     assert_eq!(
         relocations(&elf, "tc"),
         vec![

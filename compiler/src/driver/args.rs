@@ -147,6 +147,17 @@ const ACCEPTED_F_FLAGS: &[&str] = &[
     "builtin-bpf",
     "split-dwarf-inlining",
     "debug-types-section",
+    "stack-clash-protection",
+    "stack-check",
+    "cf-protection",
+    "semantic-interposition",
+    "reorder-blocks",
+    "align-functions",
+    "pcc-struct-return",
+    "ms-volatile",
+    "use-init-array",
+    "allow-store-data-races",
+    "conserve-stack",
 ];
 
 /// `-f` flags taking a value (`-fname=value`), accepted and ignored.
@@ -169,6 +180,8 @@ const ACCEPTED_F_VALUE_FLAGS: &[&str] = &[
     "no-builtin",
     "builtin",
     "trivial-auto-var-init",
+    "cf-protection",
+    "align-functions",
 ];
 
 const STD_VALUES: &[&str] = &[

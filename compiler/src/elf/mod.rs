@@ -8,7 +8,7 @@
 //!   symbol for each at its offset;
 //! - data sections (`.data`, `.rodata`, `.bss`, `.maps`, `license`, ...) with
 //!   each object at its aligned offset and a `STT_OBJECT` symbol (none for
-//!   `.L`-prefixed private objects such as string literals);
+//!   compiler-made local objects such as string literals, named `.str...`);
 //! - `.rel<section>` relocations encoded exactly as clang encodes them:
 //!   * `call` (`R_BPF_64_32`): a global/weak callee gets a relocation against
 //!     its own symbol and `imm = -1`; a static callee in the same section gets
@@ -351,8 +351,10 @@ impl<'a> ObjectWriter<'a> {
             let Some(place) = self.data_places.get(&id).copied() else {
                 continue;
             };
-            // Private labels (string literals) have no symbol, as with clang.
-            if d.linkage == Linkage::Local && d.name.starts_with(".L") {
+            // Objects the compiler made up (string literals: `.str`, `.L.str`;
+            // no C name starts with '.') are private labels, without a
+            // symbol, as with clang.
+            if d.linkage == Linkage::Local && d.name.starts_with('.') {
                 continue;
             }
             let (scope, weak) = symbol_scope(d.linkage);
