@@ -728,9 +728,14 @@ fn externs_weak_functions_and_addresses_in_data() {
         is_extern: true,
         ..data("CONFIG_HZ", ".kconfig", Linkage::Weak, &[], 4, 4)
     });
-    let mut str_lit = data(".str", ".rodata.str1.1", Linkage::Local, b"hi\0", 3, 1);
-    str_lit.relocs.clear();
-    let lit = m.data.push(str_lit);
+    let lit = m.data.push(data(
+        ".str",
+        ".rodata.str1.1",
+        Linkage::Local,
+        b"hi\0",
+        3,
+        1,
+    ));
     let funcs = vec![
         mf(
             "cb",
