@@ -846,6 +846,13 @@ fn inconsistent_machine_code_is_an_error() {
     f[0].insns.push(i(EXIT, 0, 0, 0, 0));
     let e = write_object_file(&m, &f, None).unwrap_err();
     assert!(e.0.contains("ld_imm64"), "{e}");
+    // A call to a function the back end left out.
+    let (mut m, mut f) = minimal();
+    let gone = ir_function(&mut m, "gone", ".text", Linkage::Local);
+    f[0].insns.insert(0, i(CALL, 0, BPF_PSEUDO_CALL, 0, -1));
+    f[0].relocs.push(call(gone, 0));
+    let e = write_object_file(&m, &f, None).unwrap_err();
+    assert!(e.0.contains("`gone`, which has no machine code"), "{e}");
 }
 
 // ------------------------------------------------- loading into the kernel

@@ -127,8 +127,8 @@ struct ObjectWriter<'a> {
     data: Vec<DataSection>,
     /// Placement of each machine function, by index in `functions`.
     func_places: Vec<Placement>,
-    /// Module function → index in `functions` (by name: the back end may drop
-    /// functions, e.g. static ones that were inlined everywhere).
+    /// Module function → index in `functions` (by name: the back end may leave
+    /// out functions nothing refers to, e.g. static ones inlined everywhere).
     func_index: BTreeMap<&'a str, usize>,
     data_places: BTreeMap<DataId, Placement>,
     func_symbols: Vec<Option<SymbolId>>,
@@ -407,10 +407,10 @@ impl<'a> ObjectWriter<'a> {
         };
         match self.func_index.get(f.name.as_str()) {
             Some(&i) => Ok(Resolved::Defined(self.func_places[i], self.func_symbols[i])),
-            // Not compiled here (the back end dropped it): leave it to the loader.
-            None => Ok(Resolved::Undefined(
-                self.undefined_symbol(&f.name, f.linkage),
-            )),
+            None => Err(ObjectError(format!(
+                "relocation against function `{}`, which has no machine code",
+                f.name
+            ))),
         }
     }
 
