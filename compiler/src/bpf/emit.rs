@@ -40,8 +40,51 @@ fn invert(inst: &MInst, new_target: MBlock, cpu: u8) -> Option<MInst> {
     }
 }
 
+/// Sends branches to blocks that only jump on straight to the final
+/// target, and drops the blocks no branch reaches any more. Runs while every
+/// block still ends in a jump or an exit (no fall-through yet).
+fn thread_jumps(m: &mut MFunction) {
+    let forward = |m: &MFunction, mut t: MBlock| {
+        for _ in 0..m.blocks.len() {
+            match m.blocks[t as usize].as_slice() {
+                [MI {
+                    inst: MInst::Jmp { target },
+                    ..
+                }] if *target != t => t = *target,
+                _ => break,
+            }
+        }
+        t
+    };
+    for b in 0..m.blocks.len() {
+        for k in 0..m.blocks[b].len() {
+            if let Some(t) = m.blocks[b][k].inst.target() {
+                let to = forward(m, t);
+                match &mut m.blocks[b][k].inst {
+                    MInst::Jcc { target, .. } | MInst::Jmp { target } => *target = to,
+                    _ => {}
+                }
+            }
+        }
+    }
+    let mut reachable = vec![false; m.blocks.len()];
+    let mut work = vec![m.order[0]];
+    while let Some(b) = work.pop() {
+        if std::mem::replace(&mut reachable[b as usize], true) {
+            continue;
+        }
+        work.extend(
+            m.blocks[b as usize]
+                .iter()
+                .filter_map(|mi| mi.inst.target()),
+        );
+    }
+    m.order.retain(|&b| reachable[b as usize]);
+}
+
 /// Removes branches to the block laid out next.
 fn layout_branches(m: &mut MFunction, cpu: u8) {
+    thread_jumps(m);
     for k in 0..m.order.len() {
         let b = m.order[k] as usize;
         let next = m.order.get(k + 1).copied();

@@ -1,13 +1,16 @@
-//! Register allocation: linear scan over live intervals, r0-r9.
+//! Register allocation over r0-r9: virtual registers, in order of their
+//! first program point, each get a physical register none of whose occupied
+//! live ranges overlaps theirs.
 //!
-//! Each virtual register gets one interval, the hull of the program points
-//! where it is live (block liveness by the usual backward data flow, over the
-//! blocks in layout order). Registers the calling convention fixes (call
+//! Live ranges come from block liveness (the usual backward data flow) over
+//! the blocks in layout order, with holes: a loop variable's copies on the
+//! back edge do not keep its register taken through the whole loop.
+//! Registers the calling convention fixes (call
 //! arguments in r1-r5, results in r0, r6 for packet loads, the clobbering of
 //! r0-r5 by calls) are ranges a virtual register assigned to that register
 //! must not overlap, so values live across a call end up in r6-r9.
 //!
-//! When no register is free, the interval ending last is spilled to an
+//! When no register is free, the values ending last are spilled to an
 //! 8-byte stack slot: every definition stores it, every use reloads it into a
 //! new short-lived register, and allocation starts over. Copies are
 //! coalesced through hints (a move's destination prefers its source's
@@ -15,6 +18,7 @@
 
 use super::mir::*;
 use crate::ir::MemWidth;
+use std::collections::BTreeMap;
 
 /// Allocation order: caller-saved registers first, r6-r9 for values that
 /// live across calls.
@@ -77,10 +81,25 @@ enum Outcome {
     Impossible,
 }
 
+/// Sorts and merges touching or overlapping ranges.
+fn merge(ranges: &mut Vec<(u32, u32)>) {
+    ranges.sort_unstable();
+    let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+    for &(s, e) in ranges.iter() {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 + 1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    *ranges = merged;
+}
+
 struct Intervals {
-    start: Vec<u32>,
-    end: Vec<u32>,
-    /// Per physical register r0-r9: sorted disjoint ranges where it is taken.
+    /// Per virtual register: sorted disjoint ranges of program points where
+    /// it is live (empty if it does not occur).
+    ranges: Vec<Vec<(u32, u32)>>,
+    /// Per physical register r0-r9: sorted disjoint ranges where the calling
+    /// convention takes it.
     fixed: Vec<Vec<(u32, u32)>>,
     hint_phys: Vec<Option<u8>>,
     partner: Vec<Option<VReg>>,
@@ -136,48 +155,69 @@ impl Intervals {
             }
         }
 
-        let mut start = vec![u32::MAX; nv as usize];
-        let mut end = vec![0u32; nv as usize];
-        let mut extend = |v: u32, p: u32| {
-            let v = v as usize;
-            start[v] = start[v].min(p);
-            end[v] = end[v].max(p);
-        };
+        let mut ranges: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nv as usize];
         let mut fixed: Vec<Vec<(u32, u32)>> = vec![Vec::new(); 10];
         let mut hint_phys = vec![None; nv as usize];
         let mut partner = vec![None; nv as usize];
-        let mut i = 0usize;
+        // End of the live range being built, per register live at the
+        // current point of the backward walk.
+        let mut live_end: Vec<u32> = vec![u32::MAX; nv as usize];
+        let mut first_index = 0usize;
         for &b in &m.order {
             let insts = &m.blocks[b as usize];
             if insts.is_empty() {
                 continue;
             }
-            let first = use_pos(i);
-            let last = def_pos(i + insts.len() - 1);
-            for v in live_in[b as usize].iter() {
-                extend(v, first);
+            let first = use_pos(first_index);
+            let last = def_pos(first_index + insts.len() - 1);
+            let mut live: Vec<VReg> = live_out[b as usize].iter().collect();
+            for &v in &live {
+                live_end[v as usize] = last;
             }
-            for v in live_out[b as usize].iter() {
-                extend(v, last);
-            }
-            // Index of the open range of each physical register in this block.
-            let mut open: [Option<usize>; 10] = [None; 10];
-            for mi in insts {
+            for (k, mi) in insts.iter().enumerate().rev() {
+                let i = first_index + k;
                 let (u, d) = (use_pos(i), def_pos(i));
-                mi.inst.for_each_use(|r| match r {
-                    Reg::V(v) => extend(v, u),
-                    Reg::P(p) if p < 10 => {
-                        let p = p as usize;
-                        match open[p] {
-                            Some(k) => fixed[p][k].1 = u,
-                            // Live into the block: a function argument.
-                            None => {
-                                fixed[p].push((first - 1, u));
-                                open[p] = Some(fixed[p].len() - 1);
+                mi.inst.for_each_def(|r| {
+                    if let Reg::V(v) = r {
+                        let e = std::mem::replace(&mut live_end[v as usize], u32::MAX);
+                        // A dead definition still takes its register for a moment.
+                        ranges[v as usize].push((d, if e == u32::MAX { d } else { e }));
+                    }
+                });
+                mi.inst.for_each_use(|r| {
+                    if let Reg::V(v) = r {
+                        if live_end[v as usize] == u32::MAX {
+                            live_end[v as usize] = u;
+                            live.push(v);
+                        }
+                    }
+                });
+            }
+            for v in live {
+                let e = std::mem::replace(&mut live_end[v as usize], u32::MAX);
+                if e != u32::MAX {
+                    ranges[v as usize].push((first, e));
+                }
+            }
+            // Fixed registers, forwards. Index of the open range per register.
+            let mut open: [Option<usize>; 10] = [None; 10];
+            for (k, mi) in insts.iter().enumerate() {
+                let i = first_index + k;
+                let (u, d) = (use_pos(i), def_pos(i));
+                mi.inst.for_each_use(|r| {
+                    if let Reg::P(p) = r {
+                        if p < 10 {
+                            let p = p as usize;
+                            match open[p] {
+                                Some(k) => fixed[p][k].1 = u,
+                                // Live into the block: a function argument.
+                                None => {
+                                    fixed[p].push((first - 1, u));
+                                    open[p] = Some(fixed[p].len() - 1);
+                                }
                             }
                         }
                     }
-                    Reg::P(_) => {}
                 });
                 if mi.inst.clobbers_caller_saved() {
                     for p in 0..=5 {
@@ -185,14 +225,14 @@ impl Intervals {
                         open[p] = Some(fixed[p].len() - 1);
                     }
                 }
-                mi.inst.for_each_def(|r| match r {
-                    Reg::V(v) => extend(v, d),
-                    Reg::P(p) if p < 10 => {
-                        let p = p as usize;
-                        fixed[p].push((d, d));
-                        open[p] = Some(fixed[p].len() - 1);
+                mi.inst.for_each_def(|r| {
+                    if let Reg::P(p) = r {
+                        if p < 10 {
+                            let p = p as usize;
+                            fixed[p].push((d, d));
+                            open[p] = Some(fixed[p].len() - 1);
+                        }
                     }
-                    Reg::P(_) => {}
                 });
                 if let MInst::Mov {
                     dst,
@@ -212,90 +252,98 @@ impl Intervals {
                         _ => {}
                     }
                 }
-                i += 1;
             }
+            first_index += insts.len();
         }
-        for ranges in &mut fixed {
-            ranges.sort_unstable();
-            let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
-            for &(s, e) in ranges.iter() {
-                match merged.last_mut() {
-                    Some(last) if s <= last.1 + 1 => last.1 = last.1.max(e),
-                    _ => merged.push((s, e)),
-                }
-            }
-            *ranges = merged;
-        }
+        ranges.iter_mut().for_each(merge);
+        fixed.iter_mut().for_each(merge);
         Intervals {
-            start,
-            end,
+            ranges,
             fixed,
             hint_phys,
             partner,
         }
     }
 
-    /// Whether physical register `p` is taken somewhere in `[s, e]`.
-    fn conflicts(&self, p: u8, s: u32, e: u32) -> bool {
-        let ranges = &self.fixed[p as usize];
-        let k = ranges.partition_point(|r| r.1 < s);
-        k < ranges.len() && ranges[k].0 <= e
-    }
-
     fn scan(&self, unspillable: &[bool]) -> Result<Vec<u8>, Outcome> {
-        let nv = self.start.len();
+        let nv = self.ranges.len();
         let mut order: Vec<VReg> = (0..nv as u32)
-            .filter(|&v| self.start[v as usize] != u32::MAX)
+            .filter(|&v| !self.ranges[v as usize].is_empty())
             .collect();
-        order.sort_by_key(|&v| (self.start[v as usize], v));
+        order.sort_by_key(|&v| (self.ranges[v as usize][0].0, v));
+        let end = |v: VReg| self.ranges[v as usize].last().map_or(0, |r| r.1);
+        // Per physical register: start -> (end, owner); `None` owns the
+        // calling convention's ranges. Ranges in one register never overlap.
+        let mut taken: Vec<BTreeMap<u32, (u32, Option<VReg>)>> = self
+            .fixed
+            .iter()
+            .map(|rs| rs.iter().map(|&(s, e)| (s, (e, None))).collect())
+            .collect();
+        let interfering = |taken: &BTreeMap<u32, (u32, Option<VReg>)>, v: VReg| {
+            let mut owners: Vec<Option<VReg>> = Vec::new();
+            for &(s, e) in &self.ranges[v as usize] {
+                for (_, &(oe, owner)) in taken.range(..=e).rev() {
+                    if oe < s {
+                        break;
+                    }
+                    if !owners.contains(&owner) {
+                        owners.push(owner);
+                    }
+                }
+            }
+            owners
+        };
         let mut reg: Vec<Option<u8>> = vec![None; nv];
-        let mut occupant: [Option<VReg>; 10] = [None; 10];
-        let mut active: Vec<VReg> = Vec::new();
         let mut spilled: Vec<VReg> = Vec::new();
         for v in order {
-            let (s, e) = (self.start[v as usize], self.end[v as usize]);
-            active.retain(|&a| {
-                if self.end[a as usize] < s {
-                    occupant[reg[a as usize].unwrap() as usize] = None;
-                    false
-                } else {
-                    true
-                }
-            });
-            let free = |p: u8, occupant: &[Option<VReg>; 10]| {
-                occupant[p as usize].is_none() && !self.conflicts(p, s, e)
-            };
             let partner_reg = self.partner[v as usize].and_then(|p| reg[p as usize]);
             let choice = self.hint_phys[v as usize]
                 .into_iter()
                 .chain(partner_reg)
                 .chain(ORDER)
-                .find(|&p| free(p, &occupant));
-            if let Some(p) = choice {
-                reg[v as usize] = Some(p);
-                occupant[p as usize] = Some(v);
-                active.push(v);
-                continue;
-            }
-            // Evict the active interval that ends last, if that helps.
-            let victim = active
-                .iter()
-                .copied()
-                .filter(|&a| {
-                    !unspillable[a as usize] && !self.conflicts(reg[a as usize].unwrap(), s, e)
-                })
-                .max_by_key(|&a| (self.end[a as usize], a));
-            match victim {
-                Some(a) if self.end[a as usize] > e || unspillable[v as usize] => {
-                    let p = reg[a as usize].take().unwrap();
-                    spilled.push(a);
-                    active.retain(|&x| x != a);
-                    reg[v as usize] = Some(p);
-                    occupant[p as usize] = Some(v);
-                    active.push(v);
+                .find(|&p| interfering(&taken[p as usize], v).is_empty());
+            let p = match choice {
+                Some(p) => p,
+                None => {
+                    // Evict what occupies the register whose occupants live
+                    // longest, if they outlive `v`.
+                    let mut best: Option<(u32, u8, Vec<VReg>)> = None;
+                    for p in ORDER {
+                        let owners = interfering(&taken[p as usize], v);
+                        let Some(owners) = owners
+                            .into_iter()
+                            .map(|o| o.filter(|&o| !unspillable[o as usize]))
+                            .collect::<Option<Vec<VReg>>>()
+                        else {
+                            continue;
+                        };
+                        let reach = owners.iter().map(|&o| end(o)).min().unwrap_or(0);
+                        if best.as_ref().is_none_or(|b| reach > b.0) {
+                            best = Some((reach, p, owners));
+                        }
+                    }
+                    match best {
+                        Some((reach, p, owners)) if reach > end(v) || unspillable[v as usize] => {
+                            for o in owners {
+                                for &(s, _) in &self.ranges[o as usize] {
+                                    taken[p as usize].remove(&s);
+                                }
+                                reg[o as usize] = None;
+                                spilled.push(o);
+                            }
+                            p
+                        }
+                        _ if !unspillable[v as usize] => {
+                            spilled.push(v);
+                            continue;
+                        }
+                        _ => return Err(Outcome::Impossible),
+                    }
                 }
-                _ if !unspillable[v as usize] => spilled.push(v),
-                _ => return Err(Outcome::Impossible),
+            };
+            reg[v as usize] = Some(p);
+            for &(s, e) in &self.ranges[v as usize] {
+                taken[p as usize].insert(s, (e, Some(v)));
             }
         }
         if !spilled.is_empty() {
