@@ -465,6 +465,13 @@ impl Selector<'_> {
                 let then_t = self.edge_target(then_dest);
                 let else_t = self.edge_target(else_dest);
                 let cond = f.resolve(*cond);
+                if let Some(c) = self.konst(cond) {
+                    let w32 = self.ty(cond) == Type::I32;
+                    let taken = if w32 { c as i32 != 0 } else { c != 0 };
+                    let target = if taken { then_t } else { else_t };
+                    self.emit(MInst::Jmp { target });
+                    return;
+                }
                 match f.def_inst(cond) {
                     Some(ci) if self.fused[ci] => {
                         let Op::Icmp(c, a, b) = f.insts[ci].op.clone() else {

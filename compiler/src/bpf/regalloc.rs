@@ -59,7 +59,7 @@ impl BitSet {
 /// physical and `m.num_spills` is the number of spill slots used.
 pub fn allocate(m: &mut MFunction) -> Result<(), String> {
     let mut unspillable = vec![false; m.num_vregs as usize];
-    for _round in 0..32 {
+    for _round in 0..100 {
         unspillable.resize(m.num_vregs as usize, false);
         let intervals = Intervals::compute(m);
         match intervals.scan(&unspillable) {

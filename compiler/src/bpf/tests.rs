@@ -306,6 +306,7 @@ fn packet() -> Vec<u8> {
 fn load(funcs: &[MachFunction]) -> Result<i32, String> {
     let mut insns = Vec::new();
     let mut starts = Vec::new();
+    let mut map_fds: Vec<(DataId, i32)> = Vec::new();
     for f in funcs {
         starts.push(insns.len());
         insns.extend_from_slice(&f.insns);
@@ -318,10 +319,29 @@ fn load(funcs: &[MachFunction]) -> Result<i32, String> {
                     insns[at].imm =
                         (starts[callee.as_u32() as usize] as i64 - at as i64 - 1) as i32;
                 }
+                (RelocKind::Ld64, RelocTarget::Data(d)) => {
+                    let fd = match map_fds.iter().find(|(x, _)| x == d) {
+                        Some(&(_, fd)) => fd,
+                        None => {
+                            let fd = create_array_map()?;
+                            map_fds.push((*d, fd));
+                            fd
+                        }
+                    };
+                    let at = start + r.insn;
+                    insns[at].src = BPF_PSEUDO_MAP_FD;
+                    insns[at].imm = fd;
+                }
                 _ => return Err(format!("test loader cannot resolve {r:?}")),
             }
         }
     }
+    // The program keeps its maps alive.
+    let close_maps = || {
+        for &(_, fd) in &map_fds {
+            unsafe { libc::close(fd) };
+        }
+    };
     let code: Vec<u8> = insns.iter().flat_map(|i| i.encode()).collect();
     let license = b"GPL\0";
     let mut log = vec![0u8; 1 << 20];
@@ -334,12 +354,33 @@ fn load(funcs: &[MachFunction]) -> Result<i32, String> {
     put_u32(&mut attr, 28, log.len() as u32);
     put_u64(&mut attr, 32, log.as_mut_ptr() as u64);
     let fd = bpf(BPF_PROG_LOAD, &mut attr);
+    close_maps();
     if fd < 0 {
         let err = std::io::Error::last_os_error();
         let end = log.iter().position(|&c| c == 0).unwrap_or(0);
         return Err(format!(
             "BPF_PROG_LOAD: {err}\n{}",
             String::from_utf8_lossy(&log[..end])
+        ));
+    }
+    Ok(fd as i32)
+}
+
+/// A one-element array map with 4-byte keys and 8-byte values, for
+/// programs that refer to data objects (which the test loader treats as maps).
+fn create_array_map() -> Result<i32, String> {
+    const BPF_MAP_CREATE: i64 = 0;
+    const BPF_MAP_TYPE_ARRAY: u32 = 2;
+    let mut attr = [0u8; 72];
+    put_u32(&mut attr, 0, BPF_MAP_TYPE_ARRAY);
+    put_u32(&mut attr, 4, 4);
+    put_u32(&mut attr, 8, 8);
+    put_u32(&mut attr, 12, 1);
+    let fd = bpf(BPF_MAP_CREATE, &mut attr);
+    if fd < 0 {
+        return Err(format!(
+            "BPF_MAP_CREATE: {}",
+            std::io::Error::last_os_error()
         ));
     }
     Ok(fd as i32)
@@ -1288,4 +1329,128 @@ fn unsupported_operations_are_diagnosed() {
         error_messages(&trap, 3),
         vec!["__builtin_trap is not supported by BPF"]
     );
+}
+
+/// A map lookup with its null check, and an update through the returned
+/// pointer: the pointer patterns the verifier must accept.
+#[test]
+fn map_lookup_and_update_run() {
+    for cpu in 1..=4 {
+        let mut m = Module::default();
+        let map = m.data.push(DataObject {
+            name: "counts".into(),
+            section: ".maps".into(),
+            linkage: Linkage::Global,
+            is_extern: false,
+            size: 32,
+            align: 8,
+            bytes: vec![],
+            relocs: vec![],
+            span: Default::default(),
+        });
+        m.functions.push(prog(|b, _| {
+            let slot = b.create_slot(4, 4, Some("key".into()), Default::default());
+            let key = b.ins_value(Op::StackAddr { slot, offset: 0 }, Type::I64);
+            let zero = b.iconst(Type::I32, 0);
+            b.ins(
+                Op::Store {
+                    addr: key,
+                    offset: 0,
+                    value: zero,
+                    width: MemWidth::B4,
+                    volatile: false,
+                },
+                None,
+            );
+            let map_addr = b.ins_value(
+                Op::SymbolAddr {
+                    target: SymbolTarget::Data(map),
+                    addend: 0,
+                },
+                Type::I64,
+            );
+            let p = b
+                .ins(
+                    Op::Call {
+                        callee: Callee::Helper(1),
+                        args: vec![map_addr, key],
+                    },
+                    Some(Type::I64),
+                )
+                .unwrap();
+            let null = b.iconst(Type::I64, 0);
+            let is_null = b.icmp(Cond::Eq, p, null, Type::I32);
+            let missing = b.create_block();
+            let found = b.create_block();
+            b.brif(is_null, missing, found);
+            b.switch_to_block(missing);
+            let k = b.iconst(Type::I32, 1);
+            b.ret(Some(k));
+            b.switch_to_block(found);
+            let old = b.ins_value(
+                Op::Load {
+                    addr: p,
+                    offset: 0,
+                    width: MemWidth::B8,
+                    signed: false,
+                    volatile: false,
+                },
+                Type::I64,
+            );
+            let five = b.iconst(Type::I64, 5);
+            let new = b.binary(BinOp::Add, old, five);
+            b.ins(
+                Op::Store {
+                    addr: p,
+                    offset: 0,
+                    value: new,
+                    width: MemWidth::B8,
+                    volatile: false,
+                },
+                None,
+            );
+            let again = b.ins_value(
+                Op::Load {
+                    addr: p,
+                    offset: 0,
+                    width: MemWidth::B4,
+                    signed: false,
+                    volatile: true,
+                },
+                Type::I32,
+            );
+            let k = b.iconst(Type::I32, 100);
+            let r = b.binary(BinOp::Add, again, k);
+            b.ret(Some(r));
+        }));
+        if let Some(got) = run_module(&m, cpu) {
+            assert_eq!(got, 105, "v{cpu}\n{}", asm(&m, cpu));
+        }
+    }
+    reassemble_pending();
+}
+
+#[test]
+fn constant_branch_conditions_become_jumps() {
+    for (c, want) in [(0, 2u32), (1, 1), (0x1_0000_0000, 2)] {
+        let m = module_of(vec![prog(|b, _| {
+            let k = b.iconst(Type::I32, c);
+            let yes = b.create_block();
+            let no = b.create_block();
+            b.brif(k, yes, no);
+            b.switch_to_block(yes);
+            let one = b.iconst(Type::I32, 1);
+            b.ret(Some(one));
+            b.switch_to_block(no);
+            let two = b.iconst(Type::I32, 2);
+            b.ret(Some(two));
+        })]);
+        let text = asm(&m, 3);
+        assert!(!text.contains("if "), "{text}");
+        assert_eq!(text.matches("exit").count(), 1, "{text}");
+        if let Some(got) = run_module(&m, 3) {
+            assert_eq!(got, want);
+        }
+    }
+    reassemble_pending();
 }
