@@ -282,7 +282,8 @@ fn kernel_available() -> bool {
             let k = b.iconst(Type::I32, 0);
             b.ret(Some(k))
         });
-        match load(&compile_ok(&module_of(vec![f]), 3)) {
+        let m = module_of(vec![f]);
+        match load(&m, &compile_ok(&m, 3), 0) {
             Ok(fd) => {
                 unsafe { libc::close(fd) };
                 true
@@ -301,47 +302,67 @@ fn packet() -> Vec<u8> {
     (0..64u8).collect()
 }
 
-/// Links the functions (the first is the entry; calls resolved by function
-/// index) and loads them as a socket filter.
-fn load(funcs: &[MachFunction]) -> Result<i32, String> {
+/// Links the functions (`entry` first; the others after it, calls resolved
+/// by function index) and loads them as a socket filter. Data objects become
+/// maps: `.maps` objects one-element arrays of 8-byte values, other data a
+/// one-element array holding the object's bytes (as libbpf does for `.data`).
+fn load(module: &Module, funcs: &[MachFunction], entry: usize) -> Result<i32, String> {
     let mut insns = Vec::new();
-    let mut starts = Vec::new();
+    let mut starts = vec![0usize; funcs.len()];
     let mut map_fds: Vec<(DataId, i32)> = Vec::new();
-    for f in funcs {
-        starts.push(insns.len());
-        insns.extend_from_slice(&f.insns);
+    let layout: Vec<usize> = std::iter::once(entry)
+        .chain((0..funcs.len()).filter(|&i| i != entry))
+        .collect();
+    for &i in &layout {
+        starts[i] = insns.len();
+        insns.extend_from_slice(&funcs[i].insns);
     }
+    let close_maps = |map_fds: &[(DataId, i32)]| {
+        for &(_, fd) in map_fds {
+            unsafe { libc::close(fd) };
+        }
+    };
     for (f, &start) in funcs.iter().zip(&starts) {
         for r in &f.relocs {
+            let at = start + r.insn;
             match (&r.kind, &r.target) {
                 (RelocKind::Call, RelocTarget::Func(callee)) => {
-                    let at = start + r.insn;
                     insns[at].imm =
                         (starts[callee.as_u32() as usize] as i64 - at as i64 - 1) as i32;
                 }
                 (RelocKind::Ld64, RelocTarget::Data(d)) => {
+                    let data = &module.data[*d];
+                    let is_map = data.section == ".maps";
                     let fd = match map_fds.iter().find(|(x, _)| x == d) {
                         Some(&(_, fd)) => fd,
                         None => {
-                            let fd = create_array_map()?;
+                            let fd = if is_map {
+                                create_array_map(8, None)
+                            } else {
+                                create_array_map(data.size.max(1) as u32, Some(&data.bytes))
+                            };
+                            let fd = fd.inspect_err(|_| close_maps(&map_fds))?;
                             map_fds.push((*d, fd));
                             fd
                         }
                     };
-                    let at = start + r.insn;
-                    insns[at].src = BPF_PSEUDO_MAP_FD;
                     insns[at].imm = fd;
+                    if is_map {
+                        insns[at].src = BPF_PSEUDO_MAP_FD;
+                    } else {
+                        // BPF_PSEUDO_MAP_VALUE: the address of the value plus
+                        // the offset in the second slot.
+                        insns[at].src = 2;
+                        insns[at + 1].imm = r.addend as i32;
+                    }
                 }
-                _ => return Err(format!("test loader cannot resolve {r:?}")),
+                _ => {
+                    close_maps(&map_fds);
+                    return Err(format!("test loader cannot resolve {r:?}"));
+                }
             }
         }
     }
-    // The program keeps its maps alive.
-    let close_maps = || {
-        for &(_, fd) in &map_fds {
-            unsafe { libc::close(fd) };
-        }
-    };
     let code: Vec<u8> = insns.iter().flat_map(|i| i.encode()).collect();
     let license = b"GPL\0";
     let mut log = vec![0u8; 1 << 20];
@@ -354,27 +375,30 @@ fn load(funcs: &[MachFunction]) -> Result<i32, String> {
     put_u32(&mut attr, 28, log.len() as u32);
     put_u64(&mut attr, 32, log.as_mut_ptr() as u64);
     let fd = bpf(BPF_PROG_LOAD, &mut attr);
-    close_maps();
+    // The program keeps its maps alive.
+    close_maps(&map_fds);
     if fd < 0 {
         let err = std::io::Error::last_os_error();
         let end = log.iter().position(|&c| c == 0).unwrap_or(0);
-        return Err(format!(
-            "BPF_PROG_LOAD: {err}\n{}",
-            String::from_utf8_lossy(&log[..end])
-        ));
+        // The end of the log says why.
+        let text = String::from_utf8_lossy(&log[..end]);
+        let mut tail: Vec<&str> = text.lines().rev().take(40).collect();
+        tail.reverse();
+        return Err(format!("BPF_PROG_LOAD: {err}\n{}", tail.join("\n")));
     }
     Ok(fd as i32)
 }
 
-/// A one-element array map with 4-byte keys and 8-byte values, for
-/// programs that refer to data objects (which the test loader treats as maps).
-fn create_array_map() -> Result<i32, String> {
+/// A one-element array map with 4-byte keys and `value_size`-byte values,
+/// holding `init` if given.
+fn create_array_map(value_size: u32, init: Option<&[u8]>) -> Result<i32, String> {
     const BPF_MAP_CREATE: i64 = 0;
+    const BPF_MAP_UPDATE_ELEM: i64 = 2;
     const BPF_MAP_TYPE_ARRAY: u32 = 2;
     let mut attr = [0u8; 72];
     put_u32(&mut attr, 0, BPF_MAP_TYPE_ARRAY);
     put_u32(&mut attr, 4, 4);
-    put_u32(&mut attr, 8, 8);
+    put_u32(&mut attr, 8, value_size);
     put_u32(&mut attr, 12, 1);
     let fd = bpf(BPF_MAP_CREATE, &mut attr);
     if fd < 0 {
@@ -382,6 +406,20 @@ fn create_array_map() -> Result<i32, String> {
             "BPF_MAP_CREATE: {}",
             std::io::Error::last_os_error()
         ));
+    }
+    if let Some(bytes) = init.filter(|b| !b.is_empty()) {
+        let key = 0u32;
+        let mut value = bytes.to_vec();
+        value.resize(value_size as usize, 0);
+        let mut attr = [0u8; 32];
+        put_u32(&mut attr, 0, fd as u32);
+        put_u64(&mut attr, 8, &key as *const u32 as u64);
+        put_u64(&mut attr, 16, value.as_ptr() as u64);
+        if bpf(BPF_MAP_UPDATE_ELEM, &mut attr) < 0 {
+            let e = std::io::Error::last_os_error();
+            unsafe { libc::close(fd as i32) };
+            return Err(format!("BPF_MAP_UPDATE_ELEM: {e}"));
+        }
     }
     Ok(fd as i32)
 }
@@ -411,7 +449,7 @@ fn run_module(module: &Module, cpu: u8) -> Option<u32> {
     if !kernel_available() {
         return None;
     }
-    let fd = load(&funcs).unwrap_or_else(|e| {
+    let fd = load(module, &funcs, 0).unwrap_or_else(|e| {
         panic!(
             "v{cpu}: the verifier refuses:\n{e}\n{}",
             print_assembly(&funcs, module)
@@ -1450,6 +1488,55 @@ fn constant_branch_conditions_become_jumps() {
         assert_eq!(text.matches("exit").count(), 1, "{text}");
         if let Some(got) = run_module(&m, 3) {
             assert_eq!(got, want);
+        }
+    }
+    reassemble_pending();
+}
+
+/// Global data through `ld_imm64` with an addend (`.data` as a map value).
+#[test]
+fn global_data_with_addend_runs() {
+    for cpu in 1..=4 {
+        let mut m = Module::default();
+        let data = m.data.push(DataObject {
+            name: "table".into(),
+            section: ".data".into(),
+            linkage: Linkage::Global,
+            is_extern: false,
+            size: 16,
+            align: 4,
+            bytes: (1..=16).collect(),
+            relocs: vec![],
+            span: Default::default(),
+        });
+        m.functions.push(prog(|b, _| {
+            let a = b.ins_value(
+                Op::SymbolAddr {
+                    target: SymbolTarget::Data(data),
+                    addend: 4,
+                },
+                Type::I64,
+            );
+            let v = b.ins_value(
+                Op::Load {
+                    addr: a,
+                    offset: 2,
+                    width: MemWidth::B4,
+                    signed: false,
+                    volatile: false,
+                },
+                Type::I32,
+            );
+            b.ret(Some(v));
+        }));
+        let text = asm(&m, cpu);
+        assert!(text.contains("\tr1 = table+4 ll\n"), "{text}");
+        assert!(
+            text.contains("table:\n\t.byte\t1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16\n"),
+            "{text}"
+        );
+        if let Some(got) = run_module(&m, cpu) {
+            assert_eq!(got, u32::from_le_bytes([7, 8, 9, 10]), "v{cpu}\n{text}");
         }
     }
     reassemble_pending();
