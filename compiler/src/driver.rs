@@ -230,10 +230,8 @@ pub fn compile(input: Input, options: &Options) -> CompileOutput {
     }
     match options.emit {
         Emit::Assembly => {
-            // The pseudo-C printer (`bpf::asm_print`) is the back end's; until
-            // it is merged, -S is refused rather than approximated.
-            diags.error_nospan("assembly output (-S) is not available in this build of bpfcc");
-            finish(None, diags, sources)
+            let text = bpf::asm_print::print_assembly(&functions, &module);
+            finish(Some(text.into_bytes()), diags, sources)
         }
         _ => {
             let file_name = Path::new(&source_name)
