@@ -350,3 +350,32 @@ fn clang_cmd(program: &Path, cpu: &str, object: &Path) -> Command {
         .arg(object);
     c
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_runs() {
+        let ms = |v: &[u64]| {
+            v.iter()
+                .map(|&m| Duration::from_millis(m))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(median(ms(&[30, 10, 20])), Duration::from_millis(20));
+        // The upper middle for an even count: never below the true median.
+        assert_eq!(median(ms(&[40, 10, 30, 20])), Duration::from_millis(30));
+    }
+
+    #[test]
+    fn bench_arguments() {
+        let args = |s: &str| -> Vec<String> { s.split_whitespace().map(String::from).collect() };
+        let b = BenchArgs::parse(&args("--runs 3 --vmlinux /tmp/v.h")).unwrap();
+        assert_eq!(b.runs, 3);
+        assert_eq!(b.vmlinux, Some(PathBuf::from("/tmp/v.h")));
+        assert_eq!(BenchArgs::parse(&[]).unwrap().runs, 7);
+        assert!(BenchArgs::parse(&args("--runs 0")).is_err());
+        assert!(BenchArgs::parse(&args("--runs")).is_err());
+        assert!(BenchArgs::parse(&args("--fast")).is_err());
+    }
+}
