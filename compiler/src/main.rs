@@ -81,12 +81,15 @@ fn compile_one(inv: &Invocation, input: &Path) -> u8 {
         to_stderr(&rendered);
     }
     to_stderr(&diagnostic_summary(&out.diagnostics));
-    if out.failed() {
-        return 1;
-    }
-
     let deps = &inv.deps;
-    if deps.enabled() {
+    // Like clang, `-MD` writes the rule even when compiling failed after
+    // preprocessing: make still learns which headers to watch.
+    let write_deps = if out.failed() {
+        deps.side_effect && !out.dependencies.is_empty()
+    } else {
+        deps.enabled()
+    };
+    if write_deps {
         let rule = dependency_rule(inv, input, &out.dependencies, &out.system_dependencies);
         let dest = if deps.only_deps {
             deps.file.clone().or_else(|| inv.output.clone())
@@ -104,6 +107,9 @@ fn compile_one(inv: &Invocation, input: &Path) -> u8 {
         if deps.only_deps {
             return 0;
         }
+    }
+    if out.failed() {
+        return 1;
     }
 
     let Some(bytes) = out.output else {

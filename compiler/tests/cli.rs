@@ -1513,6 +1513,13 @@ fn preprocess_and_check_end_to_end() {
     // A missing header.
     let out = s.run(BPFCC, &["-fsyntax-only", "-DVAL=1", "f.c"]);
     assert_eq!(out.status.code(), Some(1));
+    // A failed compile still writes its -MD rule, as clang does.
+    let out = s.run(
+        BPFCC,
+        &["-Iinc", "-isystem", "sys", "-fsyntax-only", "-MD", "f.c"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(s.read("f.d").starts_with("f.o: f.c inc/"));
 }
 
 #[test]
