@@ -615,9 +615,7 @@ impl Checker<'_> {
             }
         }
         let layout = layout_record(&self.types, ins, rs.is_union, attrs.packed, attrs.align);
-        for span in layout.unsupported {
-            self.error(span, "unsupported bit-field layout in packed record");
-        }
+        self.bad_bitfields.extend(layout.unsupported);
         let rec = &mut self.types.records[rid];
         rec.fields = layout.fields;
         rec.size = layout.size;

@@ -1448,6 +1448,10 @@ impl Checker<'_> {
             self.error(nspan, format!("no member named '{n}' in '{s}'"));
             return self.error_expr(span);
         };
+        if field.bitfield.is_some() && self.bad_bitfields.contains(&field.span) {
+            self.error(nspan, "unsupported bit-field layout in packed record");
+            return self.error_expr(span);
+        }
         let bq = self.types.canonical_qual(base.ty).quals;
         let ty = QualType {
             ty: field.ty.ty,

@@ -746,6 +746,7 @@ fn corpus_selftests() {
             inc.clone(),
             format!("{LINUX}/tools/include/uapi").into(),
         ],
+        after_dirs: vec!["/usr/include".into(), "/usr/include/x86_64-linux-gnu".into()],
         macro_ops: vec![preprocess::MacroOp::Define(
             "__TARGET_ARCH_x86".into(),
             None,
