@@ -138,7 +138,8 @@ impl Checker<'_> {
                     _ => 4,
                 };
                 let off = self.expr(args[0]);
-                let ulong = self.t.ulong;
+                // `unsigned long long`, as clang declares these builtins.
+                let ulong = self.t.ullong;
                 let off =
                     self.convert_assign(off, QualType::new(ulong), "passing to parameter of type");
                 let ctx = self.fn_ctx.as_ref();

@@ -616,9 +616,7 @@ impl Checker<'_> {
             }
         }
         let layout = layout_record(&self.types, ins, rs.is_union, attrs.packed, attrs.align);
-        for span in layout.unsupported {
-            self.error(span, "unsupported bit-field layout in packed record");
-        }
+        self.bad_bitfields.extend(layout.unsupported);
         let rec = &mut self.types.records[rid];
         rec.fields = layout.fields;
         rec.size = layout.size;
@@ -1314,8 +1312,13 @@ impl Checker<'_> {
         let TypeKind::Function(fty) = self.types.ckind(ty.ty).clone() else {
             unreachable!()
         };
-        if self.is_record(fty.ret.ty).is_some() {
+        // Inline functions disappear into their callers (clang reports the
+        // BPF calling-convention limits only for functions it emits), and
+        // empty records take no register.
+        let inlined = self.functions[fid].is_inline || self.functions[fid].attrs.always_inline;
+        if !inlined && self.is_passed_aggregate(fty.ret.ty) {
             self.error(nspan, "aggregate returns are not supported by BPF");
+        } else if self.is_record(fty.ret.ty).is_some() {
         } else if !self.is_void(fty.ret.ty) && !self.is_complete(fty.ret.ty) {
             let s = self.type_str(fty.ret);
             self.error(
@@ -1323,7 +1326,7 @@ impl Checker<'_> {
                 format!("incomplete result type '{s}' in function definition"),
             );
         }
-        if params.len() > 5 {
+        if params.len() > 5 && !inlined {
             self.error(
                 nspan,
                 "too many arguments: BPF passes at most 5 arguments in registers",
@@ -1365,7 +1368,7 @@ impl Checker<'_> {
         self.push_scope();
         for (pname, pty) in &params {
             let span = pname.map(|p| p.1).unwrap_or(nspan);
-            if self.is_record(pty.ty).is_some() {
+            if !inlined && self.is_passed_aggregate(pty.ty) {
                 self.error(span, "aggregate arguments are not supported by BPF");
             }
             let align = self.types.align_of(pty.ty);
@@ -1385,8 +1388,6 @@ impl Checker<'_> {
                     self.error(*sp, format!("redefinition of parameter '{s}'"));
                 }
                 self.bind(*n, Binding::Local(lid));
-            } else if params.len() > 0 && !self.is_error(pty.ty) {
-                // Unnamed parameters are allowed (C23); nothing to bind.
             }
         }
         let body_stmt = &self.tu.stmts[f.body];
@@ -1423,6 +1424,11 @@ impl Checker<'_> {
             body,
             end_span,
         });
+    }
+
+    /// A struct or union that would need passing in registers (not empty).
+    pub fn is_passed_aggregate(&self, ty: TypeId) -> bool {
+        self.is_record(ty).is_some() && self.types.size_of(ty) != Some(0)
     }
 
     /// Allocates a local variable in the current function.

@@ -288,10 +288,10 @@ impl Checker<'_> {
                             *pos += 1;
                             continue;
                         };
-                        let (f_off, fty, bf, top_index) = path;
+                        let (f_off, fty, bf, top_index, fspan) = path;
                         let rest = &item.designators[1..];
                         if rest.is_empty() {
-                            self.field_from(fty, bf, items, pos, offset + f_off, out, true);
+                            self.field_from(fspan, fty, bf, items, pos, offset + f_off, out, true);
                         } else {
                             self.designated(fty, rest, &item.init, offset + f_off, out);
                             *pos += 1;
@@ -335,6 +335,7 @@ impl Checker<'_> {
                         }
                     }
                     self.field_from(
+                        f.span,
                         f.ty,
                         f.bitfield,
                         items,
@@ -363,17 +364,17 @@ impl Checker<'_> {
         &self,
         rid: super::types::RecordId,
         name: crate::intern::Sym,
-    ) -> Option<(u64, QualType, Option<BitField>, usize)> {
+    ) -> Option<(u64, QualType, Option<BitField>, usize, Span)> {
         for (i, f) in self.types.records[rid].fields.iter().enumerate() {
             if f.name == Some(name) {
-                return Some((f.offset, f.ty, f.bitfield, i));
+                return Some((f.offset, f.ty, f.bitfield, i, f.span));
             }
             if f.name.is_none() && f.bitfield.is_none() {
                 if let Some((o, fld)) = match self.types.ckind(f.ty.ty) {
                     TypeKind::Record(inner) => self.find_member(*inner, name),
                     _ => None,
                 } {
-                    return Some((f.offset + o, fld.ty, fld.bitfield, i));
+                    return Some((f.offset + o, fld.ty, fld.bitfield, i, fld.span));
                 }
             }
         }
@@ -384,6 +385,7 @@ impl Checker<'_> {
     #[allow(clippy::too_many_arguments)]
     fn field_from(
         &mut self,
+        fspan: Span,
         fty: QualType,
         bf: Option<BitField>,
         items: &[ast::InitItem],
@@ -393,6 +395,12 @@ impl Checker<'_> {
         skip_desig: bool,
     ) {
         if let Some(bf) = bf {
+            if self.bad_bitfields.contains(&fspan) {
+                let span = item_span(self, &items[*pos]);
+                self.error(span, "unsupported bit-field layout in packed record");
+                *pos += 1;
+                return;
+            }
             let before = out.len();
             self.elem_from(fty, items, pos, off, out, skip_desig, true);
             for it in &mut out[before..] {
@@ -492,7 +500,11 @@ impl Checker<'_> {
         match (d, self.ck(ty.ty).clone()) {
             (ast::Designator::Field(name, nspan), TypeKind::Record(rid)) => {
                 match self.member_path(rid, *name) {
-                    Some((o, fty, bf, _)) => {
+                    Some((o, fty, bf, _, fspan)) => {
+                        if bf.is_some() && self.bad_bitfields.contains(&fspan) {
+                            self.error(*nspan, "unsupported bit-field layout in packed record");
+                            return;
+                        }
                         let before = out.len();
                         self.designated(fty, &desig[1..], init, off + o, out);
                         if let Some(bf) = bf {

@@ -668,14 +668,8 @@ impl Checker<'_> {
             } else {
                 self.expr(i.expr)
             };
-            if i.constraint.contains(&b'i') && !i.constraint.contains(&b'r') {
-                if !matches!(v.kind, ExprKind::Const(_)) && !self.is_error(v.ty.ty) {
-                    self.error(
-                        i.span,
-                        "constraint 'i' expects an integer constant expression",
-                    );
-                }
-            }
+            // An `i` operand may become constant only after inlining
+            // (bpf_helpers.h's bpf_tail_call_static): the back end checks it.
             inputs.push(tir::AsmOperand {
                 name: i.name,
                 constraint: i.constraint.clone(),
