@@ -35,6 +35,7 @@ pub fn select(f: &Function, options: &BackendOptions, diags: &mut Diagnostics) -
         vregs: SecondaryMap::with_default(u32::MAX),
         uses: SecondaryMap::new(),
         fused: SecondaryMap::new(),
+        dirty: SecondaryMap::new(),
         block_ids: SecondaryMap::new(),
     };
     s.run();
@@ -52,6 +53,10 @@ struct Selector<'a> {
     uses: SecondaryMap<Value, u32>,
     /// Comparisons folded into their block's conditional branch.
     fused: SecondaryMap<Inst, bool>,
+    /// I32 values that share the register of the I64 value they narrow, so
+    /// their upper half is not zero: readers of the whole register clear it
+    /// first (`clean_reg`), 32-bit operations do not need to.
+    dirty: SecondaryMap<Value, bool>,
     block_ids: SecondaryMap<crate::ir::Block, MBlock>,
 }
 
@@ -209,9 +214,36 @@ impl Selector<'_> {
             }
             _ => {
                 let src = Reg::V(self.vreg(v));
-                self.mov(w32, dst, Operand::Reg(src))
+                let truncates = w32 && self.dirty[self.f.resolve(v)];
+                self.emit(MInst::Mov {
+                    w32,
+                    dst,
+                    src: Operand::Reg(src),
+                    sext: 0,
+                    truncates,
+                })
             }
         }
+    }
+
+    /// Like `copy_into`, for a destination that a 32-bit operation rewrites
+    /// next (which clears the upper half anyway).
+    fn copy_into_for_alu32(&mut self, dst: Reg, v: Value) {
+        if self.remat_op(v).is_some() || !self.dirty[self.f.resolve(v)] {
+            return self.copy_into(dst, v);
+        }
+        let src = Reg::V(self.vreg(v));
+        self.mov(true, dst, Operand::Reg(src));
+    }
+
+    /// A register holding `v` with its upper half clear if `v` is I32.
+    fn clean_reg(&mut self, v: Value) -> Reg {
+        if self.remat_op(v).is_some() || !self.dirty[self.f.resolve(v)] {
+            return self.reg(v);
+        }
+        let t = self.new_vreg();
+        self.copy_into(t, v);
+        t
     }
 
     fn const_into(&mut self, dst: Reg, ty: Type, c: i64) {
@@ -285,7 +317,11 @@ impl Selector<'_> {
             Op::Unary(uop, a) => {
                 let dst = self.def(i).unwrap();
                 let w32 = self.ty(*a) == Type::I32;
-                self.copy_into(dst, *a);
+                if w32 {
+                    self.copy_into_for_alu32(dst, *a);
+                } else {
+                    self.copy_into(dst, *a);
+                }
                 match uop {
                     UnOp::Neg => self.emit(MInst::Neg { w32, dst }),
                     UnOp::Not => self.alu(BPF_XOR, w32, dst, Operand::Imm(-1)),
@@ -319,12 +355,19 @@ impl Selector<'_> {
                     let src = self.reg(*value);
                     self.sign_extend_32(dst, Operand::Reg(src));
                 } else {
-                    // I32 values are already zero-extended.
-                    let src = self.reg(*value);
+                    // I32 values are zero-extended (once clean).
+                    let src = self.clean_reg(*value);
                     self.mov(false, dst, Operand::Reg(src));
                 }
             }
             Op::Narrow(v) => {
+                let result = f.resolve(data.result.unwrap());
+                if self.remat_op(*v).is_none() && self.vregs[result] == u32::MAX {
+                    // Share the register; clear the upper half only where read.
+                    self.vregs[result] = self.vreg(*v);
+                    self.dirty[result] = true;
+                    return;
+                }
                 let dst = self.def(i).unwrap();
                 if let Some(c) = self.konst(*v) {
                     self.const_into(dst, Type::I32, c);
@@ -381,6 +424,7 @@ impl Selector<'_> {
                     (Addr::Frame(..), Some(c)) if *width != MemWidth::B8 || fits_i32(c) => {
                         Operand::Imm(c as i32)
                     }
+                    _ if *width == MemWidth::B8 => Operand::Reg(self.clean_reg(*value)),
                     _ => Operand::Reg(self.reg(*value)),
                 };
                 self.emit(MInst::Store {
@@ -434,7 +478,7 @@ impl Selector<'_> {
                 self.copy_into(R6, *skb);
                 let (index, imm) = match index {
                     None => (None, *offset),
-                    Some(ix) if *offset == 0 => (Some(self.reg(*ix)), 0),
+                    Some(ix) if *offset == 0 => (Some(self.clean_reg(*ix)), 0),
                     Some(ix) => {
                         // clang's assembler spells LD_IND without an offset: fold
                         // it into the index (the kernel adds them in 32 bits).
@@ -481,7 +525,11 @@ impl Selector<'_> {
                     }
                     _ => {
                         let w32 = self.ty(cond) == Type::I32 && self.cpu >= 3;
-                        let a = self.reg(cond);
+                        let a = if w32 {
+                            self.reg(cond)
+                        } else {
+                            self.clean_reg(cond)
+                        };
                         self.emit(MInst::Jcc {
                             cond: Cond::Ne,
                             w32,
@@ -571,7 +619,11 @@ impl Selector<'_> {
             }
             _ => self.operand(b),
         };
-        self.copy_into(dst, a);
+        if w32 {
+            self.copy_into_for_alu32(dst, a);
+        } else {
+            self.copy_into(dst, a);
+        }
         self.emit(MInst::Alu {
             op: code,
             w32,
@@ -703,11 +755,11 @@ impl Selector<'_> {
             };
             (false, sa, ob)
         } else {
-            let ra = self.reg(a);
+            let ra = self.clean_reg(a);
             // The jump sign-extends its immediate; the register is zero-extended.
             let ob = match self.konst(b) {
                 Some(c) if (c as i32) >= 0 || cond == Cond::Set => Operand::Imm(c as i32),
-                _ => Operand::Reg(self.reg(b)),
+                _ => Operand::Reg(self.clean_reg(b)),
             };
             (false, ra, ob)
         }

@@ -1541,3 +1541,97 @@ fn global_data_with_addend_runs() {
     }
     reassemble_pending();
 }
+
+/// An I32 narrowed from an I64 shares its register; every reader of the
+/// whole register must see the upper half cleared.
+#[test]
+fn narrowed_values_are_cleared_where_read_whole() {
+    let x: i64 = 0x7777_7777_0000_0005;
+    // Returned directly: r0's upper half must be clear (checked by widening
+    // in the caller).
+    check64(1, 5, |b| {
+        let v = opaque(b, Type::I64, x);
+        let n = b.ins_value(Op::Narrow(v), Type::I32);
+        let out = b.create_block();
+        let p = b.append_block_param(out, Type::I32);
+        b.jump(out, vec![n]);
+        b.switch_to_block(out);
+        b.ins_value(
+            Op::Widen {
+                value: p,
+                signed: false,
+            },
+            Type::I64,
+        )
+    });
+    // Compared as 64 bits below v3, and used again afterwards.
+    for (cond, k, want) in [
+        (Cond::Eq, 5, 1u32),
+        (Cond::Ult, 6, 1),
+        (Cond::Ugt, 4, 1),
+        (Cond::Ne, 5, 0),
+    ] {
+        check32(1, want * 100 + 5, |b| {
+            let v = opaque(b, Type::I64, x);
+            let n = b.ins_value(Op::Narrow(v), Type::I32);
+            let kv = opaque(b, Type::I32, k);
+            let c = b.icmp(cond, n, kv, Type::I32);
+            let hundred = b.iconst(Type::I32, 100);
+            let m = b.binary(BinOp::Mul, c, hundred);
+            b.binary(BinOp::Add, m, n)
+        });
+    }
+    // Passed to a function that widens its argument, and stored 8 bytes wide.
+    check_all_cpus(1, 5 + 5, || {
+        let main = prog(|b, _| {
+            let v = opaque(b, Type::I64, x);
+            let n = b.ins_value(Op::Narrow(v), Type::I32);
+            let slot = b.create_slot(8, 8, None, Default::default());
+            let a = b.ins_value(Op::StackAddr { slot, offset: 0 }, Type::I64);
+            b.ins(
+                Op::Store {
+                    addr: a,
+                    offset: 0,
+                    value: n,
+                    width: MemWidth::B8,
+                    volatile: true,
+                },
+                None,
+            );
+            let back = b.ins_value(
+                Op::Load {
+                    addr: a,
+                    offset: 0,
+                    width: MemWidth::B8,
+                    signed: false,
+                    volatile: true,
+                },
+                Type::I64,
+            );
+            let r = b
+                .ins(
+                    Op::Call {
+                        callee: Callee::Func(FuncId::from_u32(1)),
+                        args: vec![n],
+                    },
+                    Some(Type::I64),
+                )
+                .unwrap();
+            let sum = b.binary(BinOp::Add, r, back);
+            ret_half(b, sum, 0);
+        });
+        let mut callee = func("widen", vec![Type::I32], Some(Type::I64), |b, ps| {
+            let w = b.ins_value(
+                Op::Widen {
+                    value: ps[0],
+                    signed: false,
+                },
+                Type::I64,
+            );
+            b.ret(Some(w));
+        });
+        callee.section = ".text".into();
+        vec![main, callee]
+    });
+    reassemble_pending();
+}
