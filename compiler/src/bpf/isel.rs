@@ -81,13 +81,27 @@ impl Selector<'_> {
         for &b in &f.layout {
             let t = f.terminator(b);
             if let Op::Brif { cond, .. } = &f.insts[t].op {
-                let cond = f.resolve(*cond);
-                if let Some(ci) = f.def_inst(cond) {
-                    let same_block = f.blocks[b].insts.contains(&ci);
-                    if same_block && self.uses[cond] == 1 && matches!(f.insts[ci].op, Op::Icmp(..))
-                    {
+                // The branch reads the comparison (or `a & b`) itself...
+                let Some(ci) = self.single_use_def_in(b, *cond) else {
+                    continue;
+                };
+                match &f.insts[ci].op {
+                    Op::Icmp(Cond::Eq | Cond::Ne, x, y) => {
                         self.fused[ci] = true;
+                        // ... and `(a & b) ==/!= 0` becomes `if a & b` (JSET).
+                        let zero_other = match (self.konst(*x), self.konst(*y)) {
+                            (_, Some(0)) => Some(*x),
+                            (Some(0), _) => Some(*y),
+                            _ => None,
+                        };
+                        if let Some(ai) = zero_other.and_then(|v| self.single_use_def_in(b, v)) {
+                            if matches!(f.insts[ai].op, Op::Binary(BinOp::And, ..)) {
+                                self.fused[ai] = true;
+                            }
+                        }
                     }
+                    Op::Icmp(..) | Op::Binary(BinOp::And, ..) => self.fused[ci] = true,
+                    _ => {}
                 }
             }
         }
@@ -126,6 +140,23 @@ impl Selector<'_> {
                 self.span = f.srclocs[i];
                 self.select_inst(i);
             }
+        }
+    }
+
+    /// The instruction defining `v` if it is in block `b` and `v` has no
+    /// other use.
+    fn single_use_def_in(&self, b: crate::ir::Block, v: Value) -> Option<Inst> {
+        let v = self.f.resolve(v);
+        let i = self.f.def_inst(v)?;
+        (self.uses[v] == 1 && self.f.blocks[b].insts.contains(&i)).then_some(i)
+    }
+
+    /// The operands of a fused `a & b`.
+    fn fused_and(&self, v: Value) -> Option<(Value, Value)> {
+        let i = self.f.def_inst(v)?;
+        match self.f.insts[i].op {
+            Op::Binary(BinOp::And, a, b) if self.fused[i] => Some((a, b)),
+            _ => None,
         }
     }
 
@@ -339,7 +370,12 @@ impl Selector<'_> {
             } => {
                 let dst = self.def(i).unwrap();
                 let ty = self.ty(*value);
-                self.copy_into(dst, *value);
+                if ty == Type::I32 && *from_bits < 32 {
+                    // The 32-bit and/shift/movsx that follows clears the upper half.
+                    self.copy_into_for_alu32(dst, *value);
+                } else {
+                    self.copy_into(dst, *value);
+                }
                 self.extend_in_place(dst, ty, *from_bits, *signed);
             }
             Op::Widen { value, signed } => {
@@ -517,12 +553,24 @@ impl Selector<'_> {
                     return;
                 }
                 match f.def_inst(cond) {
-                    Some(ci) if self.fused[ci] => {
-                        let Op::Icmp(c, a, b) = f.insts[ci].op.clone() else {
-                            unreachable!("only comparisons fuse")
-                        };
-                        self.branch(c, a, b, then_t, else_t);
-                    }
+                    Some(ci) if self.fused[ci] => match f.insts[ci].op.clone() {
+                        Op::Icmp(c, a, b) => {
+                            let and = self.fused_and(a).or_else(|| self.fused_and(b));
+                            match (c, and) {
+                                (Cond::Ne, Some((x, y))) => {
+                                    self.branch(Cond::Set, x, y, then_t, else_t)
+                                }
+                                (Cond::Eq, Some((x, y))) => {
+                                    self.branch(Cond::Set, x, y, else_t, then_t)
+                                }
+                                _ => self.branch(c, a, b, then_t, else_t),
+                            }
+                        }
+                        Op::Binary(BinOp::And, x, y) => {
+                            self.branch(Cond::Set, x, y, then_t, else_t)
+                        }
+                        _ => unreachable!("only comparisons and `&` fuse"),
+                    },
                     _ => {
                         let w32 = self.ty(cond) == Type::I32 && self.cpu >= 3;
                         let a = if w32 {

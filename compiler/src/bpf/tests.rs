@@ -1635,3 +1635,62 @@ fn narrowed_values_are_cleared_where_read_whole() {
     });
     reassemble_pending();
 }
+
+/// `if (a & b)`, `if ((a & b) != 0)` and `if ((a & b) == 0)` become JSET.
+#[test]
+fn bit_tests_branch_with_jset() {
+    for ty in [Type::I32, Type::I64] {
+        for (x, y) in [
+            (0x1_0000_0006u64, 4u64),
+            (0x1_0000_0006, 9),
+            (0x8000_0000, 0x8000_0000),
+        ] {
+            let set = match ty {
+                Type::I32 => (x as u32 & y as u32) != 0,
+                Type::I64 => x & y != 0,
+            };
+            // 0: brif on the `&`; 1: `!= 0`; 2: `== 0`.
+            for form in 0..3 {
+                for imm in [false, true] {
+                    let taken = if form == 2 { !set } else { set };
+                    let build = || {
+                        vec![prog(|b, _| {
+                            let a = opaque(b, ty, x as i64);
+                            let m = if imm {
+                                b.iconst(ty, y as i64)
+                            } else {
+                                opaque(b, ty, y as i64)
+                            };
+                            let and = b.binary(BinOp::And, a, m);
+                            let cond = match form {
+                                0 => and,
+                                _ => {
+                                    let z = b.iconst(ty, 0);
+                                    let c = if form == 1 { Cond::Ne } else { Cond::Eq };
+                                    b.icmp(c, and, z, Type::I32)
+                                }
+                            };
+                            let yes = b.create_block();
+                            let no = b.create_block();
+                            b.brif(cond, yes, no);
+                            b.switch_to_block(yes);
+                            let k = b.iconst(Type::I32, 1);
+                            b.ret(Some(k));
+                            b.switch_to_block(no);
+                            let k = b.iconst(Type::I32, 2);
+                            b.ret(Some(k));
+                        })]
+                    };
+                    if !(imm && ty == Type::I64 && y > i32::MAX as u64) {
+                        let m = module_of(build());
+                        let text = asm(&m, 3);
+                        assert!(text.contains(" & "), "{text}");
+                        assert!(!text.contains("&="), "{text}");
+                    }
+                    check_all_cpus(1, if taken { 1 } else { 2 }, build);
+                }
+            }
+        }
+    }
+    reassemble_pending();
+}
