@@ -35,6 +35,7 @@ pub fn select(f: &Function, options: &BackendOptions, diags: &mut Diagnostics) -
         vregs: SecondaryMap::with_default(u32::MAX),
         uses: SecondaryMap::new(),
         fused: SecondaryMap::new(),
+        dirty: SecondaryMap::new(),
         block_ids: SecondaryMap::new(),
     };
     s.run();
@@ -52,6 +53,10 @@ struct Selector<'a> {
     uses: SecondaryMap<Value, u32>,
     /// Comparisons folded into their block's conditional branch.
     fused: SecondaryMap<Inst, bool>,
+    /// I32 values that share the register of the I64 value they narrow, so
+    /// their upper half is not zero: readers of the whole register clear it
+    /// first (`clean_reg`), 32-bit operations do not need to.
+    dirty: SecondaryMap<Value, bool>,
     block_ids: SecondaryMap<crate::ir::Block, MBlock>,
 }
 
@@ -76,13 +81,27 @@ impl Selector<'_> {
         for &b in &f.layout {
             let t = f.terminator(b);
             if let Op::Brif { cond, .. } = &f.insts[t].op {
-                let cond = f.resolve(*cond);
-                if let Some(ci) = f.def_inst(cond) {
-                    let same_block = f.blocks[b].insts.contains(&ci);
-                    if same_block && self.uses[cond] == 1 && matches!(f.insts[ci].op, Op::Icmp(..))
-                    {
+                // The branch reads the comparison (or `a & b`) itself...
+                let Some(ci) = self.single_use_def_in(b, *cond) else {
+                    continue;
+                };
+                match &f.insts[ci].op {
+                    Op::Icmp(Cond::Eq | Cond::Ne, x, y) => {
                         self.fused[ci] = true;
+                        // ... and `(a & b) ==/!= 0` becomes `if a & b` (JSET).
+                        let zero_other = match (self.konst(*x), self.konst(*y)) {
+                            (_, Some(0)) => Some(*x),
+                            (Some(0), _) => Some(*y),
+                            _ => None,
+                        };
+                        if let Some(ai) = zero_other.and_then(|v| self.single_use_def_in(b, v)) {
+                            if matches!(f.insts[ai].op, Op::Binary(BinOp::And, ..)) {
+                                self.fused[ai] = true;
+                            }
+                        }
                     }
+                    Op::Icmp(..) | Op::Binary(BinOp::And, ..) => self.fused[ci] = true,
+                    _ => {}
                 }
             }
         }
@@ -121,6 +140,23 @@ impl Selector<'_> {
                 self.span = f.srclocs[i];
                 self.select_inst(i);
             }
+        }
+    }
+
+    /// The instruction defining `v` if it is in block `b` and `v` has no
+    /// other use.
+    fn single_use_def_in(&self, b: crate::ir::Block, v: Value) -> Option<Inst> {
+        let v = self.f.resolve(v);
+        let i = self.f.def_inst(v)?;
+        (self.uses[v] == 1 && self.f.blocks[b].insts.contains(&i)).then_some(i)
+    }
+
+    /// The operands of a fused `a & b`.
+    fn fused_and(&self, v: Value) -> Option<(Value, Value)> {
+        let i = self.f.def_inst(v)?;
+        match self.f.insts[i].op {
+            Op::Binary(BinOp::And, a, b) if self.fused[i] => Some((a, b)),
+            _ => None,
         }
     }
 
@@ -209,9 +245,36 @@ impl Selector<'_> {
             }
             _ => {
                 let src = Reg::V(self.vreg(v));
-                self.mov(w32, dst, Operand::Reg(src))
+                let truncates = w32 && self.dirty[self.f.resolve(v)];
+                self.emit(MInst::Mov {
+                    w32,
+                    dst,
+                    src: Operand::Reg(src),
+                    sext: 0,
+                    truncates,
+                })
             }
         }
+    }
+
+    /// Like `copy_into`, for a destination that a 32-bit operation rewrites
+    /// next (which clears the upper half anyway).
+    fn copy_into_for_alu32(&mut self, dst: Reg, v: Value) {
+        if self.remat_op(v).is_some() || !self.dirty[self.f.resolve(v)] {
+            return self.copy_into(dst, v);
+        }
+        let src = Reg::V(self.vreg(v));
+        self.mov(true, dst, Operand::Reg(src));
+    }
+
+    /// A register holding `v` with its upper half clear if `v` is I32.
+    fn clean_reg(&mut self, v: Value) -> Reg {
+        if self.remat_op(v).is_some() || !self.dirty[self.f.resolve(v)] {
+            return self.reg(v);
+        }
+        let t = self.new_vreg();
+        self.copy_into(t, v);
+        t
     }
 
     fn const_into(&mut self, dst: Reg, ty: Type, c: i64) {
@@ -285,7 +348,11 @@ impl Selector<'_> {
             Op::Unary(uop, a) => {
                 let dst = self.def(i).unwrap();
                 let w32 = self.ty(*a) == Type::I32;
-                self.copy_into(dst, *a);
+                if w32 {
+                    self.copy_into_for_alu32(dst, *a);
+                } else {
+                    self.copy_into(dst, *a);
+                }
                 match uop {
                     UnOp::Neg => self.emit(MInst::Neg { w32, dst }),
                     UnOp::Not => self.alu(BPF_XOR, w32, dst, Operand::Imm(-1)),
@@ -303,7 +370,12 @@ impl Selector<'_> {
             } => {
                 let dst = self.def(i).unwrap();
                 let ty = self.ty(*value);
-                self.copy_into(dst, *value);
+                if ty == Type::I32 && *from_bits < 32 {
+                    // The 32-bit and/shift/movsx that follows clears the upper half.
+                    self.copy_into_for_alu32(dst, *value);
+                } else {
+                    self.copy_into(dst, *value);
+                }
                 self.extend_in_place(dst, ty, *from_bits, *signed);
             }
             Op::Widen { value, signed } => {
@@ -319,12 +391,19 @@ impl Selector<'_> {
                     let src = self.reg(*value);
                     self.sign_extend_32(dst, Operand::Reg(src));
                 } else {
-                    // I32 values are already zero-extended.
-                    let src = self.reg(*value);
+                    // I32 values are zero-extended (once clean).
+                    let src = self.clean_reg(*value);
                     self.mov(false, dst, Operand::Reg(src));
                 }
             }
             Op::Narrow(v) => {
+                let result = f.resolve(data.result.unwrap());
+                if self.remat_op(*v).is_none() && self.vregs[result] == u32::MAX {
+                    // Share the register; clear the upper half only where read.
+                    self.vregs[result] = self.vreg(*v);
+                    self.dirty[result] = true;
+                    return;
+                }
                 let dst = self.def(i).unwrap();
                 if let Some(c) = self.konst(*v) {
                     self.const_into(dst, Type::I32, c);
@@ -381,6 +460,7 @@ impl Selector<'_> {
                     (Addr::Frame(..), Some(c)) if *width != MemWidth::B8 || fits_i32(c) => {
                         Operand::Imm(c as i32)
                     }
+                    _ if *width == MemWidth::B8 => Operand::Reg(self.clean_reg(*value)),
                     _ => Operand::Reg(self.reg(*value)),
                 };
                 self.emit(MInst::Store {
@@ -434,7 +514,7 @@ impl Selector<'_> {
                 self.copy_into(R6, *skb);
                 let (index, imm) = match index {
                     None => (None, *offset),
-                    Some(ix) if *offset == 0 => (Some(self.reg(*ix)), 0),
+                    Some(ix) if *offset == 0 => (Some(self.clean_reg(*ix)), 0),
                     Some(ix) => {
                         // clang's assembler spells LD_IND without an offset: fold
                         // it into the index (the kernel adds them in 32 bits).
@@ -473,15 +553,31 @@ impl Selector<'_> {
                     return;
                 }
                 match f.def_inst(cond) {
-                    Some(ci) if self.fused[ci] => {
-                        let Op::Icmp(c, a, b) = f.insts[ci].op.clone() else {
-                            unreachable!("only comparisons fuse")
-                        };
-                        self.branch(c, a, b, then_t, else_t);
-                    }
+                    Some(ci) if self.fused[ci] => match f.insts[ci].op.clone() {
+                        Op::Icmp(c, a, b) => {
+                            let and = self.fused_and(a).or_else(|| self.fused_and(b));
+                            match (c, and) {
+                                (Cond::Ne, Some((x, y))) => {
+                                    self.branch(Cond::Set, x, y, then_t, else_t)
+                                }
+                                (Cond::Eq, Some((x, y))) => {
+                                    self.branch(Cond::Set, x, y, else_t, then_t)
+                                }
+                                _ => self.branch(c, a, b, then_t, else_t),
+                            }
+                        }
+                        Op::Binary(BinOp::And, x, y) => {
+                            self.branch(Cond::Set, x, y, then_t, else_t)
+                        }
+                        _ => unreachable!("only comparisons and `&` fuse"),
+                    },
                     _ => {
                         let w32 = self.ty(cond) == Type::I32 && self.cpu >= 3;
-                        let a = self.reg(cond);
+                        let a = if w32 {
+                            self.reg(cond)
+                        } else {
+                            self.clean_reg(cond)
+                        };
                         self.emit(MInst::Jcc {
                             cond: Cond::Ne,
                             w32,
@@ -571,7 +667,11 @@ impl Selector<'_> {
             }
             _ => self.operand(b),
         };
-        self.copy_into(dst, a);
+        if w32 {
+            self.copy_into_for_alu32(dst, a);
+        } else {
+            self.copy_into(dst, a);
+        }
         self.emit(MInst::Alu {
             op: code,
             w32,
@@ -703,11 +803,11 @@ impl Selector<'_> {
             };
             (false, sa, ob)
         } else {
-            let ra = self.reg(a);
+            let ra = self.clean_reg(a);
             // The jump sign-extends its immediate; the register is zero-extended.
             let ob = match self.konst(b) {
                 Some(c) if (c as i32) >= 0 || cond == Cond::Set => Operand::Imm(c as i32),
-                _ => Operand::Reg(self.reg(b)),
+                _ => Operand::Reg(self.clean_reg(b)),
             };
             (false, ra, ob)
         }

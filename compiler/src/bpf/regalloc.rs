@@ -355,19 +355,50 @@ impl Intervals {
 }
 
 /// Rewrites spilled registers: a reload before each use, a store after each
-/// definition, through new registers that are never spilled.
+/// definition, through new registers that are never spilled. A value
+/// defined and then updated by the next instruction (`t = a; t += b`) keeps
+/// its new register in between and is stored once, after the update.
 fn spill(m: &mut MFunction, spilled: &[VReg], unspillable: &mut Vec<bool>) {
     let mut slot_of = vec![None; m.num_vregs as usize];
     for &v in spilled {
         slot_of[v as usize] = Some(m.num_spills);
         m.num_spills += 1;
     }
+    let store = |t: VReg, s: u32, span| MI {
+        inst: MInst::Store {
+            addr: Addr::Frame(FrameRef::Spill(s), 0),
+            width: MemWidth::B8,
+            src: Operand::Reg(Reg::V(t)),
+        },
+        span,
+    };
     for b in 0..m.blocks.len() {
         let old = std::mem::take(&mut m.blocks[b]);
         let mut out = Vec::with_capacity(old.len());
+        // Spilled values the previous instruction defined, not stored yet:
+        // (value, its register, slot).
+        let mut pending: Vec<(VReg, VReg, u32)> = Vec::new();
         for mut mi in old {
             let mut renamed: Vec<(VReg, VReg)> = Vec::new();
             let mut reloads = Vec::new();
+            let mut defs: Vec<VReg> = Vec::new();
+            mi.inst.for_each_def(|r| {
+                if let Reg::V(v) = r {
+                    defs.push(v);
+                }
+            });
+            // Pending values this instruction does not update get stored now.
+            pending.retain(|&(v, t, s)| {
+                if defs.contains(&v) {
+                    renamed.push((v, t));
+                    true
+                } else {
+                    // The register still holds the value for this instruction.
+                    out.push(store(t, s, mi.span));
+                    renamed.push((v, t));
+                    false
+                }
+            });
             mi.inst.for_each_use(|r| {
                 if let Reg::V(v) = r {
                     if let Some(s) = slot_of[v as usize] {
@@ -380,26 +411,21 @@ fn spill(m: &mut MFunction, spilled: &[VReg], unspillable: &mut Vec<bool>) {
                     }
                 }
             });
-            let mut stores = Vec::new();
-            mi.inst.for_each_def(|r| {
-                if let Reg::V(v) = r {
-                    if let Some(s) = slot_of[v as usize] {
-                        let t = match renamed.iter().find(|&&(o, _)| o == v) {
-                            Some(&(_, t)) => t,
-                            None => {
-                                let t = m.num_vregs;
-                                m.num_vregs += 1;
-                                renamed.push((v, t));
-                                t
-                            }
-                        };
-                        stores.push((t, s));
+            for &v in &defs {
+                if let Some(s) = slot_of[v as usize] {
+                    let t = match renamed.iter().find(|&&(o, _)| o == v) {
+                        Some(&(_, t)) => t,
+                        None => {
+                            let t = m.num_vregs;
+                            m.num_vregs += 1;
+                            renamed.push((v, t));
+                            t
+                        }
+                    };
+                    if !pending.iter().any(|&(o, _, _)| o == v) {
+                        pending.push((v, t, s));
                     }
                 }
-            });
-            if renamed.is_empty() {
-                out.push(mi);
-                continue;
             }
             unspillable.resize(m.num_vregs as usize, false);
             for &(_, t) in &renamed {
@@ -416,25 +442,22 @@ fn spill(m: &mut MFunction, spilled: &[VReg], unspillable: &mut Vec<bool>) {
                     span: mi.span,
                 });
             }
-            mi.inst.map_regs(|r| match r {
-                Reg::V(v) => match renamed.iter().find(|&&(o, _)| o == v) {
-                    Some(&(_, t)) => Reg::V(t),
-                    None => r,
-                },
-                p => p,
-            });
-            let span = mi.span;
-            out.push(mi);
-            for (t, s) in stores {
-                out.push(MI {
-                    inst: MInst::Store {
-                        addr: Addr::Frame(FrameRef::Spill(s), 0),
-                        width: MemWidth::B8,
-                        src: Operand::Reg(Reg::V(t)),
+            if !renamed.is_empty() {
+                mi.inst.map_regs(|r| match r {
+                    Reg::V(v) => match renamed.iter().find(|&&(o, _)| o == v) {
+                        Some(&(_, t)) => Reg::V(t),
+                        None => r,
                     },
-                    span,
+                    p => p,
                 });
             }
+            out.push(mi);
+        }
+        // Blocks end in a jump or exit, which define nothing: nothing pending.
+        debug_assert!(pending.is_empty());
+        for (_, t, s) in pending {
+            let span = out.last().map(|mi: &MI| mi.span).unwrap_or_default();
+            out.push(store(t, s, span));
         }
         m.blocks[b] = out;
     }

@@ -1541,3 +1541,156 @@ fn global_data_with_addend_runs() {
     }
     reassemble_pending();
 }
+
+/// An I32 narrowed from an I64 shares its register; every reader of the
+/// whole register must see the upper half cleared.
+#[test]
+fn narrowed_values_are_cleared_where_read_whole() {
+    let x: i64 = 0x7777_7777_0000_0005;
+    // Returned directly: r0's upper half must be clear (checked by widening
+    // in the caller).
+    check64(1, 5, |b| {
+        let v = opaque(b, Type::I64, x);
+        let n = b.ins_value(Op::Narrow(v), Type::I32);
+        let out = b.create_block();
+        let p = b.append_block_param(out, Type::I32);
+        b.jump(out, vec![n]);
+        b.switch_to_block(out);
+        b.ins_value(
+            Op::Widen {
+                value: p,
+                signed: false,
+            },
+            Type::I64,
+        )
+    });
+    // Compared as 64 bits below v3, and used again afterwards.
+    for (cond, k, want) in [
+        (Cond::Eq, 5, 1u32),
+        (Cond::Ult, 6, 1),
+        (Cond::Ugt, 4, 1),
+        (Cond::Ne, 5, 0),
+    ] {
+        check32(1, want * 100 + 5, |b| {
+            let v = opaque(b, Type::I64, x);
+            let n = b.ins_value(Op::Narrow(v), Type::I32);
+            let kv = opaque(b, Type::I32, k);
+            let c = b.icmp(cond, n, kv, Type::I32);
+            let hundred = b.iconst(Type::I32, 100);
+            let m = b.binary(BinOp::Mul, c, hundred);
+            b.binary(BinOp::Add, m, n)
+        });
+    }
+    // Passed to a function that widens its argument, and stored 8 bytes wide.
+    check_all_cpus(1, 5 + 5, || {
+        let main = prog(|b, _| {
+            let v = opaque(b, Type::I64, x);
+            let n = b.ins_value(Op::Narrow(v), Type::I32);
+            let slot = b.create_slot(8, 8, None, Default::default());
+            let a = b.ins_value(Op::StackAddr { slot, offset: 0 }, Type::I64);
+            b.ins(
+                Op::Store {
+                    addr: a,
+                    offset: 0,
+                    value: n,
+                    width: MemWidth::B8,
+                    volatile: true,
+                },
+                None,
+            );
+            let back = b.ins_value(
+                Op::Load {
+                    addr: a,
+                    offset: 0,
+                    width: MemWidth::B8,
+                    signed: false,
+                    volatile: true,
+                },
+                Type::I64,
+            );
+            let r = b
+                .ins(
+                    Op::Call {
+                        callee: Callee::Func(FuncId::from_u32(1)),
+                        args: vec![n],
+                    },
+                    Some(Type::I64),
+                )
+                .unwrap();
+            let sum = b.binary(BinOp::Add, r, back);
+            ret_half(b, sum, 0);
+        });
+        let mut callee = func("widen", vec![Type::I32], Some(Type::I64), |b, ps| {
+            let w = b.ins_value(
+                Op::Widen {
+                    value: ps[0],
+                    signed: false,
+                },
+                Type::I64,
+            );
+            b.ret(Some(w));
+        });
+        callee.section = ".text".into();
+        vec![main, callee]
+    });
+    reassemble_pending();
+}
+
+/// `if (a & b)`, `if ((a & b) != 0)` and `if ((a & b) == 0)` become JSET.
+#[test]
+fn bit_tests_branch_with_jset() {
+    for ty in [Type::I32, Type::I64] {
+        for (x, y) in [
+            (0x1_0000_0006u64, 4u64),
+            (0x1_0000_0006, 9),
+            (0x8000_0000, 0x8000_0000),
+        ] {
+            let set = match ty {
+                Type::I32 => (x as u32 & y as u32) != 0,
+                Type::I64 => x & y != 0,
+            };
+            // 0: brif on the `&`; 1: `!= 0`; 2: `== 0`.
+            for form in 0..3 {
+                for imm in [false, true] {
+                    let taken = if form == 2 { !set } else { set };
+                    let build = || {
+                        vec![prog(|b, _| {
+                            let a = opaque(b, ty, x as i64);
+                            let m = if imm {
+                                b.iconst(ty, y as i64)
+                            } else {
+                                opaque(b, ty, y as i64)
+                            };
+                            let and = b.binary(BinOp::And, a, m);
+                            let cond = match form {
+                                0 => and,
+                                _ => {
+                                    let z = b.iconst(ty, 0);
+                                    let c = if form == 1 { Cond::Ne } else { Cond::Eq };
+                                    b.icmp(c, and, z, Type::I32)
+                                }
+                            };
+                            let yes = b.create_block();
+                            let no = b.create_block();
+                            b.brif(cond, yes, no);
+                            b.switch_to_block(yes);
+                            let k = b.iconst(Type::I32, 1);
+                            b.ret(Some(k));
+                            b.switch_to_block(no);
+                            let k = b.iconst(Type::I32, 2);
+                            b.ret(Some(k));
+                        })]
+                    };
+                    if !(imm && ty == Type::I64 && y > i32::MAX as u64) {
+                        let m = module_of(build());
+                        let text = asm(&m, 3);
+                        assert!(text.contains(" & "), "{text}");
+                        assert!(!text.contains("&="), "{text}");
+                    }
+                    check_all_cpus(1, if taken { 1 } else { 2 }, build);
+                }
+            }
+        }
+    }
+    reassemble_pending();
+}
