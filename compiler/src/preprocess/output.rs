@@ -85,11 +85,7 @@ fn marker(out: &mut String, line: u32, name: &str, flag: Option<u8>, system: boo
 }
 
 /// The `-E` text of a preprocessed token stream.
-pub fn write_preprocessed(
-    out: &PreprocessOutput,
-    sources: &SourceMap,
-    interner: &Interner,
-) -> String {
+pub fn write_preprocessed(out: &PreprocessOutput, sources: &SourceMap, interner: &Interner) -> String {
     let mut s = String::with_capacity(out.tokens.len() * 6);
     let is_system = |f: FileId| out.system_files.binary_search(&f).is_ok();
     // The include stack as the output has seen it.
@@ -137,13 +133,7 @@ pub fn write_preprocessed(
                 if !at_bol {
                     s.push('\n');
                 }
-                marker(
-                    &mut s,
-                    tline,
-                    &sources.file(file).name,
-                    None,
-                    is_system(file),
-                );
+                marker(&mut s, tline, &sources.file(file).name, None, is_system(file));
             }
             line = tline;
             at_bol = true;

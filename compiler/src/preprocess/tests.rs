@@ -48,29 +48,19 @@ fn pp(src: &str) -> String {
 
 #[test]
 fn plain_tokens() {
-    assert_eq!(
-        pp("int x = 0x1fULL + 'a' - \"s\\n\";"),
-        "int x = 0x1fULL + 'a' - \"s\\n\" ;"
-    );
+    assert_eq!(pp("int x = 0x1fULL + 'a' - \"s\\n\";"), "int x = 0x1fULL + 'a' - \"s\\n\" ;");
 }
 
 #[test]
 fn object_and_function_macros() {
-    assert_eq!(
-        pp("#define A 1 + 2\n#define F(x, y) (x * y)\nA F(A, 3)"),
-        "1 + 2 ( 1 + 2 * 3 )"
-    );
+    assert_eq!(pp("#define A 1 + 2\n#define F(x, y) (x * y)\nA F(A, 3)"), "1 + 2 ( 1 + 2 * 3 )");
 }
 
 #[test]
 fn include_and_conditionals() {
     let dir = std::env::temp_dir().join(format!("bpfcc-pp-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("a.h"),
-        "#ifndef A_H\n#define A_H\nint a;\n#endif\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("a.h"), "#ifndef A_H\n#define A_H\nint a;\n#endif\n").unwrap();
     let opts = PreprocessOptions {
         include_dirs: vec![dir.clone()],
         ..Default::default()
