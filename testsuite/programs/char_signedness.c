@@ -21,10 +21,13 @@ int char_signedness(struct args *ctx)
 	char c = ctx->c[0];
 	signed char s = ctx->c[1];
 	unsigned char u = ctx->c[2];
+	char all[4];
 	int neg = 0, i;
 
+	/* Loops index stack copies: the verifier refuses variable offsets into the context. */
+	__builtin_memcpy(all, ctx->c, sizeof(all));
 	for (i = 0; i < 4; i++)
-		neg += ctx->c[i] < 0;
+		neg += all[i] < 0;
 	ctx->r[0] = c;
 	ctx->r[1] = s + u;
 	ctx->r[2] = (unsigned char)c + (char)u;

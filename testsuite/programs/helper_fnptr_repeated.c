@@ -21,20 +21,23 @@ struct args {
 SEC("syscall")
 int helper_fnptr_repeated(struct args *ctx)
 {
-	u32 a[4], b[4];
+	u32 a[4], b[4], out[4];
 	u64 t1, t2;
 	long rc;
 	int i;
 
+	/* Loops index stack copies: the verifier refuses variable offsets into the context. */
+	__builtin_memcpy(a, ctx->v, sizeof(a));
 	for (i = 0; i < 4; i++)
-		a[i] = ctx->v[i] * 2;
+		a[i] *= 2;
 	t1 = bpf_ktime_get_ns();
 	rc = bpf_probe_read_kernel(&b[0], 4, &a[3]);
 	rc |= bpf_probe_read_kernel(&b[1], 4, &a[2]);
 	rc |= bpf_probe_read_kernel(&b[2], 8, &a[0]);
 	t2 = bpf_ktime_get_ns();
 	for (i = 0; i < 4; i++)
-		ctx->out[i] = i < 3 ? b[i] : (u32)rc;
+		out[i] = i < 3 ? b[i] : (u32)rc;
+	__builtin_memcpy(ctx->out, out, sizeof(out));
 	return (t2 >= t1) + (rc == 0) * 2;
 }
 

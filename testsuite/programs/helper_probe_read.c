@@ -30,13 +30,14 @@ int helper_probe_read(struct args *ctx)
 	long rc = 0;
 	int i;
 
+	/* Loops index stack copies: the verifier refuses variable offsets into the context. */
+	__builtin_memcpy(a, ctx->src, sizeof(a));
 	for (i = 0; i < 4; i++)
-		a[i] = ctx->src[i] + i;
+		a[i] += i;
 	rc += bpf_probe_read_kernel(b, sizeof(b), a);
 	rc += bpf_probe_read_kernel(c, sizeof(c), &a[1]);
 	rc += bpf_probe_read_kernel(&b[3], 8, &c);
-	for (i = 0; i < 4; i++)
-		ctx->dst[i] = b[i];
+	__builtin_memcpy(ctx->dst, b, sizeof(b));
 	ctx->rc = rc;
 	return c[0] + c[1];
 }

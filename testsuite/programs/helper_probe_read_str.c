@@ -22,15 +22,12 @@ SEC("syscall")
 int helper_probe_read_str(struct args *ctx)
 {
 	char in[16], out[8] = {}, tiny[4] = {};
-	int i;
 
-	for (i = 0; i < 16; i++)
-		in[i] = ctx->src[i];
+	__builtin_memcpy(in, ctx->src, sizeof(in));
 	in[15] = 0;
 	ctx->rc_full = bpf_probe_read_kernel_str(out, sizeof(out), in);
 	ctx->rc_short = bpf_probe_read_kernel_str(tiny, sizeof(tiny), in);
-	for (i = 0; i < 8; i++)
-		ctx->dst[i] = out[i];
+	__builtin_memcpy(ctx->dst, out, sizeof(out));
 	return tiny[0] + tiny[3];
 }
 

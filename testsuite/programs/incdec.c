@@ -21,10 +21,13 @@ int incdec(struct args *ctx)
 	u32 buf[6], *p = buf, *q;
 	u32 i = 0, j = 10, k;
 	u8 small = 254;
+	u32 in[6];
 	int n;
 
+	/* Loops index stack copies: the verifier refuses variable offsets into the context. */
+	__builtin_memcpy(in, ctx->v, sizeof(in));
 	for (n = 0; n < 6; n++)
-		*p++ = ctx->v[n];
+		*p++ = in[n];
 	q = p;
 	k = i++ + ++i + j-- - --j;
 	--p;
@@ -33,8 +36,7 @@ int incdec(struct args *ctx)
 	++*--p;
 	small++;
 	small++;
-	for (n = 0; n < 6; n++)
-		ctx->out[n] = buf[n];
+	__builtin_memcpy(ctx->out, buf, sizeof(buf));
 	return k * 1000 + small * 10 + (u32)(q - buf) + i + j;
 }
 

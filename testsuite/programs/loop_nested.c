@@ -20,20 +20,21 @@ struct args {
 SEC("syscall")
 int loop_nested(struct args *ctx)
 {
-	s32 m[3][3];
+	s32 a[3][3], b[3][3], m[3][3];
 	u32 tri = 0;
 	int i, j, k;
 
+	/* Loops index stack copies: the verifier refuses variable offsets into the context. */
+	__builtin_memcpy(a, ctx->a, sizeof(a));
+	__builtin_memcpy(b, ctx->b, sizeof(b));
 	for (i = 0; i < 3; i++)
 		for (j = 0; j < 3; j++) {
 			s32 acc = 0;
 			for (k = 0; k < 3; k++)
-				acc += ctx->a[i][k] * ctx->b[k][j];
+				acc += a[i][k] * b[k][j];
 			m[i][j] = acc;
 		}
-	for (i = 0; i < 3; i++)
-		for (j = 0; j < 3; j++)
-			ctx->c[i][j] = m[i][j];
+	__builtin_memcpy(ctx->c, m, sizeof(m));
 	for (i = 0; i < 10; i++)
 		for (j = 0; j < i; j++) {
 			if (j * i > 20)

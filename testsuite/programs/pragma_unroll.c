@@ -20,16 +20,19 @@ int pragma_unroll(struct args *ctx)
 {
 	u32 h = 2166136261u;
 	u32 m = 0;
+	u32 v[8];
 	int i;
 
+	/* A stack copy, so the program verifies whether or not the loops are unrolled. */
+	__builtin_memcpy(v, ctx->v, sizeof(v));
 #pragma unroll
 	for (i = 0; i < 8; i++) {
-		h ^= ctx->v[i];
+		h ^= v[i];
 		h *= 16777619u;
 	}
 #pragma clang loop unroll(full)
 	for (i = 0; i < 8; i++)
-		m = ctx->v[i] > m ? ctx->v[i] : m;
+		m = v[i] > m ? v[i] : m;
 	ctx->out = h;
 	return m;
 }

@@ -24,8 +24,7 @@ int ptr_arith(struct args *ctx)
 	u32 sum = 0, back = 0;
 	int i;
 
-	for (i = 0; i < 8; i++)
-		buf[i] = ctx->vals[i];
+	__builtin_memcpy(buf, ctx->vals, sizeof(buf));
 	for (p = buf; p < end; p++)
 		sum += *p;
 	p = end - 1;

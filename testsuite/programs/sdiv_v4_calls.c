@@ -45,13 +45,17 @@ struct args {
 SEC("syscall")
 int sdiv_v4_calls(struct args *ctx)
 {
-	s64 sum = 0;
+	s64 sum = 0, vals[4];
+	s32 mods[4];
 	int i;
 
+	/* Loops index stack copies: the verifier refuses variable offsets into the context. */
+	__builtin_memcpy(vals, ctx->vals, sizeof(vals));
 	for (i = 0; i < 4; i++) {
-		sum += ctx->vals[i];
-		ctx->mods[i] = smod32((s32)ctx->vals[i], -7);
+		sum += vals[i];
+		mods[i] = smod32((s32)vals[i], -7);
 	}
+	__builtin_memcpy(ctx->mods, mods, sizeof(mods));
 	ctx->avg = sdiv64(sum, 4);
 	ctx->root = isqrt(sum < 0 ? -sum : sum);
 	return (int)sdiv64(ctx->avg, -3);

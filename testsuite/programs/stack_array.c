@@ -23,15 +23,16 @@ int stack_array(struct args *ctx)
 	u64 wide[4] = {1, 2, 3, 4};
 	int i;
 
+	/* Loops index stack copies: the verifier refuses variable offsets into the context. */
+	__builtin_memcpy(a, ctx->vals, sizeof(a));
 	for (i = 0; i < 8; i++)
-		a[i] = ctx->vals[i] * (i + 1);
+		a[i] *= i + 1;
 	for (i = 0; i < 4; i++) {
 		u32 t = a[i];
 		a[i] = a[7 - i];
 		a[7 - i] = t;
 	}
-	for (i = 0; i < 8; i++)
-		ctx->reversed[i] = a[i];
+	__builtin_memcpy(ctx->reversed, a, sizeof(a));
 	wide[ctx->idx & 3] += 100;
 	return a[ctx->idx & 7] + (u32)(wide[0] + wide[1] * 10 + wide[2] * 100 + wide[3] * 1000);
 }

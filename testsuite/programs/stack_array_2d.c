@@ -25,9 +25,8 @@ int stack_array_2d(struct args *ctx)
 	u32 rsum = 0, csum = 0;
 	int i, j;
 
-	for (i = 0; i < 4; i++)
-		for (j = 0; j < 4; j++)
-			m[i][j] = ctx->m[i][j];
+	/* Loops index stack copies: the verifier refuses variable offsets into the context. */
+	__builtin_memcpy(m, ctx->m, sizeof(m));
 	for (i = 0; i < 4; i++)
 		for (j = 0; j < 4; j++)
 			t[j][i] = m[i][j];
@@ -39,9 +38,7 @@ int stack_array_2d(struct args *ctx)
 			if (j == c)
 				csum += m[i][j];
 		}
-	for (i = 0; i < 4; i++)
-		for (j = 0; j < 4; j++)
-			ctx->t[i][j] = t[i][j];
+	__builtin_memcpy(ctx->t, t, sizeof(t));
 	ctx->rsum = rsum;
 	ctx->csum = csum;
 	for (i = 0; i < 4; i++)

@@ -33,14 +33,14 @@ static __attribute__((noinline)) int cmp16(const char *a, const char *b)
 SEC("syscall")
 int string_init(struct args *ctx)
 {
-	char word[16];
+	char word[16], greeting[16];
 	char ref[16] = "bpf";
 	char hello[] = "hello, ";
 	u32 len = 0;
 	int i;
 
-	for (i = 0; i < 16; i++)
-		word[i] = ctx->word[i];
+	/* Loops index stack copies: the verifier refuses variable offsets into the context. */
+	__builtin_memcpy(word, ctx->word, sizeof(word));
 	word[15] = 0;
 	for (i = 0; i < 16; i++) {
 		if (!word[i])
@@ -50,7 +50,8 @@ int string_init(struct args *ctx)
 	ctx->len = len;
 	ctx->cmp = cmp16(word, ref);
 	for (i = 0; i < 16; i++)
-		ctx->greeting[i] = i < (int)sizeof(hello) - 1 ? hello[i] : (i - 7 < (int)len ? word[i - 7] : 0);
+		greeting[i] = i < (int)sizeof(hello) - 1 ? hello[i] : (i - 7 < (int)len ? word[i - 7] : 0);
+	__builtin_memcpy(ctx->greeting, greeting, sizeof(greeting));
 	return sizeof(hello) * 100 + sizeof("abc");
 }
 

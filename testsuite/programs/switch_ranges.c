@@ -39,10 +39,13 @@ SEC("syscall")
 int switch_ranges(struct args *ctx)
 {
 	u32 counts[6] = {};
+	u8 text[16];
 	int i;
 
+	/* Loops index stack copies: the verifier refuses variable offsets into the context. */
+	__builtin_memcpy(text, ctx->text, sizeof(text));
 	for (i = 0; i < 16; i++)
-		counts[classify(ctx->text[i])]++;
+		counts[classify(text[i])]++;
 	ctx->lower = counts[0];
 	ctx->upper = counts[1];
 	ctx->digit = counts[2];
