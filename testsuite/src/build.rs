@@ -2,9 +2,11 @@
 //! clang-19 as the reference compiler.
 
 use bpfcc::driver::{Emit, Input, Options};
+use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 use std::process::Command;
+use std::sync::Once;
 
 /// The reference compiler's executable.
 pub const CLANG: &str = "clang-19";
@@ -46,17 +48,62 @@ pub fn bpfcc_options(opt_level: u8, cpu: u8) -> Options {
     options
 }
 
-/// Runs bpfcc in-process; a panic is reported as an error, not propagated.
+thread_local! {
+    /// Set while this thread runs bpfcc: its panics are captured, not printed.
+    static CAPTURED_PANIC: RefCell<Option<Option<String>>> = const { RefCell::new(None) };
+}
+
+/// Installs (once) a panic hook that records the message and location of a
+/// panic on a thread running bpfcc instead of printing it with a backtrace;
+/// panics elsewhere go to the previous hook.
+fn install_panic_capture() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let captured = CAPTURED_PANIC.with(|c| {
+                let mut c = c.borrow_mut();
+                match c.as_mut() {
+                    Some(slot) => {
+                        let msg = info
+                            .payload()
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| {
+                                info.payload().downcast_ref::<&str>().map(|s| s.to_string())
+                            })
+                            .unwrap_or_else(|| "(non-string panic payload)".to_string());
+                        *slot = Some(match info.location() {
+                            Some(l) => format!("{msg} (at {}:{})", l.file(), l.line()),
+                            None => msg,
+                        });
+                        true
+                    }
+                    None => false,
+                }
+            });
+            if !captured {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Runs `f`; a panic becomes `Err` with its message and location, and is not
+/// printed.
+pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    install_panic_capture();
+    CAPTURED_PANIC.with(|c| *c.borrow_mut() = Some(None));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    let captured = CAPTURED_PANIC.with(|c| c.borrow_mut().take()).flatten();
+    result.map_err(|_| captured.unwrap_or_else(|| "(no message)".to_string()))
+}
+
+/// Runs bpfcc in-process; a panic is reported as an error (with its message
+/// and location), not propagated.
 pub fn run_bpfcc(source: &Path, options: &Options) -> Result<bpfcc::CompileOutput, String> {
     let input = Input::File(source.to_path_buf());
-    catch_unwind(AssertUnwindSafe(|| bpfcc::compile(input, options))).map_err(|payload| {
-        let msg = payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_else(|| "(non-string panic payload)".to_string());
-        format!("bpfcc panicked: {msg}")
-    })
+    catch_panic(|| bpfcc::compile(input, options)).map_err(|e| format!("bpfcc panicked: {e}"))
 }
 
 fn compile_bpfcc(source: &Path, opt_level: u8, cpu: u8) -> Result<Vec<u8>, String> {
@@ -101,4 +148,20 @@ fn compile_clang(source: &Path, cpu: u8) -> Result<Vec<u8>, String> {
         ));
     }
     std::fs::read(&obj).map_err(|e| format!("cannot read {}: {e}", obj.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panics_become_errors_with_their_location() {
+        let r: Result<(), String> = catch_panic(|| panic!("boom {}", 7));
+        let e = r.unwrap_err();
+        assert!(e.starts_with("boom 7 (at testsuite/src/build.rs:"), "{e}");
+        assert_eq!(catch_panic(|| 5), Ok(5));
+        // The capture is over: a later caught panic on this thread is captured afresh.
+        let e = catch_panic(|| -> u8 { panic!("again") }).unwrap_err();
+        assert!(e.starts_with("again"), "{e}");
+    }
 }
