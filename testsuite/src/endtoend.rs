@@ -7,7 +7,9 @@
 //!
 //! Environment:
 //! - `BPFCC_TEST_ONLY=clang` (or `bpfcc`) runs one compiler's builds only;
-//! - `BPFCC_TEST_FILTER=substr` runs only the programs whose file name contains it.
+//! - `BPFCC_TEST_FILTER=substr` runs only the programs whose file name contains it;
+//! - `BPFCC_TEST_NO_KERNEL=1` only builds the programs, as on a machine that
+//!   cannot load them.
 
 use crate::build::{clang_available, Build};
 use crate::expect::{self, ExpectFile, InputKind, ProgramExpect, Run};
@@ -79,7 +81,11 @@ impl Plan {
         } else {
             notes.push("SKIP: clang-19 build (BPFCC_TEST_ONLY=bpfcc)".to_string());
         }
-        let kernel = kernel::probe();
+        let kernel = if std::env::var_os("BPFCC_TEST_NO_KERNEL").is_some() {
+            Err("BPFCC_TEST_NO_KERNEL is set".to_string())
+        } else {
+            kernel::probe()
+        };
         match &kernel {
             Err(why) => notes.push(format!("SKIP: loading and running programs: {why}")),
             Ok(()) => {
