@@ -9,7 +9,9 @@
 //! - `BPFCC_TEST_ONLY=clang` (or `bpfcc`) runs one compiler's builds only;
 //! - `BPFCC_TEST_FILTER=substr` runs only the programs whose file name contains it;
 //! - `BPFCC_TEST_NO_KERNEL=1` only builds the programs, as on a machine that
-//!   cannot load them.
+//!   cannot load them;
+//! - `BPFCC_TEST_KEEP=dir` saves the object of every build that fails as
+//!   `dir/<program>.<build>.o` for inspection (`llvm-objdump-19 -dr`).
 
 use crate::build::{clang_available, Build};
 use crate::expect::{self, ExpectFile, InputKind, ProgramExpect, Run};
@@ -57,6 +59,8 @@ pub struct Plan {
     /// `Err(why)` when programs cannot be loaded here: builds are still checked.
     pub kernel: Result<(), String>,
     pub filter: Option<String>,
+    /// `BPFCC_TEST_KEEP=dir`: objects of failing builds are saved there.
+    pub keep_failed: Option<PathBuf>,
     /// Lines to print before the results (`SKIP: ...`).
     pub notes: Vec<String>,
 }
@@ -101,6 +105,7 @@ impl Plan {
             filter: std::env::var("BPFCC_TEST_FILTER")
                 .ok()
                 .filter(|s| !s.is_empty()),
+            keep_failed: std::env::var_os("BPFCC_TEST_KEEP").map(PathBuf::from),
             notes,
         }
     }
@@ -214,9 +219,23 @@ pub fn run_program(prog: &TestProgram, plan: &Plan, report: &mut Report) {
         if plan.kernel.is_err() {
             continue;
         }
+        let failures_before = report.failures.len();
         match load_and_run(&obj, &expect, &ctx, report) {
             Ok(outcomes) => by_build.push((build, outcomes)),
             Err(e) => report.failures.push(format!("{ctx}: {e}")),
+        }
+        if report.failures.len() > failures_before {
+            if let Some(dir) = &plan.keep_failed {
+                let label = build.label().replace([' ', '-'], "");
+                let path = dir.join(format!("{}.{label}.o", prog.name));
+                let saved = std::fs::create_dir_all(dir).and_then(|_| std::fs::write(&path, &obj));
+                if let Err(e) = saved {
+                    report.failures.push(format!(
+                        "{ctx}: cannot keep the object in {}: {e}",
+                        path.display()
+                    ));
+                }
+            }
         }
     }
     compare_builds(&file, &expect, &by_build, report);
