@@ -70,6 +70,11 @@ impl Plan {
         let only = std::env::var("BPFCC_TEST_ONLY").ok();
         let mut notes = Vec::new();
         let mut builds = Vec::new();
+        if let Some(other) = only.as_deref().filter(|o| *o != "clang" && *o != "bpfcc") {
+            notes.push(format!(
+                "BPFCC_TEST_ONLY={other} is neither `clang` nor `bpfcc`: running every build"
+            ));
+        }
         if only.as_deref() != Some("clang") {
             builds.push(Build::Bpfcc { opt_level: 0 });
             builds.push(Build::Bpfcc { opt_level: 2 });
