@@ -441,7 +441,9 @@ impl Parser<'_> {
                 let declarator = if self.is(Punct::Colon) {
                     None
                 } else {
-                    Some(self.declarator(DeclMode::Named)?)
+                    let d = self.declarator(DeclMode::Named)?;
+                    self.check_no_identifier_list(&d);
+                    Some(d)
                 };
                 let bit_width = if self.eat(Punct::Colon) {
                     Some(self.cond_expr()?)
@@ -629,7 +631,10 @@ impl Parser<'_> {
         }
         let mut suffixes = Vec::new();
         loop {
-            if self.is(Punct::LBracket) {
+            if self.is_std_attribute_start() {
+                // C23 `int x [[maybe_unused]]` appertains to the name.
+                self.attributes(&mut d.attrs)?;
+            } else if self.is(Punct::LBracket) {
                 suffixes.push(self.array_suffix()?);
             } else if self.is(Punct::LParen) {
                 suffixes.push(DerivedDecl::Function(self.function_suffix()?));
@@ -789,6 +794,7 @@ impl Parser<'_> {
                 return Err(self.error_here("expected parameter declarator"));
             }
             let declarator = self.declarator(DeclMode::Either)?;
+            self.check_no_identifier_list(&declarator);
             if let Some((n, _)) = declarator.name {
                 self.scopes.declare(n, false);
             }
@@ -811,6 +817,7 @@ impl Parser<'_> {
             return Err(self.error_here("expected a type"));
         }
         let declarator = self.declarator(DeclMode::Abstract)?;
+        self.check_no_identifier_list(&declarator);
         Ok(TypeName {
             specs,
             declarator,
@@ -999,6 +1006,7 @@ impl Parser<'_> {
                         self.function_def(specs, declarator, start)?,
                     )));
                 }
+                self.check_no_identifier_list(&declarator);
                 if let Some((n, _)) = declarator.name {
                     self.scopes.declare(n, is_typedef);
                 }
@@ -1059,6 +1067,25 @@ impl Parser<'_> {
             Reported
         } else {
             self.error_here(msg)
+        }
+    }
+
+    /// `int f(a, b);`: an identifier list outside a function definition is
+    /// almost always an unknown type name in a prototype; clang rejects it.
+    fn check_no_identifier_list(&mut self, d: &Declarator) {
+        for x in &d.derived {
+            if let DerivedDecl::Function(f) = x {
+                if let Some(&(n, sp)) = f.knr_names.first() {
+                    let name = self.interner.resolve(n).to_string();
+                    self.error_at(
+                        sp,
+                        format!(
+                            "a parameter list without types is only allowed in a function definition (unknown type name '{name}'?)"
+                        ),
+                    );
+                    return;
+                }
+            }
         }
     }
 
