@@ -231,6 +231,30 @@ impl Checker<'_> {
                 };
                 self.konst(r, self.t.int, span)
             }
+            "__builtin_strcmp" | "__builtin_strncmp" if self.const_strings(args).is_some() => {
+                // Folded when both strings are literals (libbpf's bpf_cmp_likely
+                // compares operator spellings this way).
+                let (a, b) = self.const_strings(args).unwrap();
+                let (mut a, mut b) = (a, b);
+                if name == "__builtin_strncmp" {
+                    let n = args
+                        .get(2)
+                        .and_then(|e| self.const_int(*e))
+                        .unwrap_or(0)
+                        .max(0) as usize;
+                    a.truncate(n);
+                    b.truncate(n);
+                } else if args.len() != 2 {
+                    self.arg_count(name, args, 2, span);
+                    return Some(self.error_expr(span));
+                }
+                let r = match a.cmp(&b) {
+                    std::cmp::Ordering::Less => -1,
+                    std::cmp::Ordering::Equal => 0,
+                    std::cmp::Ordering::Greater => 1,
+                };
+                self.konst(r, self.t.int, span)
+            }
             "__builtin_assume" => {
                 if !self.arg_count(name, args, 1, span) {
                     return Some(self.error_expr(span));
@@ -260,6 +284,20 @@ impl Checker<'_> {
             _ => return None,
         };
         Some(e)
+    }
+
+    /// The two string literal arguments of a string builtin, with their NULs
+    /// (so that a prefix compares lower), if both are literals.
+    fn const_strings(&self, args: &[ExprId]) -> Option<(Vec<u8>, Vec<u8>)> {
+        let lit = |e: ExprId| match &self.tu.exprs[e].kind {
+            crate::parse::ast::ExprKind::StringLit { bytes, .. } => {
+                let mut v = bytes.clone();
+                v.push(0);
+                Some(v)
+            }
+            _ => None,
+        };
+        Some((lit(*args.first()?)?, lit(*args.get(1)?)?))
     }
 
     /// A pointer argument of a memory builtin.

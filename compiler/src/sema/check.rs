@@ -101,6 +101,7 @@ pub(crate) struct Names {
     pub noreturn: Sym,
     pub btf_decl_tag: Sym,
     pub btf_type_tag: Sym,
+    pub cleanup: Sym,
     pub kernel_helper: Sym,
     pub func: Sym,
     pub function: Sym,
@@ -124,6 +125,7 @@ impl Names {
             noreturn: i.intern("noreturn"),
             btf_decl_tag: i.intern("btf_decl_tag"),
             btf_type_tag: i.intern("btf_type_tag"),
+            cleanup: i.intern("cleanup"),
             kernel_helper: i.intern("kernel_helper"),
             func: i.intern("__func__"),
             function: i.intern("__FUNCTION__"),
@@ -194,6 +196,8 @@ pub(crate) struct Checker<'a> {
     /// Bit-fields of packed records whose storage unit does not fit the
     /// record (by span): declaring them is fine, accessing them is an error.
     pub bad_bitfields: std::collections::HashSet<Span>,
+    /// Signed `x % 2^k` not yet seen compared with zero (see `absorb_srem`).
+    pub pending_srem: Vec<Span>,
 }
 
 impl<'a> Checker<'a> {
@@ -271,6 +275,7 @@ impl<'a> Checker<'a> {
             strings: HashMap::new(),
             init_cache: HashMap::new(),
             bad_bitfields: Default::default(),
+            pending_srem: Vec::new(),
         }
     }
 
@@ -293,6 +298,7 @@ impl<'a> Checker<'a> {
                 ast::ExternalDecl::Asm(text, span) => self.toplevel_asm.push((text.clone(), *span)),
             }
         }
+        self.flush_pending_srem();
         self.finish_globals();
     }
 

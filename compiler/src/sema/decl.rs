@@ -1145,7 +1145,8 @@ impl Checker<'_> {
             init,
             symbol_name,
         } = g;
-        if self.is_void(ty.ty) {
+        // `extern const void sym __ksym;` only names an address (GNU C).
+        if self.is_void(ty.ty) && (!is_extern || init.is_some()) {
             self.error(span, "variable has incomplete type 'void'");
             return None;
         }
@@ -1401,6 +1402,7 @@ impl Checker<'_> {
             _ => vec![self.stmt(f.body)],
         };
         self.pop_scope();
+        self.flush_pending_srem();
         let mut ctx = self.fn_ctx.take().unwrap();
         // Labels used but never defined.
         let mut undefined: Vec<(Span, Sym)> = Vec::new();

@@ -156,6 +156,10 @@ impl Checker<'_> {
                     }
                 };
             }
+            if attrs.names.contains(&self.n.cleanup) {
+                // Running code at every scope exit is not modelled in the typed tree.
+                self.error(nspan, "'cleanup' attribute is not supported by bpfcc yet");
+            }
             if attrs.section.is_some() {
                 self.warning(
                     nspan,
@@ -738,15 +742,6 @@ impl Checker<'_> {
             Some(r) => QualType::new(r.ty.ty),
             None => QualType::new(self.t.void),
         };
-        if let Some(r) = &result {
-            if self.is_record(r.ty.ty).is_some() {
-                self.error(
-                    span,
-                    "statement expressions of struct or union type are not supported",
-                );
-                return self.error_expr(span);
-            }
-        }
         Expr {
             kind: ExprKind::StmtExpr {
                 body,

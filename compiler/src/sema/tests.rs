@@ -665,6 +665,35 @@ fn signed_division_allowed_from_v4() {
 }
 
 #[test]
+fn signed_division_that_clang_optimizes_away() {
+    // Non-negative operands divide as unsigned; `% 2^k` tested against zero
+    // only looks at low bits. Other signed divisions stay errors.
+    let c = check(
+        "int f(unsigned char c, int x) {\n  int a = c / 64;\n  if (x % 2 == 0) a++;\n  if (x % 4) a++;\n  return a + (x & 7) % 3;\n}\nint g(int x) { return x % 4; }\n",
+    );
+    assert_eq!(
+        c.errors(),
+        vec!["7:23: unsupported signed division, please convert to unsigned div/mod."]
+    );
+    let f = c.func("f");
+    let decl = stmts(f)
+        .into_iter()
+        .find_map(|s| match &s.kind {
+            StmtKind::Decl {
+                init: Some(tir::LocalInit::Expr(e)),
+                ..
+            } => Some(e.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let ExprKind::Cast(div) = &decl.kind else {
+        panic!("{decl:?}")
+    };
+    assert!(matches!(div.kind, ExprKind::Binary(tir::BinOp::Div, ..)));
+    assert_eq!(c.prog.types.int_kind(div.ty.ty), Some(IntKind::UInt));
+}
+
+#[test]
 fn aggregates_by_value_are_rejected() {
     let c = check("struct s { int a; };\nstruct s mk(void) { struct s v = {1}; return v; }\nint use(struct s v) { return v.a; }\n");
     assert_eq!(
