@@ -104,7 +104,7 @@ impl Checker<'_> {
                     return Some(self.error_expr(span));
                 }
                 let ExprKind::Const(size) = n.kind else {
-                    self.error(
+                    self.unsupported(
                         n.span,
                         format!("'{name}' with a non-constant size is not supported by BPF"),
                     );
@@ -205,7 +205,7 @@ impl Checker<'_> {
                 let v = self.convert_assign(v, QualType::new(aty), "passing to parameter of type");
                 let ExprKind::Const(c) = v.kind else {
                     if !self.is_error(v.ty.ty) {
-                        self.error(
+                        self.unsupported(
                             span,
                             format!("'{name}' of a non-constant value is not supported yet"),
                         );
@@ -278,7 +278,7 @@ impl Checker<'_> {
                 } else {
                     format!("builtin '{name}' is not supported")
                 };
-                self.error(span, what);
+                self.unsupported(span, what);
                 self.error_expr(span)
             }
             _ => return None,

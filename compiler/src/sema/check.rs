@@ -151,6 +151,7 @@ pub(crate) struct SwitchCtx {
 
 /// The function whose body is being checked.
 pub(crate) struct FnCtx {
+    pub func: FuncId,
     pub name: Sym,
     pub ret: QualType,
     pub locals: PrimaryMap<LocalId, tir::Local>,
@@ -198,6 +199,9 @@ pub(crate) struct Checker<'a> {
     pub bad_bitfields: std::collections::HashSet<Span>,
     /// Signed `x % 2^k` not yet seen compared with zero (see `absorb_srem`).
     pub pending_srem: Vec<Span>,
+    /// Unsupported features met in `static` functions, reported only if the
+    /// function turns out to be reachable ([`Checker::report_deferred`]).
+    pub deferred: Vec<(FuncId, Span, String)>,
 }
 
 impl<'a> Checker<'a> {
@@ -276,6 +280,7 @@ impl<'a> Checker<'a> {
             init_cache: HashMap::new(),
             bad_bitfields: Default::default(),
             pending_srem: Vec::new(),
+            deferred: Vec::new(),
         }
     }
 
@@ -299,6 +304,7 @@ impl<'a> Checker<'a> {
             }
         }
         self.flush_pending_srem();
+        self.report_deferred();
         self.finish_globals();
     }
 
@@ -342,6 +348,17 @@ impl<'a> Checker<'a> {
 
     pub fn error(&mut self, span: Span, msg: impl Into<String>) {
         self.diags.error(span, msg);
+    }
+
+    /// An unsupported feature: an error now, or once the enclosing `static`
+    /// function is known to be used.
+    pub fn unsupported(&mut self, span: Span, msg: impl Into<String>) {
+        match &self.fn_ctx {
+            Some(ctx) if self.functions[ctx.func].linkage == tir::Linkage::Internal => {
+                self.deferred.push((ctx.func, span, msg.into()))
+            }
+            _ => self.error(span, msg),
+        }
     }
 
     pub fn warning(&mut self, span: Span, msg: impl Into<String>) {

@@ -1353,6 +1353,7 @@ impl Checker<'_> {
             }
         }
         self.fn_ctx = Some(FnCtx {
+            func: fid,
             name,
             ret: fty.ret,
             locals: PrimaryMap::new(),

@@ -91,7 +91,7 @@ impl Checker<'_> {
             }
             TypeKind::Record(_) => e,
             TypeKind::Float { .. } => {
-                self.error(e.span, FLOAT_ERROR);
+                self.unsupported(e.span, FLOAT_ERROR);
                 self.error_expr(e.span)
             }
             _ if Self::is_lvalue(&e) => {
@@ -188,7 +188,7 @@ impl Checker<'_> {
 
     fn check_int128(&mut self, e: &Expr) -> bool {
         if let Some(IntKind::Int128 | IntKind::UInt128) = self.types.int_kind(e.ty.ty) {
-            self.error(e.span, "__int128 arithmetic is not supported by bpfcc");
+            self.unsupported(e.span, "__int128 arithmetic is not supported by bpfcc");
             return false;
         }
         true
@@ -261,7 +261,7 @@ impl Checker<'_> {
         let from_k = self.ck(e.ty.ty).clone();
         match (&to_k, &from_k) {
             (TypeKind::Float { .. }, _) | (_, TypeKind::Float { .. }) => {
-                self.error(span, FLOAT_ERROR);
+                self.unsupported(span, FLOAT_ERROR);
                 self.error_expr(span)
             }
             (TypeKind::Int(_) | TypeKind::Enum(_), TypeKind::Int(_) | TypeKind::Enum(_)) => {
@@ -396,7 +396,7 @@ impl Checker<'_> {
                 self.konst(*value as i64, ty, span)
             }
             ast::ExprKind::FloatLit(_) => {
-                self.error(span, FLOAT_ERROR);
+                self.unsupported(span, FLOAT_ERROR);
                 self.error_expr(span)
             }
             ast::ExprKind::CharLit { value, prefix } => {
@@ -1462,7 +1462,7 @@ impl Checker<'_> {
             return self.mk(ExprKind::Cast(bx(v)), to.ty, span);
         }
         if self.is_float(to.ty) {
-            self.error(span, FLOAT_ERROR);
+            self.unsupported(span, FLOAT_ERROR);
             return self.error_expr(span);
         }
         if !self.types.is_scalar(to.ty) {
@@ -1899,7 +1899,7 @@ impl Checker<'_> {
             return self.error_expr(span);
         }
         if self.is_float(ret) {
-            self.error(span, FLOAT_ERROR);
+            self.unsupported(span, FLOAT_ERROR);
             return self.error_expr(span);
         }
         self.mk(

@@ -158,7 +158,7 @@ impl Checker<'_> {
             }
             if attrs.names.contains(&self.n.cleanup) {
                 // Running code at every scope exit is not modelled in the typed tree.
-                self.error(nspan, "'cleanup' attribute is not supported by bpfcc yet");
+                self.unsupported(nspan, "'cleanup' attribute is not supported by bpfcc yet");
             }
             if attrs.section.is_some() {
                 self.warning(
