@@ -707,6 +707,166 @@ fn unsupported_features_only_in_reachable_static_functions() {
 }
 
 #[test]
+fn errors_do_not_cascade() {
+    let c = check("int f(void) { int a = nope + 1; a = nope->x * 2; return nope(3); }");
+    assert_eq!(c.errors().len(), 3, "{:?}", c.errors());
+    let e = c.errors();
+    assert!(e[..2]
+        .iter()
+        .all(|e| e.contains("undeclared identifier 'nope'")));
+    assert!(e[2].contains("call to undeclared function 'nope'"));
+}
+
+#[test]
+fn labels_goto_and_asm() {
+    let c = check_ok(
+        r#"
+int f(int x) {
+  int out;
+  { __label__ done; if (x) goto done; x++; done: ; }
+  again:
+  if (x-- > 3) goto again;
+  asm volatile("%0 = %1" : "=r"(out) : "r"(x) : "r0");
+  return out;
+}
+"#,
+    );
+    let f = c.func("f");
+    assert_eq!(f.body.as_ref().unwrap().labels.len(), 2);
+    let asm = stmts(f)
+        .into_iter()
+        .find_map(|s| match &s.kind {
+            StmtKind::Asm(a) => Some(a.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert!(matches!(asm.outputs[0].expr.kind, ExprKind::Local(_)));
+    assert!(matches!(asm.inputs[0].expr.kind, ExprKind::Load(_)));
+    assert_eq!(asm.clobbers, vec![b"r0".to_vec()]);
+    let c = check("int f(int x) { asm(\"\" : \"=r\"(x + 1)); return x; }");
+    assert_eq!(c.errors(), vec!["1:25: invalid lvalue in asm output"]);
+}
+
+#[test]
+fn memory_builtins_and_bswap() {
+    let c = check_ok(
+        r#"
+struct s { long a, b; };
+int f(struct s *d, struct s *src, unsigned v) {
+  __builtin_memcpy(d, src, sizeof(*d));
+  __builtin_memset(src, 0, 8);
+  return __builtin_bswap32(v) + __builtin_bswap16(0x1234);
+}
+"#,
+    );
+    let st = stmts(c.func("f"));
+    let builtins: Vec<_> = st
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Expr(e) => match &e.kind {
+                ExprKind::Builtin(b, args) => Some((*b, args.len())),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        builtins,
+        vec![
+            (tir::Builtin::Memcpy { size: 16 }, 2),
+            (tir::Builtin::Memset { size: 8 }, 2)
+        ]
+    );
+    let e = ret_expr(c.func("f"));
+    let ExprKind::Cast(sum) = &e.kind else {
+        panic!("{e:?}")
+    };
+    let ExprKind::Binary(_, l, r) = &sum.kind else {
+        panic!()
+    };
+    assert!(matches!(
+        l.kind,
+        ExprKind::Builtin(tir::Builtin::Bswap { bits: 32 }, _)
+    ));
+    // bswap16 of a constant is folded: 0x3412, promoted.
+    assert!(matches!(r.kind, ExprKind::Const(0x3412)));
+    let c = check("void f(char *d, char *s, int n) { __builtin_memcpy(d, s, n); }");
+    assert_eq!(c.errors().len(), 1);
+}
+
+#[test]
+fn typeof_auto_type_generic() {
+    let c = check_ok(
+        r#"
+int f(long v) {
+  __auto_type a = v + 1;
+  typeof(a) b = a;
+  int k = _Generic(b, long: 1, int: 2, default: 3);
+  return k + sizeof(b);
+}
+"#,
+    );
+    let f = c.func("f");
+    let body = f.body.as_ref().unwrap();
+    let tys: Vec<_> = body
+        .locals
+        .values()
+        .filter_map(|l| {
+            l.name.map(|n| {
+                (
+                    c.interner.resolve(n).to_string(),
+                    c.prog.types.int_kind(l.ty.ty),
+                )
+            })
+        })
+        .collect();
+    assert!(tys.contains(&("a".to_string(), Some(IntKind::Long))));
+    assert!(tys.contains(&("b".to_string(), Some(IntKind::Long))));
+    let k = stmts(f)
+        .into_iter()
+        .find_map(|s| match &s.kind {
+            StmtKind::Decl {
+                local,
+                init: Some(tir::LocalInit::Expr(e)),
+            } if body.locals[*local]
+                .name
+                .is_some_and(|n| c.interner.resolve(n) == "k") =>
+            {
+                Some(e.clone())
+            }
+            _ => None,
+        })
+        .unwrap();
+    assert!(matches!(k.kind, ExprKind::Const(1)));
+}
+
+#[test]
+fn forward_declared_records_and_flexible_arrays() {
+    let c = check_ok(
+        r#"
+struct node;
+struct list { struct node *head; };
+struct node { struct node *next; int v; };
+struct msg { int len; char data[]; };
+int f(struct list *l, struct msg *m) { return l->head->next->v + m->data[1] + sizeof(struct msg); }
+union { struct { int a, b; }; long all; } u = { .b = 2 };
+"#,
+    );
+    assert_eq!(
+        c.global("u").init.as_ref().unwrap().bytes,
+        vec![0, 0, 0, 0, 2, 0, 0, 0]
+    );
+    let c = check("struct later;\nint f(struct later *p) { return p->x; }\nstruct later v;\n");
+    assert_eq!(
+        c.errors(),
+        vec![
+            "2:36: incomplete definition of type 'struct later'",
+            "3:14: tentative definition has type 'struct later' that is never completed",
+        ]
+    );
+}
+
+#[test]
 fn aggregates_by_value_are_rejected() {
     let c = check("struct s { int a; };\nstruct s mk(void) { struct s v = {1}; return v; }\nint use(struct s v) { return v.a; }\n");
     assert_eq!(
