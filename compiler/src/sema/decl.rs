@@ -1370,9 +1370,8 @@ impl Checker<'_> {
         self.push_scope();
         for (pname, pty) in &params {
             let span = pname.map(|p| p.1).unwrap_or(nspan);
-            if !inlined && self.is_passed_aggregate(pty.ty) {
-                self.error(span, "aggregate arguments are not supported by BPF");
-            }
+            // Struct parameters are accepted as clang accepts them; lowering
+            // reports them if the function is emitted.
             let align = self.types.align_of(pty.ty);
             let aggregate = self.types.is_aggregate(pty.ty);
             let ctx = self.fn_ctx.as_mut().unwrap();

@@ -1874,9 +1874,8 @@ impl Checker<'_> {
                 }
                 _ => self.default_promote(v),
             };
-            if !self.is_error(v.ty.ty) && !inlined && self.is_passed_aggregate(v.ty.ty) {
-                self.error(v.span, "aggregate arguments are not supported by BPF");
-            }
+            // Struct arguments: clang accepts them; lowering decides whether
+            // it can pass them.
             out.push(v);
         }
         if args.len() > 5 && !inlined {
