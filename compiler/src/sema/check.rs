@@ -168,6 +168,12 @@ pub(crate) struct FnCtx {
     /// Declarations of compound-literal temporaries, emitted before the
     /// statement that uses them.
     pub pending: Vec<tir::Stmt>,
+    /// Active `cleanup` variables: the scope depth they were declared at, and
+    /// the call to make when that scope is left.
+    pub cleanups: Vec<(usize, tir::Expr)>,
+    /// Enclosing loops and switches: (is a loop, scope depth that `break`
+    /// leaves, scope depth that `continue` leaves).
+    pub jump_levels: Vec<(bool, usize, usize)>,
 }
 
 pub(crate) struct Checker<'a> {

@@ -1366,6 +1366,8 @@ impl Checker<'_> {
             next_case: 0,
             func_name_global: None,
             pending: vec![],
+            cleanups: vec![],
+            jump_levels: vec![],
         });
         self.push_scope();
         for (pname, pty) in &params {

@@ -867,6 +867,60 @@ union { struct { int a, b; }; long all; } u = { .b = 2 };
 }
 
 #[test]
+fn cleanup_variables_run_at_scope_exits() {
+    let c = check_ok(
+        r#"
+struct it { long a; };
+void destroy(struct it *p);
+int use(struct it *p);
+int f(int n) {
+  int r = 0;
+  for (struct it x __attribute__((cleanup(destroy))) = {0}; n > 0; n--) {
+    if (use(&x)) break;
+    if (n == 3) continue;
+    struct it y __attribute__((cleanup(destroy)));
+    if (use(&y)) return r;
+    r++;
+  }
+  return r;
+}
+"#,
+    );
+    // Count the calls of destroy() in the whole body.
+    fn count(s: &tir::Stmt, n: &mut usize) {
+        match &s.kind {
+            StmtKind::Expr(e) => {
+                if let ExprKind::Call {
+                    callee: tir::Callee::Direct(_),
+                    args,
+                } = &e.kind
+                {
+                    if matches!(args[0].kind, ExprKind::AddrOf(_)) {
+                        *n += 1;
+                    }
+                }
+            }
+            StmtKind::Block(v) => v.iter().for_each(|s| count(s, n)),
+            StmtKind::If { then, els, .. } => {
+                count(then, n);
+                if let Some(e) = els {
+                    count(e, n);
+                }
+            }
+            StmtKind::For { body, .. } => count(body, n),
+            _ => {}
+        }
+    }
+    let mut n = 0;
+    for s in &c.func("f").body.as_ref().unwrap().body {
+        count(s, &mut n);
+    }
+    // break: x; continue: none (x's scope is the loop's); the inner return:
+    // y and x; the end of the body: y; after the loop: x.
+    assert_eq!(n, 1 + 2 + 1 + 1);
+}
+
+#[test]
 fn aggregate_returns_are_rejected() {
     let c = check("struct s { int a; };\nstruct s mk(void) { struct s v = {1}; return v; }\nint use(struct s v) { return v.a; }\n");
     assert_eq!(
