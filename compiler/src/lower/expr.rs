@@ -225,14 +225,14 @@ impl FnLower<'_, '_, '_> {
             ExprKind::Binary(op, a, b) => self.binary(e, *op, a, b),
             ExprKind::PtrAdd { ptr, index, scale } => {
                 let p = self.rvalue(ptr);
-                let p = self.to_i64(p, ptr);
+                let p = self.as_i64(p, ptr);
                 self.ptr_offset(p, index, *scale, false)
             }
             ExprKind::PtrDiff { lhs, rhs, scale } => {
                 let a = self.rvalue(lhs);
-                let a = self.to_i64(a, lhs);
+                let a = self.as_i64(a, lhs);
                 let b = self.rvalue(rhs);
-                let b = self.to_i64(b, rhs);
+                let b = self.as_i64(b, rhs);
                 let d = self.b.binary(IrBin::Sub, a, b);
                 let r = self.exact_div(d, *scale);
                 let s = self.scalar(e);
@@ -321,7 +321,7 @@ impl FnLower<'_, '_, '_> {
         }
     }
 
-    fn to_i64(&mut self, v: Value, e: &Expr) -> Value {
+    fn as_i64(&mut self, v: Value, e: &Expr) -> Value {
         self.coerce_expr(v, e, Scalar::LONG)
     }
 
@@ -337,7 +337,7 @@ impl FnLower<'_, '_, '_> {
             return self.b.binary(IrBin::Add, p, k);
         }
         let i = self.rvalue(index);
-        let i = self.to_i64(i, index);
+        let i = self.as_i64(i, index);
         let scaled = self.scale(i, scale);
         self.b
             .binary(if negate { IrBin::Sub } else { IrBin::Add }, p, scaled)
@@ -609,7 +609,7 @@ impl FnLower<'_, '_, '_> {
             }
             ExprKind::Deref(p) => {
                 let v = self.rvalue(p);
-                let v = self.to_i64(v, p);
+                let v = self.as_i64(v, p);
                 let align = self.program().types.align_of(e.ty.ty);
                 Addr::new(Base::Value(v), align)
             }
@@ -684,7 +684,7 @@ impl FnLower<'_, '_, '_> {
             }
         }
         let v = self.rvalue(e);
-        let v = self.to_i64(v, e);
+        let v = self.as_i64(v, e);
         let align = match self.program().types.ckind(e.ty.ty) {
             TypeKind::Pointer { pointee, .. } => self.program().types.align_of(pointee.ty),
             _ => 1,
@@ -700,7 +700,7 @@ impl FnLower<'_, '_, '_> {
         let indirect = match callee {
             Callee::Indirect(c) => {
                 let v = self.rvalue(c);
-                Some(self.to_i64(v, c))
+                Some(self.as_i64(v, c))
             }
             _ => None,
         };
@@ -768,7 +768,7 @@ impl FnLower<'_, '_, '_> {
             Builtin::LoadPacket { width } => {
                 let s = self.scalar(e);
                 let skb = self.rvalue(&args[0]);
-                let skb = self.to_i64(skb, &args[0]);
+                let skb = self.as_i64(skb, &args[0]);
                 let (index, offset) = match args[1].kind {
                     ExprKind::Const(c) if i32::try_from(c).is_ok() => (None, c as i32),
                     _ => (Some(self.rvalue(&args[1])), 0),

@@ -933,8 +933,8 @@ fn struct_init_copy_and_bitfields() {
     );
     let expect = |x: i64| {
         // bf2 is a signed 5-bit field: x wraps into -16..15.
-        let bf2 = ((x << 59) >> 59) as i64;
-        x * 10000 + (-1) * 1000 + bf2 * 100 + 100
+        let bf2 = (x << 59) >> 59;
+        x * 10000 - 1000 + bf2 * 100 + 100
     };
     for xv in [0i64, 5, 15, 16, 31, -1, -16] {
         assert_eq!(p.run("f", &[s32(xv as i32)]) as i64, expect(xv), "x = {xv}");
