@@ -513,6 +513,8 @@ impl<'p> FnLower<'_, 'p, '_> {
                 (Type::I64, false) => x as u64 as i128,
             }
         };
+        // GNU `case 5 ... 1:` is an empty range: it matches nothing.
+        ranges.retain(|r| key(r.0) <= key(r.1));
         ranges.sort_by_key(|r| key(r.0));
         self.dispatch(v, s, &ranges, default_block);
 
