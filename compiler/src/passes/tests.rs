@@ -634,3 +634,227 @@ fn optimization_preserves_results_of_random_functions() {
         "optimization rarely shrank the code ({shrunk})"
     );
 }
+
+/// A random acyclic SSA function with block parameters: every block computes
+/// from its own parameters and the function's arguments, then returns or
+/// branches forward with arguments (sometimes on a constant, sometimes to
+/// one block twice, sometimes through an empty forwarding block). Exercises
+/// folding, parameter propagation and removal, threading and merging
+/// directly, without mem2reg.
+fn random_cfg_function(rng: &mut Rng) -> Function {
+    let mut f = Function::new("g", ".text", vec![Type::I64, Type::I32], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let n = 3 + rng.below(8) as usize;
+    let blocks: Vec<Block> = (0..n).map(|_| b.create_block()).collect();
+    let args = vec![
+        b.append_block_param(blocks[0], Type::I64),
+        b.append_block_param(blocks[0], Type::I32),
+    ];
+    // Parameters of the other blocks (some are empty forwarding blocks).
+    let mut forwarding = vec![false; n];
+    for k in 1..n {
+        if k + 1 < n && rng.chance(15) {
+            forwarding[k] = true;
+            continue;
+        }
+        for _ in 0..rng.below(4) {
+            let ty = rng.pick(&[Type::I32, Type::I64]);
+            b.append_block_param(blocks[k], ty);
+        }
+    }
+    for k in 0..n {
+        b.switch_to_block(blocks[k]);
+        if forwarding[k] {
+            let t = k + 1 + rng.below((n - k - 1) as u64) as usize;
+            let call_args = block_args(rng, &mut b, blocks[t], &args);
+            b.jump(blocks[t], call_args);
+            continue;
+        }
+        let mut pool: Vec<Value> = args.clone();
+        pool.extend(b.func.blocks[blocks[k]].params.clone());
+        for _ in 0..rng.below(6) {
+            let x = rng.pick(&pool);
+            let ty = b.func.value_type(x);
+            let y = if rng.chance(40) {
+                let c = rng.interesting() as i64;
+                b.iconst(ty, c)
+            } else {
+                let y = rng.pick(&pool);
+                match (b.func.value_type(y), ty) {
+                    (Type::I64, Type::I32) => b.ins_value(Op::Narrow(y), Type::I32),
+                    (Type::I32, Type::I64) => b.ins_value(
+                        Op::Widen {
+                            value: y,
+                            signed: true,
+                        },
+                        Type::I64,
+                    ),
+                    _ => y,
+                }
+            };
+            let v = match rng.below(4) {
+                0 => b.icmp(
+                    rng.pick(&[Cond::Eq, Cond::Slt, Cond::Ugt, Cond::Set]),
+                    x,
+                    y,
+                    ty,
+                ),
+                _ => {
+                    let op = rng.pick(&[
+                        BinOp::Add,
+                        BinOp::Sub,
+                        BinOp::Mul,
+                        BinOp::UDiv,
+                        BinOp::SRem,
+                        BinOp::And,
+                        BinOp::Or,
+                        BinOp::Xor,
+                        BinOp::Shl,
+                        BinOp::AShr,
+                    ]);
+                    b.binary(op, x, y)
+                }
+            };
+            pool.push(v);
+        }
+        // Fold everything computed into the returned or passed values.
+        if k + 1 == n || rng.chance(15) {
+            let mut acc = b.iconst(Type::I64, 0);
+            for &v in &pool {
+                let w = match b.func.value_type(v) {
+                    Type::I32 => b.ins_value(
+                        Op::Widen {
+                            value: v,
+                            signed: false,
+                        },
+                        Type::I64,
+                    ),
+                    Type::I64 => v,
+                };
+                let m = b.iconst(Type::I64, 31);
+                let s = b.binary(BinOp::Mul, acc, m);
+                acc = b.binary(BinOp::Add, s, w);
+            }
+            b.ret(Some(acc));
+            continue;
+        }
+        let t1 = k + 1 + rng.below((n - k - 1) as u64) as usize;
+        let a1 = block_args(rng, &mut b, blocks[t1], &pool);
+        if rng.chance(30) {
+            b.jump(blocks[t1], a1);
+            continue;
+        }
+        let t2 = if rng.chance(20) {
+            t1
+        } else {
+            k + 1 + rng.below((n - k - 1) as u64) as usize
+        };
+        let a2 = if t2 == t1 && rng.chance(50) {
+            a1.clone()
+        } else {
+            block_args(rng, &mut b, blocks[t2], &pool)
+        };
+        let cond = if rng.chance(20) {
+            let c = rng.below(2) as i64;
+            b.iconst(Type::I32, c)
+        } else {
+            rng.pick(&pool)
+        };
+        b.ins(
+            Op::Brif {
+                cond,
+                then_dest: BlockCall {
+                    block: blocks[t1],
+                    args: a1,
+                },
+                else_dest: BlockCall {
+                    block: blocks[t2],
+                    args: a2,
+                },
+            },
+            None,
+        );
+    }
+    f
+}
+
+/// Arguments of the right types for `target`, taken from `pool` or made constant.
+fn block_args(rng: &mut Rng, b: &mut FunctionBuilder, target: Block, pool: &[Value]) -> Vec<Value> {
+    let params = b.func.blocks[target].params.clone();
+    params
+        .iter()
+        .map(|&p| {
+            let ty = b.func.value_type(p);
+            let same: Vec<Value> = pool
+                .iter()
+                .copied()
+                .filter(|&v| b.func.value_type(v) == ty)
+                .collect();
+            if same.is_empty() || rng.chance(25) {
+                let c = rng.pick(&[0i64, 1, 7, -1]);
+                b.iconst(ty, c)
+            } else {
+                rng.pick(&same)
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn optimization_preserves_results_of_random_cfgs() {
+    let mut rng = Rng(0xdead_beef_cafe_f00d);
+    let mut merged = 0;
+    for case in 0..400 {
+        let mut m = Module::default();
+        let f = random_cfg_function(&mut rng);
+        verify::verify_function(&f).unwrap();
+        let blocks_before = f.layout.len();
+        m.functions.push(f);
+        let inputs: Vec<Vec<u64>> = (0..8)
+            .map(|_| vec![rng.interesting(), rng.interesting()])
+            .collect();
+        let expected: Vec<Outcome> = inputs.iter().map(|a| execute(&m, a, &[])).collect();
+        let mut opt = m.clone();
+        optimize(&mut opt, 2);
+        let fo = &opt.functions[FuncId::new(0)];
+        if fo.layout.len() < blocks_before {
+            merged += 1;
+        }
+        // Only reachable blocks remain, each with a terminator that is not a
+        // branch on a constant and not a branch to one target twice with the
+        // same arguments, and no empty forwarding block is left.
+        for &b in &fo.layout {
+            let t = fo.terminator(b);
+            if let Op::Brif {
+                cond,
+                then_dest,
+                else_dest,
+            } = &fo.insts[t].op
+            {
+                assert!(fo.const_value(*cond).is_none(), "case {case}");
+                assert!(then_dest != else_dest, "case {case}");
+            }
+            if b != fo.entry() && fo.blocks[b].params.is_empty() {
+                assert!(
+                    fo.blocks[b].insts.len() > 1 || !matches!(fo.insts[t].op, Op::Jump(_)),
+                    "case {case}: forwarding block {b} left\n{}",
+                    print_function(fo)
+                );
+            }
+        }
+        for (args, want) in inputs.iter().zip(&expected) {
+            let got = execute(&opt, args, &[]);
+            assert_eq!(
+                &got,
+                want,
+                "case {case}, args {args:?}\nbefore:\n{}\nafter:\n{}",
+                print_function(&m.functions[FuncId::new(0)]),
+                print_function(fo)
+            );
+        }
+    }
+    assert!(
+        merged > 200,
+        "simplify_cfg rarely removed blocks ({merged})"
+    );
+}
