@@ -858,3 +858,496 @@ fn optimization_preserves_results_of_random_cfgs() {
         "simplify_cfg rarely removed blocks ({merged})"
     );
 }
+
+fn load(addr: Value, width: MemWidth, signed: bool) -> Op {
+    Op::Load {
+        addr,
+        offset: 0,
+        width,
+        signed,
+        volatile: false,
+    }
+}
+
+fn store(addr: Value, value: Value, width: MemWidth) -> Op {
+    Op::Store {
+        addr,
+        offset: 0,
+        value,
+        width,
+        volatile: false,
+    }
+}
+
+fn one_function_module(f: Function) -> Module {
+    let mut m = Module::default();
+    m.functions.push(f);
+    m
+}
+
+fn printed(m: &Module) -> String {
+    print_function(&m.functions[FuncId::new(0)])
+}
+
+fn run0(m: &Module, args: &[u64]) -> Option<u64> {
+    crate::ir::interp::run(m, FuncId::new(0), args, &mut crate::ir::interp::NoEnv).unwrap()
+}
+
+/// `int f(int c) { int x = 5; if (c) x = 7; return x; }` as lowering writes it.
+fn diamond() -> Module {
+    let mut f = Function::new("f", ".text", vec![Type::I32], Some(Type::I32));
+    let mut b = FunctionBuilder::new(&mut f);
+    let entry = b.create_block();
+    let then_b = b.create_block();
+    let join = b.create_block();
+    let c = b.append_block_param(entry, Type::I32);
+    let x = b.create_slot(4, 4, Some("x".into()), Span::default());
+    b.switch_to_block(entry);
+    let xa = b.ins_value(Op::StackAddr { slot: x, offset: 0 }, Type::I64);
+    let five = b.iconst(Type::I32, 5);
+    b.ins(store(xa, five, MemWidth::B4), None);
+    b.brif(c, then_b, join);
+    b.switch_to_block(then_b);
+    let seven = b.iconst(Type::I32, 7);
+    b.ins(store(xa, seven, MemWidth::B4), None);
+    b.jump(join, vec![]);
+    b.switch_to_block(join);
+    let r = b.ins_value(load(xa, MemWidth::B4, true), Type::I32);
+    b.ret(Some(r));
+    one_function_module(f)
+}
+
+#[test]
+fn mem2reg_puts_a_variable_in_a_block_parameter() {
+    let mut m = diamond();
+    optimize(&mut m, 0);
+    assert_eq!(
+        printed(&m),
+        "function f(i32) -> i32 section \".text\" {
+  ss0 = slot 0 align 4 ; x
+block0(v0: i32):
+    v2: i32 = iconst 5
+    brif v0, block1, block2(v2)
+block1:
+    v3: i32 = iconst 7
+    jump block2(v3)
+block2(v5: i32):
+    return v5
+}
+"
+    );
+    assert_eq!(run0(&m, &[0]), Some(5));
+    assert_eq!(run0(&m, &[3]), Some(7));
+}
+
+#[test]
+fn o2_folds_the_diamond_into_a_select_free_function() {
+    let mut m = diamond();
+    optimize(&mut m, 2);
+    // The then block is a forwarding block once x's value is a parameter;
+    // nothing is left to fold, but the layout keeps then after the branch.
+    assert_eq!(run0(&m, &[0]), Some(5));
+    assert_eq!(run0(&m, &[1]), Some(7));
+    assert!(!printed(&m).contains("stack_addr"));
+}
+
+/// A slot accessed as `kind` says, plus a loop back to the entry block.
+fn slot_function(
+    address_taken: bool,
+    offset: i32,
+    widths: [MemWidth; 2],
+    volatile: bool,
+) -> Module {
+    let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let entry = b.create_block();
+    let a = b.append_block_param(entry, Type::I64);
+    let s = b.create_slot(8, 8, Some("s".into()), Span::default());
+    b.func.slots[s].address_taken = address_taken;
+    b.switch_to_block(entry);
+    let sa = b.ins_value(Op::StackAddr { slot: s, offset }, Type::I64);
+    b.ins(
+        Op::Store {
+            addr: sa,
+            offset: 0,
+            value: a,
+            width: widths[0],
+            volatile,
+        },
+        None,
+    );
+    let r = b.ins_value(load(sa, widths[1], false), Type::I64);
+    b.ret(Some(r));
+    one_function_module(f)
+}
+
+#[test]
+fn mem2reg_leaves_slots_that_are_not_plain_scalars() {
+    use MemWidth::*;
+    for (taken, offset, widths, volatile) in [
+        (true, 0, [B8, B8], false),
+        (false, 4, [B4, B4], false),
+        (false, 0, [B8, B4], false),
+        (false, 0, [B8, B8], true),
+    ] {
+        let mut m = slot_function(taken, offset, widths, volatile);
+        let before = printed(&m);
+        optimize(&mut m, 0);
+        assert_eq!(printed(&m), before);
+    }
+    let mut m = slot_function(false, 0, [B8, B8], false);
+    optimize(&mut m, 0);
+    assert!(!printed(&m).contains("load"), "{}", printed(&m));
+    assert_eq!(run0(&m, &[u64::MAX]), Some(u64::MAX));
+}
+
+#[test]
+fn mem2reg_keeps_the_truncation_and_extension_of_narrow_slots() {
+    // char c = a; return (long)c (signed) + (unsigned char)c
+    let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let entry = b.create_block();
+    let a = b.append_block_param(entry, Type::I64);
+    let s = b.create_slot(1, 1, Some("c".into()), Span::default());
+    b.switch_to_block(entry);
+    let sa = b.ins_value(Op::StackAddr { slot: s, offset: 0 }, Type::I64);
+    b.ins(store(sa, a, MemWidth::B1), None);
+    let x = b.ins_value(load(sa, MemWidth::B1, true), Type::I64);
+    let y = b.ins_value(load(sa, MemWidth::B1, false), Type::I64);
+    let r = b.binary(BinOp::Add, x, y);
+    b.ret(Some(r));
+    let m = one_function_module(f);
+    for level in [0, 2] {
+        let mut o = m.clone();
+        optimize(&mut o, level);
+        assert!(!printed(&o).contains("load"));
+        for v in [0u64, 0x7f, 0x80, 0x1c8, u64::MAX] {
+            assert_eq!(run0(&o, &[v]), run0(&m, &[v]), "{v:#x} at -O{level}");
+        }
+    }
+    assert_eq!(run0(&m, &[0x1c8]), Some((-56i64 + 200) as u64));
+}
+
+#[test]
+fn mem2reg_gives_a_looping_entry_block_a_new_entry() {
+    // entry(n): s = s + n (s starts at 0... via slot); n = n - 1; if n goto entry
+    let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let entry = b.create_block();
+    let exit = b.create_block();
+    let n = b.append_block_param(entry, Type::I64);
+    let s = b.create_slot(8, 8, Some("s".into()), Span::default());
+    b.switch_to_block(entry);
+    let sa = b.ins_value(Op::StackAddr { slot: s, offset: 0 }, Type::I64);
+    let old = b.ins_value(load(sa, MemWidth::B8, false), Type::I64);
+    let new = b.binary(BinOp::Add, old, n);
+    b.ins(store(sa, new, MemWidth::B8), None);
+    let one = b.iconst(Type::I64, 1);
+    let n1 = b.binary(BinOp::Sub, n, one);
+    b.ins(
+        Op::Brif {
+            cond: n1,
+            then_dest: BlockCall {
+                block: entry,
+                args: vec![n1],
+            },
+            else_dest: BlockCall {
+                block: exit,
+                args: vec![],
+            },
+        },
+        None,
+    );
+    b.switch_to_block(exit);
+    let r = b.ins_value(load(sa, MemWidth::B8, false), Type::I64);
+    b.ret(Some(r));
+    let m = one_function_module(f);
+    // The slot is zero-filled in the interpreter, and mem2reg's undefined
+    // value is 0, so the two agree.
+    assert_eq!(run0(&m, &[4]), Some(10));
+    for level in [0, 1] {
+        let mut o = m.clone();
+        optimize(&mut o, level);
+        let fo = &o.functions[FuncId::new(0)];
+        assert_ne!(fo.entry(), entry);
+        assert_eq!(fo.blocks[fo.entry()].params.len(), 1);
+        assert!(!printed(&o).contains("load"));
+        assert_eq!(run0(&o, &[4]), Some(10));
+        assert_eq!(run0(&o, &[1]), Some(1));
+    }
+}
+
+/// `f(x) = body(x)` for a straight-line body built by `build`.
+fn straight_line(ty: Type, build: impl FnOnce(&mut FunctionBuilder, Value) -> Value) -> Module {
+    let mut f = Function::new("f", ".text", vec![ty], Some(ty));
+    let mut b = FunctionBuilder::new(&mut f);
+    let entry = b.create_block();
+    let x = b.append_block_param(entry, ty);
+    b.switch_to_block(entry);
+    let r = build(&mut b, x);
+    b.ret(Some(r));
+    one_function_module(f)
+}
+
+#[test]
+fn const_fold_folds_constants_and_identities() {
+    let m = straight_line(Type::I32, |b, x| {
+        let c6 = b.iconst(Type::I32, 6);
+        let c7 = b.iconst(Type::I32, 7);
+        let c42 = b.binary(BinOp::Mul, c6, c7); // 42
+        let zero = b.binary(BinOp::Sub, c42, c42); // 0
+        let one = b.binary(BinOp::UDiv, c7, c7); // 1
+        let a = b.binary(BinOp::Add, x, zero); // x
+        let m1 = b.binary(BinOp::Mul, a, one); // x
+        let o = b.binary(BinOp::Or, zero, m1); // x
+        let big = b.iconst(Type::I32, 0xffff_ffff);
+        let neg = b.binary(BinOp::Add, big, c42); // 41, wrapped at 32 bits
+        b.binary(BinOp::Xor, o, neg)
+    });
+    let mut o = m.clone();
+    optimize(&mut o, 1);
+    assert_eq!(
+        printed(&o),
+        "function f(i32) -> i32 section \".text\" {
+block0(v0: i32):
+    v10: i32 = iconst 41
+    v11: i32 = xor v0, v10
+    return v11
+}
+"
+    );
+    assert_eq!(run0(&o, &[1]), Some(40));
+}
+
+#[test]
+fn const_fold_leaves_division_by_zero_and_wide_shifts() {
+    let m = straight_line(Type::I32, |b, _| {
+        let c7 = b.iconst(Type::I32, 7);
+        let zero = b.iconst(Type::I32, 0);
+        let d = b.binary(BinOp::UDiv, c7, zero);
+        let c32 = b.iconst(Type::I32, 32);
+        let s = b.binary(BinOp::Shl, c7, c32);
+        b.binary(BinOp::Add, d, s)
+    });
+    let mut o = m.clone();
+    optimize(&mut o, 2);
+    let text = printed(&o);
+    assert!(text.contains("udiv") && text.contains("shl"), "{text}");
+    assert_eq!(run0(&o, &[0]), run0(&m, &[0]));
+}
+
+#[test]
+fn const_fold_drops_redundant_extensions_only() {
+    let m = straight_line(Type::I64, |b, x| {
+        let l = b.ins_value(load(x, MemWidth::B1, false), Type::I64);
+        // A zero-extended byte is already zero-extended from 16 bits...
+        let e1 = b.ins_value(
+            Op::Extend {
+                value: l,
+                from_bits: 16,
+                signed: false,
+            },
+            Type::I64,
+        );
+        // ...and sign-extending it from 16 bits changes nothing either...
+        let e2 = b.ins_value(
+            Op::Extend {
+                value: e1,
+                from_bits: 16,
+                signed: true,
+            },
+            Type::I64,
+        );
+        // ...but sign-extending from 8 bits does.
+        b.ins_value(
+            Op::Extend {
+                value: e2,
+                from_bits: 8,
+                signed: true,
+            },
+            Type::I64,
+        )
+    });
+    let mut o = m.clone();
+    optimize(&mut o, 2);
+    assert_eq!(
+        printed(&o),
+        "function f(i64) -> i64 section \".text\" {
+block0(v0: i64):
+    v1: i64 = load8 [v0+0]
+    v4: i64 = sext8 v1
+    return v4
+}
+"
+    );
+}
+
+#[test]
+fn dce_removes_unused_values_and_dead_loop_parameters() {
+    // loop(i, junk): if i < x { junk2 = junk * 3 (unused elsewhere); loop(i+1, junk2) } return i
+    let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let entry = b.create_block();
+    let head = b.create_block();
+    let body = b.create_block();
+    let exit = b.create_block();
+    let x = b.append_block_param(entry, Type::I64);
+    b.switch_to_block(entry);
+    let zero = b.iconst(Type::I64, 0);
+    let unused = b.ins_value(load(x, MemWidth::B8, false), Type::I64);
+    let _ = unused;
+    b.jump(head, vec![zero, x]);
+    let i = b.append_block_param(head, Type::I64);
+    let junk = b.append_block_param(head, Type::I64);
+    b.switch_to_block(head);
+    let c = b.icmp(Cond::Ult, i, x, Type::I64);
+    b.brif(c, body, exit);
+    b.switch_to_block(body);
+    let three = b.iconst(Type::I64, 3);
+    let junk2 = b.binary(BinOp::Mul, junk, three);
+    let one = b.iconst(Type::I64, 1);
+    let i2 = b.binary(BinOp::Add, i, one);
+    b.ins(
+        Op::Call {
+            callee: Callee::Helper(6),
+            args: vec![i],
+        },
+        None,
+    );
+    b.jump(head, vec![i2, junk2]);
+    b.switch_to_block(exit);
+    b.ret(Some(i));
+    let mut m = one_function_module(f);
+    assert!(dce::run(&mut m));
+    assert_eq!(
+        printed(&m),
+        "function f(i64) -> i64 section \".text\" {
+block0(v0: i64):
+    v1: i64 = iconst 0
+    jump block1(v1)
+block1(v3: i64):
+    v5: i64 = icmp ult v3, v0
+    brif v5, block2, block3
+block2:
+    v8: i64 = iconst 1
+    v9: i64 = add v3, v8
+    call helper#6(v3)
+    jump block1(v9)
+block3:
+    return v3
+}
+"
+    );
+    assert!(!dce::run(&mut m));
+}
+
+#[test]
+fn simplify_cfg_threads_merges_and_orders_blocks() {
+    // entry: brif x, A, F;  F: jump B;  B: jump C;  A: return 1;  C: return 2
+    // (in the layout order entry, C, B, F, A).
+    let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let entry = b.create_block();
+    let c = b.create_block();
+    let bb = b.create_block();
+    let fwd = b.create_block();
+    let a = b.create_block();
+    let x = b.append_block_param(entry, Type::I64);
+    b.switch_to_block(entry);
+    b.brif(x, a, fwd);
+    b.switch_to_block(fwd);
+    b.jump(bb, vec![]);
+    b.switch_to_block(bb);
+    let two = b.iconst(Type::I64, 2);
+    b.jump(c, vec![two]);
+    let p = b.append_block_param(c, Type::I64);
+    b.switch_to_block(c);
+    b.ret(Some(p));
+    b.switch_to_block(a);
+    let one = b.iconst(Type::I64, 1);
+    b.ret(Some(one));
+    let mut m = one_function_module(f);
+    assert!(simplify_cfg::run(&mut m));
+    assert_eq!(
+        printed(&m),
+        "function f(i64) -> i64 section \".text\" {
+block0(v0: i64):
+    brif v0, block4, block2
+block4:
+    v3: i64 = iconst 1
+    return v3
+block2:
+    v1: i64 = iconst 2
+    return v1
+}
+"
+    );
+    assert!(!simplify_cfg::run(&mut m));
+}
+
+#[test]
+fn cse_reuses_dominating_computations_only() {
+    // entry: t = x*x; brif x, L, R;  L: u = x*x (reused), return u+t;  R: load twice (kept)
+    let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let entry = b.create_block();
+    let l = b.create_block();
+    let r = b.create_block();
+    let x = b.append_block_param(entry, Type::I64);
+    b.switch_to_block(entry);
+    let t = b.binary(BinOp::Mul, x, x);
+    b.brif(x, l, r);
+    b.switch_to_block(l);
+    let c1 = b.iconst(Type::I64, 5);
+    let s1 = b.binary(BinOp::Add, x, c1);
+    let c2 = b.iconst(Type::I64, 5);
+    let s2 = b.binary(BinOp::Add, c2, x);
+    let u = b.binary(BinOp::Mul, x, x);
+    let v = b.binary(BinOp::Add, u, t);
+    let w = b.binary(BinOp::Add, s1, s2);
+    let z = b.binary(BinOp::Xor, v, w);
+    b.ret(Some(z));
+    b.switch_to_block(r);
+    let l1 = b.ins_value(load(x, MemWidth::B8, false), Type::I64);
+    let l2 = b.ins_value(load(x, MemWidth::B8, false), Type::I64);
+    let s = b.binary(BinOp::Sub, l1, l2);
+    b.ret(Some(s));
+    let mut m = one_function_module(f);
+    assert!(cse::run(&mut m));
+    let text = printed(&m);
+    assert_eq!(text.matches("mul").count(), 1, "{text}");
+    // x+5 and 5+x are one value only when the constants are one value.
+    assert_eq!(text.matches(" add ").count(), 4, "{text}");
+    assert_eq!(text.matches("load64").count(), 2, "{text}");
+    assert!(!cse::run(&mut m));
+}
+
+#[test]
+fn dse_removes_stores_to_slots_never_read() {
+    let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let entry = b.create_block();
+    let x = b.append_block_param(entry, Type::I64);
+    let dead = b.create_slot(16, 8, Some("unused".into()), Span::default());
+    let read = b.create_slot(16, 8, Some("used".into()), Span::default());
+    b.switch_to_block(entry);
+    for (slot, off) in [(dead, 0), (dead, 8), (read, 0), (read, 8)] {
+        let a = b.ins_value(Op::StackAddr { slot, offset: off }, Type::I64);
+        b.ins(store(a, x, MemWidth::B8), None);
+    }
+    let a = b.ins_value(
+        Op::StackAddr {
+            slot: read,
+            offset: 8,
+        },
+        Type::I64,
+    );
+    let v = b.ins_value(load(a, MemWidth::B8, false), Type::I64);
+    b.ret(Some(v));
+    let mut m = one_function_module(f);
+    assert!(dse::run(&mut m));
+    let text = printed(&m);
+    assert_eq!(text.matches("store64").count(), 2, "{text}");
+    assert!(!text.contains("store64 [v2"), "{text}");
+    assert_eq!(run0(&m, &[9]), Some(9));
+}
