@@ -32,6 +32,9 @@ const MAX_ROUNDS: usize = 8;
 /// common subexpression elimination, dead store elimination and CFG
 /// simplification, repeated until nothing changes (at most `MAX_ROUNDS`).
 pub fn optimize(module: &mut Module, opt_level: u8) {
+    if cfg!(debug_assertions) {
+        check_module(module, "before optimization (as lowered)");
+    }
     run_pass(module, "mem2reg", mem2reg::run);
     if opt_level == 0 {
         return;
@@ -53,13 +56,22 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
 fn run_pass(module: &mut Module, name: &str, pass: fn(&mut Module) -> bool) -> bool {
     let changed = pass(module);
     if cfg!(debug_assertions) {
-        for (_, f) in module.functions.iter() {
-            if let Err(e) = crate::ir::verify::verify_function(f) {
-                panic!("IR invalid after pass {name}: {e}");
-            }
-        }
+        check_module(module, &format!("after pass {name}"));
     }
     changed
+}
+
+/// Panics if a function of the module is not valid SSA: an invariant the
+/// back end relies on.
+fn check_module(module: &Module, when: &str) {
+    for (_, f) in module.functions.iter() {
+        if let Err(e) = crate::ir::verify::verify_ssa(f) {
+            panic!(
+                "IR invalid {when}: {e}\n{}",
+                crate::ir::print::print_function(f)
+            );
+        }
+    }
 }
 
 /// Creates an instruction outside any block (the caller places it), with a
