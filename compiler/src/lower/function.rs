@@ -459,6 +459,12 @@ impl<'p> FnLower<'_, 'p, '_> {
                         Some(s) => {
                             let v = self.rvalue(value);
                             match bitfield {
+                                Some(bf) if bf.bit_offset + bf.width > (s.size * 8) as u32 => {
+                                    self.diags.error(
+                                        value.span,
+                                        "a bitfield that does not fit in its storage unit is not supported",
+                                    );
+                                }
                                 Some(bf) => {
                                     self.store_bitfield(dst, v, s, *bf, false);
                                 }

@@ -5,7 +5,8 @@ use super::lower;
 use crate::diag::Diagnostics;
 use crate::intern::Interner;
 use crate::ir::interp::{self, Env, HelperEnv, Memory, NoEnv, Trap};
-use crate::ir::{self, print, verify::verify_function, Module, Op};
+use crate::ir::verify::{verify_function, verify_ssa};
+use crate::ir::{self, print, Module, Op};
 use crate::sema::tir::*;
 use crate::sema::types::*;
 use crate::source::Span;
@@ -186,7 +187,7 @@ impl P {
         let mut diags = Diagnostics::new();
         let m = lower(&self.prog, &self.names, &mut diags);
         for f in m.functions.values() {
-            if let Err(e) = verify_function(f) {
+            if let Err(e) = verify_function(f).and_then(|_| verify_ssa(f)) {
                 panic!("{e}\n{}", print::print_function(f));
             }
         }
@@ -203,10 +204,20 @@ impl P {
         self.run_env(name, args, &mut NoEnv)
     }
 
+    /// Runs `name` as lowered, and after the -O0 and -O2 pipelines: all
+    /// three must agree.
     fn run_env(&self, name: &str, args: &[u64], env: &mut dyn Env) -> u64 {
         let m = self.lower_ok();
-        run_module(&m, name, args, env)
-            .unwrap_or_else(|t| panic!("trap {t:?}\n{}", print::print_module(&m)))
+        let r = run_module(&m, name, args, env)
+            .unwrap_or_else(|t| panic!("trap {t:?}\n{}", print::print_module(&m)));
+        for level in [0, 2] {
+            let mut o = m.clone();
+            crate::passes::optimize(&mut o, level);
+            let ro = run_module(&o, name, args, env)
+                .unwrap_or_else(|t| panic!("-O{level}: trap {t:?}\n{}", print::print_module(&o)));
+            assert_eq!(r, ro, "-O{level} differs\n{}", print::print_module(&o));
+        }
+        r
     }
 }
 
@@ -1836,4 +1847,14 @@ fn unsupported_constructs_are_diagnosed() {
         "{msgs:?}"
     );
     assert!(msgs.iter().any(|m| m.contains("at most 5")), "{msgs:?}");
+}
+
+#[test]
+#[ignore]
+fn dump_ir() {
+    let p = switch_program(&[(1, 1), (5, 5), (7, 9)], true);
+    let mut m = p.lower_ok();
+    println!("{}", print::print_module(&m));
+    crate::passes::optimize(&mut m, 2);
+    println!("{}", print::print_module(&m));
 }
