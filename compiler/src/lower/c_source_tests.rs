@@ -376,3 +376,161 @@ fn scratch() {
     crate::passes::optimize(&mut o, 2);
     println!("{}", print::print_module(&o));
 }
+
+#[test]
+fn structs_unions_arrays_and_bitfields() {
+    let src = r#"
+        struct inner { short a; char b; };
+        struct s { int x; struct inner in; long y; unsigned f1 : 3, f2 : 7; int sf : 5; char arr[5]; };
+        union u { unsigned int w; unsigned char b[4]; };
+        static long sum(struct s *p) {
+            return p->x + p->in.a + p->in.b + p->y + p->f1 * 1000 + p->f2 * 10000 + p->sf * 100000 + p->arr[4];
+        }
+        long init(int v) {
+            struct s a = { .x = v, .in = { .a = -2, .b = 3 }, .y = 1L << 40, .f1 = 5, .f2 = 100, .sf = -3, .arr = "abcd" };
+            struct s b;
+            b = a;
+            b.f1++;
+            b.sf -= 10;
+            b.arr[4] = 7;
+            return sum(&b);
+        }
+        unsigned unions(unsigned v) { union u x; x.w = v; x.b[0] = 0xff; return x.w; }
+        int arrays(int n) {
+            int a[10] = {0};
+            for (int i = 0; i < 10; i++) a[i] = i * n;
+            int *p = a + 3, *q = &a[8];
+            return (q - p) * 1000 + *(p + 1) + q[-1];
+        }
+        long bits(long v) { struct { unsigned long lo : 20, mid : 40, hi : 4; } b = {0}; b.mid = v; b.hi = 15; b.lo = v; return b.mid + b.lo + b.hi; }
+    "#;
+    let expect_init = |v: i64| {
+        // sf: (-3 - 10) in a signed 5-bit field: -13.
+        v - 2 + 3 + (1i64 << 40) + 6 * 1000 + 100 * 10000 + (-13) * 100000 + 7
+    };
+    check(
+        src,
+        "init",
+        &[
+            (&[5], expect_init(5) as u64),
+            (&[s32(-9)], expect_init(-9) as u64),
+        ],
+    );
+    check(src, "unions", &[(&[0x12345678], 0x123456ff)]);
+    check(src, "arrays", &[(&[3], 5000 + 12 + 21)]);
+    let bits = |v: u64| ((v & ((1 << 40) - 1)) + (v & 0xfffff) + 15) as u64;
+    check(
+        src,
+        "bits",
+        &[
+            (&[0x12_3456_789a], bits(0x12_3456_789a)),
+            (&[u64::MAX], bits(u64::MAX)),
+        ],
+    );
+}
+
+#[test]
+fn pointers_and_memory_builtins() {
+    let src = r#"
+        struct rec { int a, b, c; };
+        long diff(long i, long j) { struct rec r[10]; struct rec *p = &r[i], *q = &r[j]; return p - q; }
+        int inc(int *p) { return (*p)++ + ++*p; }
+        int through(int v) { int x = v; return inc(&x) * 100 + x; }
+        unsigned long copy(unsigned long v) {
+            unsigned long a = v, b;
+            unsigned char buf[16];
+            __builtin_memset(buf, 0xab, sizeof(buf));
+            __builtin_memcpy(&b, &a, sizeof(b));
+            __builtin_memcpy(buf + 3, &b, 4);
+            return b + buf[2] + ((unsigned long)buf[3] << 56) + buf[15];
+        }
+        long swaps(long v) { return __builtin_bswap16(v) + __builtin_bswap32(v) + __builtin_bswap64(v); }
+    "#;
+    check(src, "diff", &[(&[7, 2], 5), (&[1, 9], (-8i64) as u64)]);
+    check(src, "through", &[(&[5], s32((5 + 7) * 100 + 7))]);
+    let v: u64 = 0x1122_3344_5566_7788;
+    check(src, "copy", &[(&[v], v + 0xab + (0x88u64 << 56) + 0xab)]);
+    let sw =
+        |v: u64| (v as u16).swap_bytes() as u64 + (v as u32).swap_bytes() as u64 + v.swap_bytes();
+    check(src, "swaps", &[(&[v], sw(v))]);
+}
+
+#[test]
+fn globals_strings_and_statement_expressions() {
+    let src = r#"
+        int counter = 7;
+        static int hits;
+        static const char msg[] = "hey";
+        const volatile int cfg = 3;
+        char LICENSE[] __attribute__((section("license"))) = "GPL";
+        static int unused_global = 1;
+        static int unused_fn(void) { return unused_global; }
+        int *ptr = &counter;
+        int bump(int by) {
+            counter += by;
+            hits++;
+            int r = ({ int t = counter; t * 2; });
+            return r + hits + msg[1] + cfg + (ptr != 0);
+        }
+        int strings(int i) { const char *s = "hello"; return s[i]; }
+    "#;
+    let m = compile_ok(src);
+    let data: Vec<(&str, &str)> = m
+        .data
+        .values()
+        .map(|d| (d.name.as_str(), d.section.as_str()))
+        .collect();
+    assert!(data.contains(&("counter", ".data")), "{data:?}");
+    assert!(data.contains(&("hits", ".bss")), "{data:?}");
+    assert!(data.contains(&("msg", ".rodata")), "{data:?}");
+    assert!(data.contains(&("cfg", ".rodata")), "{data:?}");
+    assert!(data.contains(&("LICENSE", "license")), "{data:?}");
+    assert!(data.contains(&("ptr", ".data")), "{data:?}");
+    assert!(!data.iter().any(|d| d.0 == "unused_global"), "{data:?}");
+    assert!(!m.functions.values().any(|f| f.name == "unused_fn"));
+    let ptr = m.data.values().find(|d| d.name == "ptr").unwrap();
+    assert_eq!(ptr.relocs.len(), 1);
+    // (The interpreter does not apply data relocations: `ptr` reads as null.)
+    check(src, "bump", &[(&[3], 20 + 1 + b'e' as u64 + 3)]);
+    check(src, "strings", &[(&[1], b'e' as u64), (&[4], b'o' as u64)]);
+}
+
+/// libbpf's helper declarations: a constant function pointer is `call N`.
+#[test]
+fn helper_calls() {
+    let src = r#"
+        static long (*bpf_map_lookup_elem)(void *map, const void *key) = (void *) 1;
+        static long (*bpf_get_smp_processor_id)(void) = (void *) 8;
+        struct { int x; } map __attribute__((section(".maps")));
+        __attribute__((section("xdp"))) int prog(void *ctx) {
+            int key = bpf_get_smp_processor_id();
+            long v = bpf_map_lookup_elem(&map, &key);
+            return v ? (int)v : 0;
+        }
+    "#;
+    let m = compile_ok(src);
+    assert!(m.data.values().all(|d| !d.name.starts_with("bpf_")));
+    assert_eq!(m.functions.values().next().unwrap().section, "xdp");
+    let mut env = interp::HelperEnv {
+        helper: |id: i64, args: &[u64], mem: &mut Memory| match id {
+            8 => Ok(3),
+            1 => {
+                let key = mem.load(args[1], crate::ir::MemWidth::B4)?;
+                Ok(key * 11)
+            }
+            _ => Err(Trap::UnknownHelper(id)),
+        },
+        packet: vec![],
+    };
+    check_env(src, "prog", &[(&[0], 33)], &mut env);
+}
+
+#[test]
+fn inline_asm_reports_its_place() {
+    let (_, diags, text) = compile("int f(void) { asm volatile(\"r0 = 1\"); return 0; }");
+    assert!(diags.has_errors());
+    assert!(
+        text.contains("test.c:1:15: inline assembly is not supported yet"),
+        "{text}"
+    );
+}
