@@ -418,7 +418,7 @@ fn structs_unions_arrays_and_bitfields() {
     );
     check(src, "unions", &[(&[0x12345678], 0x123456ff)]);
     check(src, "arrays", &[(&[3], 5000 + 12 + 21)]);
-    let bits = |v: u64| ((v & ((1 << 40) - 1)) + (v & 0xfffff) + 15) as u64;
+    let bits = |v: u64| (v & ((1 << 40) - 1)) + (v & 0xfffff) + 15;
     check(
         src,
         "bits",
