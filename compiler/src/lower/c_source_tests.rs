@@ -534,3 +534,125 @@ fn inline_asm_reports_its_place() {
         "{text}"
     );
 }
+
+const LINUX: &str = "/work/ref/linux-source-6.12";
+
+/// The selftests' BPF programs through the whole front end and lowering:
+/// counts files that lower cleanly, lowering diagnostics by message, and
+/// panics (lowering, verification or the -O2 passes). `LOWER_ONLY=name`
+/// restricts the run to matching files.
+#[test]
+#[ignore]
+fn corpus_selftests() {
+    use std::collections::BTreeMap;
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    let inc = std::env::temp_dir().join("bpfcc-lower-inc");
+    let defs = inc.join("bpf_helper_defs.h");
+    if !defs.exists() {
+        std::fs::create_dir_all(&inc).unwrap();
+        let out = std::process::Command::new("python3")
+            .current_dir(LINUX)
+            .args([
+                "scripts/bpf_doc.py",
+                "--header",
+                "--file",
+                "include/uapi/linux/bpf.h",
+            ])
+            .output()
+            .unwrap();
+        std::fs::write(&defs, out.stdout).unwrap();
+    }
+    let st = format!("{LINUX}/tools/testing/selftests/bpf");
+    let opts = PreprocessOptions {
+        cpu_version: 3,
+        include_dirs: vec![
+            st.clone().into(),
+            format!("{LINUX}/tools/lib").into(),
+            format!("{st}/progs").into(),
+            "/work/ref".into(),
+            inc.clone(),
+            format!("{LINUX}/tools/include/uapi").into(),
+        ],
+        after_dirs: vec![
+            "/usr/include".into(),
+            "/usr/include/x86_64-linux-gnu".into(),
+        ],
+        macro_ops: vec![preprocess::MacroOp::Define(
+            "__TARGET_ARCH_x86".into(),
+            None,
+        )],
+        ..Default::default()
+    };
+    let mut files: Vec<_> = std::fs::read_dir(format!("{st}/progs"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    files.sort();
+    let only = std::env::var("LOWER_ONLY").ok();
+    let (mut clean, mut front_fail, mut diag_fail, mut panics) = (0, 0, 0, 0);
+    let mut msgs: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &files {
+        if only
+            .as_ref()
+            .is_some_and(|o| !f.to_string_lossy().contains(o.as_str()))
+        {
+            continue;
+        }
+        let mut sources = SourceMap::new();
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        let file = sources.add(f.display().to_string(), Some(f.clone()), text);
+        let mut interner = Interner::new();
+        let mut diags = Diagnostics::new();
+        let pp = preprocess::preprocess(file, &opts, &mut sources, &mut interner, &mut diags);
+        let tu = crate::parse::parse(&pp.tokens, &mut interner, &mut diags);
+        let program = sema::check(
+            &tu,
+            &mut interner,
+            &SemaOptions { cpu_version: 3 },
+            &mut diags,
+        );
+        if diags.has_errors() {
+            front_fail += 1;
+            continue;
+        }
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let mut m = lower(&program, &interner, &mut diags);
+            for func in m.functions.values() {
+                if let Err(e) = verify_function(func).and_then(|_| verify_ssa(func)) {
+                    panic!("invalid IR: {e}");
+                }
+            }
+            if !diags.has_errors() {
+                crate::passes::optimize(&mut m, 2);
+            }
+        }));
+        if result.is_err() {
+            panics += 1;
+            println!("PANIC {}", f.display());
+            continue;
+        }
+        if diags.has_errors() {
+            diag_fail += 1;
+            let first = diags
+                .list
+                .iter()
+                .find(|d| d.severity == crate::diag::Severity::Error)
+                .unwrap();
+            let place = first.span.map(|s| sources.describe(s)).unwrap_or_default();
+            println!("LOWER {place}: {}", first.message);
+            *msgs.entry(first.message.clone()).or_default() += 1;
+        } else {
+            clean += 1;
+        }
+    }
+    let mut v: Vec<_> = msgs.into_iter().collect();
+    v.sort_by_key(|b| std::cmp::Reverse(b.1));
+    for (m, n) in &v {
+        println!("{n:4}  {m}");
+    }
+    println!(
+        "selftests: {} files, {front_fail} front-end failures, {clean} lower cleanly, {diag_fail} with lowering errors, {panics} panics",
+        files.len()
+    );
+}
