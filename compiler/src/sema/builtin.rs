@@ -78,7 +78,11 @@ impl Checker<'_> {
                     };
                     return Some(self.konst(r, ty, span));
                 }
-                self.mk(ExprKind::Builtin(Builtin::Bswap { bits }, vec![v]), ty, span)
+                self.mk(
+                    ExprKind::Builtin(Builtin::Bswap { bits }, vec![v]),
+                    ty,
+                    span,
+                )
             }
             "__builtin_memcpy" | "__builtin_memmove" | "__builtin_memset" => {
                 if !self.arg_count(name, args, 3, span) {
@@ -95,7 +99,8 @@ impl Checker<'_> {
                     self.convert_pointer_arg(second, vp)
                 };
                 let n = self.expr(args[2]);
-                if self.is_error(n.ty.ty) || self.is_error(dst.ty.ty) || self.is_error(second.ty.ty) {
+                if self.is_error(n.ty.ty) || self.is_error(dst.ty.ty) || self.is_error(second.ty.ty)
+                {
                     return Some(self.error_expr(span));
                 }
                 let ExprKind::Const(size) = n.kind else {
@@ -133,8 +138,10 @@ impl Checker<'_> {
                     _ => 4,
                 };
                 let off = self.expr(args[0]);
-                let ulong = self.t.ulong;
-                let off = self.convert_assign(off, QualType::new(ulong), "passing to parameter of type");
+                // `unsigned long long`, as clang declares these builtins.
+                let ulong = self.t.ullong;
+                let off =
+                    self.convert_assign(off, QualType::new(ulong), "passing to parameter of type");
                 let ctx = self.fn_ctx.as_ref();
                 let Some(&skb) = ctx.and_then(|c| c.params.first()) else {
                     self.error(
@@ -174,10 +181,20 @@ impl Checker<'_> {
                 let v = if kind & 2 != 0 { 0 } else { -1 };
                 self.konst(v, self.t.ulong, span)
             }
-            "__builtin_ffs" | "__builtin_ffsl" | "__builtin_ffsll" | "__builtin_clz"
-            | "__builtin_clzl" | "__builtin_clzll" | "__builtin_ctz" | "__builtin_ctzl"
-            | "__builtin_ctzll" | "__builtin_popcount" | "__builtin_popcountl"
-            | "__builtin_popcountll" | "__builtin_parity" | "__builtin_parityl"
+            "__builtin_ffs"
+            | "__builtin_ffsl"
+            | "__builtin_ffsll"
+            | "__builtin_clz"
+            | "__builtin_clzl"
+            | "__builtin_clzll"
+            | "__builtin_ctz"
+            | "__builtin_ctzl"
+            | "__builtin_ctzll"
+            | "__builtin_popcount"
+            | "__builtin_popcountl"
+            | "__builtin_popcountll"
+            | "__builtin_parity"
+            | "__builtin_parityl"
             | "__builtin_parityll" => {
                 if !self.arg_count(name, args, 1, span) {
                     return Some(self.error_expr(span));
@@ -188,7 +205,10 @@ impl Checker<'_> {
                 let v = self.convert_assign(v, QualType::new(aty), "passing to parameter of type");
                 let ExprKind::Const(c) = v.kind else {
                     if !self.is_error(v.ty.ty) {
-                        self.error(span, format!("'{name}' of a non-constant value is not supported yet"));
+                        self.error(
+                            span,
+                            format!("'{name}' of a non-constant value is not supported yet"),
+                        );
                     }
                     return Some(self.error_expr(span));
                 };
@@ -216,7 +236,11 @@ impl Checker<'_> {
                     return Some(self.error_expr(span));
                 }
                 self.expr(args[0]);
-                self.mk(ExprKind::Cast(Box::new(self.konst(0, self.t.int, span))), void, span)
+                self.mk(
+                    ExprKind::Cast(Box::new(self.konst(0, self.t.int, span))),
+                    void,
+                    span,
+                )
             }
             _ if name.starts_with("__builtin_")
                 || name.starts_with("__sync_")

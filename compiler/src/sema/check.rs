@@ -191,6 +191,9 @@ pub(crate) struct Checker<'a> {
     pub strings: HashMap<(u8, Vec<u8>), GlobalId>,
     /// Initializer expressions already checked while looking for brace elision.
     pub init_cache: HashMap<ast::ExprId, tir::Expr>,
+    /// Bit-fields of packed records whose storage unit does not fit the
+    /// record (by span): declaring them is fine, accessing them is an error.
+    pub bad_bitfields: std::collections::HashSet<Span>,
 }
 
 impl<'a> Checker<'a> {
@@ -267,6 +270,7 @@ impl<'a> Checker<'a> {
             last_params: Vec::new(),
             strings: HashMap::new(),
             init_cache: HashMap::new(),
+            bad_bitfields: Default::default(),
         }
     }
 

@@ -5,9 +5,7 @@
 use super::check::{Binding, Checker, FnCtx, LabelState, SymMap, Tag};
 use super::layout::{layout_record, MemberIn};
 use super::tir::{self, DeclAttrs, FuncId, GlobalId, Linkage};
-use super::types::{
-    EnumDef, FunctionType, IntKind, QualType, Quals, RecordDef, TypeId, TypeKind,
-};
+use super::types::{EnumDef, FunctionType, IntKind, QualType, Quals, RecordDef, TypeId, TypeKind};
 use crate::intern::Sym;
 use crate::parse::ast::{self, DeclSpecs, TypeSpec};
 use crate::source::Span;
@@ -35,7 +33,10 @@ pub(crate) fn quals_of(q: &ast::Qualifiers) -> Quals {
 impl Checker<'_> {
     // -- attributes -------------------------------------------------------
 
-    pub fn gather_attrs<'x>(&mut self, lists: impl IntoIterator<Item = &'x ast::Attribute>) -> Attrs {
+    pub fn gather_attrs<'x>(
+        &mut self,
+        lists: impl IntoIterator<Item = &'x ast::Attribute>,
+    ) -> Attrs {
         let mut out = Attrs::default();
         for a in lists {
             self.apply_attr(a, &mut out);
@@ -615,9 +616,7 @@ impl Checker<'_> {
             }
         }
         let layout = layout_record(&self.types, ins, rs.is_union, attrs.packed, attrs.align);
-        for span in layout.unsupported {
-            self.error(span, "unsupported bit-field layout in packed record");
-        }
+        self.bad_bitfields.extend(layout.unsupported);
         let rec = &mut self.types.records[rid];
         rec.fields = layout.fields;
         rec.size = layout.size;
@@ -646,7 +645,9 @@ impl Checker<'_> {
         if v as u64 > bits {
             self.error(
                 span,
-                format!("width of bit-field ({v} bits) exceeds the width of its type ({bits} bits)"),
+                format!(
+                    "width of bit-field ({v} bits) exceeds the width of its type ({bits} bits)"
+                ),
             );
             return None;
         }
@@ -714,7 +715,9 @@ impl Checker<'_> {
                     let n = self.name(name).to_string();
                     self.error(
                         span,
-                        format!("use of '{n}' with tag type that does not match previous declaration"),
+                        format!(
+                            "use of '{n}' with tag type that does not match previous declaration"
+                        ),
                     );
                     return self.t.error;
                 }
@@ -947,16 +950,13 @@ impl Checker<'_> {
             }
             if self.is_function(ty.ty) {
                 if id.init.is_some() {
-                    self.error(id.span, "illegal initializer (only variables can be initialized)");
+                    self.error(
+                        id.span,
+                        "illegal initializer (only variables can be initialized)",
+                    );
                 }
-                let fid = self.declare_function(
-                    name,
-                    nspan,
-                    ty.ty,
-                    &d.specs,
-                    &id.declarator,
-                    false,
-                );
+                let fid =
+                    self.declare_function(name, nspan, ty.ty, &d.specs, &id.declarator, false);
                 let _ = fid;
                 continue;
             }
@@ -964,7 +964,10 @@ impl Checker<'_> {
                 d.specs.storage,
                 Some(ast::StorageClass::Auto | ast::StorageClass::Register)
             ) {
-                self.error(d.specs.span, "illegal storage class on file-scoped variable");
+                self.error(
+                    d.specs.span,
+                    "illegal storage class on file-scoped variable",
+                );
             }
             let attrs = self.gather_attrs(d.specs.attrs.iter().chain(id.declarator.attrs.iter()));
             let linkage = if d.specs.storage == Some(ast::StorageClass::Static) {
@@ -1015,7 +1018,10 @@ impl Checker<'_> {
             return;
         } else if self.lookup_current(name).is_some() {
             let n = self.name(name).to_string();
-            self.error(span, format!("redefinition of '{n}' as different kind of symbol"));
+            self.error(
+                span,
+                format!("redefinition of '{n}' as different kind of symbol"),
+            );
         }
         let t = self.types.intern(TypeKind::Typedef { name, target: ty });
         self.bind(name, Binding::Typedef(QualType::new(t)));
@@ -1039,7 +1045,10 @@ impl Checker<'_> {
             .as_ref()
             .map(|l| String::from_utf8_lossy(l).into_owned());
         if !self.at_file_scope() && is_static {
-            self.error(span, "function declared in block scope cannot have 'static' storage class");
+            self.error(
+                span,
+                "function declared in block scope cannot have 'static' storage class",
+            );
         }
         let existing = match self.lookup(name) {
             Some(Binding::Func(f)) => Some(f),
@@ -1047,7 +1056,10 @@ impl Checker<'_> {
                 if self.at_file_scope() || self.lookup_current(name).is_some() =>
             {
                 let n = self.name(name).to_string();
-                self.error(span, format!("redefinition of '{n}' as different kind of symbol"));
+                self.error(
+                    span,
+                    format!("redefinition of '{n}' as different kind of symbol"),
+                );
                 None
             }
             _ => None,
@@ -1069,7 +1081,10 @@ impl Checker<'_> {
             }
             if is_static && self.functions[fid].linkage == Linkage::External {
                 let n = self.name(name).to_string();
-                self.error(span, format!("static declaration of '{n}' follows non-static declaration"));
+                self.error(
+                    span,
+                    format!("static declaration of '{n}' follows non-static declaration"),
+                );
             }
             let f = &mut self.functions[fid];
             merge_decl_attrs(&mut f.attrs, &attrs.decl);
@@ -1141,7 +1156,10 @@ impl Checker<'_> {
                 Some(Binding::Global(g)) => Some(g),
                 Some(_) => {
                     let n = self.name(name).to_string();
-                    self.error(span, format!("redefinition of '{n}' as different kind of symbol"));
+                    self.error(
+                        span,
+                        format!("redefinition of '{n}' as different kind of symbol"),
+                    );
                     return None;
                 }
                 None if is_extern => match self.scopes[0].ords.get(&name) {
@@ -1217,7 +1235,10 @@ impl Checker<'_> {
             if is_extern && self.at_file_scope() {
                 self.warning(span, "'extern' variable has an initializer");
             } else if is_extern {
-                self.error(span, "declaration of block scope identifier with linkage cannot have an initializer");
+                self.error(
+                    span,
+                    "declaration of block scope identifier with linkage cannot have an initializer",
+                );
                 return Some(gid);
             }
             let (ci, new_ty) = self.global_init(ty, init);
@@ -1250,13 +1271,19 @@ impl Checker<'_> {
             }
             if let TypeKind::Array { elem, len: None } = self.types.ckind(g.ty.ty).clone() {
                 let span = g.span;
-                self.warning(span, "tentative array definition assumed to have one element");
+                self.warning(
+                    span,
+                    "tentative array definition assumed to have one element",
+                );
                 let t = self.array_of(elem, Some(1));
                 self.globals[gid].ty.ty = t;
             } else if !self.is_complete(g.ty.ty) && !self.is_error(g.ty.ty) {
                 let s = self.type_str(g.ty);
                 let span = g.span;
-                self.error(span, format!("tentative definition has type '{s}' that is never completed"));
+                self.error(
+                    span,
+                    format!("tentative definition has type '{s}' that is never completed"),
+                );
             }
         }
     }
@@ -1285,13 +1312,21 @@ impl Checker<'_> {
         let TypeKind::Function(fty) = self.types.ckind(ty.ty).clone() else {
             unreachable!()
         };
-        if self.is_record(fty.ret.ty).is_some() {
+        // Inline functions disappear into their callers (clang reports the
+        // BPF calling-convention limits only for functions it emits), and
+        // empty records take no register.
+        let inlined = self.functions[fid].is_inline || self.functions[fid].attrs.always_inline;
+        if !inlined && self.is_passed_aggregate(fty.ret.ty) {
             self.error(nspan, "aggregate returns are not supported by BPF");
+        } else if self.is_record(fty.ret.ty).is_some() {
         } else if !self.is_void(fty.ret.ty) && !self.is_complete(fty.ret.ty) {
             let s = self.type_str(fty.ret);
-            self.error(nspan, format!("incomplete result type '{s}' in function definition"));
+            self.error(
+                nspan,
+                format!("incomplete result type '{s}' in function definition"),
+            );
         }
-        if params.len() > 5 {
+        if params.len() > 5 && !inlined {
             self.error(
                 nspan,
                 "too many arguments: BPF passes at most 5 arguments in registers",
@@ -1306,10 +1341,7 @@ impl Checker<'_> {
                     let pty = self.declarator_type(base, &id.declarator, &d.specs.attrs);
                     let pty = self.adjust_param(pty);
                     if let Some((n, _)) = id.declarator.name {
-                        if let Some(p) = params
-                            .iter_mut()
-                            .find(|p| p.0.map(|x| x.0) == Some(n))
-                        {
+                        if let Some(p) = params.iter_mut().find(|p| p.0.map(|x| x.0) == Some(n)) {
                             p.1 = pty;
                         } else {
                             let s = self.name(n).to_string();
@@ -1336,7 +1368,7 @@ impl Checker<'_> {
         self.push_scope();
         for (pname, pty) in &params {
             let span = pname.map(|p| p.1).unwrap_or(nspan);
-            if self.is_record(pty.ty).is_some() {
+            if !inlined && self.is_passed_aggregate(pty.ty) {
                 self.error(span, "aggregate arguments are not supported by BPF");
             }
             let align = self.types.align_of(pty.ty);
@@ -1356,8 +1388,6 @@ impl Checker<'_> {
                     self.error(*sp, format!("redefinition of parameter '{s}'"));
                 }
                 self.bind(*n, Binding::Local(lid));
-            } else if params.len() > 0 && !self.is_error(pty.ty) {
-                // Unnamed parameters are allowed (C23); nothing to bind.
             }
         }
         let body_stmt = &self.tu.stmts[f.body];
@@ -1396,8 +1426,19 @@ impl Checker<'_> {
         });
     }
 
+    /// A struct or union that would need passing in registers (not empty).
+    pub fn is_passed_aggregate(&self, ty: TypeId) -> bool {
+        self.is_record(ty).is_some() && self.types.size_of(ty) != Some(0)
+    }
+
     /// Allocates a local variable in the current function.
-    pub fn new_local(&mut self, name: Option<Sym>, ty: QualType, align: u64, span: Span) -> tir::LocalId {
+    pub fn new_local(
+        &mut self,
+        name: Option<Sym>,
+        ty: QualType,
+        align: u64,
+        span: Span,
+    ) -> tir::LocalId {
         let aggregate = self.types.is_aggregate(ty.ty);
         let ctx = self.fn_ctx.as_mut().expect("local outside a function");
         ctx.locals.push(tir::Local {
@@ -1422,7 +1463,8 @@ impl Checker<'_> {
             if defining {
                 if st.defined {
                     let s = self.interner.resolve(name).to_string();
-                    self.diags.error(span, format!("redefinition of label '{s}'"));
+                    self.diags
+                        .error(span, format!("redefinition of label '{s}'"));
                 }
                 st.defined = true;
             }

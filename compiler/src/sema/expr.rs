@@ -166,7 +166,11 @@ impl Checker<'_> {
                     return self.cast_to(e, t);
                 }
                 if bf.width == 32 && k.size() <= 4 {
-                    let t = if k.is_signed() { self.t.int } else { self.t.uint };
+                    let t = if k.is_signed() {
+                        self.t.int
+                    } else {
+                        self.t.uint
+                    };
                     return self.cast_to(e, t);
                 }
             }
@@ -192,8 +196,16 @@ impl Checker<'_> {
 
     /// The common type of the usual arithmetic conversions.
     pub fn common_int(&mut self, a: TypeId, b: TypeId) -> TypeId {
-        let ka = self.types.int_kind(a).unwrap_or(IntKind::Int).max(IntKind::Int);
-        let kb = self.types.int_kind(b).unwrap_or(IntKind::Int).max(IntKind::Int);
+        let ka = self
+            .types
+            .int_kind(a)
+            .unwrap_or(IntKind::Int)
+            .max(IntKind::Int);
+        let kb = self
+            .types
+            .int_kind(b)
+            .unwrap_or(IntKind::Int)
+            .max(IntKind::Int);
         let rank = |k: IntKind| match k {
             IntKind::Int | IntKind::UInt => 0,
             IntKind::Long | IntKind::ULong => 1,
@@ -258,8 +270,10 @@ impl Checker<'_> {
             }
             (TypeKind::Int(IntKind::Bool), TypeKind::Pointer { .. }) => self.cast_to(e, to.ty),
             (TypeKind::Int(_) | TypeKind::Enum(_), TypeKind::Pointer { .. }) => {
+                // clang's -Wint-conversion: an error by default, but headers turn it
+                // off with pragmas (BPF_SEQ_PRINTF) that bpfcc does not track.
                 let (a, b) = (self.type_str(to), self.type_str(e.ty));
-                self.error(
+                self.warning(
                     span,
                     format!("incompatible pointer to integer conversion {what} '{a}' from '{b}'"),
                 );
@@ -268,9 +282,11 @@ impl Checker<'_> {
             (TypeKind::Pointer { .. }, TypeKind::Int(_) | TypeKind::Enum(_)) => {
                 if !self.is_null_const(&e) {
                     let (a, b) = (self.type_str(to), self.type_str(e.ty));
-                    self.error(
+                    self.warning(
                         span,
-                        format!("incompatible integer to pointer conversion {what} '{a}' from '{b}'"),
+                        format!(
+                            "incompatible integer to pointer conversion {what} '{a}' from '{b}'"
+                        ),
                     );
                 }
                 self.cast_to(e, to.ty)
@@ -293,10 +309,7 @@ impl Checker<'_> {
                     let pfq = self.types.canonical_qual(*pf).quals;
                     if (pfq.is_const && !ptq.is_const) || (pfq.is_volatile && !ptq.is_volatile) {
                         let (a, b) = (self.type_str(to), self.type_str(e.ty));
-                        self.warning(
-                            span,
-                            format!("{what} '{a}' from '{b}' discards qualifiers"),
-                        );
+                        self.warning(span, format!("{what} '{a}' from '{b}' discards qualifiers"));
                     }
                 }
                 self.cast_to(e, to.ty)
@@ -341,8 +354,7 @@ impl Checker<'_> {
                 if f.has_prototype && g.has_prototype {
                     f.variadic == g.variadic
                         && f.params.len() == g.params.len()
-                        && f
-                            .params
+                        && f.params
                             .iter()
                             .zip(&g.params)
                             .all(|(x, y)| self.compatible(Self::unqual(*x), Self::unqual(*y)))
@@ -374,7 +386,10 @@ impl Checker<'_> {
                 too_large,
             } => {
                 if *too_large {
-                    self.error(span, "integer literal is too large to be represented in any integer type");
+                    self.error(
+                        span,
+                        "integer literal is too large to be represented in any integer type",
+                    );
                     return self.error_expr(span);
                 }
                 let ty = self.int_lit_type(*value, *unsigned, *longs, *decimal, span);
@@ -484,14 +499,24 @@ impl Checker<'_> {
             },
             ast::ExprKind::Generic(ctrl, assocs) => self.generic(*ctrl, assocs, span),
             ast::ExprKind::LabelAddr(_) => {
-                self.error(span, "taking the address of a label is not supported by BPF");
+                self.error(
+                    span,
+                    "taking the address of a label is not supported by BPF",
+                );
                 self.error_expr(span)
             }
             ast::ExprKind::Error => self.error_expr(span),
         }
     }
 
-    fn int_lit_type(&mut self, v: u64, unsigned: bool, longs: u8, decimal: bool, span: Span) -> TypeId {
+    fn int_lit_type(
+        &mut self,
+        v: u64,
+        unsigned: bool,
+        longs: u8,
+        decimal: bool,
+        span: Span,
+    ) -> TypeId {
         use IntKind::*;
         let cands: &[IntKind] = match (longs, unsigned, decimal) {
             (0, false, true) => &[Int, Long, LongLong],
@@ -548,11 +573,16 @@ impl Checker<'_> {
             Some(Binding::EnumConst(v, ty)) => self.konst(v, ty, span),
             Some(Binding::Typedef(_)) => {
                 let n = self.name(name).to_string();
-                self.error(span, format!("unexpected type name '{n}': expected expression"));
+                self.error(
+                    span,
+                    format!("unexpected type name '{n}': expected expression"),
+                );
                 self.error_expr(span)
             }
             None => {
-                if (name == self.n.func || name == self.n.function || name == self.n.pretty_function)
+                if (name == self.n.func
+                    || name == self.n.function
+                    || name == self.n.pretty_function)
                     && self.fn_ctx.is_some()
                 {
                     let g = self.func_name_global(span);
@@ -575,7 +605,10 @@ impl Checker<'_> {
                 }
                 if !self.is_integer(v.ty.ty) {
                     let s = self.type_str(v.ty);
-                    self.error(span, format!("invalid argument type '{s}' to unary expression"));
+                    self.error(
+                        span,
+                        format!("invalid argument type '{s}' to unary expression"),
+                    );
                     return self.error_expr(span);
                 }
                 self.check_int128(&v);
@@ -616,7 +649,10 @@ impl Checker<'_> {
                     },
                     None => {
                         let s = self.type_str(v.ty);
-                        self.error(span, format!("indirection requires pointer operand ('{s}' invalid)"));
+                        self.error(
+                            span,
+                            format!("indirection requires pointer operand ('{s}' invalid)"),
+                        );
                         self.error_expr(span)
                     }
                 }
@@ -683,7 +719,10 @@ impl Checker<'_> {
         }
         if !Self::is_lvalue(&v) {
             let s = self.type_str(v.ty);
-            self.error(span, format!("cannot take the address of an rvalue of type '{s}'"));
+            self.error(
+                span,
+                format!("cannot take the address of an rvalue of type '{s}'"),
+            );
             return self.error_expr(span);
         }
         let p = self.pointer_to(v.ty);
@@ -721,7 +760,10 @@ impl Checker<'_> {
         }
         if let Some(r) = self.is_record(v.ty.ty) {
             if self.record_has_const_member(r) {
-                self.error(v.span, "cannot assign to a struct with a const-qualified member");
+                self.error(
+                    v.span,
+                    "cannot assign to a struct with a const-qualified member",
+                );
                 return false;
             }
         }
@@ -821,7 +863,11 @@ impl Checker<'_> {
             if let (ExprKind::Const(x), ExprKind::Const(y)) = (&a.kind, &b.kind) {
                 let (bits, signed) = self.int_shape(t);
                 // Shift counts are taken as unsigned.
-                let y = if self.is_signed(b.ty.ty) { *y } else { *y & i64::MAX };
+                let y = if self.is_signed(b.ty.ty) {
+                    *y
+                } else {
+                    *y & i64::MAX
+                };
                 if let Some(r) = fold_binop(op, *x, y, bits, signed) {
                     return self.konst(r, t, span);
                 }
@@ -860,7 +906,10 @@ impl Checker<'_> {
         let b_ptr = self.types.is_pointer(b.ty.ty);
         if a_ptr && b_ptr {
             if op != BinOp::Sub {
-                self.error(span, "invalid operands to binary expression (pointer + pointer)");
+                self.error(
+                    span,
+                    "invalid operands to binary expression (pointer + pointer)",
+                );
                 return self.error_expr(span);
             }
             let pa = self.pointee(a.ty.ty).unwrap();
@@ -892,7 +941,10 @@ impl Checker<'_> {
         }
         let (p, i) = if a_ptr { (a, b) } else { (b, a) };
         if !a_ptr && op == BinOp::Sub {
-            self.error(span, "invalid operands to binary expression (integer - pointer)");
+            self.error(
+                span,
+                "invalid operands to binary expression (integer - pointer)",
+            );
             return self.error_expr(span);
         }
         if !self.is_integer(i.ty.ty) {
@@ -1202,11 +1254,7 @@ impl Checker<'_> {
             if matches!(chosen.kind, ExprKind::Const(_)) {
                 return Expr { span, ..chosen };
             }
-            return Expr {
-                ty,
-                span,
-                ..chosen
-            };
+            return Expr { ty, span, ..chosen };
         }
         Expr {
             kind: ExprKind::Cond {
@@ -1226,7 +1274,10 @@ impl Checker<'_> {
             let (a, b, t) = self.arith_pair(a, b);
             return (a, b, QualType::new(t));
         }
-        let (ap, bp) = (self.types.is_pointer(a.ty.ty), self.types.is_pointer(b.ty.ty));
+        let (ap, bp) = (
+            self.types.is_pointer(a.ty.ty),
+            self.types.is_pointer(b.ty.ty),
+        );
         if ap && bp {
             let pa = self.pointee(a.ty.ty).unwrap();
             let pb = self.pointee(b.ty.ty).unwrap();
@@ -1244,10 +1295,7 @@ impl Checker<'_> {
             } else {
                 if !self.compatible(Self::unqual(pa), Self::unqual(pb)) {
                     let (x, y) = (self.type_str(a.ty), self.type_str(b.ty));
-                    self.warning(
-                        span,
-                        format!("pointer type mismatch ('{x}' and '{y}')"),
-                    );
+                    self.warning(span, format!("pointer type mismatch ('{x}' and '{y}')"));
                 }
                 pa
             };
@@ -1262,7 +1310,10 @@ impl Checker<'_> {
             let (np, other) = if ap { (&b, &a) } else { (&a, &b) };
             let _ = other;
             if !self.is_null_const(np) {
-                self.warning(span, "pointer/integer type mismatch in conditional expression");
+                self.warning(
+                    span,
+                    "pointer/integer type mismatch in conditional expression",
+                );
             }
             return (self.cast_to(a, t), self.cast_to(b, t), QualType::new(t));
         }
@@ -1313,12 +1364,18 @@ impl Checker<'_> {
                 }
             }
             let s = self.type_str(to);
-            self.error(span, format!("used type '{s}' where arithmetic or pointer type is required"));
+            self.error(
+                span,
+                format!("used type '{s}' where arithmetic or pointer type is required"),
+            );
             return self.error_expr(span);
         }
         if !self.types.is_scalar(v.ty.ty) {
             let s = self.type_str(v.ty);
-            self.error(span, format!("operand of type '{s}' where arithmetic or pointer type is required"));
+            self.error(
+                span,
+                format!("operand of type '{s}' where arithmetic or pointer type is required"),
+            );
             return self.error_expr(span);
         }
         if self.is_integer(v.ty.ty) || self.is_integer(to.ty) {
@@ -1328,7 +1385,10 @@ impl Checker<'_> {
             let size = self.types.size_of(v.ty.ty).unwrap_or(8);
             if size < 8 && !matches!(v.kind, ExprKind::Const(_)) {
                 let (a, b) = (self.type_str(to), self.type_str(v.ty));
-                self.warning(span, format!("cast to '{a}' from smaller integer type '{b}'"));
+                self.warning(
+                    span,
+                    format!("cast to '{a}' from smaller integer type '{b}'"),
+                );
             }
         }
         let e = self.cast_to(v, to_u.ty);
@@ -1422,7 +1482,13 @@ impl Checker<'_> {
         None
     }
 
-    pub fn member(&mut self, base: Expr, name: crate::intern::Sym, nspan: Span, span: Span) -> Expr {
+    pub fn member(
+        &mut self,
+        base: Expr,
+        name: crate::intern::Sym,
+        nspan: Span,
+        span: Span,
+    ) -> Expr {
         if self.is_error(base.ty.ty) {
             return base;
         }
@@ -1434,7 +1500,10 @@ impl Checker<'_> {
                     format!("member reference type '{s}' is a pointer; did you mean to use '->'?"),
                 );
             } else {
-                self.error(nspan, format!("member reference base type '{s}' is not a structure or union"));
+                self.error(
+                    nspan,
+                    format!("member reference base type '{s}' is not a structure or union"),
+                );
             }
             return self.error_expr(span);
         };
@@ -1444,10 +1513,17 @@ impl Checker<'_> {
             return self.error_expr(span);
         }
         let Some((offset, field)) = self.find_member(rid, name) else {
-            let (n, s) = (self.name(name).to_string(), self.type_str(QualType::new(base.ty.ty)));
+            let (n, s) = (
+                self.name(name).to_string(),
+                self.type_str(QualType::new(base.ty.ty)),
+            );
             self.error(nspan, format!("no member named '{n}' in '{s}'"));
             return self.error_expr(span);
         };
+        if field.bitfield.is_some() && self.bad_bitfields.contains(&field.span) {
+            self.error(nspan, "unsupported bit-field layout in packed record");
+            return self.error_expr(span);
+        }
         let bq = self.types.canonical_qual(base.ty).quals;
         let ty = QualType {
             ty: field.ty.ty,
@@ -1489,7 +1565,12 @@ impl Checker<'_> {
                 ast::Designator::Field(name, nspan) => {
                     let Some(rid) = self.is_record(cur.ty) else {
                         let s = self.type_str(cur);
-                        self.error(*nspan, format!("offsetof requires struct, union, or class type, '{s}' invalid"));
+                        self.error(
+                            *nspan,
+                            format!(
+                                "offsetof requires struct, union, or class type, '{s}' invalid"
+                            ),
+                        );
                         return self.error_expr(span);
                     };
                     let Some((o, f)) = self.find_member(rid, *name) else {
@@ -1512,7 +1593,9 @@ impl Checker<'_> {
                     let Some(i) = self.const_int(*e) else {
                         return self.error_expr(span);
                     };
-                    off = off.wrapping_add((i as u64).wrapping_mul(self.types.size_of(elem.ty).unwrap_or(0)));
+                    off = off.wrapping_add(
+                        (i as u64).wrapping_mul(self.types.size_of(elem.ty).unwrap_or(0)),
+                    );
                     cur = elem;
                 }
                 ast::Designator::Range(..) => {
@@ -1524,7 +1607,12 @@ impl Checker<'_> {
         self.konst(off as i64, self.t.ulong, span)
     }
 
-    fn generic(&mut self, ctrl: ExprId, assocs: &[(Option<ast::TypeName>, ExprId)], span: Span) -> Expr {
+    fn generic(
+        &mut self,
+        ctrl: ExprId,
+        assocs: &[(Option<ast::TypeName>, ExprId)],
+        span: Span,
+    ) -> Expr {
         let c = self.expr(ctrl);
         if self.is_error(c.ty.ty) {
             return c;
@@ -1622,7 +1710,9 @@ impl Checker<'_> {
                         let s = self.type_str(v.ty);
                         self.error(
                             span,
-                            format!("called object type '{s}' is not a function or function pointer"),
+                            format!(
+                                "called object type '{s}' is not a function or function pointer"
+                            ),
                         );
                         for a in args {
                             self.expr(*a);
@@ -1639,9 +1729,18 @@ impl Checker<'_> {
         let TypeKind::Function(ft) = self.ck(fty).clone() else {
             unreachable!()
         };
+        // Calls to inline functions are inlined: no calling-convention limits.
+        let inlined = match &callee_kind {
+            Callee::Direct(f) => {
+                self.functions[*f].is_inline || self.functions[*f].attrs.always_inline
+            }
+            _ => false,
+        };
         let mut out = Vec::with_capacity(args.len());
-        if ft.has_prototype {
-            if args.len() < ft.params.len() || (args.len() > ft.params.len() && !ft.variadic) {
+        if ft.has_prototype
+            && (args.len() < ft.params.len() || (args.len() > ft.params.len() && !ft.variadic))
+        {
+            {
                 let few = args.len() < ft.params.len();
                 self.error(
                     span,
@@ -1658,28 +1757,33 @@ impl Checker<'_> {
         for (i, a) in args.iter().enumerate() {
             let v = self.expr(*a);
             let v = match ft.params.get(i) {
-                Some(p) if ft.has_prototype => self.convert_assign(v, *p, "passing to parameter of type"),
+                Some(p) if ft.has_prototype => {
+                    self.convert_assign(v, *p, "passing to parameter of type")
+                }
                 _ => self.default_promote(v),
             };
-            if !self.is_error(v.ty.ty) && self.is_record(v.ty.ty).is_some() {
+            if !self.is_error(v.ty.ty) && !inlined && self.is_passed_aggregate(v.ty.ty) {
                 self.error(v.span, "aggregate arguments are not supported by BPF");
             }
             out.push(v);
         }
-        if args.len() > 5 {
+        if args.len() > 5 && !inlined {
             self.error(
                 span,
                 "too many arguments: BPF passes at most 5 arguments in registers",
             );
         }
         let ret = ft.ret.ty;
-        if self.is_record(ret).is_some() {
+        if !inlined && self.is_passed_aggregate(ret) {
             self.error(span, "aggregate returns are not supported by BPF");
             return self.error_expr(span);
         }
         if !self.is_void(ret) && !self.is_complete(ret) {
             let s = self.type_str(ft.ret);
-            self.error(span, format!("calling function with incomplete return type '{s}'"));
+            self.error(
+                span,
+                format!("calling function with incomplete return type '{s}'"),
+            );
             return self.error_expr(span);
         }
         if self.is_float(ret) {

@@ -135,7 +135,9 @@ impl Checker<'_> {
                             "array initializer must be an initializer list or string literal"
                                 .to_string()
                         } else {
-                            format!("initializing '{a}' with an expression of incompatible type '{b}'")
+                            format!(
+                                "initializing '{a}' with an expression of incompatible type '{b}'"
+                            )
                         };
                         self.error(v.span, what);
                     }
@@ -244,7 +246,15 @@ impl Checker<'_> {
                             break;
                         }
                     }
-                    self.elem_from(elem, items, pos, offset + idx * esize, out, skip_desig, true);
+                    self.elem_from(
+                        elem,
+                        items,
+                        pos,
+                        offset + idx * esize,
+                        out,
+                        skip_desig,
+                        true,
+                    );
                     skip_desig = false;
                     idx += 1;
                     count = count.max(idx);
@@ -270,15 +280,18 @@ impl Checker<'_> {
                         };
                         // The path through anonymous members to the field.
                         let Some(path) = self.member_path(rid, name) else {
-                            let (n, s) = (self.name(name).to_string(), self.type_str(QualType::new(ty.ty)));
+                            let (n, s) = (
+                                self.name(name).to_string(),
+                                self.type_str(QualType::new(ty.ty)),
+                            );
                             self.error(nspan, format!("field designator '{n}' does not refer to any field in type '{s}'"));
                             *pos += 1;
                             continue;
                         };
-                        let (f_off, fty, bf, top_index) = path;
+                        let (f_off, fty, bf, top_index, fspan) = path;
                         let rest = &item.designators[1..];
                         if rest.is_empty() {
-                            self.field_from(fty, bf, items, pos, offset + f_off, out, true);
+                            self.field_from(fspan, fty, bf, items, pos, offset + f_off, out, true);
                         } else {
                             self.designated(fty, rest, &item.init, offset + f_off, out);
                             *pos += 1;
@@ -309,15 +322,28 @@ impl Checker<'_> {
                         break;
                     }
                     let f = self.types.records[rid].fields[fi].clone();
-                    if let Some(TypeKind::Array { len: None, .. }) = Some(self.ck(f.ty.ty).clone()) {
+                    if let Some(TypeKind::Array { len: None, .. }) = Some(self.ck(f.ty.ty).clone())
+                    {
                         if fi + 1 == nfields {
                             let span = item_span(self, item);
-                            self.error(span, "initialization of flexible array member is not supported");
+                            self.error(
+                                span,
+                                "initialization of flexible array member is not supported",
+                            );
                             *pos = items.len();
                             break;
                         }
                     }
-                    self.field_from(f.ty, f.bitfield, items, pos, offset + f.offset, out, skip_desig);
+                    self.field_from(
+                        f.span,
+                        f.ty,
+                        f.bitfield,
+                        items,
+                        pos,
+                        offset + f.offset,
+                        out,
+                        skip_desig,
+                    );
                     skip_desig = false;
                     fi += 1;
                     done_union = true;
@@ -338,17 +364,17 @@ impl Checker<'_> {
         &self,
         rid: super::types::RecordId,
         name: crate::intern::Sym,
-    ) -> Option<(u64, QualType, Option<BitField>, usize)> {
+    ) -> Option<(u64, QualType, Option<BitField>, usize, Span)> {
         for (i, f) in self.types.records[rid].fields.iter().enumerate() {
             if f.name == Some(name) {
-                return Some((f.offset, f.ty, f.bitfield, i));
+                return Some((f.offset, f.ty, f.bitfield, i, f.span));
             }
             if f.name.is_none() && f.bitfield.is_none() {
                 if let Some((o, fld)) = match self.types.ckind(f.ty.ty) {
                     TypeKind::Record(inner) => self.find_member(*inner, name),
                     _ => None,
                 } {
-                    return Some((f.offset + o, fld.ty, fld.bitfield, i));
+                    return Some((f.offset + o, fld.ty, fld.bitfield, i, fld.span));
                 }
             }
         }
@@ -359,6 +385,7 @@ impl Checker<'_> {
     #[allow(clippy::too_many_arguments)]
     fn field_from(
         &mut self,
+        fspan: Span,
         fty: QualType,
         bf: Option<BitField>,
         items: &[ast::InitItem],
@@ -368,6 +395,12 @@ impl Checker<'_> {
         skip_desig: bool,
     ) {
         if let Some(bf) = bf {
+            if self.bad_bitfields.contains(&fspan) {
+                let span = item_span(self, &items[*pos]);
+                self.error(span, "unsupported bit-field layout in packed record");
+                *pos += 1;
+                return;
+            }
             let before = out.len();
             self.elem_from(fty, items, pos, off, out, skip_desig, true);
             for it in &mut out[before..] {
@@ -421,7 +454,15 @@ impl Checker<'_> {
                         self.error(span, "range designator with brace elision is not supported");
                         return;
                     }
-                    self.fill(ty, items, pos, off, out, false, skip_desig || !item.designators.is_empty());
+                    self.fill(
+                        ty,
+                        items,
+                        pos,
+                        off,
+                        out,
+                        false,
+                        skip_desig || !item.designators.is_empty(),
+                    );
                     return;
                 }
             }
@@ -459,7 +500,11 @@ impl Checker<'_> {
         match (d, self.ck(ty.ty).clone()) {
             (ast::Designator::Field(name, nspan), TypeKind::Record(rid)) => {
                 match self.member_path(rid, *name) {
-                    Some((o, fty, bf, _)) => {
+                    Some((o, fty, bf, _, fspan)) => {
+                        if bf.is_some() && self.bad_bitfields.contains(&fspan) {
+                            self.error(*nspan, "unsupported bit-field layout in packed record");
+                            return;
+                        }
                         let before = out.len();
                         self.designated(fty, &desig[1..], init, off + o, out);
                         if let Some(bf) = bf {
@@ -472,7 +517,12 @@ impl Checker<'_> {
                     }
                     None => {
                         let (n, s) = (self.name(*name).to_string(), self.type_str(ty));
-                        self.error(*nspan, format!("field designator '{n}' does not refer to any field in type '{s}'"));
+                        self.error(
+                            *nspan,
+                            format!(
+                                "field designator '{n}' does not refer to any field in type '{s}'"
+                            ),
+                        );
                     }
                 }
             }
@@ -495,9 +545,10 @@ impl Checker<'_> {
                     self.designated(elem, &desig[1..], init, off + i as u64 * esize, out);
                 }
             }
-            (ast::Designator::Field(_, span), _) => {
-                self.error(*span, "field designator cannot initialize a non-struct, non-union type")
-            }
+            (ast::Designator::Field(_, span), _) => self.error(
+                *span,
+                "field designator cannot initialize a non-struct, non-union type",
+            ),
             (ast::Designator::Index(e) | ast::Designator::Range(e, _), _) => {
                 let span = self.tu.exprs[*e].span;
                 self.error(span, "array designator cannot initialize non-array type");
@@ -542,7 +593,9 @@ impl Checker<'_> {
                         let (a, b) = (self.type_str(ty), self.type_str(v.ty));
                         self.error(
                             v.span,
-                            format!("initializing '{a}' with an expression of incompatible type '{b}'"),
+                            format!(
+                                "initializing '{a}' with an expression of incompatible type '{b}'"
+                            ),
                         );
                     }
                     return (tir::LocalInit::Expr(v), ty);
@@ -610,7 +663,9 @@ impl Checker<'_> {
                         Some(ConstVal::Int(v)) => {
                             write_int(&mut ci.bytes, offset, vsize, bitfield, v);
                         }
-                        Some(ConstVal::Addr(target, addend)) if vsize == 8 && bitfield.is_none() => {
+                        Some(ConstVal::Addr(target, addend))
+                            if vsize == 8 && bitfield.is_none() =>
+                        {
                             // Later stores to the same place replace earlier ones.
                             ci.relocs.retain(|r| r.offset != offset);
                             write_int(&mut ci.bytes, offset, 8, None, 0);

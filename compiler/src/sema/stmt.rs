@@ -157,7 +157,10 @@ impl Checker<'_> {
                 };
             }
             if attrs.section.is_some() {
-                self.warning(nspan, "'section' attribute only applies to functions, global variables");
+                self.warning(
+                    nspan,
+                    "'section' attribute only applies to functions, global variables",
+                );
             }
             let mut init = None;
             if is_auto && !self.is_error(ty.ty) {
@@ -489,7 +492,10 @@ impl Checker<'_> {
             c
         } else if !self.is_integer(c.ty.ty) {
             let s = self.type_str(c.ty);
-            self.error(c.span, format!("statement requires expression of integer type ('{s}' invalid)"));
+            self.error(
+                c.span,
+                format!("statement requires expression of integer type ('{s}' invalid)"),
+            );
             self.error_expr(c.span)
         } else {
             self.promote(c)
@@ -522,7 +528,12 @@ impl Checker<'_> {
         self.prefix(pending, st)
     }
 
-    fn case_label(&mut self, lo: ast::ExprId, hi: Option<ast::ExprId>, span: Span) -> Option<CaseId> {
+    fn case_label(
+        &mut self,
+        lo: ast::ExprId,
+        hi: Option<ast::ExprId>,
+        span: Span,
+    ) -> Option<CaseId> {
         let lo_v = self.const_int(lo);
         let hi_v = match hi {
             Some(h) => self.const_int(h),
@@ -539,7 +550,13 @@ impl Checker<'_> {
         let lo_c = self.wrap_to(lo_v, sw_ty);
         let hi_c = self.wrap_to(hi_v, sw_ty);
         let signed = self.is_signed(sw_ty);
-        let le = |a: i64, b: i64| if signed { a <= b } else { (a as u64) <= (b as u64) };
+        let le = |a: i64, b: i64| {
+            if signed {
+                a <= b
+            } else {
+                (a as u64) <= (b as u64)
+            }
+        };
         if !le(lo_c, hi_c) {
             self.warning(span, "empty case range specified");
             return None;
@@ -602,7 +619,10 @@ impl Checker<'_> {
                     }
                     Some(v)
                 } else if self.is_void(v.ty.ty) {
-                    self.error(span, "returning 'void' from a function with incompatible result type");
+                    self.error(
+                        span,
+                        "returning 'void' from a function with incompatible result type",
+                    );
                     None
                 } else {
                     Some(self.convert_assign(v, QualType::new(ret.ty), "returning"))
@@ -648,11 +668,8 @@ impl Checker<'_> {
             } else {
                 self.expr(i.expr)
             };
-            if i.constraint.contains(&b'i') && !i.constraint.contains(&b'r') {
-                if !matches!(v.kind, ExprKind::Const(_)) && !self.is_error(v.ty.ty) {
-                    self.error(i.span, "constraint 'i' expects an integer constant expression");
-                }
-            }
+            // An `i` operand may become constant only after inlining
+            // (bpf_helpers.h's bpf_tail_call_static): the back end checks it.
             inputs.push(tir::AsmOperand {
                 name: i.name,
                 constraint: i.constraint.clone(),
@@ -723,7 +740,10 @@ impl Checker<'_> {
         };
         if let Some(r) = &result {
             if self.is_record(r.ty.ty).is_some() {
-                self.error(span, "statement expressions of struct or union type are not supported");
+                self.error(
+                    span,
+                    "statement expressions of struct or union type are not supported",
+                );
                 return self.error_expr(span);
             }
         }
