@@ -8,8 +8,9 @@
 use super::*;
 use crate::ir::builder::FunctionBuilder;
 use crate::ir::interp::{Env, Machine, Memory, Trap};
-use crate::ir::print::print_function;
+use crate::ir::print::{self, print_function};
 use crate::ir::*;
+use cranelift_entity::SecondaryMap;
 
 /// xorshift64*: a small deterministic generator.
 struct Rng(u64);
@@ -99,6 +100,8 @@ struct Gen<'r> {
     global: DataId,
     params: Vec<Value>,
     ret: Type,
+    /// A function of the module this one may call with (i64, i32) -> i64.
+    callee: Option<FuncId>,
     /// Statements left to generate, so functions stay small.
     budget: u32,
 }
@@ -270,6 +273,18 @@ impl Gen<'_> {
                 let bits = self.rng.pick(bits);
                 let x = self.expr(b, ty, depth - 1);
                 b.ins_value(Op::Bswap { value: x, bits }, ty)
+            }
+            8 if self.callee.is_some() && self.rng.chance(50) => {
+                let a = self.expr(b, Type::I64, depth - 1);
+                let c = self.expr(b, Type::I32, depth - 1);
+                let r = b.ins_value(
+                    Op::Call {
+                        callee: Callee::Func(self.callee.unwrap()),
+                        args: vec![a, c],
+                    },
+                    Type::I64,
+                );
+                self.convert(b, r, ty)
             }
             8 => {
                 // A helper call: has side effects, never removed or moved.
@@ -500,7 +515,16 @@ impl Gen<'_> {
 }
 
 /// A random function in the shape lowering produces.
-fn random_function(rng: &mut Rng, global: DataId) -> Function {
+///
+/// With `defined`, every local and the array are initialized first, so that
+/// no read sees an indeterminate value (which inlining may change: an
+/// inlined callee's slots are not fresh at each call).
+fn random_function(
+    rng: &mut Rng,
+    global: DataId,
+    callee: Option<FuncId>,
+    defined: bool,
+) -> Function {
     let mut f = Function::new("f", "socket", vec![Type::I64, Type::I32], Some(Type::I64));
     let mut b = FunctionBuilder::new(&mut f);
     let entry = b.create_block();
@@ -532,10 +556,24 @@ fn random_function(rng: &mut Rng, global: DataId) -> Function {
         global,
         params: vec![p0, p1],
         ret: Type::I64,
+        callee,
         budget: 14,
     };
+    if defined {
+        let zero = b.iconst(Type::I32, 0);
+        for e in 0..4 {
+            let a = b.ins_value(
+                Op::StackAddr {
+                    slot: array,
+                    offset: e * 4,
+                },
+                Type::I64,
+            );
+            b.ins(store(a, zero, MemWidth::B4), None);
+        }
+    }
     for l in locals {
-        if gen.rng.chance(50) {
+        if defined || gen.rng.chance(50) {
             let v = gen.expr(&mut b, Type::I64, 1);
             gen.store_local(&mut b, l, v);
         }
@@ -584,7 +622,7 @@ fn optimization_preserves_results_of_random_functions() {
     for case in 0..300 {
         let mut m = Module::default();
         let global = m.data.push(global_object());
-        let f = random_function(&mut rng, global);
+        let f = random_function(&mut rng, global, None, false);
         verify::verify_function(&f).unwrap();
         m.functions.push(f);
         let inputs: Vec<(Vec<u64>, Vec<u8>)> = (0..6)
@@ -1350,4 +1388,143 @@ fn dse_removes_stores_to_slots_never_read() {
     assert_eq!(text.matches("store64").count(), 2, "{text}");
     assert!(!text.contains("store64 [v2"), "{text}");
     assert_eq!(run0(&m, &[9]), Some(9));
+}
+
+#[test]
+fn inlining_preserves_results_and_removes_dead_statics() {
+    let mut rng = Rng(0x0005_eed0_f1a1_14e5);
+    let mut inlined = 0;
+    for case in 0..150 {
+        let mut m = Module::default();
+        let global = m.data.push(global_object());
+        // fn0 (the program) calls fn1, which calls fn2; fn1 and fn2 are static.
+        let caller = random_function(&mut rng, global, Some(FuncId::new(1)), false);
+        let mut mid = random_function(&mut rng, global, Some(FuncId::new(2)), true);
+        let mut leaf = random_function(&mut rng, global, None, true);
+        for g in [&mut mid, &mut leaf] {
+            g.section = ".text".into();
+            g.linkage = Linkage::Local;
+            g.always_inline = rng.chance(30);
+            g.noinline = !g.always_inline && rng.chance(30);
+        }
+        mid.name = "mid".into();
+        leaf.name = "leaf".into();
+        let always = [mid.always_inline, leaf.always_inline];
+        let never = [mid.noinline, leaf.noinline];
+        m.functions.push(caller);
+        m.functions.push(mid);
+        m.functions.push(leaf);
+        let sites = inline::tests_call_sites(&m);
+        let inputs: Vec<(Vec<u64>, Vec<u8>)> = (0..5)
+            .map(|_| {
+                let args = vec![rng.interesting(), rng.interesting()];
+                let packet = (0..rng.below(20)).map(|_| rng.next() as u8).collect();
+                (args, packet)
+            })
+            .collect();
+        let expected: Vec<Outcome> = inputs.iter().map(|(a, p)| execute(&m, a, p)).collect();
+        for level in [0u8, 2] {
+            let mut opt = m.clone();
+            optimize(&mut opt, level);
+            let names: Vec<&str> = opt.functions.values().map(|f| f.name.as_str()).collect();
+            assert_eq!(names[0], "f", "case {case}: the program stays first");
+            for (k, name) in ["mid", "leaf"].into_iter().enumerate() {
+                let kept = names.contains(&name);
+                let id = FuncId::new(k + 1);
+                if level == 2 && !never[k] && sites[id] == 1 {
+                    assert!(!kept, "case {case}: single-use {name} kept");
+                }
+                if always[k] || sites[id] == 0 {
+                    assert!(
+                        !kept,
+                        "case {case} -O{level}: always_inline or unused {name} kept"
+                    );
+                }
+            }
+            // What remains is called, and never an always_inline function.
+            let mut called: SecondaryMap<FuncId, bool> = SecondaryMap::new();
+            for g in opt.functions.values() {
+                for &b in &g.layout {
+                    for &i in &g.blocks[b].insts {
+                        if let Op::Call {
+                            callee: Callee::Func(c),
+                            ..
+                        } = g.insts[i].op
+                        {
+                            called[c] = true;
+                            assert!(!opt.functions[c].always_inline, "case {case}");
+                        }
+                    }
+                }
+            }
+            for (id, g) in opt.functions.iter().skip(1) {
+                assert!(called[id], "case {case}: {} kept but not called", g.name);
+            }
+            if opt.functions.len() < m.functions.len() {
+                inlined += 1;
+            }
+            for ((args, packet), want) in inputs.iter().zip(&expected) {
+                let got = execute(&opt, args, packet);
+                assert_eq!(
+                    &got,
+                    want,
+                    "case {case} at -O{level}, args {args:?}\nbefore:\n{}\nafter:\n{}",
+                    print::print_module(&m),
+                    print::print_module(&opt)
+                );
+            }
+        }
+    }
+    assert!(inlined > 100, "few functions inlined ({inlined})");
+}
+
+/// A long chain of diamonds, each updating a variable kept in a stack slot,
+/// with a loop around it all: a check that no pass is quadratic in the
+/// number of blocks (the verifier checks run in debug builds too).
+#[test]
+fn large_functions_optimize_quickly() {
+    let mut f = Function::new("big", ".text", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let entry = b.create_block();
+    let x = b.append_block_param(entry, Type::I64);
+    let s = b.create_slot(8, 8, Some("s".into()), Span::default());
+    let t = b.create_slot(8, 8, Some("t".into()), Span::default());
+    b.switch_to_block(entry);
+    let sa = b.ins_value(Op::StackAddr { slot: s, offset: 0 }, Type::I64);
+    let ta = b.ins_value(Op::StackAddr { slot: t, offset: 0 }, Type::I64);
+    b.ins(store(sa, x, MemWidth::B8), None);
+    b.ins(store(ta, x, MemWidth::B8), None);
+    let n = 3000;
+    for k in 0..n {
+        let v = b.ins_value(load(sa, MemWidth::B8, false), Type::I64);
+        let kc = b.iconst(Type::I64, k);
+        let c = b.icmp(Cond::Ugt, v, kc, Type::I32);
+        let then_b = b.create_block();
+        let join = b.create_block();
+        b.brif(c, then_b, join);
+        b.switch_to_block(then_b);
+        let w = b.ins_value(load(ta, MemWidth::B8, false), Type::I64);
+        let one = b.iconst(Type::I64, 1);
+        let w2 = b.binary(BinOp::Add, w, one);
+        b.ins(store(ta, w2, MemWidth::B8), None);
+        let v2 = b.binary(BinOp::LShr, v, one);
+        b.ins(store(sa, v2, MemWidth::B8), None);
+        b.jump(join, vec![]);
+        b.switch_to_block(join);
+    }
+    let r = b.ins_value(load(ta, MemWidth::B8, false), Type::I64);
+    b.ret(Some(r));
+    let m = one_function_module(f);
+    let start = std::time::Instant::now();
+    let mut o = m.clone();
+    optimize(&mut o, 2);
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed < std::time::Duration::from_secs(20),
+        "optimizing {n} diamonds took {elapsed:?}"
+    );
+    assert!(!printed(&o).contains("load"));
+    for arg in [0u64, 5, 1 << 40, u64::MAX] {
+        assert_eq!(run0(&o, &[arg]), run0(&m, &[arg]));
+    }
 }
