@@ -97,6 +97,9 @@ struct Gen<'r> {
     locals: Vec<Local>,
     /// An address-taken array of four u32 (stays in memory).
     array: StackSlot,
+    /// A 16-byte struct accessed at constant offsets and mixed widths: stays
+    /// in memory, its address never escapes (dead store elimination).
+    record: StackSlot,
     global: DataId,
     params: Vec<Value>,
     ret: Type,
@@ -120,6 +123,23 @@ impl Gen<'_> {
         }
     }
 
+    /// A random field of the record: (address, width).
+    fn record_field(&mut self, b: &mut FunctionBuilder) -> (Value, MemWidth) {
+        let width = self
+            .rng
+            .pick(&[MemWidth::B1, MemWidth::B2, MemWidth::B4, MemWidth::B8]);
+        let offset =
+            (self.rng.below(16 / u64::from(width.bytes())) * u64::from(width.bytes())) as i32;
+        let addr = b.ins_value(
+            Op::StackAddr {
+                slot: self.record,
+                offset,
+            },
+            Type::I64,
+        );
+        (addr, width)
+    }
+
     fn convert(&mut self, b: &mut FunctionBuilder, v: Value, ty: Type) -> Value {
         match (b.func.value_type(v), ty) {
             (Type::I64, Type::I32) => b.ins_value(Op::Narrow(v), Type::I32),
@@ -134,7 +154,12 @@ impl Gen<'_> {
     fn expr(&mut self, b: &mut FunctionBuilder, ty: Type, depth: u32) -> Value {
         let leaf = depth == 0 || self.rng.chance(30);
         if leaf {
-            return match self.rng.below(6) {
+            return match self.rng.below(7) {
+                6 => {
+                    let (addr, width) = self.record_field(b);
+                    let signed = self.rng.chance(50);
+                    b.ins_value(load(addr, width, signed), ty)
+                }
                 0 | 1 => {
                     let c = self.rng.interesting() as i64;
                     b.iconst(ty, c)
@@ -353,11 +378,21 @@ impl Gen<'_> {
 
     fn stmt(&mut self, b: &mut FunctionBuilder, depth: u32) {
         let kind = if depth == 0 {
-            self.rng.below(3)
+            self.rng.below(4)
         } else {
-            self.rng.below(7)
+            self.rng.below(8)
         };
         match kind {
+            3 => {
+                let (addr, width) = self.record_field(b);
+                let ty = if width == MemWidth::B8 {
+                    Type::I64
+                } else {
+                    self.rng.pick(&[Type::I32, Type::I64])
+                };
+                let v = self.expr(b, ty, 2);
+                b.ins(store(addr, v, width), None);
+            }
             0 | 1 => {
                 let local = self.rng.pick(&self.locals.clone());
                 let ty = if local.width == MemWidth::B8 || self.rng.chance(30) {
@@ -416,7 +451,7 @@ impl Gen<'_> {
                 );
                 self.store_local(b, local, r);
             }
-            3 | 4 => {
+            4 | 5 => {
                 let cty = self.rng.pick(&[Type::I32, Type::I64]);
                 let c = self.expr(b, cty, 2);
                 let then_b = b.create_block();
@@ -437,7 +472,7 @@ impl Gen<'_> {
                 }
                 b.switch_to_block(join);
             }
-            5 => {
+            6 => {
                 // for (i = 0; i < n; i++) { ... } with i in a stack slot.
                 let slot = b.create_slot(4, 4, Some("i".into()), Span::default());
                 let counter = Local {
@@ -547,12 +582,14 @@ fn random_function(
     }
     let array = b.create_slot(16, 4, Some("arr".into()), Span::default());
     b.func.slots[array].address_taken = true;
+    let record = b.create_slot(16, 8, Some("rec".into()), Span::default());
     // Locals start initialized half of the time (else they read as 0 after
     // mem2reg and as the zeroed slot before: both 0).
     let mut gen = Gen {
         rng,
         locals: locals.clone(),
         array,
+        record,
         global,
         params: vec![p0, p1],
         ret: Type::I64,
@@ -561,15 +598,17 @@ fn random_function(
     };
     if defined {
         let zero = b.iconst(Type::I32, 0);
-        for e in 0..4 {
-            let a = b.ins_value(
-                Op::StackAddr {
-                    slot: array,
-                    offset: e * 4,
-                },
-                Type::I64,
-            );
-            b.ins(store(a, zero, MemWidth::B4), None);
+        for slot in [array, record] {
+            for e in 0..4 {
+                let a = b.ins_value(
+                    Op::StackAddr {
+                        slot,
+                        offset: e * 4,
+                    },
+                    Type::I64,
+                );
+                b.ins(store(a, zero, MemWidth::B4), None);
+            }
         }
     }
     for l in locals {
@@ -651,13 +690,15 @@ fn optimization_preserves_results_of_random_functions() {
                 checked += 1;
             }
             if level > 0 {
-                // Every promotable local is gone from memory after mem2reg.
+                // Every promotable local is gone from memory after mem2reg
+                // (the array and the record stay).
                 let fo = &opt.functions[FuncId::new(0)];
                 for &b in &fo.layout {
                     for &i in &fo.blocks[b].insts {
                         if let Op::StackAddr { slot, .. } = fo.insts[i].op {
                             assert!(
-                                fo.slots[slot].address_taken,
+                                fo.slots[slot].address_taken
+                                    || fo.slots[slot].name.as_deref() == Some("rec"),
                                 "case {case}: {slot} kept\n{after}"
                             );
                         }
