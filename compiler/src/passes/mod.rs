@@ -56,7 +56,13 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
     // Callees are inlined in their optimized form (their size decides), and
     // the callers are cleaned up again afterwards.
     if run_pass(module, "inline", inline::run) {
+        // Merging the inlined entry blocks makes the addresses of locals
+        // passed to inlined callees feed their loads and stores directly;
+        // those locals can then be promoted.
         scalar_rounds(module);
+        if run_pass(module, "mem2reg", mem2reg::run_after_inlining) {
+            scalar_rounds(module);
+        }
     }
     run_pass(
         module,

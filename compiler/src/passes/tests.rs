@@ -1612,3 +1612,73 @@ fn dse_keeps_stores_that_a_load_reads_before_the_overwrite() {
     assert!(!text.contains(&format!(", {five}\n")), "{text}");
     assert_eq!(run0(&m, &[0x1_0000_0007]), Some(7));
 }
+
+#[test]
+fn locals_passed_to_inlined_callees_are_promoted() {
+    // static __always_inline void add(long *p, long v) { *p += v; }
+    // long f(long n) { long s = 0; for (long i = 0; i < n; i++) add(&s, i); return s; }
+    let mut m = Module::default();
+    let mut f = Function::new("f", "xdp", vec![Type::I64], Some(Type::I64));
+    let mut add = Function::new("add", ".text", vec![Type::I64, Type::I64], None);
+    add.linkage = Linkage::Local;
+    add.always_inline = true;
+    {
+        let mut b = FunctionBuilder::new(&mut add);
+        let e = b.create_block();
+        let p = b.append_block_param(e, Type::I64);
+        let v = b.append_block_param(e, Type::I64);
+        b.switch_to_block(e);
+        let old = b.ins_value(load(p, MemWidth::B8, false), Type::I64);
+        let new = b.binary(BinOp::Add, old, v);
+        b.ins(store(p, new, MemWidth::B8), None);
+        b.ret(None);
+    }
+    {
+        let mut b = FunctionBuilder::new(&mut f);
+        let entry = b.create_block();
+        let head = b.create_block();
+        let body = b.create_block();
+        let exit = b.create_block();
+        let n = b.append_block_param(entry, Type::I64);
+        let s = b.create_slot(8, 8, Some("s".into()), Span::default());
+        b.func.slots[s].address_taken = true;
+        b.switch_to_block(entry);
+        let sa = b.ins_value(Op::StackAddr { slot: s, offset: 0 }, Type::I64);
+        let zero = b.iconst(Type::I64, 0);
+        b.ins(store(sa, zero, MemWidth::B8), None);
+        b.jump(head, vec![zero]);
+        let i = b.append_block_param(head, Type::I64);
+        b.switch_to_block(head);
+        let c = b.icmp(Cond::Slt, i, n, Type::I32);
+        b.brif(c, body, exit);
+        b.switch_to_block(body);
+        let sa2 = b.ins_value(Op::StackAddr { slot: s, offset: 0 }, Type::I64);
+        b.ins(
+            Op::Call {
+                callee: Callee::Func(FuncId::new(1)),
+                args: vec![sa2, i],
+            },
+            None,
+        );
+        let one = b.iconst(Type::I64, 1);
+        let i2 = b.binary(BinOp::Add, i, one);
+        b.jump(head, vec![i2]);
+        b.switch_to_block(exit);
+        let r = b.ins_value(load(sa, MemWidth::B8, false), Type::I64);
+        b.ret(Some(r));
+    }
+    m.functions.push(f);
+    m.functions.push(add);
+    assert_eq!(run0(&m, &[5]), Some(10));
+    let mut o2 = m.clone();
+    optimize(&mut o2, 2);
+    assert_eq!(o2.functions.len(), 1);
+    let text = printed(&o2);
+    assert!(!text.contains("load") && !text.contains("store"), "{text}");
+    assert_eq!(run0(&o2, &[5]), Some(10));
+    // -O0 inlines too, but keeps the local in memory.
+    let mut o0 = m.clone();
+    optimize(&mut o0, 0);
+    assert_eq!(o0.functions.len(), 1);
+    assert_eq!(run0(&o0, &[5]), Some(10));
+}
