@@ -1682,3 +1682,93 @@ fn locals_passed_to_inlined_callees_are_promoted() {
     assert_eq!(o0.functions.len(), 1);
     assert_eq!(run0(&o0, &[5]), Some(10));
 }
+
+/// Random chains of extensions, widening, narrowing, masks, shifts and
+/// comparisons: `const_fold` drops the extensions that change nothing, and
+/// must keep every one that does.
+#[test]
+fn redundant_extension_removal_preserves_results() {
+    let mut rng = Rng(0x0e7e_4510_4e5c_a1e5);
+    let mut removed = 0;
+    for case in 0..400 {
+        let mut f = Function::new("f", ".text", vec![Type::I64, Type::I32], Some(Type::I64));
+        let mut b = FunctionBuilder::new(&mut f);
+        let e = b.create_block();
+        let x = b.append_block_param(e, Type::I64);
+        let y = b.append_block_param(e, Type::I32);
+        b.switch_to_block(e);
+        let mut v = if rng.chance(50) { x } else { y };
+        for _ in 0..1 + rng.below(6) {
+            let ty = b.func.value_type(v);
+            v = match rng.below(7) {
+                0 | 1 => {
+                    let bits: &[u8] = if ty == Type::I64 {
+                        &[8, 16, 32]
+                    } else {
+                        &[8, 16]
+                    };
+                    let from_bits = rng.pick(bits);
+                    let signed = rng.chance(50);
+                    b.ins_value(
+                        Op::Extend {
+                            value: v,
+                            from_bits,
+                            signed,
+                        },
+                        ty,
+                    )
+                }
+                2 if ty == Type::I32 => {
+                    let signed = rng.chance(50);
+                    b.ins_value(Op::Widen { value: v, signed }, Type::I64)
+                }
+                2 => b.ins_value(Op::Narrow(v), Type::I32),
+                3 => {
+                    let m = rng.pick(&[1i64, 0x7f, 0xff, 0xfff, 0xffff, 0x7fff_ffff, 0xffff_ffff]);
+                    let c = b.iconst(ty, m);
+                    if rng.chance(50) {
+                        b.binary(BinOp::And, v, c)
+                    } else {
+                        b.binary(BinOp::And, c, v)
+                    }
+                }
+                4 => {
+                    let k = 1 + rng.below(u64::from(ty.bits()) - 1);
+                    let c = b.iconst(ty, k as i64);
+                    b.binary(BinOp::LShr, v, c)
+                }
+                5 => {
+                    let c = b.iconst(ty, rng.interesting() as i64);
+                    b.icmp(Cond::Ult, v, c, rng.pick(&[Type::I32, Type::I64]))
+                }
+                _ => {
+                    let c = b.iconst(ty, rng.interesting() as i64);
+                    b.binary(BinOp::Add, v, c)
+                }
+            };
+        }
+        if b.func.value_type(v) == Type::I32 {
+            let signed = rng.chance(50);
+            v = b.ins_value(Op::Widen { value: v, signed }, Type::I64);
+        }
+        b.ret(Some(v));
+        let m = one_function_module(f);
+        let mut o = m.clone();
+        optimize(&mut o, 2);
+        let count = |m: &Module| printed(m).matches("ext").count();
+        if count(&o) < count(&m) {
+            removed += 1;
+        }
+        for _ in 0..40 {
+            let args = [rng.interesting(), rng.interesting()];
+            assert_eq!(
+                run0(&o, &args),
+                run0(&m, &args),
+                "case {case}, args {args:?}\nbefore:\n{}\nafter:\n{}",
+                printed(&m),
+                printed(&o)
+            );
+        }
+    }
+    assert!(removed > 40, "few extensions removed ({removed})");
+}
