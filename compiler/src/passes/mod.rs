@@ -60,7 +60,7 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
         // passed to inlined callees feed their loads and stores directly;
         // those locals can then be promoted.
         scalar_rounds(module);
-        if run_pass(module, "mem2reg", mem2reg::run_after_inlining) {
+        if run_pass(module, "mem2reg", mem2reg::run) {
             scalar_rounds(module);
         }
     }
