@@ -1834,3 +1834,148 @@ fn extensions_across_widening_are_kept_when_they_matter() {
         }
     }
 }
+
+/// Random stores and loads at overlapping offsets and widths in a struct
+/// local whose address never escapes, across the arms of `if`s: store
+/// forwarding and dead store elimination must leave the loaded values as
+/// they were.
+#[test]
+fn struct_locals_forwarding_preserves_results() {
+    let mut rng = Rng(0x57c0_0f0e_0a4d_0001);
+    let mut forwarded = 0;
+    for case in 0..400 {
+        let mut f = Function::new("f", ".text", vec![Type::I64, Type::I32], Some(Type::I64));
+        let mut b = FunctionBuilder::new(&mut f);
+        let entry = b.create_block();
+        let x = b.append_block_param(entry, Type::I64);
+        let y = b.append_block_param(entry, Type::I32);
+        let rec = b.create_slot(16, 8, Some("rec".into()), Span::default());
+        b.switch_to_block(entry);
+        let mut acc = b.iconst(Type::I64, 0);
+        for _ in 0..1 + rng.below(3) {
+            let then_b = b.create_block();
+            let join = b.create_block();
+            let mut in_then = false;
+            for step in 0..4 + rng.below(10) {
+                if step == 2 && rng.chance(60) {
+                    b.brif(y, then_b, join);
+                    b.switch_to_block(then_b);
+                    in_then = true;
+                }
+                let width = rng.pick(&[MemWidth::B1, MemWidth::B2, MemWidth::B4, MemWidth::B8]);
+                let offset = rng.below(17 - u64::from(width.bytes())) as i32;
+                let (base, off) = if rng.chance(50) {
+                    (offset, 0)
+                } else {
+                    (0, offset)
+                };
+                let addr = b.ins_value(
+                    Op::StackAddr {
+                        slot: rec,
+                        offset: base,
+                    },
+                    Type::I64,
+                );
+                if rng.chance(50) {
+                    let v = if rng.chance(50) {
+                        x
+                    } else if rng.chance(50) {
+                        y
+                    } else {
+                        let c = rng.interesting() as i64;
+                        b.iconst(Type::I64, c)
+                    };
+                    b.ins(
+                        Op::Store {
+                            addr,
+                            offset: off,
+                            value: v,
+                            width,
+                            volatile: false,
+                        },
+                        None,
+                    );
+                } else {
+                    let ty = rng.pick(&[Type::I32, Type::I64]);
+                    let l = b.ins_value(
+                        Op::Load {
+                            addr,
+                            offset: off,
+                            width,
+                            signed: rng.chance(50),
+                            volatile: false,
+                        },
+                        ty,
+                    );
+                    let l = if ty == Type::I32 {
+                        b.ins_value(
+                            Op::Widen {
+                                value: l,
+                                signed: false,
+                            },
+                            Type::I64,
+                        )
+                    } else {
+                        l
+                    };
+                    let k = b.iconst(Type::I64, 0x1000_0001);
+                    let m = b.binary(BinOp::Mul, acc, k);
+                    acc = b.binary(BinOp::Xor, m, l);
+                }
+            }
+            if in_then {
+                // acc is not carried out of the arm: fold it into memory.
+                let a = b.ins_value(
+                    Op::StackAddr {
+                        slot: rec,
+                        offset: 8,
+                    },
+                    Type::I64,
+                );
+                b.ins(store(a, acc, MemWidth::B8), None);
+                b.jump(join, vec![]);
+                b.switch_to_block(join);
+                let a = b.ins_value(
+                    Op::StackAddr {
+                        slot: rec,
+                        offset: 8,
+                    },
+                    Type::I64,
+                );
+                acc = b.ins_value(load(a, MemWidth::B8, false), Type::I64);
+            } else {
+                b.jump(join, vec![]);
+                b.switch_to_block(then_b);
+                b.jump(join, vec![]);
+                b.switch_to_block(join);
+            }
+        }
+        let a = b.ins_value(
+            Op::StackAddr {
+                slot: rec,
+                offset: 0,
+            },
+            Type::I64,
+        );
+        let whole = b.ins_value(load(a, MemWidth::B8, false), Type::I64);
+        let r = b.binary(BinOp::Add, acc, whole);
+        b.ret(Some(r));
+        let m = one_function_module(f);
+        let mut o = m.clone();
+        optimize(&mut o, 2);
+        if printed(&o).matches("load").count() < printed(&m).matches("load").count() {
+            forwarded += 1;
+        }
+        for _ in 0..8 {
+            let args = [rng.interesting(), rng.interesting()];
+            assert_eq!(
+                run0(&o, &args),
+                run0(&m, &args),
+                "case {case}, args {args:?}\nbefore:\n{}\nafter:\n{}",
+                printed(&m),
+                printed(&o)
+            );
+        }
+    }
+    assert!(forwarded > 200, "few loads forwarded ({forwarded})");
+}
