@@ -1891,7 +1891,7 @@ fn struct_locals_forwarding_preserves_results() {
                             offset: off,
                             value: v,
                             width,
-                            volatile: false,
+                            volatile: rng.chance(15),
                         },
                         None,
                     );
