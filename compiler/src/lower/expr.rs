@@ -502,9 +502,23 @@ impl FnLower<'_, '_, '_> {
                 bitfield: Some(bf),
             } => {
                 let addr = self.lvalue(base).at(*offset as i64);
+                if bf.width == 0 || bf.bit_offset + bf.width > (s.size * 8) as u32 {
+                    self.diags.error(
+                        e.span,
+                        "a bitfield that does not fit in its storage unit is not supported",
+                    );
+                }
+                let bf = if bf.bit_offset + bf.width > s.ty.bits() || bf.width == 0 {
+                    BitField {
+                        bit_offset: 0,
+                        width: 1,
+                    }
+                } else {
+                    *bf
+                };
                 Place {
                     addr,
-                    bitfield: Some(*bf),
+                    bitfield: Some(bf),
                     s,
                     volatile: volatile || self.is_volatile(base.ty),
                 }

@@ -459,6 +459,12 @@ impl<'p> FnLower<'_, 'p, '_> {
                         Some(s) => {
                             let v = self.rvalue(value);
                             match bitfield {
+                                Some(bf) if bf.bit_offset + bf.width > (s.size * 8) as u32 => {
+                                    self.diags.error(
+                                        value.span,
+                                        "a bitfield that does not fit in its storage unit is not supported",
+                                    );
+                                }
                                 Some(bf) => {
                                     self.store_bitfield(dst, v, s, *bf, false);
                                 }
@@ -513,6 +519,8 @@ impl<'p> FnLower<'_, 'p, '_> {
                 (Type::I64, false) => x as u64 as i128,
             }
         };
+        // GNU `case 5 ... 1:` is an empty range: it matches nothing.
+        ranges.retain(|r| key(r.0) <= key(r.1));
         ranges.sort_by_key(|r| key(r.0));
         self.dispatch(v, s, &ranges, default_block);
 

@@ -10,6 +10,8 @@
 //! parameters live in stack slots, which `passes::mem2reg` later promotes to
 //! SSA values when their address is never taken.
 
+#[cfg(test)]
+mod c_source_tests;
 mod expr;
 mod function;
 mod memory;
@@ -27,6 +29,9 @@ use std::collections::BTreeSet;
 
 /// Lowers every emitted function and global of `program`.
 pub fn lower(program: &Program, interner: &Interner, diags: &mut Diagnostics) -> Module {
+    for (_, span) in &program.toplevel_asm {
+        diags.error(*span, "top-level inline assembly is not supported yet");
+    }
     let reach = refs::reachable(program);
     let mut module = Module::default();
 
@@ -149,9 +154,15 @@ fn data_object(program: &Program, g: &tir::Global, interner: &Interner) -> DataO
         .init
         .as_ref()
         .is_some_and(|i| !i.relocs.is_empty() || i.bytes.iter().any(|&b| b != 0));
+    let name = interner.resolve(g.name);
     let section = match &g.section {
         Some(s) => s.clone(),
         None if g.is_extern => String::new(),
+        // String literals (sema names them `.L.str`, `.L.str.1`, … as clang does)
+        // go to clang's mergeable-strings section.
+        None if g.synthesized && (name.starts_with(".str") || name.starts_with(".L.str")) => {
+            ".rodata.str1.1".to_string()
+        }
         // clang puts const objects in .rodata even when zero or uninitialized.
         None if is_const => ".rodata".to_string(),
         None if initialized => ".data".to_string(),
@@ -165,7 +176,7 @@ fn data_object(program: &Program, g: &tir::Global, interner: &Interner) -> DataO
         b
     };
     DataObject {
-        name: interner.resolve(g.name).to_string(),
+        name: name.to_string(),
         section,
         linkage: ir_linkage(g.linkage, &g.attrs),
         is_extern: g.is_extern,

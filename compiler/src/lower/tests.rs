@@ -5,7 +5,8 @@ use super::lower;
 use crate::diag::Diagnostics;
 use crate::intern::Interner;
 use crate::ir::interp::{self, Env, HelperEnv, Memory, NoEnv, Trap};
-use crate::ir::{self, print, verify::verify_function, Module, Op};
+use crate::ir::verify::{verify_function, verify_ssa};
+use crate::ir::{self, print, Module, Op};
 use crate::sema::tir::*;
 use crate::sema::types::*;
 use crate::source::Span;
@@ -178,6 +179,7 @@ impl P {
             align,
             attrs: DeclAttrs::default(),
             synthesized: false,
+            helper_id: None,
             span: Span::default(),
         })
     }
@@ -186,7 +188,7 @@ impl P {
         let mut diags = Diagnostics::new();
         let m = lower(&self.prog, &self.names, &mut diags);
         for f in m.functions.values() {
-            if let Err(e) = verify_function(f) {
+            if let Err(e) = verify_function(f).and_then(|_| verify_ssa(f)) {
                 panic!("{e}\n{}", print::print_function(f));
             }
         }
@@ -203,10 +205,20 @@ impl P {
         self.run_env(name, args, &mut NoEnv)
     }
 
+    /// Runs `name` as lowered, and after the -O0 and -O2 pipelines: all
+    /// three must agree.
     fn run_env(&self, name: &str, args: &[u64], env: &mut dyn Env) -> u64 {
         let m = self.lower_ok();
-        run_module(&m, name, args, env)
-            .unwrap_or_else(|t| panic!("trap {t:?}\n{}", print::print_module(&m)))
+        let r = run_module(&m, name, args, env)
+            .unwrap_or_else(|t| panic!("trap {t:?}\n{}", print::print_module(&m)));
+        for level in [0, 2] {
+            let mut o = m.clone();
+            crate::passes::optimize(&mut o, level);
+            let ro = run_module(&o, name, args, env)
+                .unwrap_or_else(|t| panic!("-O{level}: trap {t:?}\n{}", print::print_module(&o)));
+            assert_eq!(r, ro, "-O{level} differs\n{}", print::print_module(&o));
+        }
+        r
     }
 }
 
@@ -1590,4 +1602,260 @@ fn shift_counts_and_unsigned_compare() {
     assert_eq!(p.run("f", &[0xffff, 15]), 0x8000);
     assert_eq!(p.run("g", &[u64::MAX, 1]), 0);
     assert_eq!(p.run("g", &[1, u64::MAX]), 1);
+}
+
+/// Aggregate-valued `?:` and statement expressions, copied through addresses:
+/// struct pair { int a, b; };
+/// int f(int c) { struct pair x = {1, 2}, y = {3, 4}, z;
+///   z = c ? x : y; return ({ struct pair t = z; t.b; }) * 10 + z.a; }
+#[test]
+fn aggregate_conditional_and_statement_expression() {
+    let mut p = P::new();
+    let t = p.t;
+    let pair = p.record(&[(t.int, 0, None), (t.int, 4, None)], 8, 4, false);
+    let mut fb = Fb::default();
+    let c = fb.param(t.int, 4);
+    let xl = fb.local(pair, 4);
+    let yl = fb.local(pair, 4);
+    let zl = fb.local(pair, 4);
+    let tl = fb.local(pair, 4);
+    let init = |l, a, b| {
+        st(StmtKind::Decl {
+            local: l,
+            init: Some(LocalInit::Aggregate(vec![
+                InitStore::Value {
+                    offset: 0,
+                    bitfield: None,
+                    value: k(a, t.int),
+                },
+                InitStore::Value {
+                    offset: 4,
+                    bitfield: None,
+                    value: k(b, t.int),
+                },
+            ])),
+        })
+    };
+    let cond = x(
+        ExprKind::Cond {
+            cond: Box::new(get(c, t.int)),
+            then: Box::new(var(xl, pair)),
+            els: Box::new(var(yl, pair)),
+        },
+        pair,
+    );
+    let stmt_expr = x(
+        ExprKind::StmtExpr {
+            body: vec![decl(tl, var(zl, pair))],
+            result: Some(Box::new(ld(member(var(tl, pair), 4, None, t.int)))),
+        },
+        t.int,
+    );
+    p.func(
+        "f",
+        t.int,
+        fb,
+        vec![
+            init(xl, 1, 2),
+            init(yl, 3, 4),
+            ex(set(var(zl, pair), cond)),
+            ret(bin(
+                BinOp::Add,
+                bin(BinOp::Mul, stmt_expr, k(10, t.int), t.int),
+                ld(member(var(zl, pair), 0, None, t.int)),
+                t.int,
+            )),
+        ],
+    );
+    assert_eq!(p.run("f", &[1]), 21);
+    assert_eq!(p.run("f", &[0]), 43);
+}
+
+/// Function addresses and indirect calls; memset with a variable byte.
+/// static int inc(int v) { return v + 1; }
+/// int f(int b) { int (*fp)(int) = inc; long x; __builtin_memset(&x, b, 8);
+///   return fp((int)x); }
+#[test]
+fn function_pointers_and_variable_memset() {
+    let mut p = P::new();
+    let t = p.t;
+    let fn_ty = p.prog.types.intern(TypeKind::Function(FunctionType {
+        ret: QualType::new(t.int),
+        params: vec![QualType::new(t.int)],
+        variadic: false,
+        has_prototype: true,
+    }));
+    let fp_ty = p.ptr(fn_ty);
+    let pl = p.ptr(t.long);
+    let vp = p.ptr(t.void);
+    let mut fb = Fb::default();
+    let v = fb.param(t.int, 4);
+    let inc = p.func_full(
+        "inc",
+        t.int,
+        fb,
+        Some(vec![ret(bin(
+            BinOp::Add,
+            get(v, t.int),
+            k(1, t.int),
+            t.int,
+        ))]),
+        Linkage::Internal,
+        None,
+    );
+    let mut fb = Fb::default();
+    let b = fb.param(t.int, 4);
+    let fp = fb.local(fp_ty, 8);
+    let xl = fb.local(t.long, 8);
+    fb.locals[xl].address_taken = true;
+    p.func(
+        "f",
+        t.int,
+        fb,
+        vec![
+            decl(fp, x(ExprKind::Func(inc), fp_ty)),
+            ex(x(
+                ExprKind::Builtin(
+                    Builtin::Memset { size: 8 },
+                    vec![cast(addr(var(xl, t.long), pl), vp), get(b, t.int)],
+                ),
+                vp,
+            )),
+            ret(x(
+                ExprKind::Call {
+                    callee: Callee::Indirect(Box::new(get(fp, fp_ty))),
+                    args: vec![cast(get(xl, t.long), t.int)],
+                },
+                t.int,
+            )),
+        ],
+    );
+    let m = p.lower_ok();
+    let f = &m.functions[func_id(&m, "f")];
+    assert!(f.slots.values().any(|s| s.address_taken && s.size == 8));
+    assert_eq!(
+        run_module(&m, "f", &[0x12], &mut NoEnv).unwrap(),
+        0x12121213
+    );
+    assert_eq!(run_module(&m, "f", &[0x1ff], &mut NoEnv).unwrap(), 0);
+}
+
+/// Initializers holding addresses become relocations; string literals go to
+/// `.rodata.str1.1`; `used` keeps a static object; unused externs vanish.
+/// static const char *names[] = { "ab" };  __attribute__((used)) static int keep;
+/// extern int ext;  int *ptrs[2] = { 0, &keep };
+#[test]
+fn initializer_relocations_and_string_literals() {
+    let mut p = P::new();
+    let t = p.t;
+    let str_ty = p.array(t.char, 3);
+    let lit = p.global(
+        ".str",
+        QualType::new(str_ty),
+        Some(b"ab\0".to_vec()),
+        Linkage::Internal,
+        None,
+    );
+    p.prog.globals[lit].synthesized = true;
+    let pc = p.ptr(t.char);
+    let names_ty = p.array(pc, 1);
+    let names = p.global(
+        "names",
+        QualType::new(names_ty),
+        Some(vec![0; 8]),
+        Linkage::External,
+        None,
+    );
+    p.prog.globals[names]
+        .init
+        .as_mut()
+        .unwrap()
+        .relocs
+        .push(ConstReloc {
+            offset: 0,
+            target: SymbolRef::Global(lit),
+            addend: 1,
+        });
+    let keep = p.global("keep", QualType::new(t.int), None, Linkage::Internal, None);
+    p.prog.globals[keep].attrs.used = true;
+    let ext = p.global("ext", QualType::new(t.int), None, Linkage::External, None);
+    p.prog.globals[ext].is_extern = true;
+    let pi = p.ptr(t.int);
+    let ptrs_ty = p.array(pi, 2);
+    let ptrs = p.global(
+        "ptrs",
+        QualType::new(ptrs_ty),
+        Some(vec![0; 16]),
+        Linkage::External,
+        None,
+    );
+    p.prog.globals[ptrs]
+        .init
+        .as_mut()
+        .unwrap()
+        .relocs
+        .push(ConstReloc {
+            offset: 8,
+            target: SymbolRef::Global(keep),
+            addend: 0,
+        });
+    let m = p.lower_ok();
+    let got: Vec<(&str, &str, u64)> = m
+        .data
+        .values()
+        .map(|d| (d.name.as_str(), d.section.as_str(), d.size))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (".str", ".rodata.str1.1", 3),
+            ("names", ".data", 8),
+            ("keep", ".bss", 4),
+            ("ptrs", ".data", 16),
+        ]
+    );
+    let names = m.data.values().find(|d| d.name == "names").unwrap();
+    assert_eq!(
+        names.relocs,
+        vec![(0, ir::SymbolTarget::Data(ir::DataId::from_u32(0)), 1)]
+    );
+    let ptrs = m.data.values().find(|d| d.name == "ptrs").unwrap();
+    assert_eq!(
+        ptrs.relocs,
+        vec![(8, ir::SymbolTarget::Data(ir::DataId::from_u32(2)), 0)]
+    );
+}
+
+/// Unsupported constructs are reported at their place, not lowered wrongly:
+/// a struct returned by value, a call with six arguments.
+#[test]
+fn unsupported_constructs_are_diagnosed() {
+    let mut p = P::new();
+    let t = p.t;
+    let pair = p.record(&[(t.int, 0, None), (t.int, 4, None)], 8, 4, false);
+    let mut fb = Fb::default();
+    let l = fb.local(pair, 4);
+    p.func("s", pair, fb, vec![ret(var(l, pair))]);
+    let mut fb = Fb::default();
+    for _ in 0..6 {
+        fb.param(t.int, 4);
+    }
+    p.func("six", t.int, fb, vec![ret(k(0, t.int))]);
+    let (_, diags) = p.lower();
+    let msgs: Vec<&str> = diags.list.iter().map(|d| d.message.as_str()).collect();
+    assert!(
+        msgs.iter().any(|m| m.contains("returns a struct")),
+        "{msgs:?}"
+    );
+    assert!(msgs.iter().any(|m| m.contains("at most 5")), "{msgs:?}");
+}
+
+#[test]
+#[ignore]
+fn dump_ir() {
+    let p = switch_program(&[(1, 1), (5, 5), (7, 9)], true);
+    let mut m = p.lower_ok();
+    println!("{}", print::print_module(&m));
+    crate::passes::optimize(&mut m, 2);
+    println!("{}", print::print_module(&m));
 }

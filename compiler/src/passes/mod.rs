@@ -19,6 +19,8 @@ pub mod simplify_cfg;
 pub mod store_forward;
 
 #[cfg(test)]
+mod source_tests;
+#[cfg(test)]
 mod tests;
 
 use crate::ir::{Function, Inst, InstData, Module, Op, Type, ValueData, ValueDef};

@@ -1,13 +1,38 @@
 //! The C preprocessor: turns a source file and its includes into the token
 //! stream the parser reads.
+//!
+//! Structure: [`lexer`] makes pp-tokens from file text; this module pulls
+//! tokens from a stack of macro-expansion contexts above a stack of included
+//! files; [`macros`] defines and expands macros (clang's model: a macro is
+//! disabled while its expansion is being read, and an identifier naming a
+//! disabled macro is painted so it never expands again); [`directives`]
+//! handles `#` lines and conditional skipping; [`expr`] evaluates `#if`;
+//! [`include`] finds headers; [`predefined`] writes the predefined macros;
+//! [`output`] prints `-E` text.
 
+mod directives;
+mod expr;
+pub mod features;
+mod include;
+pub(crate) mod lexer;
+mod macros;
+mod output;
+mod predefined;
+#[cfg(test)]
+mod tests;
 pub mod token;
 
+pub use output::write_preprocessed;
+
 use crate::diag::Diagnostics;
-use crate::intern::Interner;
-use crate::source::{FileId, SourceMap};
+use crate::intern::{Interner, Sym};
+use crate::source::{FileId, SourceMap, Span};
+use include::IncludeSearch;
+use lexer::{Lexed, Lexer, SymCache};
+use macros::Macro;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use token::{Expansion, Token};
+use token::{Expansion, ExpansionId, Token, TokenKind};
 
 /// Which compiler bpfcc presents itself as in predefined macros.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
@@ -57,6 +82,10 @@ pub struct PreprocessOutput {
     pub expansions: Vec<Expansion>,
     /// Every file read, main file first (for `-MD`).
     pub dependencies: Vec<PathBuf>,
+    /// Files that are system headers (found through `-isystem`, the built-in
+    /// directory or `-idirafter`, or marked `#pragma GCC system_header`);
+    /// `-E` output flags them with `3`.
+    pub system_files: Vec<FileId>,
 }
 
 /// Preprocesses `main` (already in `sources`).
@@ -67,6 +96,490 @@ pub fn preprocess(
     interner: &mut Interner,
     diags: &mut Diagnostics,
 ) -> PreprocessOutput {
-    let _ = (main, options, sources, interner, diags);
-    todo!("preprocessor")
+    let pp = Preprocessor::new(options, sources, interner, diags);
+    pp.run(main)
+}
+
+/// Internal token flags.
+pub(crate) const NO_EXPAND: u8 = 1;
+/// The end of a token list being expanded in isolation (a macro argument or a
+/// directive line); also the end of a directive line from the file lexer.
+pub(crate) const END_MARK: u8 = 2;
+/// An empty macro argument next to `##` (C11 6.10.3.3 placemarker).
+pub(crate) const PLACEMARKER: u8 = 4;
+
+/// A token with the preprocessor's private flags.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct PTok {
+    pub tok: Token,
+    pub flags: u8,
+}
+
+impl PTok {
+    fn marker(span: Span) -> PTok {
+        PTok {
+            tok: Token {
+                kind: TokenKind::Eof,
+                span,
+                expansion: None,
+                leading_space: false,
+                at_line_start: false,
+            },
+            flags: END_MARK,
+        }
+    }
+
+    pub fn is_end(&self) -> bool {
+        self.flags & END_MARK != 0 || self.tok.kind == TokenKind::Eof
+    }
+}
+
+/// A list of tokens being read instead of the file: a macro's expansion, or
+/// (with `barrier`) a token list expanded in isolation.
+struct Context {
+    toks: Vec<PTok>,
+    pos: usize,
+    /// The macro to re-enable when this context is popped.
+    macro_id: Option<u32>,
+    /// Reading past the end yields an [`END_MARK`] instead of popping.
+    barrier: bool,
+}
+
+/// Where a conditional's chain stands.
+#[derive(Clone, Debug)]
+struct Cond {
+    /// Some branch of this `#if` chain was taken.
+    taken: bool,
+    /// `#else` was seen.
+    seen_else: bool,
+    /// The `#if` (for "unterminated conditional").
+    span: Span,
+}
+
+/// Multiple-include optimisation: whether the file so far looks like
+/// `#ifndef X #define X ... #endif` with nothing outside.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Guard {
+    /// Nothing seen yet.
+    Start,
+    /// Inside the candidate guard `#ifndef` (at conditional depth 1).
+    Inside(Sym),
+    /// The guard's `#endif` was seen, nothing after it yet.
+    Closed(Sym),
+    NotGuarded,
+}
+
+/// One file on the include stack.
+struct FileState {
+    lexer: Lexer,
+    conds: Vec<Cond>,
+    /// Index of the search directory the file was found in (for `#include_next`).
+    dir_index: Option<usize>,
+    guard: Guard,
+    /// `#line` adjustments: presumed line = real line + `line_delta`.
+    line_delta: i64,
+    /// `#line` file name override.
+    presumed_name: Option<String>,
+}
+
+pub(crate) struct Preprocessor<'a> {
+    options: &'a PreprocessOptions,
+    sources: &'a mut SourceMap,
+    interner: &'a mut Interner,
+    diags: &'a mut Diagnostics,
+    syms: SymCache,
+    /// Macro definitions; `macro_of[sym]` indexes this (or `u32::MAX`).
+    macros: Vec<Macro>,
+    macro_of: Vec<u32>,
+    files: Vec<FileState>,
+    contexts: Vec<Context>,
+    /// Tokens read ahead (peeking for a function-like macro's `(`), last first.
+    lookahead: Vec<PTok>,
+    /// Reading a macro's arguments: the end of a file does not pop it.
+    collecting_args: u32,
+    search: IncludeSearch,
+    /// Resolved path → file, so a header is read from disk once.
+    file_cache: HashMap<PathBuf, FileId>,
+    once_files: HashSet<FileId>,
+    guards: HashMap<FileId, Sym>,
+    system_files: Vec<FileId>,
+    dependencies: Vec<PathBuf>,
+    dependency_set: HashSet<PathBuf>,
+    out: Vec<Token>,
+    expansions: Vec<Expansion>,
+    counter: u64,
+    main_file: FileId,
+    builtin_file: Option<FileId>,
+    /// `#pragma push_macro` stacks.
+    pushed_macros: HashMap<Sym, Vec<u32>>,
+    vec_pool: Vec<Vec<PTok>>,
+    sym: KnownSyms,
+}
+
+/// Symbols the preprocessor compares against, interned once.
+pub(crate) struct KnownSyms {
+    pub defined: Sym,
+    pub va_args: Sym,
+    pub va_opt: Sym,
+}
+
+impl<'a> Preprocessor<'a> {
+    fn new(
+        options: &'a PreprocessOptions,
+        sources: &'a mut SourceMap,
+        interner: &'a mut Interner,
+        diags: &'a mut Diagnostics,
+    ) -> Preprocessor<'a> {
+        let sym = KnownSyms {
+            defined: interner.intern("defined"),
+            va_args: interner.intern("__VA_ARGS__"),
+            va_opt: interner.intern("__VA_OPT__"),
+        };
+        Preprocessor {
+            search: IncludeSearch::new(options),
+            options,
+            sources,
+            interner,
+            diags,
+            syms: SymCache::new(),
+            macros: Vec::new(),
+            macro_of: Vec::new(),
+            files: Vec::new(),
+            contexts: Vec::new(),
+            lookahead: Vec::new(),
+            collecting_args: 0,
+            file_cache: HashMap::new(),
+            once_files: HashSet::new(),
+            guards: HashMap::new(),
+            system_files: Vec::new(),
+            dependencies: Vec::new(),
+            dependency_set: HashSet::new(),
+            out: Vec::new(),
+            expansions: Vec::new(),
+            counter: 0,
+            main_file: FileId(0),
+            builtin_file: None,
+            pushed_macros: HashMap::new(),
+            vec_pool: Vec::new(),
+            sym,
+        }
+    }
+
+    fn run(mut self, main: FileId) -> PreprocessOutput {
+        self.main_file = main;
+        let main_path = self
+            .sources
+            .file(main)
+            .path
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(&self.sources.file(main).name));
+        self.add_dependency(main_path);
+        self.define_builtins();
+        // The predefines, -D/-U and -include run as a virtual file first; its
+        // tokens (from forced includes) precede the main file's.
+        let text = predefined::predefines_text(self.options);
+        let builtin = self.sources.add("<built-in>", None, text);
+        self.builtin_file = Some(builtin);
+        self.push_file(main, None);
+        self.push_file(builtin, None);
+        let est = self.sources.file(main).text.len() / 5;
+        self.out.reserve(est);
+        loop {
+            let t = self.next_expanded();
+            if t.tok.kind == TokenKind::Eof && t.flags & END_MARK == 0 {
+                let mut eof = t.tok;
+                eof.span = self.eof_span(main);
+                self.out.push(eof);
+                break;
+            }
+            if t.flags & (END_MARK | PLACEMARKER) != 0 {
+                continue;
+            }
+            self.out.push(t.tok);
+        }
+        self.system_files.sort();
+        self.system_files.dedup();
+        PreprocessOutput {
+            tokens: self.out,
+            expansions: self.expansions,
+            dependencies: self.dependencies,
+            system_files: self.system_files,
+        }
+    }
+
+    fn eof_span(&self, main: FileId) -> Span {
+        let len = self.sources.file(main).text.len() as u32;
+        Span::new(main, len, len)
+    }
+
+    fn add_dependency(&mut self, p: PathBuf) {
+        if self.dependency_set.insert(p.clone()) {
+            self.dependencies.push(p);
+        }
+    }
+
+    fn push_file(&mut self, file: FileId, dir_index: Option<usize>) {
+        self.files.push(FileState {
+            lexer: Lexer::new(file),
+            conds: Vec::new(),
+            dir_index,
+            guard: Guard::Start,
+            line_delta: 0,
+            presumed_name: None,
+        });
+    }
+
+    /// The macro named `s`, if defined.
+    #[inline]
+    pub(crate) fn macro_id(&self, s: Sym) -> Option<u32> {
+        match self.macro_of.get(s.0 as usize) {
+            Some(&m) if m != u32::MAX => Some(m),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn is_defined(&self, s: Sym) -> bool {
+        self.macro_id(s).is_some()
+    }
+
+    fn take_vec(&mut self) -> Vec<PTok> {
+        self.vec_pool.pop().unwrap_or_default()
+    }
+
+    fn give_vec(&mut self, mut v: Vec<PTok>) {
+        v.clear();
+        if self.vec_pool.len() < 64 {
+            self.vec_pool.push(v);
+        }
+    }
+
+    /// The next fully macro-expanded token.
+    pub(crate) fn next_expanded(&mut self) -> PTok {
+        loop {
+            let mut t = self.next_unexpanded();
+            if let TokenKind::Ident(s) = t.tok.kind {
+                if t.flags & NO_EXPAND == 0 {
+                    if let Some(m) = self.macro_id(s) {
+                        if self.macros[m as usize].disabled {
+                            t.flags |= NO_EXPAND;
+                            return t;
+                        }
+                        if self.expand_macro(m, t) {
+                            continue;
+                        }
+                    }
+                }
+            }
+            return t;
+        }
+    }
+
+    /// The next token without macro expansion: read-ahead first, then the
+    /// innermost context, then the current file.
+    pub(crate) fn next_unexpanded(&mut self) -> PTok {
+        if let Some(t) = self.lookahead.pop() {
+            return t;
+        }
+        while let Some(ctx) = self.contexts.last_mut() {
+            if ctx.pos < ctx.toks.len() {
+                let mut t = ctx.toks[ctx.pos];
+                ctx.pos += 1;
+                if let TokenKind::Ident(s) = t.tok.kind {
+                    if let Some(m) = self.macro_id(s) {
+                        if self.macros[m as usize].disabled {
+                            t.flags |= NO_EXPAND;
+                        }
+                    }
+                }
+                return t;
+            }
+            if ctx.barrier {
+                let span = ctx.toks.last().map(|t| t.tok.span).unwrap_or_default();
+                return PTok::marker(span);
+            }
+            self.pop_context();
+        }
+        self.next_file_token()
+    }
+
+    fn pop_context(&mut self) {
+        if let Some(ctx) = self.contexts.pop() {
+            if let Some(m) = ctx.macro_id {
+                self.macros[m as usize].disabled = false;
+            }
+            self.give_vec(ctx.toks);
+        }
+    }
+
+    /// Expands `toks` in isolation (a macro argument), appending the result.
+    pub(crate) fn expand_list(&mut self, toks: &[PTok], out: &mut Vec<PTok>) {
+        let mut v = self.take_vec();
+        v.extend_from_slice(toks);
+        self.contexts.push(Context {
+            toks: v,
+            pos: 0,
+            macro_id: None,
+            barrier: true,
+        });
+        let depth = self.contexts.len();
+        loop {
+            let t = self.next_expanded();
+            if t.flags & END_MARK != 0 && self.contexts.len() == depth {
+                break;
+            }
+            if t.tok.kind == TokenKind::Eof && t.flags & END_MARK == 0 {
+                // Cannot happen: a barrier stops reading before the file.
+                break;
+            }
+            out.push(t);
+        }
+        self.pop_context();
+    }
+
+    /// The next token of the current file, running directives on the way.
+    fn next_file_token(&mut self) -> PTok {
+        loop {
+            let Some(fs) = self.files.last_mut() else {
+                return PTok {
+                    tok: Token {
+                        kind: TokenKind::Eof,
+                        span: Span::default(),
+                        expansion: None,
+                        leading_space: false,
+                        at_line_start: true,
+                    },
+                    flags: 0,
+                };
+            };
+            let src = self.sources.file(fs.lexer.file).text.as_bytes();
+            let in_directive = fs.lexer.in_directive;
+            match fs.lexer.next(src, &mut self.syms, self.interner) {
+                Lexed::Token(t) => {
+                    if let Some((err, pos)) = fs.lexer.error.take() {
+                        let span = Span::new(fs.lexer.file, pos, pos);
+                        report_lex_error(self.diags, err, span);
+                    }
+                    if t.at_line_start
+                        && !in_directive
+                        && t.kind == TokenKind::Punct(token::Punct::Hash)
+                    {
+                        self.directive(t);
+                        continue;
+                    }
+                    if !in_directive {
+                        match fs.guard {
+                            Guard::Inside(_) | Guard::NotGuarded => {}
+                            _ => fs.guard = Guard::NotGuarded,
+                        }
+                    }
+                    return PTok { tok: t, flags: 0 };
+                }
+                Lexed::Newline => {
+                    return PTok::marker(Span::new(
+                        fs.lexer.file,
+                        fs.lexer.pos as u32,
+                        fs.lexer.pos as u32,
+                    ));
+                }
+                Lexed::Eof => {
+                    if let Some((err, pos)) = fs.lexer.error.take() {
+                        let span = Span::new(fs.lexer.file, pos, pos);
+                        self.report_lex_error(err, span);
+                    }
+                    let fs = self.files.last().unwrap();
+                    if in_directive {
+                        let p = fs.lexer.pos as u32;
+                        return PTok::marker(Span::new(fs.lexer.file, p, p));
+                    }
+                    if self.collecting_args > 0 {
+                        let p = fs.lexer.pos as u32;
+                        let mut m = PTok::marker(Span::new(fs.lexer.file, p, p));
+                        m.flags = 0;
+                        return m;
+                    }
+                    self.pop_file();
+                }
+            }
+        }
+    }
+
+    /// Ends the current file: reports open conditionals and records an
+    /// include guard.
+    fn pop_file(&mut self) {
+        let Some(fs) = self.files.pop() else { return };
+        for c in &fs.conds {
+            self.diags
+                .error(c.span, "unterminated conditional directive");
+        }
+        if let Guard::Closed(g) = fs.guard {
+            self.guards.insert(fs.lexer.file, g);
+        }
+    }
+
+    fn report_lex_error(&mut self, err: lexer::LexError, span: Span) {
+        report_lex_error(self.diags, err, span);
+    }
+}
+
+/// Reports a lexical error (a free function so callers holding a borrow of
+/// the file stack can use it).
+fn report_lex_error(diags: &mut Diagnostics, err: lexer::LexError, span: Span) {
+    {
+        use lexer::LexError::*;
+        let msg = match err {
+            UnterminatedComment => "unterminated /* comment",
+            UnterminatedString => "missing terminating '\"' character",
+            UnterminatedChar => "missing terminating ' character",
+        };
+        diags.error(span, msg);
+    }
+}
+
+impl<'a> Preprocessor<'a> {
+    /// The spelling of a token.
+    pub(crate) fn spelling(&self, kind: TokenKind) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
+        match kind {
+            TokenKind::Ident(s) | TokenKind::Number(s) | TokenKind::Char(s) | TokenKind::Str(s) => {
+                Cow::Borrowed(self.interner.resolve(s))
+            }
+            TokenKind::Punct(p) => Cow::Borrowed(p.as_str()),
+            TokenKind::Other(c) => Cow::Owned(c.to_string()),
+            TokenKind::Eof => Cow::Borrowed(""),
+        }
+    }
+
+    pub(crate) fn intern(&mut self, s: &str) -> Sym {
+        self.syms.intern_str(self.interner, s)
+    }
+
+    /// Records an expansion and returns its id.
+    pub(crate) fn add_expansion(&mut self, e: Expansion) -> ExpansionId {
+        self.expansions.push(e);
+        ExpansionId(self.expansions.len() as u32 - 1)
+    }
+
+    /// The presumed (`#line`-adjusted) line of a span in the current file stack.
+    pub(crate) fn presumed_line(&self, span: Span) -> i64 {
+        let (line, _) = self.sources.line_col(span);
+        let delta = self
+            .files
+            .iter()
+            .rev()
+            .find(|f| f.lexer.file == span.file)
+            .map(|f| f.line_delta)
+            .unwrap_or(0);
+        line as i64 + delta
+    }
+
+    /// The presumed name of the current file (for `__FILE__`).
+    pub(crate) fn presumed_file_name(&self) -> String {
+        match self.files.last() {
+            Some(f) => match &f.presumed_name {
+                Some(n) => n.clone(),
+                None => self.sources.file(f.lexer.file).name.clone(),
+            },
+            None => String::new(),
+        }
+    }
 }

@@ -1,0 +1,651 @@
+//! Preprocessing directives (`#define`, `#include`, `#if` and friends,
+//! `#pragma`, `#line`, `#error`, ...) and the skipping of false conditional
+//! groups.
+
+use super::lexer::{lex_string, Lexed};
+use super::macros::destringize;
+use super::token::{Punct, Token, TokenKind};
+use super::{Cond, Guard, PTok};
+use super::{Context, Preprocessor};
+use crate::intern::Sym;
+use crate::source::Span;
+
+/// How deep `#include` may nest before we assume recursion.
+const MAX_INCLUDE_DEPTH: usize = 200;
+
+impl<'a> Preprocessor<'a> {
+    /// Reads the rest of the current directive line as raw tokens and moves
+    /// the lexer to the next line.
+    pub(crate) fn read_line(&mut self) -> Vec<PTok> {
+        let mut out = Vec::new();
+        let Some(fs) = self.files.last_mut() else {
+            return out;
+        };
+        let src = self.sources.file(fs.lexer.file).text.as_bytes();
+        fs.lexer.in_directive = true;
+        let mut err = None;
+        while let Lexed::Token(t) = fs.lexer.next(src, &mut self.syms, self.interner) {
+            if let Some(e) = fs.lexer.error.take() {
+                err = Some((e, Span::new(fs.lexer.file, e.1, e.1)));
+            }
+            out.push(PTok { tok: t, flags: 0 });
+        }
+        fs.lexer.in_directive = false;
+        if let Some(e) = fs.lexer.error.take() {
+            err = Some((e, Span::new(fs.lexer.file, e.1, e.1)));
+        }
+        if let Some(((e, _), span)) = err {
+            self.report_lex_error(e, span);
+        }
+        out
+    }
+
+    /// Discards the rest of the directive line.
+    fn skip_rest_of_line(&mut self) {
+        if let Some(fs) = self.files.last_mut() {
+            let src = self.sources.file(fs.lexer.file).text.as_bytes();
+            fs.lexer.skip_line(src);
+        }
+    }
+
+    /// Reads the rest of the line and warns when it is not empty.
+    fn expect_end_of_line(&mut self, directive: &str) {
+        let rest = self.read_line();
+        if let Some(t) = rest.first() {
+            self.diags.warning(
+                t.tok.span,
+                format!("extra tokens at end of #{directive} directive"),
+            );
+        }
+    }
+
+    fn cur_file_guard(&mut self) -> Option<&mut Guard> {
+        self.files.last_mut().map(|f| &mut f.guard)
+    }
+
+    /// Runs the directive whose `#` is `hash`.
+    pub(crate) fn directive(&mut self, hash: Token) {
+        let name_tok = {
+            let fs = self.files.last_mut().unwrap();
+            let src = self.sources.file(fs.lexer.file).text.as_bytes();
+            fs.lexer.in_directive = true;
+            let r = fs.lexer.next(src, &mut self.syms, self.interner);
+            fs.lexer.in_directive = false;
+            r
+        };
+        let name_tok = match name_tok {
+            Lexed::Token(t) => t,
+            // The null directive.
+            Lexed::Newline | Lexed::Eof => {
+                self.note_guard_directive(None, false);
+                return;
+            }
+        };
+        let name = match name_tok.kind {
+            TokenKind::Ident(s) => self.interner.resolve(s).to_string(),
+            TokenKind::Number(_) => {
+                // GNU line marker `# 12 "file" flags`.
+                self.note_guard_directive(None, false);
+                let mut toks = vec![PTok {
+                    tok: name_tok,
+                    flags: 0,
+                }];
+                toks.extend(self.read_line());
+                self.line_directive(&toks, hash.span);
+                return;
+            }
+            _ => {
+                self.diags
+                    .error(name_tok.span, "invalid preprocessing directive");
+                self.skip_rest_of_line();
+                return;
+            }
+        };
+        let span = hash.span.to(name_tok.span);
+        match name.as_str() {
+            "define" => {
+                self.note_guard_directive(None, false);
+                let toks = self.read_line();
+                if let (Guard::Inside(g), Some(first)) =
+                    (self.files.last().unwrap().guard.clone(), toks.first())
+                {
+                    let _ = (g, first);
+                }
+                self.define(&toks, span);
+            }
+            "undef" => {
+                self.note_guard_directive(None, false);
+                let toks = self.read_line();
+                match toks.first().map(|t| t.tok.kind) {
+                    Some(TokenKind::Ident(s)) => {
+                        if s == self.sym.defined {
+                            self.diags.error(
+                                toks[0].tok.span,
+                                "'defined' cannot be used as a macro name",
+                            );
+                        } else {
+                            self.undefine(s);
+                        }
+                        if let Some(t) = toks.get(1) {
+                            self.diags
+                                .warning(t.tok.span, "extra tokens at end of #undef directive");
+                        }
+                    }
+                    Some(_) => self
+                        .diags
+                        .error(toks[0].tok.span, "macro name must be an identifier"),
+                    None => self.diags.error(span, "macro name missing"),
+                }
+            }
+            "include" | "include_next" | "import" => {
+                self.note_guard_directive(None, false);
+                let next = name == "include_next";
+                self.include_directive(span, next, name == "import");
+            }
+            "if" => {
+                let toks = self.read_line();
+                let guard = self.if_not_defined_guard(&toks);
+                self.note_guard_directive(guard, false);
+                if toks.is_empty() {
+                    self.diags.error(span, "#if with no expression");
+                }
+                let v = self.eval_condition(toks, span);
+                self.open_cond(v, span);
+            }
+            "ifdef" | "ifndef" => {
+                let toks = self.read_line();
+                let Some(TokenKind::Ident(s)) = toks.first().map(|t| t.tok.kind) else {
+                    self.note_guard_directive(None, false);
+                    let sp = toks.first().map_or(span, |t| t.tok.span);
+                    if toks.is_empty() {
+                        self.diags.error(sp, "macro name missing");
+                    } else {
+                        self.diags.error(sp, "macro name must be an identifier");
+                    }
+                    self.open_cond(false, span);
+                    return;
+                };
+                let guard = if name == "ifndef" && toks.len() == 1 {
+                    Some(s)
+                } else {
+                    None
+                };
+                self.note_guard_directive(guard, false);
+                let defined = self.is_defined(s);
+                self.open_cond(defined == (name == "ifdef"), span);
+            }
+            "elif" | "elifdef" | "elifndef" | "else" => {
+                self.note_guard_directive(None, true);
+                // We were in an active group, so every later branch is skipped.
+                let Some(c) = self.files.last_mut().unwrap().conds.last_mut() else {
+                    self.diags.error(span, format!("#{name} without #if"));
+                    self.skip_rest_of_line();
+                    return;
+                };
+                if c.seen_else {
+                    let msg = format!("#{name} after #else");
+                    self.diags.error(span, msg);
+                }
+                if name == "else" {
+                    c.seen_else = true;
+                    self.expect_end_of_line("else");
+                } else {
+                    self.skip_rest_of_line();
+                }
+                self.skip_group();
+            }
+            "endif" => {
+                self.expect_end_of_line("endif");
+                let fs = self.files.last_mut().unwrap();
+                if fs.conds.pop().is_none() {
+                    self.diags.error(span, "#endif without #if");
+                    return;
+                }
+                if fs.conds.is_empty() {
+                    if let Guard::Inside(g) = fs.guard {
+                        fs.guard = Guard::Closed(g);
+                    }
+                }
+            }
+            "line" => {
+                self.note_guard_directive(None, false);
+                let toks = self.read_line();
+                let mut expanded = Vec::new();
+                self.expand_list(&toks, &mut expanded);
+                self.line_directive(&expanded, span);
+            }
+            "error" | "warning" => {
+                self.note_guard_directive(None, false);
+                let toks = self.read_line();
+                let text = self.line_text(&toks);
+                let msg = format!("{text}");
+                if name == "error" {
+                    self.diags.error(span, msg);
+                } else {
+                    self.diags.warning(span, msg);
+                }
+            }
+            "pragma" => {
+                self.note_guard_directive(None, false);
+                let toks = self.read_line();
+                self.pragma(&toks, span);
+            }
+            "ident" | "sccs" | "assert" | "unassert" => {
+                self.note_guard_directive(None, false);
+                self.skip_rest_of_line();
+            }
+            _ => {
+                self.note_guard_directive(None, false);
+                self.diags
+                    .error(name_tok.span, "invalid preprocessing directive");
+                self.skip_rest_of_line();
+            }
+        }
+    }
+
+    /// Updates the include-guard detection for a directive: `guard` is the
+    /// macro of an `#ifndef X` / `#if !defined X`; `is_else` for `#else`/`#elif`.
+    fn note_guard_directive(&mut self, guard: Option<Sym>, is_else: bool) {
+        let Some(fs) = self.files.last_mut() else {
+            return;
+        };
+        match fs.guard.clone() {
+            Guard::Start => {
+                fs.guard = match guard {
+                    Some(g) => Guard::Inside(g),
+                    None => Guard::NotGuarded,
+                };
+            }
+            Guard::Inside(_) => {
+                if is_else && fs.conds.len() == 1 {
+                    fs.guard = Guard::NotGuarded;
+                }
+            }
+            Guard::Closed(_) => fs.guard = Guard::NotGuarded,
+            Guard::NotGuarded => {}
+        }
+        let _ = self.cur_file_guard();
+    }
+
+    /// `X` for `#if !defined X` or `#if !defined(X)`.
+    fn if_not_defined_guard(&self, toks: &[PTok]) -> Option<Sym> {
+        let kinds: Vec<TokenKind> = toks.iter().map(|t| t.tok.kind).collect();
+        let defined = TokenKind::Ident(self.sym.defined);
+        let bang = TokenKind::Punct(Punct::Bang);
+        match kinds.as_slice() {
+            [b, d, TokenKind::Ident(x)] if *b == bang && *d == defined => Some(*x),
+            [b, d, TokenKind::Punct(Punct::LParen), TokenKind::Ident(x), TokenKind::Punct(Punct::RParen)]
+                if *b == bang && *d == defined =>
+            {
+                Some(*x)
+            }
+            _ => None,
+        }
+    }
+
+    fn open_cond(&mut self, value: bool, span: Span) {
+        self.files.last_mut().unwrap().conds.push(Cond {
+            taken: value,
+            seen_else: false,
+            span,
+        });
+        if !value {
+            self.skip_group();
+        }
+    }
+
+    /// Skips lines until the current conditional's next active branch or its
+    /// `#endif`.
+    fn skip_group(&mut self) {
+        let mut depth = 0u32;
+        loop {
+            let Some(fs) = self.files.last_mut() else {
+                return;
+            };
+            let src = self.sources.file(fs.lexer.file).text.as_bytes();
+            let t = fs.lexer.next(src, &mut self.syms, self.interner);
+            // Lexical errors in skipped text are not errors (except an unterminated comment).
+            if let Some((e, pos)) = fs.lexer.error.take() {
+                if e == super::lexer::LexError::UnterminatedComment {
+                    let sp = Span::new(fs.lexer.file, pos, pos);
+                    super::report_lex_error(self.diags, e, sp);
+                }
+            }
+            let t = match t {
+                Lexed::Token(t) => t,
+                Lexed::Newline => continue,
+                // The unterminated conditional is reported when the file is popped.
+                Lexed::Eof => return,
+            };
+            if !(t.at_line_start && t.is_punct(Punct::Hash)) {
+                fs.lexer.skip_line(src);
+                continue;
+            }
+            fs.lexer.in_directive = true;
+            let n = fs.lexer.next(src, &mut self.syms, self.interner);
+            fs.lexer.in_directive = false;
+            fs.lexer.error = None;
+            let Lexed::Token(n) = n else {
+                continue;
+            };
+            let name = match n.kind {
+                TokenKind::Ident(s) => self.interner.resolve(s),
+                _ => "",
+            };
+            let span = t.span.to(n.span);
+            match name {
+                "if" | "ifdef" | "ifndef" => {
+                    depth += 1;
+                    fs.lexer.skip_line(src);
+                }
+                "endif" => {
+                    if depth == 0 {
+                        self.expect_end_of_line("endif");
+                        let fs = self.files.last_mut().unwrap();
+                        fs.conds.pop();
+                        if fs.conds.is_empty() {
+                            if let Guard::Inside(g) = fs.guard {
+                                fs.guard = Guard::Closed(g);
+                            }
+                        }
+                        return;
+                    }
+                    depth -= 1;
+                    fs.lexer.skip_line(src);
+                }
+                "else" if depth == 0 => {
+                    let name = name.to_string();
+                    self.note_guard_directive(None, true);
+                    let c = self.files.last_mut().unwrap().conds.last_mut().unwrap();
+                    let taken = c.taken;
+                    if c.seen_else {
+                        self.diags.error(span, format!("#{name} after #else"));
+                    }
+                    let c = self.files.last_mut().unwrap().conds.last_mut().unwrap();
+                    c.seen_else = true;
+                    c.taken = true;
+                    self.expect_end_of_line("else");
+                    if !taken {
+                        return;
+                    }
+                }
+                "elif" | "elifdef" | "elifndef" if depth == 0 => {
+                    let name = name.to_string();
+                    self.note_guard_directive(None, true);
+                    let c = self.files.last().unwrap().conds.last().unwrap();
+                    let (taken, seen_else) = (c.taken, c.seen_else);
+                    if seen_else {
+                        self.diags.error(span, format!("#{name} after #else"));
+                    }
+                    if taken {
+                        self.skip_rest_of_line();
+                        continue;
+                    }
+                    let toks = self.read_line();
+                    let v = if name == "elif" {
+                        if toks.is_empty() {
+                            self.diags.error(span, "#elif with no expression");
+                        }
+                        self.eval_condition(toks, span)
+                    } else {
+                        match toks.first().map(|t| t.tok.kind) {
+                            Some(TokenKind::Ident(s)) => self.is_defined(s) == (name == "elifdef"),
+                            _ => {
+                                self.diags.error(span, "macro name missing");
+                                false
+                            }
+                        }
+                    };
+                    if v {
+                        self.files
+                            .last_mut()
+                            .unwrap()
+                            .conds
+                            .last_mut()
+                            .unwrap()
+                            .taken = true;
+                        return;
+                    }
+                }
+                _ => fs.lexer.skip_line(src),
+            }
+        }
+    }
+
+    /// The source text of a directive's tokens (for `#error`).
+    fn line_text(&self, toks: &[PTok]) -> String {
+        let (Some(first), Some(last)) = (toks.first(), toks.last()) else {
+            return String::new();
+        };
+        let f = self.sources.file(first.tok.span.file);
+        let text = &f.text[first.tok.span.start as usize..last.tok.span.end as usize];
+        text.replace("\\\n", "")
+    }
+
+    /// `#line N ["file"]` and GNU `# N "file" flags`.
+    fn line_directive(&mut self, toks: &[PTok], span: Span) {
+        let n = match toks.first().map(|t| t.tok.kind) {
+            Some(TokenKind::Number(s)) => self.interner.resolve(s).parse::<i64>().ok(),
+            _ => None,
+        };
+        let Some(n) = n else {
+            self.diags.error(
+                toks.first().map_or(span, |t| t.tok.span),
+                "#line directive requires a simple digit sequence",
+            );
+            return;
+        };
+        let name = match toks.get(1).map(|t| t.tok.kind) {
+            Some(TokenKind::Str(s)) => Some(destringize(self.interner.resolve(s))),
+            Some(_) => {
+                self.diags
+                    .error(toks[1].tok.span, "invalid filename for #line directive");
+                return;
+            }
+            None => None,
+        };
+        let fs = self.files.last_mut().unwrap();
+        // The line after the directive gets number n.
+        let file = self.sources.file(fs.lexer.file);
+        let (next_line, _) = file.line_col(fs.lexer.pos.min(file.text.len()) as u32);
+        let next_line = next_line as i64 + 1;
+        fs.line_delta = n - next_line;
+        if name.is_some() {
+            fs.presumed_name = name;
+        }
+    }
+
+    /// `#pragma`, given its tokens.
+    fn pragma(&mut self, toks: &[PTok], span: Span) {
+        let words: Vec<String> = toks
+            .iter()
+            .take(3)
+            .map(|t| self.spelling(t.tok.kind).into_owned())
+            .collect();
+        let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
+        match w.as_slice() {
+            ["once", ..] => {
+                let f = self.files.last().unwrap().lexer.file;
+                self.once_files.insert(f);
+            }
+            ["GCC", "system_header", ..] | ["clang", "system_header", ..] => {
+                let f = self.files.last().unwrap().lexer.file;
+                if f != self.main_file {
+                    self.system_files.push(f);
+                }
+            }
+            ["push_macro", "(", ..] | ["pop_macro", "(", ..] => {
+                let name = match toks.get(2).map(|t| t.tok.kind) {
+                    Some(TokenKind::Str(s)) => destringize(self.interner.resolve(s)),
+                    _ => return,
+                };
+                let sym = self.intern(&name);
+                if w[0] == "push_macro" {
+                    let slot = self.macro_slot(sym);
+                    self.pushed_macros.entry(sym).or_default().push(slot);
+                } else if let Some(slot) = self.pushed_macros.get_mut(&sym).and_then(|v| v.pop()) {
+                    self.set_macro_slot(sym, slot);
+                }
+            }
+            ["GCC", "error", ..] | ["GCC", "warning", ..] => {
+                let msg = match toks.get(2).map(|t| t.tok.kind) {
+                    Some(TokenKind::Str(s)) => destringize(self.interner.resolve(s)),
+                    _ => String::new(),
+                };
+                if w[1] == "error" {
+                    self.diags.error(span, msg);
+                } else {
+                    self.diags.warning(span, msg);
+                }
+            }
+            // Everything else (`GCC diagnostic`, `clang loop`, `unroll`, ...)
+            // has no effect on bpfcc's output.
+            _ => {}
+        }
+    }
+
+    /// `_Pragma("text")`: runs `text` as a `#pragma`.
+    pub(crate) fn pragma_text(&mut self, text: &str, span: Span) {
+        let (toks, _) = lex_string(text, span.file, &mut self.syms, self.interner);
+        let toks: Vec<PTok> = toks
+            .into_iter()
+            .map(|mut t| {
+                t.span = span;
+                PTok { tok: t, flags: 0 }
+            })
+            .collect();
+        self.pragma(&toks, span);
+    }
+
+    /// Evaluates a `#if`/`#elif` line.
+    fn eval_condition(&mut self, toks: Vec<PTok>, span: Span) -> bool {
+        let mut v = self.take_vec();
+        v.extend(toks);
+        self.contexts.push(Context {
+            toks: v,
+            pos: 0,
+            macro_id: None,
+            barrier: true,
+        });
+        let depth = self.contexts.len();
+        let mut expr = Vec::new();
+        loop {
+            let t = self.next_expanded();
+            if t.flags & super::END_MARK != 0 && self.contexts.len() == depth {
+                break;
+            }
+            if t.tok.kind == TokenKind::Eof {
+                break;
+            }
+            if t.tok.is_ident(self.sym.defined) {
+                expr.push(self.read_defined(t));
+                continue;
+            }
+            expr.push(t);
+        }
+        self.pop_context();
+        self.evaluate(&expr, span)
+    }
+
+    /// `defined X` / `defined(X)` after the `defined`, as a `0`/`1` token.
+    fn read_defined(&mut self, defined: PTok) -> PTok {
+        let mut t = self.next_unexpanded();
+        let paren = t.tok.is_punct(Punct::LParen) && t.flags & super::END_MARK == 0;
+        if paren {
+            t = self.next_unexpanded();
+        }
+        let value = match t.tok.kind {
+            TokenKind::Ident(s) if t.flags & super::END_MARK == 0 => self.is_defined(s),
+            _ => {
+                self.lookahead.push(t);
+                self.diags
+                    .error(defined.tok.span, "macro name missing after 'defined'");
+                false
+            }
+        };
+        if paren {
+            let r = self.next_unexpanded();
+            if !r.tok.is_punct(Punct::RParen) {
+                self.lookahead.push(r);
+                self.diags.error(r.tok.span, "missing ')' after 'defined'");
+            }
+        }
+        let sym = self.intern(if value { "1" } else { "0" });
+        PTok {
+            tok: Token {
+                kind: TokenKind::Number(sym),
+                ..defined.tok
+            },
+            flags: 0,
+        }
+    }
+
+    fn include_directive(&mut self, span: Span, next: bool, import: bool) {
+        let direct = {
+            let fs = self.files.last_mut().unwrap();
+            let src = self.sources.file(fs.lexer.file).text.as_bytes();
+            fs.lexer.in_directive = true;
+            let r = fs.lexer.header_name(src);
+            fs.lexer.in_directive = false;
+            r
+        };
+        let spec = match direct {
+            Some((name, _, _)) => {
+                self.expect_end_of_line("include");
+                Some((name, true))
+            }
+            None => {
+                let toks = self.read_line();
+                match toks.first().map(|t| t.tok.kind) {
+                    Some(TokenKind::Str(_)) if toks.len() >= 1 => {
+                        if toks.len() > 1 {
+                            self.diags.warning(
+                                toks[1].tok.span,
+                                "extra tokens at end of #include directive",
+                            );
+                        }
+                        self.header_spec_from_tokens(&toks[..1])
+                    }
+                    None => None,
+                    _ => {
+                        let mut exp = Vec::new();
+                        self.expand_list(&toks, &mut exp);
+                        self.header_spec_from_tokens(&exp)
+                    }
+                }
+            }
+        };
+        let Some((name, angled)) = spec else {
+            self.diags
+                .error(span, "expected \"FILENAME\" or <FILENAME>");
+            return;
+        };
+        if name.is_empty() {
+            self.diags.error(span, "empty filename");
+            return;
+        }
+        let Some(found) = self.find_include(&name, angled, next) else {
+            self.diags.error(span, format!("'{name}' file not found"));
+            return;
+        };
+        if self.once_files.contains(&found.file) {
+            return;
+        }
+        if let Some(&g) = self.guards.get(&found.file) {
+            if self.is_defined(g) {
+                return;
+            }
+        }
+        if import {
+            self.once_files.insert(found.file);
+        }
+        if self.files.len() >= MAX_INCLUDE_DEPTH {
+            self.diags.error(span, "#include nested too deeply");
+            return;
+        }
+        if found.system {
+            self.system_files.push(found.file);
+        }
+        self.push_file(found.file, found.dir_index);
+    }
+}

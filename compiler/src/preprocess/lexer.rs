@@ -1,0 +1,680 @@
+//! The pp-token lexer: turns the bytes of one source file into preprocessing
+//! tokens (C11 6.4), handling line splices, comments and digraphs.
+//!
+//! The lexer keeps only a position; the file text is passed to every call so
+//! the preprocessor can add files to the source map while lexers of including
+//! files are suspended. Identifiers and literal spellings go through
+//! [`SymCache`], which avoids allocation when a name was seen before.
+
+use super::token::{Punct, Token, TokenKind};
+use crate::intern::{Interner, Sym};
+use crate::source::{FileId, Span};
+
+/// A fast open-addressing table from spellings to interned symbols, in front
+/// of the shared [`Interner`] (whose SipHash map is too slow for per-token use).
+pub(crate) struct SymCache {
+    /// `(hash, sym + 1)`; 0 marks an empty slot.
+    slots: Vec<(u32, u32)>,
+    len: usize,
+}
+
+#[inline]
+fn hash_bytes(b: &[u8]) -> u32 {
+    // FxHash-style multiply-rotate over 8-byte chunks.
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h: u64 = b.len() as u64;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let v = u64::from_le_bytes(c.try_into().unwrap());
+        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut buf = [0u8; 8];
+        buf[..rest.len()].copy_from_slice(rest);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
+    }
+    (h >> 32) as u32 ^ h as u32
+}
+
+impl SymCache {
+    pub fn new() -> SymCache {
+        SymCache {
+            slots: vec![(0, 0); 1 << 14],
+            len: 0,
+        }
+    }
+
+    /// The symbol for `s`, interning it on first sight.
+    #[inline]
+    pub fn intern(&mut self, interner: &mut Interner, s: &[u8]) -> Sym {
+        let h = hash_bytes(s);
+        let mask = self.slots.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let (sh, sym1) = self.slots[i];
+            if sym1 == 0 {
+                break;
+            }
+            if sh == h && interner.resolve(Sym(sym1 - 1)).as_bytes() == s {
+                return Sym(sym1 - 1);
+            }
+            i = (i + 1) & mask;
+        }
+        // Source text is UTF-8 (the source map holds `String`s), and tokens
+        // never split a multi-byte character, so this cannot fail; be safe anyway.
+        let sym = interner.intern(&String::from_utf8_lossy(s));
+        self.slots[i] = (h, sym.0 + 1);
+        self.len += 1;
+        if self.len * 2 > self.slots.len() {
+            self.grow();
+        }
+        sym
+    }
+
+    pub fn intern_str(&mut self, interner: &mut Interner, s: &str) -> Sym {
+        self.intern(interner, s.as_bytes())
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); 0]);
+        self.slots = vec![(0, 0); old.len() * 2];
+        let mask = self.slots.len() - 1;
+        for (h, s) in old {
+            if s != 0 {
+                let mut i = h as usize & mask;
+                while self.slots[i].1 != 0 {
+                    i = (i + 1) & mask;
+                }
+                self.slots[i] = (h, s);
+            }
+        }
+    }
+}
+
+/// Why the lexer could not finish a token (reported by the preprocessor,
+/// which knows whether the text is being skipped).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum LexError {
+    UnterminatedComment,
+    UnterminatedString,
+    UnterminatedChar,
+}
+
+/// What one lexer step produced.
+#[derive(Copy, Clone, Debug)]
+pub(crate) enum Lexed {
+    Token(Token),
+    /// End of a line (only in directive mode).
+    Newline,
+    Eof,
+}
+
+/// Lexer state for one file.
+pub(crate) struct Lexer {
+    pub file: FileId,
+    pub pos: usize,
+    /// The next token is the first on its line.
+    pub at_line_start: bool,
+    /// Inside a directive: newlines are returned as [`Lexed::Newline`].
+    pub in_directive: bool,
+    /// Errors seen while lexing the last token.
+    pub error: Option<(LexError, u32)>,
+}
+
+#[inline]
+pub(crate) fn is_ident_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80
+}
+
+#[inline]
+pub(crate) fn is_ident_continue(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
+}
+
+/// Length of a line splice (`\` newline) starting at `i`, or 0.
+#[inline]
+fn splice_len(src: &[u8], i: usize) -> usize {
+    if src.get(i) != Some(&b'\\') {
+        return 0;
+    }
+    match src.get(i + 1) {
+        Some(b'\n') => 2,
+        Some(b'\r') if src.get(i + 2) == Some(&b'\n') => 3,
+        _ => 0,
+    }
+}
+
+/// Removes line splices from a token's spelling.
+pub(crate) fn clean_spelling(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let n = splice_len(raw, i);
+        if n > 0 {
+            i += n;
+        } else {
+            out.push(raw[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+impl Lexer {
+    pub fn new(file: FileId) -> Lexer {
+        Lexer {
+            file,
+            pos: 0,
+            at_line_start: true,
+            in_directive: false,
+            error: None,
+        }
+    }
+
+    /// The byte at `i` after skipping line splices, and the index it is at.
+    #[inline]
+    fn at(src: &[u8], mut i: usize) -> (u8, usize) {
+        loop {
+            match src.get(i) {
+                None => return (0, i),
+                Some(b'\\') => {
+                    let n = splice_len(src, i);
+                    if n == 0 {
+                        return (b'\\', i);
+                    }
+                    i += n;
+                }
+                Some(&c) => return (c, i),
+            }
+        }
+    }
+
+    /// Skips whitespace and comments; returns whether any were skipped, or
+    /// `None` when a newline ends a directive.
+    #[inline]
+    fn skip_space(&mut self, src: &[u8]) -> Option<bool> {
+        let mut space = false;
+        let mut i = self.pos;
+        loop {
+            let Some(&c) = src.get(i) else { break };
+            match c {
+                b' ' | b'\t' | b'\x0c' | b'\x0b' | b'\r' => {
+                    i += 1;
+                    space = true;
+                }
+                b'\n' => {
+                    if self.in_directive {
+                        self.pos = i;
+                        return None;
+                    }
+                    i += 1;
+                    self.at_line_start = true;
+                    space = false;
+                }
+                b'\\' => {
+                    let n = splice_len(src, i);
+                    if n == 0 {
+                        break;
+                    }
+                    i += n;
+                }
+                b'/' => {
+                    let (c2, j) = Self::at(src, i + 1);
+                    if c2 == b'/' {
+                        // Line comment: runs to a newline not preceded by a splice.
+                        let mut k = j + 1;
+                        while k < src.len() {
+                            if src[k] == b'\n' {
+                                let prev = if k >= 1 && src[k - 1] == b'\r' {
+                                    k - 1
+                                } else {
+                                    k
+                                };
+                                if prev >= 1 && src[prev - 1] == b'\\' {
+                                    k += 1;
+                                    continue;
+                                }
+                                break;
+                            }
+                            k += 1;
+                        }
+                        i = k;
+                        space = true;
+                    } else if c2 == b'*' {
+                        let mut k = j + 1;
+                        let mut closed = false;
+                        while k < src.len() {
+                            if src[k] == b'*' {
+                                let (c3, m) = Self::at(src, k + 1);
+                                if c3 == b'/' {
+                                    k = m + 1;
+                                    closed = true;
+                                    break;
+                                }
+                            }
+                            k += 1;
+                        }
+                        if !closed {
+                            self.error = Some((LexError::UnterminatedComment, i as u32));
+                            k = src.len();
+                        }
+                        i = k;
+                        space = true;
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+        }
+        self.pos = i;
+        Some(space)
+    }
+
+    /// Lexes the next token. Spellings are interned through `syms`.
+    pub fn next(&mut self, src: &[u8], syms: &mut SymCache, interner: &mut Interner) -> Lexed {
+        let Some(leading_space) = self.skip_space(src) else {
+            return Lexed::Newline;
+        };
+        let start = self.pos;
+        if start >= src.len() {
+            return Lexed::Eof;
+        }
+        let at_line_start = self.at_line_start;
+        self.at_line_start = false;
+        let c = src[start];
+        let mut i = start + 1;
+        let kind = match c {
+            b'0'..=b'9' => {
+                i = self.lex_number(src, start);
+                self.intern_spelling(src, start, i, syms, interner, TokenKind::Number)
+            }
+            b'.' if Self::at(src, i).0.is_ascii_digit() => {
+                i = self.lex_number(src, start);
+                self.intern_spelling(src, start, i, syms, interner, TokenKind::Number)
+            }
+            b'"' => {
+                i = self.lex_quoted(src, start + 1, b'"');
+                self.intern_spelling(src, start, i, syms, interner, TokenKind::Str)
+            }
+            b'\'' => {
+                i = self.lex_quoted(src, start + 1, b'\'');
+                self.intern_spelling(src, start, i, syms, interner, TokenKind::Char)
+            }
+            c if is_ident_start(c) => {
+                let mut dirty = false;
+                loop {
+                    match src.get(i) {
+                        Some(&c) if is_ident_continue(c) => i += 1,
+                        Some(b'\\') => {
+                            let n = splice_len(src, i);
+                            if n == 0 {
+                                break;
+                            }
+                            let (c2, _) = Self::at(src, i);
+                            if !is_ident_continue(c2) {
+                                break;
+                            }
+                            i += n;
+                            dirty = true;
+                        }
+                        _ => break,
+                    }
+                }
+                // Encoding prefixes of character and string literals.
+                let (q, qi) = Self::at(src, i);
+                if q == b'"' || q == b'\'' {
+                    let word: &[u8] = &src[start..i];
+                    let word = if dirty {
+                        clean_spelling(word)
+                    } else {
+                        word.to_vec()
+                    };
+                    if matches!(&word[..], b"L" | b"u" | b"U" | b"u8") {
+                        i = self.lex_quoted(src, qi + 1, q);
+                        let make = if q == b'"' {
+                            TokenKind::Str
+                        } else {
+                            TokenKind::Char
+                        };
+                        let kind = self.intern_spelling(src, start, i, syms, interner, make);
+                        self.pos = i;
+                        return Lexed::Token(self.token(
+                            kind,
+                            start,
+                            i,
+                            leading_space,
+                            at_line_start,
+                        ));
+                    }
+                }
+                if dirty {
+                    let clean = clean_spelling(&src[start..i]);
+                    TokenKind::Ident(syms.intern(interner, &clean))
+                } else {
+                    TokenKind::Ident(syms.intern(interner, &src[start..i]))
+                }
+            }
+            _ => {
+                let (p, end) = Self::punct(src, start);
+                i = end;
+                match p {
+                    Some(p) => TokenKind::Punct(p),
+                    None => {
+                        // A stray character; keep whole UTF-8 sequences together.
+                        let s = std::str::from_utf8(&src[start..]).ok();
+                        let ch = match s.and_then(|s| s.chars().next()) {
+                            Some(ch) => ch,
+                            None => {
+                                // Not at a char boundary cannot happen for valid UTF-8.
+                                c as char
+                            }
+                        };
+                        i = start + ch.len_utf8();
+                        TokenKind::Other(ch)
+                    }
+                }
+            }
+        };
+        self.pos = i;
+        Lexed::Token(self.token(kind, start, i, leading_space, at_line_start))
+    }
+
+    #[inline]
+    fn token(
+        &self,
+        kind: TokenKind,
+        start: usize,
+        end: usize,
+        leading_space: bool,
+        at_line_start: bool,
+    ) -> Token {
+        Token {
+            kind,
+            span: Span::new(self.file, start as u32, end as u32),
+            expansion: None,
+            leading_space,
+            at_line_start,
+        }
+    }
+
+    #[inline]
+    fn intern_spelling(
+        &self,
+        src: &[u8],
+        start: usize,
+        end: usize,
+        syms: &mut SymCache,
+        interner: &mut Interner,
+        make: fn(Sym) -> TokenKind,
+    ) -> TokenKind {
+        let raw = &src[start..end];
+        if raw.contains(&b'\\') && raw.windows(2).any(|w| w == b"\\\n" || w == b"\\\r") {
+            make(syms.intern(interner, &clean_spelling(raw)))
+        } else {
+            make(syms.intern(interner, raw))
+        }
+    }
+
+    /// A pp-number: digit or `.digit`, then identifier characters, dots and
+    /// exponent signs.
+    fn lex_number(&self, src: &[u8], start: usize) -> usize {
+        let mut i = start + 1;
+        let mut prev = src[start];
+        loop {
+            let (c, j) = Self::at(src, i);
+            if is_ident_continue(c) || c == b'.' {
+                prev = c;
+                i = j + 1;
+            } else if (c == b'+' || c == b'-') && matches!(prev, b'e' | b'E' | b'p' | b'P') {
+                prev = c;
+                i = j + 1;
+            } else if c == b'\'' && prev.is_ascii_alphanumeric() {
+                // C23 digit separator, only between digits.
+                let (n, _) = Self::at(src, j + 1);
+                if n.is_ascii_alphanumeric() {
+                    prev = c;
+                    i = j + 1;
+                } else {
+                    return i;
+                }
+            } else {
+                return i;
+            }
+        }
+    }
+
+    /// The rest of a string or character literal from just after the opening
+    /// quote; returns the index after the closing quote (or the line end on error).
+    fn lex_quoted(&mut self, src: &[u8], mut i: usize, quote: u8) -> usize {
+        loop {
+            match src.get(i) {
+                None | Some(b'\n') => {
+                    let what = if quote == b'"' {
+                        LexError::UnterminatedString
+                    } else {
+                        LexError::UnterminatedChar
+                    };
+                    self.error = Some((what, i as u32));
+                    // A CR before the newline is not part of the token.
+                    if i > 0 && src.get(i - 1) == Some(&b'\r') {
+                        return i - 1;
+                    }
+                    return i;
+                }
+                Some(&c) if c == quote => return i + 1,
+                Some(b'\\') => {
+                    let n = splice_len(src, i);
+                    if n > 0 {
+                        i += n;
+                    } else {
+                        // An escape: skip the next character (itself maybe spliced).
+                        let (_, j) = Self::at(src, i + 1);
+                        if j >= src.len() {
+                            i = j;
+                        } else if src[j] == b'\n' {
+                            i = j;
+                        } else {
+                            i = j + 1;
+                        }
+                    }
+                }
+                Some(_) => i += 1,
+            }
+        }
+    }
+
+    /// The punctuator at `start`, longest match, digraphs included.
+    fn punct(src: &[u8], start: usize) -> (Option<Punct>, usize) {
+        use Punct::*;
+        let c0 = src[start];
+        let (c1, i1) = Self::at(src, start + 1);
+        let one = |p| (Some(p), start + 1);
+        let two = |p| (Some(p), i1 + 1);
+        match c0 {
+            b'[' => one(LBracket),
+            b']' => one(RBracket),
+            b'(' => one(LParen),
+            b')' => one(RParen),
+            b'{' => one(LBrace),
+            b'}' => one(RBrace),
+            b'~' => one(Tilde),
+            b'?' => one(Question),
+            b';' => one(Semi),
+            b',' => one(Comma),
+            b'.' => {
+                if c1 == b'.' {
+                    let (c2, i2) = Self::at(src, i1 + 1);
+                    if c2 == b'.' {
+                        return (Some(Ellipsis), i2 + 1);
+                    }
+                }
+                one(Dot)
+            }
+            b'-' => match c1 {
+                b'>' => two(Arrow),
+                b'-' => two(MinusMinus),
+                b'=' => two(MinusAssign),
+                _ => one(Minus),
+            },
+            b'+' => match c1 {
+                b'+' => two(PlusPlus),
+                b'=' => two(PlusAssign),
+                _ => one(Plus),
+            },
+            b'&' => match c1 {
+                b'&' => two(AmpAmp),
+                b'=' => two(AmpAssign),
+                _ => one(Amp),
+            },
+            b'|' => match c1 {
+                b'|' => two(PipePipe),
+                b'=' => two(PipeAssign),
+                _ => one(Pipe),
+            },
+            b'*' => match c1 {
+                b'=' => two(StarAssign),
+                _ => one(Star),
+            },
+            b'/' => match c1 {
+                b'=' => two(SlashAssign),
+                _ => one(Slash),
+            },
+            b'^' => match c1 {
+                b'=' => two(CaretAssign),
+                _ => one(Caret),
+            },
+            b'!' => match c1 {
+                b'=' => two(Ne),
+                _ => one(Bang),
+            },
+            b'=' => match c1 {
+                b'=' => two(EqEq),
+                _ => one(Assign),
+            },
+            b':' => match c1 {
+                b'>' => two(RBracket),
+                _ => one(Colon),
+            },
+            b'#' => match c1 {
+                b'#' => two(HashHash),
+                _ => one(Hash),
+            },
+            b'%' => match c1 {
+                b'=' => two(PercentAssign),
+                b'>' => two(RBrace),
+                b':' => {
+                    let (c2, i2) = Self::at(src, i1 + 1);
+                    if c2 == b'%' {
+                        let (c3, i3) = Self::at(src, i2 + 1);
+                        if c3 == b':' {
+                            return (Some(HashHash), i3 + 1);
+                        }
+                    }
+                    two(Hash)
+                }
+                _ => one(Percent),
+            },
+            b'<' => match c1 {
+                b'<' => {
+                    let (c2, i2) = Self::at(src, i1 + 1);
+                    if c2 == b'=' {
+                        (Some(ShlAssign), i2 + 1)
+                    } else {
+                        two(Shl)
+                    }
+                }
+                b'=' => two(Le),
+                b':' => two(LBracket),
+                b'%' => two(LBrace),
+                _ => one(Lt),
+            },
+            b'>' => match c1 {
+                b'>' => {
+                    let (c2, i2) = Self::at(src, i1 + 1);
+                    if c2 == b'=' {
+                        (Some(ShrAssign), i2 + 1)
+                    } else {
+                        two(Shr)
+                    }
+                }
+                b'=' => two(Ge),
+                _ => one(Gt),
+            },
+            _ => (None, start + 1),
+        }
+    }
+
+    /// In directive mode: the text of a `<...>` header name starting after
+    /// whitespace, as `(name, span end)`; `None` when the next character is not `<`.
+    pub fn header_name(&mut self, src: &[u8]) -> Option<(String, usize, usize)> {
+        self.skip_space(src)?;
+        let (c, i) = Self::at(src, self.pos);
+        if c != b'<' {
+            return None;
+        }
+        let start = self.pos;
+        let mut k = i + 1;
+        while k < src.len() && src[k] != b'>' && src[k] != b'\n' {
+            k += 1;
+        }
+        if k >= src.len() || src[k] != b'>' {
+            return None;
+        }
+        let name = clean_spelling(&src[i + 1..k]);
+        self.pos = k + 1;
+        Some((String::from_utf8_lossy(&name).into_owned(), start, k + 1))
+    }
+
+    /// Skips the rest of the current line (a directive's tail or a skipped
+    /// line), leaving the lexer at the start of the next line.
+    pub fn skip_line(&mut self, src: &[u8]) {
+        let was = self.in_directive;
+        self.in_directive = true;
+        let mut scratch_err = None;
+        std::mem::swap(&mut scratch_err, &mut self.error);
+        loop {
+            if self.skip_space(src).is_none() {
+                break;
+            }
+            if self.pos >= src.len() {
+                break;
+            }
+            // Step over one token without interning: quotes need care so a
+            // `//` inside a string is not a comment.
+            let c = src[self.pos];
+            if c == b'"' || c == b'\'' {
+                self.pos = self.lex_quoted(src, self.pos + 1, c);
+            } else {
+                self.pos += 1;
+            }
+        }
+        self.error = scratch_err;
+        self.in_directive = was;
+        if self.pos < src.len() {
+            // Consume the newline.
+            self.pos += 1;
+        }
+        self.at_line_start = true;
+    }
+}
+
+/// Lexes a standalone string (a pasted token, a `-D` value) into tokens.
+pub(crate) fn lex_string(
+    text: &str,
+    file: FileId,
+    syms: &mut SymCache,
+    interner: &mut Interner,
+) -> (Vec<Token>, bool) {
+    let mut lx = Lexer::new(file);
+    let mut out = Vec::new();
+    loop {
+        match lx.next(text.as_bytes(), syms, interner) {
+            Lexed::Token(t) => out.push(t),
+            Lexed::Newline => {}
+            Lexed::Eof => break,
+        }
+    }
+    (out, lx.error.is_some())
+}
