@@ -154,33 +154,51 @@ fn rewrite_load(
         insts.push(c);
         f.insts[c].result.unwrap()
     };
-    // Work in 64 bits, then narrow if the load's type is 32 bits.
-    let mut v = stored;
-    if f.value_type(v) == Type::I32 {
-        v = push(
-            f,
-            Op::Widen {
-                value: v,
-                signed: false,
-            },
-            Type::I64,
-        );
-    }
-    if shift > 0 {
-        let amount = push(f, Op::Iconst(shift), Type::I64);
-        v = push(f, Op::Binary(BinOp::LShr, v, amount), Type::I64);
-    }
     let bits = width.bytes() * 8;
-    if bits < 64 {
-        let op = Op::Extend {
-            value: v,
-            from_bits: bits as u8,
-            signed,
-        };
-        v = push(f, op, Type::I64);
-    }
-    if rty == Type::I32 {
-        v = push(f, Op::Narrow(v), Type::I32);
+    let mut v = stored;
+    let extend = |v: Value| Op::Extend {
+        value: v,
+        from_bits: bits as u8,
+        signed,
+    };
+    if f.value_type(stored) == Type::I32 {
+        // The stored bytes past the 32-bit value (a width-8 store) are zero.
+        if shift >= 32 {
+            v = push(f, Op::Iconst(0), rty);
+        } else if bits == 64 {
+            if rty == Type::I64 {
+                let op = Op::Widen {
+                    value: v,
+                    signed: false,
+                };
+                v = push(f, op, Type::I64);
+            }
+        } else {
+            if shift > 0 {
+                let amount = push(f, Op::Iconst(shift), Type::I32);
+                v = push(f, Op::Binary(BinOp::LShr, v, amount), Type::I32);
+            }
+            if bits < 32 {
+                v = push(f, extend(v), Type::I32);
+            }
+            if rty == Type::I64 {
+                // Already extended from `bits`; widening keeps it so.
+                v = push(f, Op::Widen { value: v, signed }, Type::I64);
+            }
+        }
+    } else {
+        if shift > 0 {
+            let amount = push(f, Op::Iconst(shift), Type::I64);
+            v = push(f, Op::Binary(BinOp::LShr, v, amount), Type::I64);
+        }
+        if rty == Type::I32 {
+            v = push(f, Op::Narrow(v), Type::I32);
+            if bits < 32 {
+                v = push(f, extend(v), Type::I32);
+            }
+        } else if bits < 64 {
+            v = push(f, extend(v), Type::I64);
+        }
     }
     f.replace_uses(result, v);
 }
