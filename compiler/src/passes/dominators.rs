@@ -223,3 +223,57 @@ fn intersect(idom: &[u32], mut a: u32, mut b: u32) -> u32 {
     }
     a
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::builder::FunctionBuilder;
+    use crate::ir::Type;
+
+    /// entry → head; head → body | exit; body → left | right; left, right →
+    /// latch; latch → head. Plus an unreachable block.
+    #[test]
+    fn loop_with_a_diamond() {
+        let mut f = Function::new("f", ".text", vec![Type::I64], None);
+        let mut b = FunctionBuilder::new(&mut f);
+        let [entry, head, body, left, right, latch, exit, dead] = [(); 8].map(|_| b.create_block());
+        let x = b.append_block_param(entry, Type::I64);
+        b.switch_to_block(entry);
+        b.jump(head, vec![]);
+        b.switch_to_block(head);
+        b.brif(x, body, exit);
+        b.switch_to_block(body);
+        b.brif(x, left, right);
+        for arm in [left, right] {
+            b.switch_to_block(arm);
+            b.jump(latch, vec![]);
+        }
+        b.switch_to_block(latch);
+        b.jump(head, vec![]);
+        b.switch_to_block(exit);
+        b.ret(None);
+        b.switch_to_block(dead);
+        b.jump(exit, vec![]);
+        let dom = DomTree::compute(&f);
+        assert_eq!(dom.rpo, [entry, head, body, left, right, latch, exit]);
+        assert!(!dom.is_reachable(dead));
+        assert_eq!(dom.idom[latch], Some(body));
+        assert_eq!(dom.idom[exit], Some(head));
+        assert_eq!(dom.idom[entry], None);
+        assert!(dom.dominates(head, latch));
+        assert!(dom.dominates(latch, latch));
+        assert!(!dom.dominates(left, latch));
+        assert!(!dom.dominates(dead, exit) && !dom.dominates(exit, dead));
+        let df = dom.frontiers();
+        assert_eq!(df[left], [latch]);
+        assert_eq!(df[right], [latch]);
+        assert_eq!(df[latch], [head]);
+        assert_eq!(df[body], [head]);
+        assert_eq!(df[head], [head]);
+        assert!(df[entry].is_empty() && df[exit].is_empty());
+        assert_eq!(
+            dom.preorder(),
+            [entry, head, body, left, right, latch, exit]
+        );
+    }
+}
