@@ -1979,3 +1979,30 @@ fn struct_locals_forwarding_preserves_results() {
     }
     assert!(forwarded > 200, "few loads forwarded ({forwarded})");
 }
+
+#[test]
+fn branches_to_unreachable_become_jumps() {
+    // if (x > 10) __builtin_unreachable(); return x;
+    let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let [entry, dead, rest] = [(); 3].map(|_| b.create_block());
+    let x = b.append_block_param(entry, Type::I64);
+    b.switch_to_block(entry);
+    let ten = b.iconst(Type::I64, 10);
+    let c = b.icmp(Cond::Ugt, x, ten, Type::I32);
+    b.brif(c, dead, rest);
+    b.switch_to_block(dead);
+    b.ins(Op::Unreachable, None);
+    b.switch_to_block(rest);
+    b.ret(Some(x));
+    let mut m = one_function_module(f);
+    optimize(&mut m, 2);
+    assert_eq!(
+        printed(&m),
+        "function f(i64) -> i64 section \".text\" {
+block0(v0: i64):
+    return v0
+}
+"
+    );
+}
