@@ -271,3 +271,71 @@ fn check_types(f: &Function, data: &InstData) -> Result<(), String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::builder::FunctionBuilder;
+
+    /// entry: brif x, a, b;  a: v = x + x; jump b;  b: return v (not dominated).
+    fn non_dominating_use() -> Function {
+        let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I64));
+        let mut b = FunctionBuilder::new(&mut f);
+        let [entry, a, join] = [(); 3].map(|_| b.create_block());
+        let x = b.append_block_param(entry, Type::I64);
+        b.switch_to_block(entry);
+        b.brif(x, a, join);
+        b.switch_to_block(a);
+        let v = b.binary(BinOp::Add, x, x);
+        b.jump(join, vec![]);
+        b.switch_to_block(join);
+        b.ret(Some(v));
+        f
+    }
+
+    #[test]
+    fn verify_ssa_finds_uses_not_dominated_by_their_definition() {
+        let f = non_dominating_use();
+        assert!(verify_function(&f).is_ok());
+        let e = verify_ssa(&f).unwrap_err();
+        assert!(e.contains("does not dominate"), "{e}");
+    }
+
+    #[test]
+    fn verify_ssa_checks_types_and_placement() {
+        let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I64));
+        let mut b = FunctionBuilder::new(&mut f);
+        let entry = b.create_block();
+        let x = b.append_block_param(entry, Type::I64);
+        b.switch_to_block(entry);
+        let n = b.ins_value(Op::Narrow(x), Type::I32);
+        let bad = b.ins_value(Op::Narrow(n), Type::I32);
+        b.ret(Some(x));
+        assert!(verify_ssa(&f).unwrap_err().contains("not i64"));
+        // Removing the instruction that defines a used value.
+        let def = f.def_inst(bad).unwrap();
+        f.insts[def].op = Op::Widen {
+            value: n,
+            signed: false,
+        };
+        f.values[bad].ty = Type::I64;
+        let ret = f.terminator(entry);
+        f.insts[ret].op = Op::Return(Some(bad));
+        assert_eq!(verify_ssa(&f), Ok(()));
+        f.blocks[entry]
+            .insts
+            .retain(|&i| f.insts[i].result != Some(n));
+        assert!(verify_ssa(&f).unwrap_err().contains("not placed"));
+        // A value used before its definition in the same block.
+        let mut g = Function::new("g", ".text", vec![Type::I64], Some(Type::I64));
+        let mut b = FunctionBuilder::new(&mut g);
+        let entry = b.create_block();
+        let x = b.append_block_param(entry, Type::I64);
+        b.switch_to_block(entry);
+        let y = b.binary(BinOp::Add, x, x);
+        let z = b.binary(BinOp::Add, y, x);
+        b.ret(Some(z));
+        g.blocks[entry].insts.swap(0, 1);
+        assert!(verify_ssa(&g).unwrap_err().contains("does not dominate"));
+    }
+}

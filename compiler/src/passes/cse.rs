@@ -2,9 +2,9 @@
 //!
 //! A pure computation (binary and unary operations, comparisons, extensions,
 //! widening, narrowing, byte swaps) that repeats one in the same block or in
-//! a dominating block, with the same operands, is replaced by the earlier
-//! result. Operands of commutative operations are put in a canonical order
-//! first. Constants and addresses (`iconst`, `stack_addr`, `symbol_addr`) are
+//! a dominating block, with the same operands (or equal constants), is
+//! replaced by the earlier result. Operands of commutative operations are
+//! put in a canonical order first. Constants and addresses (`iconst`, `stack_addr`, `symbol_addr`) are
 //! left alone: they are cheaper to rematerialize than to keep in one of
 //! BPF's few callee-saved registers. Loads and calls are never merged, so
 //! nothing moves across a branch that guards it.
@@ -22,21 +22,16 @@ pub fn run(module: &mut Module) -> bool {
 }
 
 /// The key an expression is found under, or `None` if it must not be merged.
-fn key(f: &Function, i: Inst) -> Option<(Op, Type)> {
+/// Constant operands are replaced by one representative value per constant
+/// (in the key only), so that `x + 20` matches `x + 20` whichever `iconst`
+/// each one reads.
+fn key(f: &Function, i: Inst, consts: &mut HashMap<(i64, Type), Value>) -> Option<(Op, Type)> {
     let data = &f.insts[i];
     let ty = f.value_type(data.result?);
     let mut op = data.op.clone();
     match &mut op {
-        Op::Binary(bop, a, b) => {
-            let commutative = matches!(
-                bop,
-                BinOp::Add | BinOp::Mul | BinOp::And | BinOp::Or | BinOp::Xor
-            );
-            if commutative && *b < *a {
-                std::mem::swap(a, b);
-            }
-        }
-        Op::Unary(..)
+        Op::Binary(..)
+        | Op::Unary(..)
         | Op::Icmp(..)
         | Op::Extend { .. }
         | Op::Widen { .. }
@@ -44,7 +39,22 @@ fn key(f: &Function, i: Inst) -> Option<(Op, Type)> {
         | Op::Bswap { .. } => {}
         _ => return None,
     }
-    op.map_args(|v| f.resolve(v));
+    op.map_args(|v| {
+        let v = f.resolve(v);
+        match f.const_value(v) {
+            Some(c) => *consts.entry((c, f.value_type(v))).or_insert(v),
+            None => v,
+        }
+    });
+    if let Op::Binary(bop, a, b) = &mut op {
+        let commutative = matches!(
+            bop,
+            BinOp::Add | BinOp::Mul | BinOp::And | BinOp::Or | BinOp::Xor
+        );
+        if commutative && *b < *a {
+            std::mem::swap(a, b);
+        }
+    }
     Some((op, ty))
 }
 
@@ -52,6 +62,7 @@ fn key(f: &Function, i: Inst) -> Option<(Op, Type)> {
 pub fn eliminate(f: &mut Function) -> bool {
     let dom = DomTree::compute(f);
     let mut available: HashMap<(Op, Type), Value> = HashMap::new();
+    let mut consts: HashMap<(i64, Type), Value> = HashMap::new();
     // Undo log: keys added in the current dominator subtree.
     let mut log: Vec<(Op, Type)> = Vec::new();
     enum Visit {
@@ -74,7 +85,7 @@ pub fn eliminate(f: &mut Function) -> bool {
         let old = std::mem::take(&mut f.blocks[b].insts);
         let mut insts = Vec::with_capacity(old.len());
         for i in old {
-            if let Some(k) = key(f, i) {
+            if let Some(k) = key(f, i, &mut consts) {
                 let r = f.insts[i].result.unwrap();
                 if let Some(&prev) = available.get(&k) {
                     f.replace_uses(r, prev);

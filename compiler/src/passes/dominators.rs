@@ -55,6 +55,10 @@ pub struct DomTree {
     pub children: SecondaryMap<Block, Vec<Block>>,
     /// Predecessor edges of every reachable block, from reachable blocks only.
     pub preds: SecondaryMap<Block, Vec<Block>>,
+    /// Entry and exit times of a depth-first walk of the dominator tree: `a`
+    /// dominates `b` when `b`'s interval nests in `a`'s.
+    enter: SecondaryMap<Block, u32>,
+    exit: SecondaryMap<Block, u32>,
 }
 
 impl DomTree {
@@ -107,12 +111,39 @@ impl DomTree {
             idom_map[rpo[i]] = Some(d);
             children[d].push(rpo[i]);
         }
-        DomTree {
+        let mut tree = DomTree {
             rpo,
             rpo_index,
             idom: idom_map,
             children,
             preds,
+            enter: SecondaryMap::new(),
+            exit: SecondaryMap::new(),
+        };
+        tree.number();
+        tree
+    }
+
+    /// Numbers the dominator tree for [`DomTree::dominates`].
+    fn number(&mut self) {
+        let Some(&entry) = self.rpo.first() else {
+            return;
+        };
+        let mut clock = 0u32;
+        let mut stack = vec![(entry, 0usize)];
+        self.enter[entry] = clock;
+        while let Some((b, next)) = stack.last_mut() {
+            let b = *b;
+            if let Some(&c) = self.children[b].get(*next) {
+                *next += 1;
+                clock += 1;
+                self.enter[c] = clock;
+                stack.push((c, 0));
+            } else {
+                clock += 1;
+                self.exit[b] = clock;
+                stack.pop();
+            }
         }
     }
 
@@ -121,24 +152,11 @@ impl DomTree {
     }
 
     /// Whether `a` dominates `b` (every block dominates itself).
-    pub fn dominates(&self, a: Block, mut b: Block) -> bool {
-        if !self.is_reachable(a) || !self.is_reachable(b) {
-            return false;
-        }
-        let ai = self.rpo_index[a];
-        loop {
-            if b == a {
-                return true;
-            }
-            // A dominator comes before what it dominates in reverse postorder.
-            if self.rpo_index[b] < ai {
-                return false;
-            }
-            match self.idom[b] {
-                Some(d) => b = d,
-                None => return false,
-            }
-        }
+    pub fn dominates(&self, a: Block, b: Block) -> bool {
+        self.is_reachable(a)
+            && self.is_reachable(b)
+            && self.enter[a] <= self.enter[b]
+            && self.exit[b] <= self.exit[a]
     }
 
     /// Dominance frontier of every reachable block.
@@ -204,4 +222,58 @@ fn intersect(idom: &[u32], mut a: u32, mut b: u32) -> u32 {
         }
     }
     a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::builder::FunctionBuilder;
+    use crate::ir::Type;
+
+    /// entry → head; head → body | exit; body → left | right; left, right →
+    /// latch; latch → head. Plus an unreachable block.
+    #[test]
+    fn loop_with_a_diamond() {
+        let mut f = Function::new("f", ".text", vec![Type::I64], None);
+        let mut b = FunctionBuilder::new(&mut f);
+        let [entry, head, body, left, right, latch, exit, dead] = [(); 8].map(|_| b.create_block());
+        let x = b.append_block_param(entry, Type::I64);
+        b.switch_to_block(entry);
+        b.jump(head, vec![]);
+        b.switch_to_block(head);
+        b.brif(x, body, exit);
+        b.switch_to_block(body);
+        b.brif(x, left, right);
+        for arm in [left, right] {
+            b.switch_to_block(arm);
+            b.jump(latch, vec![]);
+        }
+        b.switch_to_block(latch);
+        b.jump(head, vec![]);
+        b.switch_to_block(exit);
+        b.ret(None);
+        b.switch_to_block(dead);
+        b.jump(exit, vec![]);
+        let dom = DomTree::compute(&f);
+        assert_eq!(dom.rpo, [entry, head, body, left, right, latch, exit]);
+        assert!(!dom.is_reachable(dead));
+        assert_eq!(dom.idom[latch], Some(body));
+        assert_eq!(dom.idom[exit], Some(head));
+        assert_eq!(dom.idom[entry], None);
+        assert!(dom.dominates(head, latch));
+        assert!(dom.dominates(latch, latch));
+        assert!(!dom.dominates(left, latch));
+        assert!(!dom.dominates(dead, exit) && !dom.dominates(exit, dead));
+        let df = dom.frontiers();
+        assert_eq!(df[left], [latch]);
+        assert_eq!(df[right], [latch]);
+        assert_eq!(df[latch], [head]);
+        assert_eq!(df[body], [head]);
+        assert_eq!(df[head], [head]);
+        assert!(df[entry].is_empty() && df[exit].is_empty());
+        assert_eq!(
+            dom.preorder(),
+            [entry, head, body, left, right, latch, exit]
+        );
+    }
 }

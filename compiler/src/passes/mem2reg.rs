@@ -32,11 +32,55 @@ struct Candidate {
     ty: Type,
 }
 
-/// Runs mem2reg on every function of the module.
+/// Runs mem2reg on every function of the module. Slots whose address the
+/// front end saw taken but that only feed loads and stores (`&x` used only
+/// as `*&x`, an array indexed by constants, a local passed to a callee that
+/// has been inlined) lose their `address_taken` mark first.
 pub fn run(module: &mut Module) -> bool {
     let mut changed = false;
     for (_, f) in module.functions.iter_mut() {
+        changed |= unmark_unescaped_slots(f);
         changed |= promote(f);
+    }
+    changed
+}
+
+/// Clears `address_taken` on slots whose `StackAddr` results are used only as
+/// the address operand of loads and stores: their address escapes nowhere
+/// (the IR shows every use of an address). Returns whether a mark changed.
+pub fn unmark_unescaped_slots(f: &mut Function) -> bool {
+    let mut escapes: SecondaryMap<StackSlot, bool> = SecondaryMap::new();
+    let mut addr_of: SecondaryMap<Value, Option<StackSlot>> = SecondaryMap::new();
+    for &b in &f.layout {
+        for &i in &f.blocks[b].insts {
+            if let (Op::StackAddr { slot, .. }, Some(r)) = (&f.insts[i].op, f.insts[i].result) {
+                addr_of[r] = Some(*slot);
+            }
+        }
+    }
+    for &b in &f.layout {
+        for &i in &f.blocks[b].insts {
+            match &f.insts[i].op {
+                Op::Load { .. } | Op::StackAddr { .. } => {}
+                Op::Store { value, .. } => {
+                    if let Some(s) = addr_of[*value] {
+                        escapes[s] = true;
+                    }
+                }
+                op => op.for_each_arg(|v| {
+                    if let Some(s) = addr_of[v] {
+                        escapes[s] = true;
+                    }
+                }),
+            }
+        }
+    }
+    let mut changed = false;
+    for (s, d) in f.slots.iter_mut() {
+        if d.address_taken && !escapes[s] {
+            d.address_taken = false;
+            changed = true;
+        }
     }
     changed
 }

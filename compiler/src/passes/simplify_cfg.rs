@@ -1,7 +1,8 @@
 //! Control-flow graph cleanup.
 //!
-//! - Branches on a constant, and branches whose two targets are the same
-//!   block with the same arguments, become jumps.
+//! - Branches on a constant, branches whose two targets are the same block
+//!   with the same arguments, and branches with one side going straight to
+//!   `unreachable` (`if (c) __builtin_unreachable();`) become jumps.
 //! - Jumps through empty forwarding blocks (no parameters, only a `jump`) go
 //!   straight to the final target.
 //! - A block that is the only successor of its only predecessor, which jumps
@@ -82,12 +83,21 @@ pub fn fold_branches(f: &mut Function) -> bool {
                 }
             }
             None if then_dest == else_dest => then_dest.clone(),
+            // A side that reaches `unreachable` at once is never taken.
+            None if is_unreachable_block(f, then_dest.block) => else_dest.clone(),
+            None if is_unreachable_block(f, else_dest.block) => then_dest.clone(),
             None => continue,
         };
         f.insts[t].op = Op::Jump(target);
         changed = true;
     }
     changed
+}
+
+/// A block that only says control never gets there.
+fn is_unreachable_block(f: &Function, b: Block) -> bool {
+    let insts = &f.blocks[b].insts;
+    insts.len() == 1 && matches!(f.insts[insts[0]].op, Op::Unreachable)
 }
 
 /// Redirects jumps to empty forwarding blocks to where those blocks jump.
