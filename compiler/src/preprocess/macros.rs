@@ -9,6 +9,7 @@ use super::token::{Expansion, Punct, Token, TokenKind};
 use super::{Context, PTok, Preprocessor, END_MARK, NO_EXPAND, PLACEMARKER};
 use crate::intern::Sym;
 use crate::source::{FileId, Span};
+use std::rc::Rc;
 
 /// Macros the preprocessor computes itself.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -42,9 +43,11 @@ pub(crate) struct Macro {
     /// last, `__VA_ARGS__` unless GNU-named).
     pub params: Option<Vec<Sym>>,
     pub variadic: bool,
-    pub body: Vec<Token>,
+    /// Shared so that a nested expansion of the same macro (inside its own
+    /// argument) can read the body while the outer one is substituting.
+    pub body: Rc<[Token]>,
     /// For each body token, the parameter it names (`u16::MAX`: none).
-    pub param_index: Vec<u16>,
+    pub param_index: Rc<[u16]>,
     pub builtin: Option<Builtin>,
     pub def_span: Span,
     /// The macro's expansion is being read (it must not expand again).
@@ -63,7 +66,7 @@ impl Macro {
             && self
                 .body
                 .iter()
-                .zip(&other.body)
+                .zip(other.body.iter())
                 .enumerate()
                 .all(|(i, (a, b))| a.kind == b.kind && (i == 0 || a.leading_space == b.leading_space))
     }
@@ -107,8 +110,8 @@ impl<'a> Preprocessor<'a> {
                 name: sym,
                 params: None,
                 variadic: false,
-                body: Vec::new(),
-                param_index: Vec::new(),
+                body: Rc::from(Vec::new()),
+                param_index: Rc::from(Vec::new()),
                 builtin: Some(b),
                 def_span: Span::default(),
                 disabled: false,
@@ -268,8 +271,8 @@ impl<'a> Preprocessor<'a> {
             name,
             params,
             variadic,
-            body,
-            param_index,
+            body: Rc::from(body),
+            param_index: Rc::from(param_index),
             builtin: None,
             def_span: first.tok.span,
             disabled: false,
@@ -468,11 +471,9 @@ impl<'a> Preprocessor<'a> {
 
     /// Replaces parameters in macro `m`'s body.
     fn substitute(&mut self, m: u32, mut args: Args, out: &mut Vec<PTok>) {
-        let body = std::mem::take(&mut self.macros[m as usize].body);
-        let pidx = std::mem::take(&mut self.macros[m as usize].param_index);
+        let body = Rc::clone(&self.macros[m as usize].body);
+        let pidx = Rc::clone(&self.macros[m as usize].param_index);
         self.substitute_range(m, &body, &pidx, 0, body.len(), &mut args, out);
-        self.macros[m as usize].body = body;
-        self.macros[m as usize].param_index = pidx;
     }
 
     #[allow(clippy::too_many_arguments)]
