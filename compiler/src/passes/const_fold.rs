@@ -115,24 +115,10 @@ fn simplify(f: &Function, i: Inst) -> Option<Folded> {
                 return Some(Folded::Const(eval_extend(rty, c, from_bits, signed)));
             }
             let value = f.resolve(value);
-            let inner = f.def_inst(value).map(|d| &f.insts[d].op);
-            // Bits the value is already extended from, and how.
-            let already = match inner {
-                Some(Op::Extend {
-                    from_bits: b,
-                    signed: s,
-                    ..
-                }) => Some((u32::from(*b), *s)),
-                Some(Op::Load {
-                    width, signed: s, ..
-                }) if width.bytes() < 8 => Some((width.bytes() * 8, *s)),
-                _ => None,
-            };
-            match already {
+            match known_extension(f, value, 4) {
                 Some((bits, s))
-                    if f.value_type(value) == rty
-                        && ((s == signed && bits <= u32::from(from_bits))
-                            || (!s && bits < u32::from(from_bits))) =>
+                    if (s == signed && bits <= u32::from(from_bits))
+                        || (!s && bits < u32::from(from_bits)) =>
                 {
                     Some(Folded::Value(value))
                 }
@@ -153,6 +139,52 @@ fn simplify(f: &Function, i: Inst) -> Option<Folded> {
         }
         Op::Bswap { value, bits } => {
             constant(f, value).map(|c| Folded::Const(eval_bswap(rty, c, bits)))
+        }
+        _ => None,
+    }
+}
+
+/// How `v` is known to be extended already: `(bits, signed)` when `v` equals
+/// the sign- (or zero-) extension of its low `bits` bits to its type.
+/// `depth` bounds the search through narrowing and widening.
+fn known_extension(f: &Function, v: Value, depth: u32) -> Option<(u32, bool)> {
+    let ty = f.value_type(v);
+    let op = &f.insts[f.def_inst(v)?].op;
+    let through = |inner: Value| {
+        if depth == 0 {
+            None
+        } else {
+            known_extension(f, f.resolve(inner), depth - 1)
+        }
+    };
+    match op {
+        Op::Extend {
+            from_bits, signed, ..
+        } => Some((u32::from(*from_bits), *signed)),
+        Op::Load { width, signed, .. } if width.bytes() * 8 < ty.bits() => {
+            Some((width.bytes() * 8, *signed))
+        }
+        Op::LoadPacket { width, .. } if width.bytes() * 8 < ty.bits() => {
+            Some((width.bytes() * 8, false))
+        }
+        // 0 or 1.
+        Op::Icmp(..) => Some((1, false)),
+        Op::Widen { value, signed } => match through(*value) {
+            Some((bits, s)) if bits < 32 && (s == *signed || !s) => Some((bits, s)),
+            _ => Some((32, *signed)),
+        },
+        // The low 32 bits of a value extended from fewer bits are that
+        // extension in 32 bits.
+        Op::Narrow(value) => through(*value).filter(|&(bits, _)| bits < 32),
+        Op::Binary(BinOp::And, a, b) => {
+            let mask = constant(f, *b).or_else(|| constant(f, *a))?;
+            // A mask below 2^bits zero-extends from `bits`.
+            let bits = 64 - mask.leading_zeros();
+            (bits < ty.bits()).then_some((bits.max(1), false))
+        }
+        Op::Binary(BinOp::LShr, _, amount) => {
+            let k = constant(f, *amount)?;
+            (k > 0 && k < u64::from(ty.bits())).then(|| (ty.bits() - k as u32, false))
         }
         _ => None,
     }

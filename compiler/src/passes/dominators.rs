@@ -55,6 +55,10 @@ pub struct DomTree {
     pub children: SecondaryMap<Block, Vec<Block>>,
     /// Predecessor edges of every reachable block, from reachable blocks only.
     pub preds: SecondaryMap<Block, Vec<Block>>,
+    /// Entry and exit times of a depth-first walk of the dominator tree: `a`
+    /// dominates `b` when `b`'s interval nests in `a`'s.
+    enter: SecondaryMap<Block, u32>,
+    exit: SecondaryMap<Block, u32>,
 }
 
 impl DomTree {
@@ -107,12 +111,39 @@ impl DomTree {
             idom_map[rpo[i]] = Some(d);
             children[d].push(rpo[i]);
         }
-        DomTree {
+        let mut tree = DomTree {
             rpo,
             rpo_index,
             idom: idom_map,
             children,
             preds,
+            enter: SecondaryMap::new(),
+            exit: SecondaryMap::new(),
+        };
+        tree.number();
+        tree
+    }
+
+    /// Numbers the dominator tree for [`DomTree::dominates`].
+    fn number(&mut self) {
+        let Some(&entry) = self.rpo.first() else {
+            return;
+        };
+        let mut clock = 0u32;
+        let mut stack = vec![(entry, 0usize)];
+        self.enter[entry] = clock;
+        while let Some((b, next)) = stack.last_mut() {
+            let b = *b;
+            if let Some(&c) = self.children[b].get(*next) {
+                *next += 1;
+                clock += 1;
+                self.enter[c] = clock;
+                stack.push((c, 0));
+            } else {
+                clock += 1;
+                self.exit[b] = clock;
+                stack.pop();
+            }
         }
     }
 
@@ -121,24 +152,11 @@ impl DomTree {
     }
 
     /// Whether `a` dominates `b` (every block dominates itself).
-    pub fn dominates(&self, a: Block, mut b: Block) -> bool {
-        if !self.is_reachable(a) || !self.is_reachable(b) {
-            return false;
-        }
-        let ai = self.rpo_index[a];
-        loop {
-            if b == a {
-                return true;
-            }
-            // A dominator comes before what it dominates in reverse postorder.
-            if self.rpo_index[b] < ai {
-                return false;
-            }
-            match self.idom[b] {
-                Some(d) => b = d,
-                None => return false,
-            }
-        }
+    pub fn dominates(&self, a: Block, b: Block) -> bool {
+        self.is_reachable(a)
+            && self.is_reachable(b)
+            && self.enter[a] <= self.enter[b]
+            && self.exit[b] <= self.exit[a]
     }
 
     /// Dominance frontier of every reachable block.

@@ -41,6 +41,59 @@ pub fn run(module: &mut Module) -> bool {
     changed
 }
 
+/// Runs mem2reg after inlining: slots whose address was taken only to pass
+/// it to a callee that has since been inlined (so that the address now only
+/// feeds loads and stores) lose their `address_taken` mark first and can be
+/// promoted.
+pub fn run_after_inlining(module: &mut Module) -> bool {
+    let mut changed = false;
+    for (_, f) in module.functions.iter_mut() {
+        changed |= unmark_unescaped_slots(f);
+        changed |= promote(f);
+    }
+    changed
+}
+
+/// Clears `address_taken` on slots whose `StackAddr` results are used only as
+/// the address operand of loads and stores: their address escapes nowhere
+/// (the IR shows every use of an address). Returns whether a mark changed.
+pub fn unmark_unescaped_slots(f: &mut Function) -> bool {
+    let mut escapes: SecondaryMap<StackSlot, bool> = SecondaryMap::new();
+    let mut addr_of: SecondaryMap<Value, Option<StackSlot>> = SecondaryMap::new();
+    for &b in &f.layout {
+        for &i in &f.blocks[b].insts {
+            if let (Op::StackAddr { slot, .. }, Some(r)) = (&f.insts[i].op, f.insts[i].result) {
+                addr_of[r] = Some(*slot);
+            }
+        }
+    }
+    for &b in &f.layout {
+        for &i in &f.blocks[b].insts {
+            match &f.insts[i].op {
+                Op::Load { .. } | Op::StackAddr { .. } => {}
+                Op::Store { value, .. } => {
+                    if let Some(s) = addr_of[*value] {
+                        escapes[s] = true;
+                    }
+                }
+                op => op.for_each_arg(|v| {
+                    if let Some(s) = addr_of[v] {
+                        escapes[s] = true;
+                    }
+                }),
+            }
+        }
+    }
+    let mut changed = false;
+    for (s, d) in f.slots.iter_mut() {
+        if d.address_taken && !escapes[s] {
+            d.address_taken = false;
+            changed = true;
+        }
+    }
+    changed
+}
+
 /// Finds the promotable slots of `f`: `None` for the others.
 fn candidates(f: &Function) -> SecondaryMap<StackSlot, Option<Candidate>> {
     // Start from every slot whose address is not taken; disqualify on any

@@ -13,6 +13,7 @@ pub mod cse;
 pub mod dce;
 pub mod dominators;
 pub mod dse;
+pub mod inline;
 pub mod mem2reg;
 pub mod simplify_cfg;
 
@@ -27,18 +28,51 @@ const MAX_ROUNDS: usize = 8;
 
 /// Runs the pipeline for `-O<opt_level>`.
 ///
-/// -O0: mem2reg only (the verifier needs loop counters in registers).
-/// -O1 and up: mem2reg, then constant folding, dead code elimination,
-/// common subexpression elimination, dead store elimination and CFG
-/// simplification, repeated until nothing changes (at most `MAX_ROUNDS`).
+/// -O0: inlining of `always_inline` functions (as clang's always-inliner
+/// does at every level), then mem2reg (the verifier needs loop counters in
+/// registers).
+/// Every level ends by removing static functions nothing calls any more.
+/// -O1 and up: mem2reg, then constant folding, dead code elimination, common
+/// subexpression elimination, dead store elimination and CFG simplification,
+/// repeated until nothing changes (at most `MAX_ROUNDS`); then inlining of
+/// `always_inline` and small or single-use static functions, and the scalar
+/// passes again.
 pub fn optimize(module: &mut Module, opt_level: u8) {
     if cfg!(debug_assertions) {
         check_module(module, "before optimization (as lowered)");
     }
-    run_pass(module, "mem2reg", mem2reg::run);
     if opt_level == 0 {
+        run_pass(module, "inline", inline::run_always_inline);
+        run_pass(module, "mem2reg", mem2reg::run);
+        run_pass(
+            module,
+            "remove_dead_functions",
+            inline::remove_dead_functions,
+        );
         return;
     }
+    run_pass(module, "mem2reg", mem2reg::run);
+    scalar_rounds(module);
+    // Callees are inlined in their optimized form (their size decides), and
+    // the callers are cleaned up again afterwards.
+    if run_pass(module, "inline", inline::run) {
+        // Merging the inlined entry blocks makes the addresses of locals
+        // passed to inlined callees feed their loads and stores directly;
+        // those locals can then be promoted.
+        scalar_rounds(module);
+        if run_pass(module, "mem2reg", mem2reg::run_after_inlining) {
+            scalar_rounds(module);
+        }
+    }
+    run_pass(
+        module,
+        "remove_dead_functions",
+        inline::remove_dead_functions,
+    );
+}
+
+/// The scalar passes, repeated until nothing changes (at most `MAX_ROUNDS`).
+fn scalar_rounds(module: &mut Module) {
     for _ in 0..MAX_ROUNDS {
         let mut changed = false;
         changed |= run_pass(module, "const_fold", const_fold::run);

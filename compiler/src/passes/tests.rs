@@ -8,8 +8,9 @@
 use super::*;
 use crate::ir::builder::FunctionBuilder;
 use crate::ir::interp::{Env, Machine, Memory, Trap};
-use crate::ir::print::print_function;
+use crate::ir::print::{self, print_function};
 use crate::ir::*;
+use cranelift_entity::SecondaryMap;
 
 /// xorshift64*: a small deterministic generator.
 struct Rng(u64);
@@ -96,9 +97,14 @@ struct Gen<'r> {
     locals: Vec<Local>,
     /// An address-taken array of four u32 (stays in memory).
     array: StackSlot,
+    /// A 16-byte struct accessed at constant offsets and mixed widths: stays
+    /// in memory, its address never escapes (dead store elimination).
+    record: StackSlot,
     global: DataId,
     params: Vec<Value>,
     ret: Type,
+    /// A function of the module this one may call with (i64, i32) -> i64.
+    callee: Option<FuncId>,
     /// Statements left to generate, so functions stay small.
     budget: u32,
 }
@@ -117,6 +123,23 @@ impl Gen<'_> {
         }
     }
 
+    /// A random field of the record: (address, width).
+    fn record_field(&mut self, b: &mut FunctionBuilder) -> (Value, MemWidth) {
+        // Few distinct fields, so that accesses often overlap.
+        let width = self
+            .rng
+            .pick(&[MemWidth::B2, MemWidth::B4, MemWidth::B8, MemWidth::B8]);
+        let offset = self.rng.pick(&[0, 8]) + if width == MemWidth::B2 { 2 } else { 0 };
+        let addr = b.ins_value(
+            Op::StackAddr {
+                slot: self.record,
+                offset,
+            },
+            Type::I64,
+        );
+        (addr, width)
+    }
+
     fn convert(&mut self, b: &mut FunctionBuilder, v: Value, ty: Type) -> Value {
         match (b.func.value_type(v), ty) {
             (Type::I64, Type::I32) => b.ins_value(Op::Narrow(v), Type::I32),
@@ -131,7 +154,12 @@ impl Gen<'_> {
     fn expr(&mut self, b: &mut FunctionBuilder, ty: Type, depth: u32) -> Value {
         let leaf = depth == 0 || self.rng.chance(30);
         if leaf {
-            return match self.rng.below(6) {
+            return match self.rng.below(7) {
+                6 => {
+                    let (addr, width) = self.record_field(b);
+                    let signed = self.rng.chance(50);
+                    b.ins_value(load(addr, width, signed), ty)
+                }
                 0 | 1 => {
                     let c = self.rng.interesting() as i64;
                     b.iconst(ty, c)
@@ -271,6 +299,18 @@ impl Gen<'_> {
                 let x = self.expr(b, ty, depth - 1);
                 b.ins_value(Op::Bswap { value: x, bits }, ty)
             }
+            8 if self.callee.is_some() && self.rng.chance(50) => {
+                let a = self.expr(b, Type::I64, depth - 1);
+                let c = self.expr(b, Type::I32, depth - 1);
+                let r = b.ins_value(
+                    Op::Call {
+                        callee: Callee::Func(self.callee.unwrap()),
+                        args: vec![a, c],
+                    },
+                    Type::I64,
+                );
+                self.convert(b, r, ty)
+            }
             8 => {
                 // A helper call: has side effects, never removed or moved.
                 let n = self.rng.below(3) as usize;
@@ -338,11 +378,21 @@ impl Gen<'_> {
 
     fn stmt(&mut self, b: &mut FunctionBuilder, depth: u32) {
         let kind = if depth == 0 {
-            self.rng.below(3)
+            self.rng.below(4)
         } else {
-            self.rng.below(7)
+            self.rng.below(8)
         };
         match kind {
+            3 => {
+                let (addr, width) = self.record_field(b);
+                let ty = if width == MemWidth::B8 {
+                    Type::I64
+                } else {
+                    self.rng.pick(&[Type::I32, Type::I64])
+                };
+                let v = self.expr(b, ty, 2);
+                b.ins(store(addr, v, width), None);
+            }
             0 | 1 => {
                 let local = self.rng.pick(&self.locals.clone());
                 let ty = if local.width == MemWidth::B8 || self.rng.chance(30) {
@@ -401,7 +451,7 @@ impl Gen<'_> {
                 );
                 self.store_local(b, local, r);
             }
-            3 | 4 => {
+            4 | 5 => {
                 let cty = self.rng.pick(&[Type::I32, Type::I64]);
                 let c = self.expr(b, cty, 2);
                 let then_b = b.create_block();
@@ -422,7 +472,7 @@ impl Gen<'_> {
                 }
                 b.switch_to_block(join);
             }
-            5 => {
+            6 => {
                 // for (i = 0; i < n; i++) { ... } with i in a stack slot.
                 let slot = b.create_slot(4, 4, Some("i".into()), Span::default());
                 let counter = Local {
@@ -500,7 +550,16 @@ impl Gen<'_> {
 }
 
 /// A random function in the shape lowering produces.
-fn random_function(rng: &mut Rng, global: DataId) -> Function {
+///
+/// With `defined`, every local and the array are initialized first, so that
+/// no read sees an indeterminate value (which inlining may change: an
+/// inlined callee's slots are not fresh at each call).
+fn random_function(
+    rng: &mut Rng,
+    global: DataId,
+    callee: Option<FuncId>,
+    defined: bool,
+) -> Function {
     let mut f = Function::new("f", "socket", vec![Type::I64, Type::I32], Some(Type::I64));
     let mut b = FunctionBuilder::new(&mut f);
     let entry = b.create_block();
@@ -523,19 +582,37 @@ fn random_function(rng: &mut Rng, global: DataId) -> Function {
     }
     let array = b.create_slot(16, 4, Some("arr".into()), Span::default());
     b.func.slots[array].address_taken = true;
+    let record = b.create_slot(16, 8, Some("rec".into()), Span::default());
     // Locals start initialized half of the time (else they read as 0 after
     // mem2reg and as the zeroed slot before: both 0).
     let mut gen = Gen {
         rng,
         locals: locals.clone(),
         array,
+        record,
         global,
         params: vec![p0, p1],
         ret: Type::I64,
+        callee,
         budget: 14,
     };
+    if defined {
+        let zero = b.iconst(Type::I32, 0);
+        for slot in [array, record] {
+            for e in 0..4 {
+                let a = b.ins_value(
+                    Op::StackAddr {
+                        slot,
+                        offset: e * 4,
+                    },
+                    Type::I64,
+                );
+                b.ins(store(a, zero, MemWidth::B4), None);
+            }
+        }
+    }
     for l in locals {
-        if gen.rng.chance(50) {
+        if defined || gen.rng.chance(50) {
             let v = gen.expr(&mut b, Type::I64, 1);
             gen.store_local(&mut b, l, v);
         }
@@ -584,7 +661,7 @@ fn optimization_preserves_results_of_random_functions() {
     for case in 0..300 {
         let mut m = Module::default();
         let global = m.data.push(global_object());
-        let f = random_function(&mut rng, global);
+        let f = random_function(&mut rng, global, None, false);
         verify::verify_function(&f).unwrap();
         m.functions.push(f);
         let inputs: Vec<(Vec<u64>, Vec<u8>)> = (0..6)
@@ -613,13 +690,15 @@ fn optimization_preserves_results_of_random_functions() {
                 checked += 1;
             }
             if level > 0 {
-                // Every promotable local is gone from memory after mem2reg.
+                // Every promotable local is gone from memory after mem2reg
+                // (the array and the record stay).
                 let fo = &opt.functions[FuncId::new(0)];
                 for &b in &fo.layout {
                     for &i in &fo.blocks[b].insts {
                         if let Op::StackAddr { slot, .. } = fo.insts[i].op {
                             assert!(
-                                fo.slots[slot].address_taken,
+                                fo.slots[slot].address_taken
+                                    || fo.slots[slot].name.as_deref() == Some("rec"),
                                 "case {case}: {slot} kept\n{after}"
                             );
                         }
@@ -1350,4 +1429,398 @@ fn dse_removes_stores_to_slots_never_read() {
     assert_eq!(text.matches("store64").count(), 2, "{text}");
     assert!(!text.contains("store64 [v2"), "{text}");
     assert_eq!(run0(&m, &[9]), Some(9));
+}
+
+#[test]
+fn inlining_preserves_results_and_removes_dead_statics() {
+    let mut rng = Rng(0x0005_eed0_f1a1_14e5);
+    let mut inlined = 0;
+    for case in 0..150 {
+        let mut m = Module::default();
+        let global = m.data.push(global_object());
+        // fn0 (the program) calls fn1, which calls fn2; fn1 and fn2 are static.
+        let caller = random_function(&mut rng, global, Some(FuncId::new(1)), false);
+        let mut mid = random_function(&mut rng, global, Some(FuncId::new(2)), true);
+        let mut leaf = random_function(&mut rng, global, None, true);
+        for g in [&mut mid, &mut leaf] {
+            g.section = ".text".into();
+            g.linkage = Linkage::Local;
+            g.always_inline = rng.chance(30);
+            g.noinline = !g.always_inline && rng.chance(30);
+        }
+        mid.name = "mid".into();
+        leaf.name = "leaf".into();
+        let always = [mid.always_inline, leaf.always_inline];
+        let never = [mid.noinline, leaf.noinline];
+        m.functions.push(caller);
+        m.functions.push(mid);
+        m.functions.push(leaf);
+        let sites = inline::tests_call_sites(&m);
+        let inputs: Vec<(Vec<u64>, Vec<u8>)> = (0..5)
+            .map(|_| {
+                let args = vec![rng.interesting(), rng.interesting()];
+                let packet = (0..rng.below(20)).map(|_| rng.next() as u8).collect();
+                (args, packet)
+            })
+            .collect();
+        let expected: Vec<Outcome> = inputs.iter().map(|(a, p)| execute(&m, a, p)).collect();
+        for level in [0u8, 2] {
+            let mut opt = m.clone();
+            optimize(&mut opt, level);
+            let names: Vec<&str> = opt.functions.values().map(|f| f.name.as_str()).collect();
+            assert_eq!(names[0], "f", "case {case}: the program stays first");
+            for (k, name) in ["mid", "leaf"].into_iter().enumerate() {
+                let kept = names.contains(&name);
+                let id = FuncId::new(k + 1);
+                if level == 2 && !never[k] && sites[id] == 1 {
+                    assert!(!kept, "case {case}: single-use {name} kept");
+                }
+                if always[k] || sites[id] == 0 {
+                    assert!(
+                        !kept,
+                        "case {case} -O{level}: always_inline or unused {name} kept"
+                    );
+                }
+            }
+            // What remains is called, and never an always_inline function.
+            let mut called: SecondaryMap<FuncId, bool> = SecondaryMap::new();
+            for g in opt.functions.values() {
+                for &b in &g.layout {
+                    for &i in &g.blocks[b].insts {
+                        if let Op::Call {
+                            callee: Callee::Func(c),
+                            ..
+                        } = g.insts[i].op
+                        {
+                            called[c] = true;
+                            assert!(!opt.functions[c].always_inline, "case {case}");
+                        }
+                    }
+                }
+            }
+            for (id, g) in opt.functions.iter().skip(1) {
+                assert!(called[id], "case {case}: {} kept but not called", g.name);
+            }
+            if opt.functions.len() < m.functions.len() {
+                inlined += 1;
+            }
+            for ((args, packet), want) in inputs.iter().zip(&expected) {
+                let got = execute(&opt, args, packet);
+                assert_eq!(
+                    &got,
+                    want,
+                    "case {case} at -O{level}, args {args:?}\nbefore:\n{}\nafter:\n{}",
+                    print::print_module(&m),
+                    print::print_module(&opt)
+                );
+            }
+        }
+    }
+    assert!(inlined > 100, "few functions inlined ({inlined})");
+}
+
+/// A long chain of diamonds, each updating a variable kept in a stack slot,
+/// with a loop around it all: a check that no pass is quadratic in the
+/// number of blocks (the verifier checks run in debug builds too).
+#[test]
+fn large_functions_optimize_quickly() {
+    let mut f = Function::new("big", ".text", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let entry = b.create_block();
+    let x = b.append_block_param(entry, Type::I64);
+    let s = b.create_slot(8, 8, Some("s".into()), Span::default());
+    let t = b.create_slot(8, 8, Some("t".into()), Span::default());
+    b.switch_to_block(entry);
+    let sa = b.ins_value(Op::StackAddr { slot: s, offset: 0 }, Type::I64);
+    let ta = b.ins_value(Op::StackAddr { slot: t, offset: 0 }, Type::I64);
+    b.ins(store(sa, x, MemWidth::B8), None);
+    b.ins(store(ta, x, MemWidth::B8), None);
+    let n = 3000;
+    for k in 0..n {
+        let v = b.ins_value(load(sa, MemWidth::B8, false), Type::I64);
+        let kc = b.iconst(Type::I64, k);
+        let c = b.icmp(Cond::Ugt, v, kc, Type::I32);
+        let then_b = b.create_block();
+        let join = b.create_block();
+        b.brif(c, then_b, join);
+        b.switch_to_block(then_b);
+        let w = b.ins_value(load(ta, MemWidth::B8, false), Type::I64);
+        let one = b.iconst(Type::I64, 1);
+        let w2 = b.binary(BinOp::Add, w, one);
+        b.ins(store(ta, w2, MemWidth::B8), None);
+        let v2 = b.binary(BinOp::LShr, v, one);
+        b.ins(store(sa, v2, MemWidth::B8), None);
+        b.jump(join, vec![]);
+        b.switch_to_block(join);
+    }
+    let r = b.ins_value(load(ta, MemWidth::B8, false), Type::I64);
+    b.ret(Some(r));
+    let m = one_function_module(f);
+    let start = std::time::Instant::now();
+    let mut o = m.clone();
+    optimize(&mut o, 2);
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed < std::time::Duration::from_secs(20),
+        "optimizing {n} diamonds took {elapsed:?}"
+    );
+    assert!(!printed(&o).contains("load"));
+    for arg in [0u64, 5, 1 << 40, u64::MAX] {
+        assert_eq!(run0(&o, &[arg]), run0(&m, &[arg]));
+    }
+}
+
+#[test]
+fn dse_keeps_stores_that_a_load_reads_before_the_overwrite() {
+    // rec.a = x; y = rec.a (low half); rec.a = 0; rec.b = 5; rec.b = y; return rec.a + rec.b
+    let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let entry = b.create_block();
+    let x = b.append_block_param(entry, Type::I64);
+    let rec = b.create_slot(16, 8, Some("rec".into()), Span::default());
+    b.switch_to_block(entry);
+    let a = b.ins_value(
+        Op::StackAddr {
+            slot: rec,
+            offset: 0,
+        },
+        Type::I64,
+    );
+    let bf = b.ins_value(
+        Op::StackAddr {
+            slot: rec,
+            offset: 8,
+        },
+        Type::I64,
+    );
+    b.ins(store(a, x, MemWidth::B8), None);
+    let y = b.ins_value(load(a, MemWidth::B4, false), Type::I64);
+    let zero = b.iconst(Type::I64, 0);
+    b.ins(store(a, zero, MemWidth::B8), None);
+    let five = b.iconst(Type::I64, 5);
+    b.ins(store(bf, five, MemWidth::B8), None);
+    b.ins(store(bf, y, MemWidth::B8), None);
+    let ra = b.ins_value(load(a, MemWidth::B8, false), Type::I64);
+    let rb = b.ins_value(load(bf, MemWidth::B8, false), Type::I64);
+    let r = b.binary(BinOp::Add, ra, rb);
+    b.ret(Some(r));
+    let mut m = one_function_module(f);
+    assert!(dse::run(&mut m));
+    let text = printed(&m);
+    // Only `rec.b = 5` is dead.
+    assert_eq!(text.matches("store64").count(), 3, "{text}");
+    assert!(!text.contains(&format!(", {five}\n")), "{text}");
+    assert_eq!(run0(&m, &[0x1_0000_0007]), Some(7));
+}
+
+#[test]
+fn locals_passed_to_inlined_callees_are_promoted() {
+    // static __always_inline void add(long *p, long v) { *p += v; }
+    // long f(long n) { long s = 0; for (long i = 0; i < n; i++) add(&s, i); return s; }
+    let mut m = Module::default();
+    let mut f = Function::new("f", "xdp", vec![Type::I64], Some(Type::I64));
+    let mut add = Function::new("add", ".text", vec![Type::I64, Type::I64], None);
+    add.linkage = Linkage::Local;
+    add.always_inline = true;
+    {
+        let mut b = FunctionBuilder::new(&mut add);
+        let e = b.create_block();
+        let p = b.append_block_param(e, Type::I64);
+        let v = b.append_block_param(e, Type::I64);
+        b.switch_to_block(e);
+        let old = b.ins_value(load(p, MemWidth::B8, false), Type::I64);
+        let new = b.binary(BinOp::Add, old, v);
+        b.ins(store(p, new, MemWidth::B8), None);
+        b.ret(None);
+    }
+    {
+        let mut b = FunctionBuilder::new(&mut f);
+        let entry = b.create_block();
+        let head = b.create_block();
+        let body = b.create_block();
+        let exit = b.create_block();
+        let n = b.append_block_param(entry, Type::I64);
+        let s = b.create_slot(8, 8, Some("s".into()), Span::default());
+        b.func.slots[s].address_taken = true;
+        b.switch_to_block(entry);
+        let sa = b.ins_value(Op::StackAddr { slot: s, offset: 0 }, Type::I64);
+        let zero = b.iconst(Type::I64, 0);
+        b.ins(store(sa, zero, MemWidth::B8), None);
+        b.jump(head, vec![zero]);
+        let i = b.append_block_param(head, Type::I64);
+        b.switch_to_block(head);
+        let c = b.icmp(Cond::Slt, i, n, Type::I32);
+        b.brif(c, body, exit);
+        b.switch_to_block(body);
+        let sa2 = b.ins_value(Op::StackAddr { slot: s, offset: 0 }, Type::I64);
+        b.ins(
+            Op::Call {
+                callee: Callee::Func(FuncId::new(1)),
+                args: vec![sa2, i],
+            },
+            None,
+        );
+        let one = b.iconst(Type::I64, 1);
+        let i2 = b.binary(BinOp::Add, i, one);
+        b.jump(head, vec![i2]);
+        b.switch_to_block(exit);
+        let r = b.ins_value(load(sa, MemWidth::B8, false), Type::I64);
+        b.ret(Some(r));
+    }
+    m.functions.push(f);
+    m.functions.push(add);
+    assert_eq!(run0(&m, &[5]), Some(10));
+    let mut o2 = m.clone();
+    optimize(&mut o2, 2);
+    assert_eq!(o2.functions.len(), 1);
+    let text = printed(&o2);
+    assert!(!text.contains("load") && !text.contains("store"), "{text}");
+    assert_eq!(run0(&o2, &[5]), Some(10));
+    // -O0 inlines too, but keeps the local in memory.
+    let mut o0 = m.clone();
+    optimize(&mut o0, 0);
+    assert_eq!(o0.functions.len(), 1);
+    assert_eq!(run0(&o0, &[5]), Some(10));
+}
+
+/// Random chains of extensions, widening, narrowing, masks, shifts and
+/// comparisons: `const_fold` drops the extensions that change nothing, and
+/// must keep every one that does.
+#[test]
+fn redundant_extension_removal_preserves_results() {
+    let mut rng = Rng(0x0e7e_4510_4e5c_a1e5);
+    let mut removed = 0;
+    for case in 0..2000 {
+        let mut f = Function::new("f", ".text", vec![Type::I64, Type::I32], Some(Type::I64));
+        let mut b = FunctionBuilder::new(&mut f);
+        let e = b.create_block();
+        let x = b.append_block_param(e, Type::I64);
+        let y = b.append_block_param(e, Type::I32);
+        b.switch_to_block(e);
+        let mut v = if rng.chance(50) { x } else { y };
+        for _ in 0..1 + rng.below(6) {
+            let ty = b.func.value_type(v);
+            v = match rng.below(8) {
+                0..=2 => {
+                    let bits: &[u8] = if ty == Type::I64 {
+                        &[8, 16, 32]
+                    } else {
+                        &[8, 16]
+                    };
+                    let from_bits = rng.pick(bits);
+                    let signed = rng.chance(50);
+                    b.ins_value(
+                        Op::Extend {
+                            value: v,
+                            from_bits,
+                            signed,
+                        },
+                        ty,
+                    )
+                }
+                2 if ty == Type::I32 => {
+                    let signed = rng.chance(50);
+                    b.ins_value(Op::Widen { value: v, signed }, Type::I64)
+                }
+                2 => b.ins_value(Op::Narrow(v), Type::I32),
+                3 => {
+                    let m = rng.pick(&[1i64, 0x7f, 0xff, 0xfff, 0xffff, 0x7fff_ffff, 0xffff_ffff]);
+                    let c = b.iconst(ty, m);
+                    if rng.chance(50) {
+                        b.binary(BinOp::And, v, c)
+                    } else {
+                        b.binary(BinOp::And, c, v)
+                    }
+                }
+                4 => {
+                    let k = 1 + rng.below(u64::from(ty.bits()) - 1);
+                    let c = b.iconst(ty, k as i64);
+                    b.binary(BinOp::LShr, v, c)
+                }
+                5 => {
+                    let c = b.iconst(ty, rng.interesting() as i64);
+                    b.icmp(Cond::Ult, v, c, rng.pick(&[Type::I32, Type::I64]))
+                }
+                _ => {
+                    let c = b.iconst(ty, rng.interesting() as i64);
+                    b.binary(BinOp::Add, v, c)
+                }
+            };
+        }
+        if b.func.value_type(v) == Type::I32 {
+            let signed = rng.chance(50);
+            v = b.ins_value(Op::Widen { value: v, signed }, Type::I64);
+        }
+        b.ret(Some(v));
+        let m = one_function_module(f);
+        let mut o = m.clone();
+        optimize(&mut o, 2);
+        let count = |m: &Module| printed(m).matches("ext").count() - 1; // and .text
+        if count(&o) < count(&m) {
+            removed += 1;
+        }
+        for _ in 0..24 {
+            let args = [rng.interesting(), rng.interesting()];
+            assert_eq!(
+                run0(&o, &args),
+                run0(&m, &args),
+                "case {case}, args {args:?}\nbefore:\n{}\nafter:\n{}",
+                printed(&m),
+                printed(&o)
+            );
+        }
+    }
+    assert!(removed > 200, "few extensions removed ({removed})");
+}
+
+#[test]
+fn extensions_across_widening_are_kept_when_they_matter() {
+    // (long)(unsigned)(int)(signed char)y, then sign-extended from 16 bits:
+    // the widening cleared the upper half, so the last extension matters.
+    for (inner_signed, widen_signed, outer_bits, outer_signed, removable) in [
+        (true, false, 16, true, false),
+        (true, true, 16, true, true),
+        (false, true, 16, true, true),
+        (false, false, 32, false, true),
+        (true, false, 32, false, true),
+        (true, true, 8, false, false),
+    ] {
+        let m = straight_line(Type::I32, |b, y| {
+            let e = b.ins_value(
+                Op::Extend {
+                    value: y,
+                    from_bits: 8,
+                    signed: inner_signed,
+                },
+                Type::I32,
+            );
+            let w = b.ins_value(
+                Op::Widen {
+                    value: e,
+                    signed: widen_signed,
+                },
+                Type::I64,
+            );
+            let o = b.ins_value(
+                Op::Extend {
+                    value: w,
+                    from_bits: outer_bits,
+                    signed: outer_signed,
+                },
+                Type::I64,
+            );
+            let sh = b.iconst(Type::I64, 40);
+            let hi = b.binary(BinOp::LShr, o, sh);
+            let lo = b.ins_value(Op::Narrow(o), Type::I32);
+            let hi = b.ins_value(Op::Narrow(hi), Type::I32);
+            b.binary(BinOp::Xor, lo, hi)
+        });
+        let mut o = m.clone();
+        optimize(&mut o, 2);
+        let kept = printed(&o).matches("ext").count() - 1; // and .text
+        assert_eq!(kept == 1, removable, "{}", printed(&o));
+        for y in [0u64, 0x7f, 0x80, 0xff, 0x1234_5680] {
+            assert_eq!(run0(&o, &[y]), run0(&m, &[y]));
+        }
+    }
 }
