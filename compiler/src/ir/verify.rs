@@ -2,13 +2,26 @@
 //! tests: every block in the layout ends in exactly one terminator, jump
 //! arguments match block parameters in number and type, operands are defined
 //! values of the right types, and no instruction reads an alias.
+//!
+//! [`verify_ssa`] checks more, for the passes: every value read is defined
+//! by an instruction or parameter in the layout, its definition dominates
+//! the use (in reachable blocks), and operand and result types fit each
+//! operation.
 
 use super::*;
+use cranelift_entity::SecondaryMap;
 
 pub fn verify_function(f: &Function) -> Result<(), String> {
     let err = |msg: String| Err(format!("{}: {msg}", f.name));
     if f.layout.is_empty() {
         return err("no blocks".into());
+    }
+    let mut in_layout: SecondaryMap<Block, bool> = SecondaryMap::new();
+    for &b in &f.layout {
+        if in_layout[b] {
+            return err(format!("{b} is twice in the layout"));
+        }
+        in_layout[b] = true;
     }
     for &b in &f.layout {
         let data = &f.blocks[b];
@@ -65,7 +78,7 @@ pub fn verify_function(f: &Function) -> Result<(), String> {
                         ));
                     }
                 }
-                if !f.layout.contains(&bc.block) {
+                if !in_layout[bc.block] {
                     return err(format!(
                         "{i}: jumps to {} which is not in the layout",
                         bc.block
@@ -75,4 +88,186 @@ pub fn verify_function(f: &Function) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// [`verify_function`], plus definitions dominating their uses and the types
+/// of every operation.
+pub fn verify_ssa(f: &Function) -> Result<(), String> {
+    verify_function(f)?;
+    let err = |msg: String| Err(format!("{}: {msg}", f.name));
+    let dom = crate::passes::dominators::DomTree::compute(f);
+    // Where each instruction is, as (block, position).
+    let mut place: SecondaryMap<Inst, Option<(Block, u32)>> = SecondaryMap::new();
+    let mut placed_block: SecondaryMap<Block, bool> = SecondaryMap::new();
+    for &b in &f.layout {
+        placed_block[b] = true;
+        for (n, &i) in f.blocks[b].insts.iter().enumerate() {
+            if place[i].is_some() {
+                return err(format!("{i} is placed twice"));
+            }
+            place[i] = Some((b, n as u32));
+        }
+    }
+    for &b in &f.layout {
+        for (n, &p) in f.blocks[b].params.iter().enumerate() {
+            if f.values[p].def != ValueDef::Param(b, n as u32) {
+                return err(format!(
+                    "{p}, parameter {n} of {b}, is defined as {:?}",
+                    f.values[p].def
+                ));
+            }
+        }
+    }
+    for (n, &p) in f.blocks[f.entry()].params.iter().enumerate() {
+        if f.params.get(n).copied() != Some(f.value_type(p)) {
+            return err(format!(
+                "entry parameter {p} does not match the function's parameters"
+            ));
+        }
+    }
+    if f.blocks[f.entry()].params.len() != f.params.len() {
+        return err("the entry block's parameters are not the function's".into());
+    }
+    for &b in &f.layout {
+        let reachable = dom.is_reachable(b);
+        for (n, &i) in f.blocks[b].insts.iter().enumerate() {
+            let data = &f.insts[i];
+            if let Some(r) = data.result {
+                if f.values[r].def != ValueDef::Inst(i) {
+                    return err(format!(
+                        "{r}, the result of {i}, is defined as {:?}",
+                        f.values[r].def
+                    ));
+                }
+            }
+            let mut bad = None;
+            data.op.for_each_arg(|v| {
+                if bad.is_some() {
+                    return;
+                }
+                let (db, dn) = match f.values[v].def {
+                    ValueDef::Inst(d) => match place[d] {
+                        Some(at) => at,
+                        None => {
+                            bad = Some(format!("{i} reads {v}, whose instruction is not placed"));
+                            return;
+                        }
+                    },
+                    ValueDef::Param(pb, _) => {
+                        if !placed_block[pb] {
+                            bad = Some(format!("{i} reads {v}, a parameter of a removed block"));
+                            return;
+                        }
+                        (pb, 0)
+                    }
+                    ValueDef::Alias(_) => return,
+                };
+                let param = matches!(f.values[v].def, ValueDef::Param(..));
+                let dominated = if db == b {
+                    param || dn < n as u32
+                } else {
+                    !reachable || dom.dominates(db, b)
+                };
+                if !dominated {
+                    bad = Some(format!(
+                        "{i} in {b} reads {v}, whose definition does not dominate it"
+                    ));
+                }
+            });
+            if let Some(msg) = bad {
+                return err(msg);
+            }
+            if let Err(msg) = check_types(f, data) {
+                return err(format!("{i}: {msg}"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Operand and result types of one instruction.
+fn check_types(f: &Function, data: &InstData) -> Result<(), String> {
+    let ty = |v: Value| f.value_type(v);
+    let rty = data.result.map(ty);
+    let expect = |want: Option<Type>| {
+        if rty == want {
+            Ok(())
+        } else {
+            Err(format!("result type {rty:?}, expected {want:?}"))
+        }
+    };
+    let is_i64 = |v: Value, what: &str| {
+        if ty(v) == Type::I64 {
+            Ok(())
+        } else {
+            Err(format!("{what} {v} is not i64"))
+        }
+    };
+    match &data.op {
+        Op::Iconst(_) | Op::Icmp(..) => {
+            if rty.is_none() {
+                return Err("no result".into());
+            }
+            Ok(())
+        }
+        Op::Binary(_, a, _) | Op::Unary(_, a) => expect(Some(ty(*a))),
+        Op::Extend {
+            value, from_bits, ..
+        } => {
+            if !matches!(from_bits, 8 | 16 | 32) || u32::from(*from_bits) > ty(*value).bits() {
+                return Err(format!("extension from {from_bits} bits of {value}"));
+            }
+            expect(Some(ty(*value)))
+        }
+        Op::Widen { value, .. } => {
+            if ty(*value) != Type::I32 {
+                return Err(format!("widen of {value}, which is not i32"));
+            }
+            expect(Some(Type::I64))
+        }
+        Op::Narrow(value) => {
+            is_i64(*value, "narrow of")?;
+            expect(Some(Type::I32))
+        }
+        Op::Bswap { value, bits } => {
+            if !matches!(bits, 16 | 32 | 64) || u32::from(*bits) > ty(*value).bits() {
+                return Err(format!("bswap of {bits} bits of {value}"));
+            }
+            expect(Some(ty(*value)))
+        }
+        Op::Load { addr, .. } => {
+            is_i64(*addr, "address")?;
+            if rty.is_none() {
+                return Err("load without result".into());
+            }
+            Ok(())
+        }
+        Op::Store { addr, .. } => {
+            is_i64(*addr, "address")?;
+            expect(None)
+        }
+        Op::StackAddr { .. } | Op::SymbolAddr { .. } => expect(Some(Type::I64)),
+        Op::Call { args, .. } | Op::CallIndirect { args, .. } => {
+            if args.len() > 5 {
+                return Err(format!("call with {} arguments", args.len()));
+            }
+            Ok(())
+        }
+        Op::LoadPacket { width, .. } => {
+            if width.bytes() > 4 {
+                return Err("packet load wider than 4 bytes".into());
+            }
+            if rty.is_none() {
+                return Err("packet load without result".into());
+            }
+            Ok(())
+        }
+        Op::Return(Some(v)) => match f.ret {
+            Some(t) if t != ty(*v) => Err(format!("returns {v} of the wrong type")),
+            _ => Ok(()),
+        },
+        Op::Jump(_) | Op::Brif { .. } | Op::Return(None) | Op::Unreachable | Op::Trap => {
+            expect(None)
+        }
+    }
 }
