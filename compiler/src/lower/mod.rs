@@ -10,6 +10,8 @@
 //! parameters live in stack slots, which `passes::mem2reg` later promotes to
 //! SSA values when their address is never taken.
 
+#[cfg(test)]
+mod c_source_tests;
 mod expr;
 mod function;
 mod memory;
@@ -156,9 +158,11 @@ fn data_object(program: &Program, g: &tir::Global, interner: &Interner) -> DataO
     let section = match &g.section {
         Some(s) => s.clone(),
         None if g.is_extern => String::new(),
-        // String literals (sema names them `.str`, `.str.1`, … as clang does)
+        // String literals (sema names them `.L.str`, `.L.str.1`, … as clang does)
         // go to clang's mergeable-strings section.
-        None if g.synthesized && name.starts_with(".str") => ".rodata.str1.1".to_string(),
+        None if g.synthesized && (name.starts_with(".str") || name.starts_with(".L.str")) => {
+            ".rodata.str1.1".to_string()
+        }
         // clang puts const objects in .rodata even when zero or uninitialized.
         None if is_const => ".rodata".to_string(),
         None if initialized => ".data".to_string(),

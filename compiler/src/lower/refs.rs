@@ -28,8 +28,11 @@ pub(crate) fn reachable(program: &Program) -> Reachable {
         }
     }
     for (id, g) in program.globals.iter() {
-        let root =
-            !g.is_extern && (g.linkage == crate::sema::tir::Linkage::External || g.attrs.used);
+        // Helper pointers (`static long (*bpf_x)(...) = (void *) N;`) are
+        // emitted only if code reads them as variables.
+        let root = !g.is_extern
+            && g.helper_id.is_none()
+            && (g.linkage == crate::sema::tir::Linkage::External || g.attrs.used);
         if root {
             work.push(SymbolRef::Global(id));
         }

@@ -179,6 +179,7 @@ impl P {
             align,
             attrs: DeclAttrs::default(),
             synthesized: false,
+            helper_id: None,
             span: Span::default(),
         })
     }

@@ -28,8 +28,8 @@ pub fn run(module: &mut Module) -> bool {
 }
 
 /// How a slot is accessed.
-#[derive(Copy, Clone, Default, PartialEq)]
-enum Access {
+#[derive(Copy, Clone, Debug, Default, PartialEq)]
+pub enum Access {
     /// Only through the address operands of loads and stores.
     #[default]
     Visible,
@@ -39,27 +39,28 @@ enum Access {
     Escapes,
 }
 
-/// Dead store elimination on one function.
-pub fn eliminate(f: &mut Function) -> bool {
+/// The stack slots of a function and how they are accessed.
+pub struct SlotAccesses {
+    /// The slot and offset each `StackAddr` result stands for.
+    pub addr_of: SecondaryMap<Value, Option<(StackSlot, i32)>>,
+    pub access: SecondaryMap<StackSlot, Access>,
+}
+
+/// Finds which slots are accessed only through loads and stores.
+pub fn slot_accesses(f: &Function) -> SlotAccesses {
     let mut access: SecondaryMap<StackSlot, Access> = SecondaryMap::new();
     for (s, d) in f.slots.iter() {
         if d.address_taken {
             access[s] = Access::Escapes;
         }
     }
-    // The slot and offset each StackAddr result stands for.
     let mut addr_of: SecondaryMap<Value, Option<(StackSlot, i32)>> = SecondaryMap::new();
-    let mut any = false;
     for &b in &f.layout {
         for &i in &f.blocks[b].insts {
             if let (Op::StackAddr { slot, offset }, Some(r)) = (&f.insts[i].op, f.insts[i].result) {
                 addr_of[r] = Some((*slot, *offset));
-                any = true;
             }
         }
-    }
-    if !any {
-        return false;
     }
     for &b in &f.layout {
         for &i in &f.blocks[b].insts {
@@ -85,6 +86,15 @@ pub fn eliminate(f: &mut Function) -> bool {
             }
         }
     }
+    SlotAccesses { addr_of, access }
+}
+
+/// Dead store elimination on one function.
+pub fn eliminate(f: &mut Function) -> bool {
+    if f.slots.is_empty() {
+        return false;
+    }
+    let SlotAccesses { addr_of, access } = slot_accesses(f);
 
     // Stores not yet read in the current block, per slot: (store, first
     // byte, end byte).

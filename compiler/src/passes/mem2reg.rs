@@ -32,20 +32,11 @@ struct Candidate {
     ty: Type,
 }
 
-/// Runs mem2reg on every function of the module.
+/// Runs mem2reg on every function of the module. Slots whose address the
+/// front end saw taken but that only feed loads and stores (`&x` used only
+/// as `*&x`, an array indexed by constants, a local passed to a callee that
+/// has been inlined) lose their `address_taken` mark first.
 pub fn run(module: &mut Module) -> bool {
-    let mut changed = false;
-    for (_, f) in module.functions.iter_mut() {
-        changed |= promote(f);
-    }
-    changed
-}
-
-/// Runs mem2reg after inlining: slots whose address was taken only to pass
-/// it to a callee that has since been inlined (so that the address now only
-/// feeds loads and stores) lose their `address_taken` mark first and can be
-/// promoted.
-pub fn run_after_inlining(module: &mut Module) -> bool {
     let mut changed = false;
     for (_, f) in module.functions.iter_mut() {
         changed |= unmark_unescaped_slots(f);

@@ -16,6 +16,7 @@ pub mod dse;
 pub mod inline;
 pub mod mem2reg;
 pub mod simplify_cfg;
+pub mod store_forward;
 
 #[cfg(test)]
 mod tests;
@@ -33,7 +34,8 @@ const MAX_ROUNDS: usize = 8;
 /// registers).
 /// Every level ends by removing static functions nothing calls any more.
 /// -O1 and up: mem2reg, then constant folding, dead code elimination, common
-/// subexpression elimination, dead store elimination and CFG simplification,
+/// subexpression elimination, store-to-load forwarding, dead store
+/// elimination and CFG simplification,
 /// repeated until nothing changes (at most `MAX_ROUNDS`); then inlining of
 /// `always_inline` and small or single-use static functions, and the scalar
 /// passes again.
@@ -60,7 +62,7 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
         // passed to inlined callees feed their loads and stores directly;
         // those locals can then be promoted.
         scalar_rounds(module);
-        if run_pass(module, "mem2reg", mem2reg::run_after_inlining) {
+        if run_pass(module, "mem2reg", mem2reg::run) {
             scalar_rounds(module);
         }
     }
@@ -78,6 +80,7 @@ fn scalar_rounds(module: &mut Module) {
         changed |= run_pass(module, "const_fold", const_fold::run);
         changed |= run_pass(module, "dce", dce::run);
         changed |= run_pass(module, "cse", cse::run);
+        changed |= run_pass(module, "store_forward", store_forward::run);
         changed |= run_pass(module, "dse", dse::run);
         changed |= run_pass(module, "simplify_cfg", simplify_cfg::run);
         if !changed {

@@ -1045,6 +1045,16 @@ fn slot_function(
     b.func.slots[s].address_taken = address_taken;
     b.switch_to_block(entry);
     let sa = b.ins_value(Op::StackAddr { slot: s, offset }, Type::I64);
+    if address_taken {
+        // The address escapes to a helper.
+        b.ins(
+            Op::Call {
+                callee: Callee::Helper(1),
+                args: vec![sa],
+            },
+            None,
+        );
+    }
     b.ins(
         Op::Store {
             addr: sa,
@@ -1700,7 +1710,7 @@ fn redundant_extension_removal_preserves_results() {
         let mut v = if rng.chance(50) { x } else { y };
         for _ in 0..1 + rng.below(6) {
             let ty = b.func.value_type(v);
-            v = match rng.below(8) {
+            v = match rng.below(9) {
                 0..=2 => {
                     let bits: &[u8] = if ty == Type::I64 {
                         &[8, 16, 32]
@@ -1718,12 +1728,12 @@ fn redundant_extension_removal_preserves_results() {
                         ty,
                     )
                 }
-                2 if ty == Type::I32 => {
+                3 if ty == Type::I32 => {
                     let signed = rng.chance(50);
                     b.ins_value(Op::Widen { value: v, signed }, Type::I64)
                 }
-                2 => b.ins_value(Op::Narrow(v), Type::I32),
-                3 => {
+                3 => b.ins_value(Op::Narrow(v), Type::I32),
+                4 => {
                     let m = rng.pick(&[1i64, 0x7f, 0xff, 0xfff, 0xffff, 0x7fff_ffff, 0xffff_ffff]);
                     let c = b.iconst(ty, m);
                     if rng.chance(50) {
@@ -1732,12 +1742,12 @@ fn redundant_extension_removal_preserves_results() {
                         b.binary(BinOp::And, c, v)
                     }
                 }
-                4 => {
+                5 => {
                     let k = 1 + rng.below(u64::from(ty.bits()) - 1);
                     let c = b.iconst(ty, k as i64);
                     b.binary(BinOp::LShr, v, c)
                 }
-                5 => {
+                6 => {
                     let c = b.iconst(ty, rng.interesting() as i64);
                     b.icmp(Cond::Ult, v, c, rng.pick(&[Type::I32, Type::I64]))
                 }
