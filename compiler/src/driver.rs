@@ -15,7 +15,7 @@ use crate::intern::Interner;
 use crate::preprocess::{self, PreprocessOptions};
 use crate::sema::{self, SemaOptions};
 use crate::source::SourceMap;
-use crate::{elf, ir, lower, parse, passes};
+use crate::{btf, elf, ir, lower, parse, passes};
 use std::path::{Path, PathBuf};
 
 /// What to compile.
@@ -238,7 +238,12 @@ pub fn compile(input: Input, options: &Options) -> CompileOutput {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or(source_name.clone());
-            match elf::write_object_file(&module, &functions, Some(&file_name)) {
+            let btf = btf::BtfInput {
+                program: &program,
+                interner: &interner,
+                sources: &sources,
+            };
+            match elf::write_object_with_btf(&module, &functions, Some(&file_name), Some(&btf)) {
                 Ok(bytes) => finish(Some(bytes), diags, sources),
                 Err(e) => {
                     diags.error_nospan(format!("internal error writing the object: {e}"));
