@@ -4,17 +4,12 @@
 #define __tag1 __attribute__((btf_type_tag("tag1")))
 #define __tag2 __attribute__((btf_type_tag("tag2")))
 #define __dtag __attribute__((btf_decl_tag("dtag")))
-#ifndef bpf_ksym_exists
-#define bpf_ksym_exists(sym) ({ _Static_assert(!__builtin_constant_p(!!sym), #sym " should be marked as __weak"); !!sym; })
-#endif
 
 extern int LINUX_KERNEL_VERSION __kconfig;
 extern int CONFIG_HZ __kconfig __weak;
-extern const void bpf_prog_active __ksym;
 extern const int bpf_missing_var __ksym __weak;
 extern void bpf_rcu_read_lock(void) __ksym;
 extern void bpf_rcu_read_unlock(void) __ksym;
-extern int bpf_no_such_kfunc(int a, long b) __ksym __weak;
 
 enum color { RED, GREEN = 5 };
 enum sgn { NEG = -1, POS = 1 };
@@ -36,12 +31,10 @@ int run(void *ctx)
 	seen = LINUX_KERNEL_VERSION + CONFIG_HZ;
 	bpf_rcu_read_lock();
 	bpf_rcu_read_unlock();
-	if (bpf_ksym_exists(bpf_no_such_kfunc))
-		r += bpf_no_such_kfunc(1, 2);
 	if (&bpf_missing_var)
 		r += 100;
 	recs[0].a = helper_static(2);
 	r += global_sub(5, &recs[0]);
-	return r + (int)(long)&bpf_prog_active * 0;
+	return r;
 }
 char LICENSE[] SEC("license") = "GPL";
