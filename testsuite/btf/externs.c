@@ -22,7 +22,7 @@ int __tag1 __tag2 *tagged_ptr;
 volatile __u64 seen;
 
 static __attribute__((noinline)) int helper_static(int x) { return x * 3 + 1; }
-__attribute__((noinline)) int global_sub(int y, struct rec *r __dtag) __dtag { if (!r) return 0; return y + r->a; }
+__attribute__((noinline)) int global_sub(int y, struct rec *r) __dtag { if (!r) return 0; return y + r->a; }
 
 SEC("syscall")
 int run(void *ctx)
@@ -33,7 +33,7 @@ int run(void *ctx)
 	bpf_rcu_read_unlock();
 	if (&bpf_missing_var)
 		r += 100;
-	recs[0].a = helper_static(2);
+	recs[0].a = helper_static(recs[1].a);
 	r += global_sub(5, &recs[0]);
 	return r;
 }

@@ -11,7 +11,7 @@ static long s_data = -3;
 __u64 g_bss;
 static __u32 s_bss;
 const int g_ro = 17;
-static const char greeting[] = "hello";
+const char greeting[] = "hello";
 const volatile __u32 cfg_mult = 2;
 const volatile point_t cfg_origin = { 1, 2 };
 point_t g_points[3] = { { 1, 2 }, { 3, 4 } };
@@ -32,8 +32,8 @@ int update(void *ctx)
 {
 	g_data += (int)cfg_mult;
 	s_data *= 2;
-	g_bss = s_data + g_ro + greeting[1];
-	s_bss = 0xabcd;
+	g_bss = s_data + g_ro + greeting[g_data & 3];
+	s_bss += 0xabcd;
 	g_points[2].x = cfg_origin.x + g_points[1].y;
 	g_points[2].y = cfg_origin.y;
 	g_custom++;

@@ -60,9 +60,10 @@ int fill(void *ctx)
 	if (slot)
 		*slot += 42;
 	__u32 z = 0;
+	/* Per-CPU state is only read: runs may land on different CPUs. */
 	long *c = bpf_map_lookup_elem(&pcpu, &z);
-	if (c)
-		*c = 5;
+	if (!c)
+		return -1;
 	long lk = -9;
 	int lv = 11;
 	bpf_map_update_elem(&lru, &lk, &lv, BPF_ANY);
@@ -71,7 +72,7 @@ int fill(void *ctx)
 		*e = 1;
 		bpf_ringbuf_submit(e, 0);
 	}
-	return 0;
+	return (int)*c;
 }
 
 char LICENSE[] SEC("license") = "GPL";

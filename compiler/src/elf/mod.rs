@@ -317,6 +317,10 @@ impl<'a> ObjectWriter<'a> {
                 None => order.push((&d.section, vec![id])),
             }
         }
+        let rank = self.clang_data_order();
+        for (_, ids) in order.iter_mut() {
+            ids.sort_by_key(|i| rank[i]);
+        }
         let nobits = |ids: &[DataId]| {
             ids.iter()
                 .all(|&i| module.data[i].bytes.iter().all(|&b| b == 0))
@@ -379,6 +383,48 @@ impl<'a> ObjectWriter<'a> {
             });
         }
         Ok(())
+    }
+
+    /// The order in which clang lays out data objects within a section, so
+    /// that offsets (and the skeletons `bpftool gen skeleton` derives from
+    /// them) match: clang creates the LLVM variable of an initialized global
+    /// at its definition, but that of a static or a tentative definition
+    /// (`int x;`) at its first use, and those never used at the end of the
+    /// unit. Uses are taken from the code of the global functions, then of
+    /// the static ones (which clang emits when first called).
+    fn clang_data_order(&self) -> BTreeMap<DataId, (u8, usize)> {
+        let module = self.module;
+        let mut first_use: BTreeMap<DataId, usize> = BTreeMap::new();
+        let by_linkage = |local: bool| {
+            self.functions
+                .iter()
+                .filter(move |f| (f.linkage == Linkage::Local) == local)
+        };
+        for f in by_linkage(false).chain(by_linkage(true)) {
+            let mut relocs: Vec<&Reloc> = f.relocs.iter().collect();
+            relocs.sort_by_key(|r| r.insn);
+            for r in relocs {
+                if let RelocTarget::Data(id) = r.target {
+                    let next = first_use.len();
+                    first_use.entry(id).or_insert(next);
+                }
+            }
+        }
+        module
+            .data
+            .iter()
+            .enumerate()
+            .map(|(index, (id, d))| {
+                let key = if d.linkage != Linkage::Local && !d.bytes.is_empty() {
+                    (0, index)
+                } else if let Some(&u) = first_use.get(&id) {
+                    (1, u)
+                } else {
+                    (2, index)
+                };
+                (id, key)
+            })
+            .collect()
     }
 
     /// A symbol for every function and every named data object, in module
