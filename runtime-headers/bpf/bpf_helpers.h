@@ -128,10 +128,11 @@
 /*
  * bpf_tail_call_static(ctx, map, slot): a tail call with a constant slot.
  * clang can pin the slot into r3 right before the call, which lets the
- * kernel patch it into a direct jump; other compilers make an ordinary
- * bpf_tail_call, which behaves the same.
+ * kernel patch it into a direct jump; other compilers (gcc, and bpfcc,
+ * which has no inline assembly yet) make an ordinary bpf_tail_call, which
+ * behaves the same.
  */
-#if defined(__clang__)
+#if defined(__clang__) && !defined(__bpfcc__)
 static __always_inline void
 bpf_tail_call_static(void *ctx, const void *map, const __u32 slot)
 {
@@ -166,7 +167,7 @@ bpf_tail_call_static(void *ctx, const void *map, const __u32 slot)
  * load_byte/load_half/load_word(skb, off): the value at `off` in the packet,
  * in host order. The skb must be the program's context.
  */
-#if __has_builtin(__builtin_bpf_load_byte) || (defined(__GNUC__) && !defined(__clang__))
+#if __has_builtin(__builtin_bpf_load_byte)
 #define load_byte(skb, off) __builtin_bpf_load_byte(off)
 #define load_half(skb, off) __builtin_bpf_load_half(off)
 #define load_word(skb, off) __builtin_bpf_load_word(off)
@@ -247,7 +248,7 @@ enum libbpf_tristate {
 
 /*
  * bpf_printk(fmt, args...): bpf_trace_printk for up to 3 arguments (every
- * kernel has it), bpf_vprintk (5.16+) for more. The format is a local
+ * kernel has it), bpf_trace_vprintk (5.16+) for more. The format is a local
  * array unless BPF_NO_GLOBAL_DATA is defined, for kernels without .rodata.
  */
 #ifdef BPF_NO_GLOBAL_DATA
@@ -270,8 +271,8 @@ enum libbpf_tristate {
 		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")      \
 		___bpf_fill(___param, args);                                \
 		_Pragma("GCC diagnostic pop")                               \
-		bpf_vprintk(___fmt, sizeof(___fmt), ___param,               \
-			    sizeof(___param));                              \
+		bpf_trace_vprintk(___fmt, sizeof(___fmt), ___param,         \
+				  sizeof(___param));                        \
 	})
 
 /* Picks by argument count: 0..3 → __bpf_printk, 4..12 → __bpf_vprintk. */

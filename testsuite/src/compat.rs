@@ -145,7 +145,10 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn compiled(&self) -> bool {
-        matches!(self, Outcome::LoadFailed(_) | Outcome::Ran(_) | Outcome::CompiledOnly)
+        matches!(
+            self,
+            Outcome::LoadFailed(_) | Outcome::Ran(_) | Outcome::CompiledOnly
+        )
     }
     pub fn loaded(&self) -> bool {
         matches!(self, Outcome::Ran(_))
@@ -165,22 +168,41 @@ impl Outcome {
     }
 }
 
-/// The line of a tool's output that says what went wrong.
+/// The line of a tool's output that says what went wrong: for a load, the
+/// verifier's last word (the line before "processed N insns") or libbpf's
+/// complaint; for a compile, the first error.
 fn first_error_line(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let pick = lines
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let verifier = lines
         .iter()
-        .find(|l| l.contains("error:") || l.contains("error "))
-        .or_else(|| {
-            // The verifier's reason comes right before "processed N insns".
-            lines
-                .iter()
-                .position(|l| l.starts_with("processed "))
-                .and_then(|i| i.checked_sub(1))
-                .map(|i| &lines[i])
+        .position(|l| l.starts_with("processed "))
+        .and_then(|i| i.checked_sub(1))
+        .map(|i| lines[i]);
+    // libbpf's own failures, except those it recovers from (optional BTF).
+    let libbpf = || {
+        lines.iter().copied().find(|l| {
+            l.starts_with("libbpf:")
+                && (l.contains("failed") || l.contains("Error") || l.contains("error"))
+                && !l.contains("BTF is optional")
+                && !l.contains("BTF loading error")
+                && !l.contains("failed to load object")
+                && !l.contains("failed to load: ")
         })
-        .or(lines.first())
-        .copied()
+    };
+    let compiler = || {
+        lines
+            .iter()
+            .copied()
+            .find(|l| !l.starts_with("libbpf:") && (l.contains("error:") || l.starts_with("error")))
+    };
+    let pick = verifier
+        .or_else(compiler)
+        .or_else(libbpf)
+        .or(lines.first().copied())
         .unwrap_or("(no output)");
     let mut s = pick.replace('|', "\\|");
     if s.len() > 200 {
@@ -233,7 +255,12 @@ fn multiarch_include() -> PathBuf {
 }
 
 /// Compiles `source` to an object with `compiler`, including `inc` first.
-pub fn compile(compiler: Compiler, source: &Path, inc: &Path, root: &Path) -> Result<Vec<u8>, String> {
+pub fn compile(
+    compiler: Compiler,
+    source: &Path,
+    inc: &Path,
+    root: &Path,
+) -> Result<Vec<u8>, String> {
     if compiler == Compiler::Bpfcc {
         let mut options = bpfcc_options(2, 3);
         options.debug_info = true;
@@ -282,10 +309,15 @@ fn load_and_run(obj: &[u8], expect: &ExpectFile) -> Result<Result<Runs, String>,
     let obj_path = scratch.path().join("prog.o");
     std::fs::write(&obj_path, obj).map_err(|e| format!("cannot write the object: {e}"))?;
     let pins = PinDir::new();
+    // Maps are pinned too: a program array is emptied by the kernel when its
+    // last user reference goes, which would undo libbpf's initialisation.
+    let map_pins = PinDir::new();
     let out = Command::new("bpftool")
         .args(["prog", "loadall"])
         .arg(&obj_path)
         .arg(pins.path())
+        .arg("pinmaps")
+        .arg(map_pins.path())
         .output()
         .map_err(|e| format!("cannot run bpftool: {e}"))?;
     if !out.status.success() {
@@ -460,11 +492,13 @@ fn check(matrix: &Matrix, programs: &[CompatProgram], problems: &mut Vec<String>
                     c.label(),
                     o.reason().unwrap_or_default()
                 )),
-                (Some(true), Some(why)) if !matches!(o, Outcome::CompiledOnly) => problems.push(format!(
+                (Some(true), Some(why)) if !matches!(o, Outcome::CompiledOnly) => {
+                    problems.push(format!(
                     "{} [{}]: passes, but is listed as a known failure ({why}): remove the note",
                     p.name,
                     c.label()
-                )),
+                ))
+                }
                 _ => {}
             }
         }
@@ -473,7 +507,10 @@ fn check(matrix: &Matrix, programs: &[CompatProgram], problems: &mut Vec<String>
     if let Some(libbpf) = matrix.get(&Headers::Libbpf) {
         for (name, row) in libbpf {
             let theirs = row.get(&Compiler::Gcc).and_then(finished);
-            let mine = ours.get(name).and_then(|r| r.get(&Compiler::Gcc)).and_then(finished);
+            let mine = ours
+                .get(name)
+                .and_then(|r| r.get(&Compiler::Gcc))
+                .and_then(finished);
             if theirs == Some(true) && mine == Some(false) {
                 problems.push(format!(
                     "{name} [gcc-12]: passes with libbpf's headers but not with ours"
@@ -527,7 +564,11 @@ pub fn render(matrix: &Matrix, programs: &[CompatProgram], notes: &[String]) -> 
         md.push_str("| compiler | compiled | loaded | same result |\n|---|---|---|---|\n");
         for c in COMPILERS {
             let (comp, load, pass, total) = counts(matrix, *headers, c);
-            let _ = writeln!(md, "| {} | {comp}/{total} | {load}/{total} | {pass}/{total} |", c.label());
+            let _ = writeln!(
+                md,
+                "| {} | {comp}/{total} | {load}/{total} | {pass}/{total} |",
+                c.label()
+            );
         }
         md.push_str("\n| program | clang-19 | gcc-12 | bpfcc |\n|---|---|---|---|\n");
         let mut reasons = Vec::new();
@@ -578,8 +619,14 @@ mod tests {
             "x.c:3:5: error: bad \\| thing"
         );
         assert_eq!(
-            first_error_line("libbpf: load failed\n0: (b7) r0 = 0\nR1 invalid mem access\nprocessed 3 insns\n"),
+            first_error_line(
+                "libbpf: load failed\n0: (b7) r0 = 0\nR1 invalid mem access\nprocessed 3 insns\n"
+            ),
             "R1 invalid mem access"
+        );
+        assert_eq!(
+            first_error_line("libbpf: BTF loading error: -524\nlibbpf: Error loading .BTF into kernel: -524. BTF is optional, ignoring.\nlibbpf: failed to find BTF for extern 'x': -2\nError: failed to open object file\n"),
+            "libbpf: failed to find BTF for extern 'x': -2"
         );
     }
 
@@ -587,14 +634,23 @@ mod tests {
     fn every_compat_program_has_an_expect_file_with_results() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let programs = discover(&programs_dir(root)).unwrap();
-        assert!(programs.len() >= 30, "only {} compat programs", programs.len());
+        assert!(
+            programs.len() >= 30,
+            "only {} compat programs",
+            programs.len()
+        );
         for p in &programs {
             let text = std::fs::read_to_string(&p.expect)
                 .unwrap_or_else(|e| panic!("{}: {e}", p.expect.display()));
             let e = expect::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", p.expect.display()));
             assert!(!e.programs.is_empty(), "{}: no programs", p.name);
             for prog in &e.programs {
-                assert!(!prog.runs.is_empty(), "{}: `{}` has no runs", p.name, prog.name);
+                assert!(
+                    !prog.runs.is_empty(),
+                    "{}: `{}` has no runs",
+                    p.name,
+                    prog.name
+                );
                 for run in &prog.runs {
                     assert!(run.retval.is_some(), "{}: `?` at line {}", p.name, run.line);
                 }

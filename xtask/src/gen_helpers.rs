@@ -105,8 +105,18 @@ fn map_type(t: &str) -> Option<String> {
         "const struct sk_buff" => "const struct __sk_buff",
         "struct sk_msg_buff" => "struct sk_msg_md",
         "struct xdp_buff" => "struct xdp_md",
-        "..." | "void" | "const void" | "char" | "const char" | "int" | "long"
-        | "unsigned long" | "__be16" | "__be32" | "__wsum" | "const struct bpf_dynptr" => t,
+        "..."
+        | "void"
+        | "const void"
+        | "char"
+        | "const char"
+        | "int"
+        | "long"
+        | "unsigned long"
+        | "__be16"
+        | "__be32"
+        | "__wsum"
+        | "const struct bpf_dynptr" => t,
         _ => {
             let s = t.strip_prefix("struct ")?;
             if FORWARD_DECLS.contains(&t) {
@@ -196,7 +206,9 @@ fn parse_mapper(text: &str) -> Result<BTreeMap<String, u32>, String> {
 pub fn parse(text: &str) -> Result<Vec<Helper>, String> {
     let ids = parse_mapper(text)?;
     let marker = "Start of BPF helper function descriptions:";
-    let start = text.find(marker).ok_or("no helper descriptions in the header")?;
+    let start = text
+        .find(marker)
+        .ok_or("no helper descriptions in the header")?;
     #[derive(PartialEq)]
     enum Section {
         None,
@@ -210,7 +222,9 @@ pub fn parse(text: &str) -> Result<Vec<Helper>, String> {
             break;
         }
         let Some(rest) = line.strip_prefix(" *") else {
-            return Err(format!("unexpected line in the helper descriptions: `{line}`"));
+            return Err(format!(
+                "unexpected line in the helper descriptions: `{line}`"
+            ));
         };
         if let Some(proto) = rest
             .strip_prefix(' ')
@@ -397,7 +411,13 @@ pub fn generate(bpf_h: &std::path::Path) -> Result<String, String> {
         .to_string_lossy()
         .rsplit_once("include/uapi/")
         .map_or_else(
-            || bpf_h.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+            || {
+                bpf_h
+                    .file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned()
+            },
             |(_, tail)| format!("include/uapi/{tail}"),
         );
     render(&helpers, &shown)
@@ -451,8 +471,14 @@ mod tests {
     fn parses_prototypes_numbers_and_docs() {
         let h = parse(SAMPLE).unwrap();
         assert_eq!(h.len(), 4);
-        assert_eq!((h[0].name.as_str(), h[0].id, h[0].ret.as_str()), ("bpf_map_lookup_elem", 1, "void *"));
-        assert_eq!(h[0].description, vec!["Perform a lookup in *map*.", "", "\tIndented."]);
+        assert_eq!(
+            (h[0].name.as_str(), h[0].id, h[0].ret.as_str()),
+            ("bpf_map_lookup_elem", 1, "void *")
+        );
+        assert_eq!(
+            h[0].description,
+            vec!["Perform a lookup in *map*.", "", "\tIndented."]
+        );
         assert_eq!(h[0].returns, vec!["Map value, or **NULL**."]);
         assert_eq!(h[1].params[0].ty, "void");
         assert_eq!(h[2].params.len(), 3);
@@ -462,9 +488,16 @@ mod tests {
     #[test]
     fn renders_one_macro_per_helper_with_mapped_types() {
         let text = render(&parse(SAMPLE).unwrap(), "bpf.h").unwrap();
-        assert!(text.contains("__bpf_helper(void *, bpf_map_lookup_elem, 1, (void *map, const void *key));"), "{text}");
+        assert!(
+            text.contains(
+                "__bpf_helper(void *, bpf_map_lookup_elem, 1, (void *map, const void *key));"
+            ),
+            "{text}"
+        );
         assert!(text.contains("__bpf_helper(__u64, bpf_ktime_get_ns, 5, (void));"));
-        assert!(text.contains("__bpf_helper(long, bpf_trace_printk, 6, (const char *fmt, __u32 fmt_size, ...));"));
+        assert!(text.contains(
+            "__bpf_helper(long, bpf_trace_printk, 6, (const char *fmt, __u32 fmt_size, ...));"
+        ));
         assert!(text.contains("__bpf_helper(__u64, bpf_get_socket_cookie, 46, (void *ctx));"));
     }
 
@@ -477,8 +510,13 @@ mod tests {
             "\tFN(unspec, 0, ##ctx)\t\\\n\tFN(new_helper, 300, ##ctx)",
         );
         assert!(parse(&undocumented).unwrap_err().contains("bpf_new_helper"));
-        let unknown = SAMPLE.replace("u64 bpf_ktime_get_ns(void)", "u64 bpf_ktime_get_ns(struct nope *n)");
-        assert!(render(&parse(&unknown).unwrap(), "x").unwrap_err().contains("struct nope"));
+        let unknown = SAMPLE.replace(
+            "u64 bpf_ktime_get_ns(void)",
+            "u64 bpf_ktime_get_ns(struct nope *n)",
+        );
+        assert!(render(&parse(&unknown).unwrap(), "x")
+            .unwrap_err()
+            .contains("struct nope"));
     }
 
     /// The committed header is what the generator makes of linux-source-6.12.

@@ -55,9 +55,10 @@ fn main() -> ExitCode {
                 .get(1)
                 .map_or_else(|| PathBuf::from(gen_helpers::DEFAULT_BPF_H), PathBuf::from);
             let out = workspace_root().join(gen_helpers::OUTPUT);
-            match gen_helpers::generate(&bpf_h)
-                .and_then(|text| std::fs::write(&out, text).map_err(|e| format!("cannot write {}: {e}", out.display())))
-            {
+            match gen_helpers::generate(&bpf_h).and_then(|text| {
+                std::fs::write(&out, text)
+                    .map_err(|e| format!("cannot write {}: {e}", out.display()))
+            }) {
                 Ok(()) => {
                     println!("wrote {}", out.display());
                     ExitCode::SUCCESS
