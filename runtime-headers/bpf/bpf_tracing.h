@@ -255,8 +255,16 @@ struct pt_regs;
 #define PT_REGS_SP_CORE(x) __bpf_pt_regs_read(x, __PT_SP_REG)
 #define PT_REGS_IP_CORE(x) __bpf_pt_regs_read(x, __PT_IP_REG)
 
-/* Where a kprobe on a function reads its return address and where a kretprobe finds it. */
+/*
+ * The return address of the probed function, at its entry: on x86 it is at
+ * the top of the stack; elsewhere it is in a register (lr, r14, ra, link).
+ */
+#if defined(bpf_target_x86)
+#define BPF_KPROBE_READ_RET_IP(ip, ctx) \
+	({ bpf_probe_read_kernel(&(ip), sizeof(ip), (void *)PT_REGS_RET(ctx)); })
+#else
 #define BPF_KPROBE_READ_RET_IP(ip, ctx) ({ (ip) = PT_REGS_RET(ctx); })
+#endif
 #define BPF_KRETPROBE_READ_RET_IP(ip, ctx) \
 	({ bpf_probe_read_kernel(&(ip), sizeof(ip), (void *)(PT_REGS_FP(ctx) + sizeof(ip))); })
 

@@ -249,22 +249,52 @@ fn include_dir(root: &Path, headers: Headers) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
+/// The directory with the running kernel's `vmlinux.h` (generated once with
+/// bpftool), included by every build so programs can use `"vmlinux.h"`.
+fn vmlinux_dir(root: &Path) -> Result<PathBuf, String> {
+    let dir = root.join("target/compat-include/vmlinux");
+    let header = dir.join("vmlinux.h");
+    if header.exists() {
+        return Ok(dir);
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let out = Command::new("bpftool")
+        .args(["btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"])
+        .output()
+        .map_err(|e| format!("cannot run bpftool: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "bpftool cannot dump the kernel's BTF: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    // Written whole then renamed, so a concurrent run never sees half a header.
+    let tmp = dir.join(format!("vmlinux.h.{}", std::process::id()));
+    std::fs::write(&tmp, &out.stdout)
+        .and_then(|_| std::fs::rename(&tmp, &header))
+        .map_err(|e| format!("cannot write {}: {e}", header.display()))?;
+    Ok(dir)
+}
+
 /// `/usr/include/<multiarch>`, where `<asm/types.h>` lives.
 fn multiarch_include() -> PathBuf {
     PathBuf::from(format!("/usr/include/{}-linux-gnu", std::env::consts::ARCH))
 }
 
-/// Compiles `source` to an object with `compiler`, including `inc` first.
+/// Compiles `source` to an object with `compiler`, including `inc` first
+/// (then the directory of `vmlinux.h`, when there is one).
 pub fn compile(
     compiler: Compiler,
     source: &Path,
     inc: &Path,
+    vmlinux: Option<&Path>,
     root: &Path,
 ) -> Result<Vec<u8>, String> {
     if compiler == Compiler::Bpfcc {
         let mut options = bpfcc_options(2, 3);
         options.debug_info = true;
         options.preprocess.include_dirs.push(inc.to_path_buf());
+        options.preprocess.include_dirs.extend(vmlinux.map(Path::to_path_buf));
         options.preprocess.after_dirs.push(multiarch_include());
         options.preprocess.builtin_include_dir = Some(root.join("runtime-headers"));
         let out = run_bpfcc(source, &options)?;
@@ -289,6 +319,9 @@ pub fn compile(
         }
     };
     cmd.arg("-I").arg(inc);
+    if let Some(v) = vmlinux {
+        cmd.arg("-I").arg(v);
+    }
     cmd.arg("-idirafter").arg(multiarch_include());
     cmd.arg("-c").arg(source).arg("-o").arg(&obj);
     let out = cmd
@@ -385,6 +418,13 @@ pub fn run(root: &Path, filter: Option<&str>) -> CompatReport {
         .into_iter()
         .filter(|p| filter.is_none_or(|f| p.name.contains(f)))
         .collect();
+    let vmlinux = match vmlinux_dir(root) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            notes.push(format!("no vmlinux.h for the programs that include it: {e}"));
+            None
+        }
+    };
     let mut matrix = Matrix::new();
     for headers in [Headers::Ours, Headers::Libbpf] {
         let inc = match include_dir(root, headers) {
@@ -412,7 +452,7 @@ pub fn run(root: &Path, filter: Option<&str>) -> CompatReport {
                 let outcome = if let Err(why) = &available[&c] {
                     Outcome::Skipped(why.clone())
                 } else {
-                    match compile(c, &prog.source, &inc, root) {
+                    match compile(c, &prog.source, &inc, vmlinux.as_deref(), root) {
                         Err(e) => Outcome::CompileFailed(e),
                         Ok(_) if kernel_ok.is_err() => Outcome::CompiledOnly,
                         Ok(obj) => match load_and_run(&obj, &expect) {
