@@ -285,6 +285,9 @@ enum libbpf_tristate {
 
 #define bpf_printk(fmt, args...) ___bpf_pick_printk(args)(fmt, ##args)
 
+/* bpf_vprintk(fmt, args...): always through bpf_trace_vprintk (up to 12 arguments). */
+#define bpf_vprintk(fmt, args...) __bpf_vprintk(fmt, ##args)
+
 /* ---- Open-coded iterators (kfuncs, kernel 6.4+) ---- */
 
 struct bpf_iter_num;

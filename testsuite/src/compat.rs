@@ -259,7 +259,14 @@ fn vmlinux_dir(root: &Path) -> Result<PathBuf, String> {
     }
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let out = Command::new("bpftool")
-        .args(["btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"])
+        .args([
+            "btf",
+            "dump",
+            "file",
+            "/sys/kernel/btf/vmlinux",
+            "format",
+            "c",
+        ])
         .output()
         .map_err(|e| format!("cannot run bpftool: {e}"))?;
     if !out.status.success() {
@@ -294,7 +301,10 @@ pub fn compile(
         let mut options = bpfcc_options(2, 3);
         options.debug_info = true;
         options.preprocess.include_dirs.push(inc.to_path_buf());
-        options.preprocess.include_dirs.extend(vmlinux.map(Path::to_path_buf));
+        options
+            .preprocess
+            .include_dirs
+            .extend(vmlinux.map(Path::to_path_buf));
         options.preprocess.after_dirs.push(multiarch_include());
         options.preprocess.builtin_include_dir = Some(root.join("runtime-headers"));
         let out = run_bpfcc(source, &options)?;
@@ -421,62 +431,47 @@ pub fn run(root: &Path, filter: Option<&str>) -> CompatReport {
     let vmlinux = match vmlinux_dir(root) {
         Ok(d) => Some(d),
         Err(e) => {
-            notes.push(format!("no vmlinux.h for the programs that include it: {e}"));
+            notes.push(format!(
+                "no vmlinux.h for the programs that include it: {e}"
+            ));
             None
         }
     };
-    let mut matrix = Matrix::new();
-    for headers in [Headers::Ours, Headers::Libbpf] {
-        let inc = match include_dir(root, headers) {
-            Ok(d) => d,
-            Err(e) => {
-                problems.push(e);
-                continue;
-            }
-        };
-        let by_program = matrix.entry(headers).or_default();
-        for prog in &programs {
-            let expect = match std::fs::read_to_string(&prog.expect)
-                .map_err(|e| e.to_string())
-                .and_then(|t| expect::parse(&t).map_err(|e| e.to_string()))
-            {
-                Ok(e) => e,
-                Err(e) => {
-                    problems.push(format!("{}: {e}", prog.expect.display()));
-                    continue;
-                }
-            };
-            let row = by_program.entry(prog.name.clone()).or_default();
-            let mut clang_runs: Option<Runs> = None;
-            for c in COMPILERS {
-                let outcome = if let Err(why) = &available[&c] {
-                    Outcome::Skipped(why.clone())
-                } else {
-                    match compile(c, &prog.source, &inc, vmlinux.as_deref(), root) {
-                        Err(e) => Outcome::CompileFailed(e),
-                        Ok(_) if kernel_ok.is_err() => Outcome::CompiledOnly,
-                        Ok(obj) => match load_and_run(&obj, &expect) {
-                            Err(e) => Outcome::LoadFailed(e),
-                            Ok(Err(e)) => Outcome::Ran(Err(e)),
-                            Ok(Ok(runs)) => {
-                                if c == Compiler::Clang {
-                                    clang_runs = Some(runs);
-                                    Outcome::Ran(Ok(()))
-                                } else {
-                                    match &clang_runs {
-                                        Some(cr) if *cr != runs => Outcome::Ran(Err(
-                                            "differs from clang-19's build".to_string(),
-                                        )),
-                                        _ => Outcome::Ran(Ok(())),
-                                    }
-                                }
-                            }
-                        },
-                    }
+    // The two header sets are independent: each gets a thread (builds and
+    // loads are mostly waiting on other processes and the kernel).
+    let legs: Vec<(Headers, Leg)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = [Headers::Ours, Headers::Libbpf]
+            .into_iter()
+            .map(|headers| {
+                let env = LegEnv {
+                    root,
+                    programs: &programs,
+                    available: &available,
+                    kernel_ok: kernel_ok.is_ok(),
+                    vmlinux: vmlinux.as_deref(),
                 };
-                row.insert(c, relative_paths(outcome, root));
+                (headers, scope.spawn(move || run_leg(headers, &env)))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(h, t)| {
+                let leg = t.join().unwrap_or_else(|_| Leg {
+                    rows: BTreeMap::new(),
+                    problems: vec![format!("{}: the run panicked", h.label())],
+                });
+                (h, leg)
+            })
+            .collect()
+    });
+    let mut matrix = Matrix::new();
+    for (headers, leg) in legs {
+        for p in leg.problems {
+            if !problems.contains(&p) {
+                problems.push(p);
             }
         }
+        matrix.insert(headers, leg.rows);
     }
     check(&matrix, &programs, &mut problems);
     let markdown = render(&matrix, &programs, &notes);
@@ -487,6 +482,79 @@ pub fn run(root: &Path, filter: Option<&str>) -> CompatReport {
         problems,
         notes,
     }
+}
+
+/// What one header set's run needs to know.
+struct LegEnv<'a> {
+    root: &'a Path,
+    programs: &'a [CompatProgram],
+    available: &'a BTreeMap<Compiler, Result<(), String>>,
+    kernel_ok: bool,
+    vmlinux: Option<&'a Path>,
+}
+
+/// The rows of one header set, and what went wrong outside the cells.
+struct Leg {
+    rows: BTreeMap<String, BTreeMap<Compiler, Outcome>>,
+    problems: Vec<String>,
+}
+
+/// Builds, loads and runs every program against one header set.
+fn run_leg(headers: Headers, env: &LegEnv) -> Leg {
+    let mut leg = Leg {
+        rows: BTreeMap::new(),
+        problems: Vec::new(),
+    };
+    let inc = match include_dir(env.root, headers) {
+        Ok(d) => d,
+        Err(e) => {
+            leg.problems.push(e);
+            return leg;
+        }
+    };
+    for prog in env.programs {
+        let expect = match std::fs::read_to_string(&prog.expect)
+            .map_err(|e| e.to_string())
+            .and_then(|t| expect::parse(&t).map_err(|e| e.to_string()))
+        {
+            Ok(e) => e,
+            Err(e) => {
+                leg.problems.push(format!("{}: {e}", prog.expect.display()));
+                continue;
+            }
+        };
+        let row = leg.rows.entry(prog.name.clone()).or_default();
+        let mut clang_runs: Option<Runs> = None;
+        for c in COMPILERS {
+            let outcome = if let Err(why) = &env.available[&c] {
+                Outcome::Skipped(why.clone())
+            } else {
+                match compile(c, &prog.source, &inc, env.vmlinux, env.root) {
+                    Err(e) => Outcome::CompileFailed(e),
+                    Ok(_) if !env.kernel_ok => Outcome::CompiledOnly,
+                    Ok(obj) => match load_and_run(&obj, &expect) {
+                        Err(e) => Outcome::LoadFailed(e),
+                        Ok(Err(e)) => Outcome::Ran(Err(e)),
+                        Ok(Ok(runs)) => {
+                            if c == Compiler::Clang {
+                                clang_runs = Some(runs);
+                                Outcome::Ran(Ok(()))
+                            } else {
+                                match &clang_runs {
+                                    Some(cr) if *cr != runs => Outcome::Ran(Err(
+                                        "differs from clang-19's build".to_string(),
+                                    )),
+                                    _ => Outcome::Ran(Ok(())),
+                                }
+                            }
+                        }
+                    },
+                }
+            };
+            row.insert(c, relative_paths(outcome, env.root));
+        }
+    }
+    leg
 }
 
 /// Messages name files relative to the workspace, so the matrix does not
@@ -594,7 +662,15 @@ pub fn render(matrix: &Matrix, programs: &[CompatProgram], notes: &[String]) -> 
          (`-O2 -gbtf -mco-re -mcpu=v3`) and bpfcc (`-O2 -g -mcpu=v3`), loaded with `bpftool prog loadall`\n\
          and run with BPF_PROG_TEST_RUN on the inputs of its `.expect` file. A cell says whether the build\n\
          compiled, loaded, and gave the expected results, the same as clang-19's build. The two tables\n\
-         differ only in the `bpf/*.h` the programs include.\n",
+         differ only in the `bpf/*.h` the programs include.\n\
+         \n\
+         Our `bpf_helper_defs.h` declares each helper as a prototype with\n\
+         `__attribute__((kernel_helper(N)))` where the compiler has the attribute (gcc, bpfcc), so every\n\
+         call is a direct `call N`; libbpf's function-pointer constants make gcc 12 load the pointer once\n\
+         and call through a register when a function calls a helper twice (\"indirect call in function,\n\
+         which are not supported by eBPF\"). A failure that is the compiler's, not the header's, is stated\n\
+         in the program (`// gcc-12 cannot:` or `// bpfcc-known-failure:`) and shown below with what was\n\
+         observed.\n",
     );
     for n in notes {
         let _ = write!(md, "\n{n}\n");
