@@ -97,6 +97,8 @@ pub struct CompatProgram {
     pub gcc_cannot: Option<String>,
     /// `// bpfcc-known-failure: why`.
     pub bpfcc_known_failure: Option<String>,
+    /// It includes the running kernel's `vmlinux.h`.
+    pub needs_vmlinux: bool,
 }
 
 /// The directory of the compat programs.
@@ -123,6 +125,7 @@ pub fn discover(dir: &Path) -> Result<Vec<CompatProgram>, String> {
             expect: p.with_extension("expect"),
             gcc_cannot: note("// gcc-12 cannot:"),
             bpfcc_known_failure: note("// bpfcc-known-failure:"),
+            needs_vmlinux: text.contains("#include \"vmlinux.h\""),
             source: p,
         });
     }
@@ -528,6 +531,8 @@ fn run_leg(headers: Headers, env: &LegEnv) -> Leg {
         for c in COMPILERS {
             let outcome = if let Err(why) = &env.available[&c] {
                 Outcome::Skipped(why.clone())
+            } else if prog.needs_vmlinux && env.vmlinux.is_none() {
+                Outcome::Skipped("no vmlinux.h".to_string())
             } else {
                 match compile(c, &prog.source, &inc, env.vmlinux, env.root) {
                     Err(e) => Outcome::CompileFailed(e),
@@ -622,6 +627,17 @@ fn check(matrix: &Matrix, programs: &[CompatProgram], problems: &mut Vec<String>
             if theirs == Some(true) && mine == Some(false) {
                 problems.push(format!(
                     "{name} [gcc-12]: passes with libbpf's headers but not with ours"
+                ));
+            }
+            // The point of kernel_helper prototypes: gcc's indirect calls are gone.
+            let indirect = matches!(row.get(&Compiler::Gcc),
+                Some(Outcome::CompileFailed(e)) if e.contains("indirect call in function"));
+            let stated = programs
+                .iter()
+                .any(|p| &p.name == name && p.gcc_cannot.is_some());
+            if indirect && mine == Some(false) && !stated {
+                problems.push(format!(
+                    "{name} [gcc-12]: failed on indirect helper calls with libbpf's headers and still fails with ours"
                 ));
             }
         }

@@ -51,9 +51,14 @@ fn main() -> ExitCode {
             }
         },
         Some("gen-helpers") => {
-            let bpf_h = args
+            let Some(bpf_h) = args
                 .get(1)
-                .map_or_else(|| PathBuf::from(gen_helpers::DEFAULT_BPF_H), PathBuf::from);
+                .map(PathBuf::from)
+                .or_else(gen_helpers::default_bpf_h)
+            else {
+                eprintln!("xtask: error: linux-source-6.12 not found: give the path of bpf.h");
+                return ExitCode::FAILURE;
+            };
             let out = workspace_root().join(gen_helpers::OUTPUT);
             match gen_helpers::generate(&bpf_h).and_then(|text| {
                 std::fs::write(&out, text)
