@@ -168,9 +168,10 @@ bpf_tail_call_static(void *ctx, const void *map, const __u32 slot)
  * in host order. The skb must be the program's context.
  */
 #if __has_builtin(__builtin_bpf_load_byte)
-#define load_byte(skb, off) __builtin_bpf_load_byte(off)
-#define load_half(skb, off) __builtin_bpf_load_half(off)
-#define load_word(skb, off) __builtin_bpf_load_word(off)
+/* The builtins take the skb implicitly (the context, in r6); `skb` is only evaluated. */
+#define load_byte(skb, off) ((void)(skb), __builtin_bpf_load_byte(off))
+#define load_half(skb, off) ((void)(skb), __builtin_bpf_load_half(off))
+#define load_word(skb, off) ((void)(skb), __builtin_bpf_load_word(off))
 #else
 unsigned long long load_byte(void *skb, unsigned long long off) __asm__("llvm.bpf.load.byte");
 unsigned long long load_half(void *skb, unsigned long long off) __asm__("llvm.bpf.load.half");

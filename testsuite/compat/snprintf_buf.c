@@ -4,7 +4,7 @@
 #include <bpf/bpf_helpers.h>
 
 SEC("syscall")
-int snprintf(__u32 *v)
+int snprintf_buf(__u32 *v)
 {
 	char buf[32];
 	long n = BPF_SNPRINTF(buf, sizeof(buf), "%u-%u", v[0], v[1]);
