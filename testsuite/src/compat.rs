@@ -562,6 +562,46 @@ fn run_leg(headers: Headers, env: &LegEnv) -> Leg {
     leg
 }
 
+/// Compiles every program of `testsuite/compat/build-only/` (macros whose
+/// programs cannot be test-run: kprobes of other architectures, iterators)
+/// with every installed compiler against our headers; returns the failures
+/// and the compilers skipped.
+pub fn build_only(root: &Path) -> (Vec<String>, Vec<String>) {
+    let mut failures = Vec::new();
+    let mut skipped = Vec::new();
+    let dir = programs_dir(root).join("build-only");
+    let programs = match discover(&dir) {
+        Ok(p) => p,
+        Err(e) => return (vec![e], skipped),
+    };
+    let inc = match include_dir(root, Headers::Ours) {
+        Ok(d) => d,
+        Err(e) => return (vec![e], skipped),
+    };
+    let vmlinux = vmlinux_dir(root).ok();
+    for c in COMPILERS {
+        if let Err(why) = c.available() {
+            skipped.push(format!("SKIP: {} builds: {why}", c.label()));
+            continue;
+        }
+        for p in &programs {
+            if p.needs_vmlinux && vmlinux.is_none() {
+                skipped.push(format!("SKIP: {}: no vmlinux.h", p.name));
+                continue;
+            }
+            if let Err(e) = compile(c, &p.source, &inc, vmlinux.as_deref(), root) {
+                failures.push(format!(
+                    "{} [{}]: {}",
+                    p.name,
+                    c.label(),
+                    first_error_line(&e)
+                ));
+            }
+        }
+    }
+    (failures, skipped)
+}
+
 /// Messages name files relative to the workspace, so the matrix does not
 /// depend on where the checkout is.
 fn relative_paths(o: Outcome, root: &Path) -> Outcome {

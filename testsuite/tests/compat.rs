@@ -19,3 +19,17 @@ fn compat_matrix() {
         report.problems.join("\n")
     );
 }
+
+#[test]
+fn build_only_programs_compile_with_every_compiler() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let (failures, skipped) = bpfcc_testsuite::compat::build_only(root);
+    for s in &skipped {
+        println!("{s}");
+    }
+    assert!(
+        failures.is_empty(),
+        "build-only failures:\n{}",
+        failures.join("\n")
+    );
+}
