@@ -1,5 +1,5 @@
 /* Socket filter: load_half and load_word (LD_ABS) give host-order values of network-order fields. */
-// gcc-12 cannot: its LD_ABS/LD_IND (__builtin_bpf_load_*) leave the skb in r1, but the kernel requires it in r6 (verifier: "R6 !read_ok")
+// gcc-12 cannot: it emits LD_ABS/LD_IND (__builtin_bpf_load_*) without first copying the context into r6, where the kernel expects the skb (verifier: "R6 !read_ok")
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

@@ -1,5 +1,5 @@
 /* tc classifier: load_byte/load_half on the whole frame (tc programs see the Ethernet header). */
-// gcc-12 cannot: its LD_ABS/LD_IND (__builtin_bpf_load_*) leave the skb in r1, but the kernel requires it in r6 (verifier: "R6 !read_ok")
+// gcc-12 cannot: it emits LD_ABS/LD_IND (__builtin_bpf_load_*) without first copying the context into r6, where the kernel expects the skb (verifier: "R6 !read_ok")
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
