@@ -1694,3 +1694,47 @@ fn bit_tests_branch_with_jset() {
     }
     reassemble_pending();
 }
+
+/// Constants added to an address go into the access's offset, so a context
+/// field is read through the context register itself (the verifier refuses
+/// a modified context pointer); the addition disappears when nothing else
+/// reads it.
+#[test]
+fn constant_offsets_fold_into_accesses() {
+    let m = module_of(vec![prog(|b, ctx| {
+        let k = b.iconst(Type::I64, 16);
+        let a = b.binary(BinOp::Add, ctx, k);
+        let k2 = b.iconst(Type::I64, 4);
+        let a2 = b.binary(BinOp::Add, a, k2);
+        let v = b.ins_value(
+            Op::Load {
+                addr: a2,
+                offset: 4,
+                width: MemWidth::B4,
+                signed: false,
+                volatile: false,
+            },
+            Type::I32,
+        );
+        let k3 = b.iconst(Type::I64, 8);
+        let a3 = b.binary(BinOp::Sub, a, k3);
+        let w = b.ins_value(
+            Op::Load {
+                addr: a3,
+                offset: 0,
+                width: MemWidth::B4,
+                signed: false,
+                volatile: false,
+            },
+            Type::I32,
+        );
+        let s = b.binary(BinOp::Add, v, w);
+        b.ret(Some(s));
+    })]);
+    for cpu in 1..=4 {
+        let text = asm(&m, cpu);
+        assert!(text.contains("= *(u32 *)(r1 + 24)\n"), "{text}");
+        assert!(text.contains("= *(u32 *)(r1 + 8)\n"), "{text}");
+        assert!(!text.contains("r1 +="), "{text}");
+    }
+}
