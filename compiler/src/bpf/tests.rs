@@ -1738,3 +1738,68 @@ fn constant_offsets_fold_into_accesses() {
         assert!(!text.contains("r1 +="), "{text}");
     }
 }
+
+/// A packed struct on the stack: the slot is placed so that its fields'
+/// accesses are aligned (the verifier refuses misaligned stack accesses).
+#[test]
+fn packed_stack_slots_are_placed_for_aligned_access() {
+    let want = u32::from_le_bytes([2, 3, 4, 5]) + u16::from_le_bytes([6, 7]) as u32;
+    check32(1, want, |b| {
+        let other = b.create_slot(1, 1, Some("c".into()), Default::default());
+        let slot = b.create_slot(7, 1, Some("w".into()), Default::default());
+        let a = b.ins_value(Op::StackAddr { slot, offset: 0 }, Type::I64);
+        let o = b.ins_value(
+            Op::StackAddr {
+                slot: other,
+                offset: 0,
+            },
+            Type::I64,
+        );
+        let one = b.iconst(Type::I32, 1);
+        b.ins(
+            Op::Store {
+                addr: o,
+                offset: 0,
+                value: one,
+                width: MemWidth::B1,
+                volatile: true,
+            },
+            None,
+        );
+        for i in 0..7 {
+            let v = opaque(b, Type::I32, i + 1);
+            b.ins(
+                Op::Store {
+                    addr: a,
+                    offset: i as i32,
+                    value: v,
+                    width: MemWidth::B1,
+                    volatile: true,
+                },
+                None,
+            );
+        }
+        let x = b.ins_value(
+            Op::Load {
+                addr: a,
+                offset: 1,
+                width: MemWidth::B4,
+                signed: false,
+                volatile: true,
+            },
+            Type::I32,
+        );
+        let y = b.ins_value(
+            Op::Load {
+                addr: a,
+                offset: 5,
+                width: MemWidth::B2,
+                signed: false,
+                volatile: true,
+            },
+            Type::I32,
+        );
+        b.binary(BinOp::Add, x, y)
+    });
+    reassemble_pending();
+}
