@@ -779,6 +779,25 @@ impl Selector<'_> {
             }
             _ => self.operand(b),
         };
+        let identity = match src {
+            Operand::Imm(0) => matches!(
+                bop,
+                BinOp::Add
+                    | BinOp::Sub
+                    | BinOp::Or
+                    | BinOp::Xor
+                    | BinOp::Shl
+                    | BinOp::LShr
+                    | BinOp::AShr
+            ),
+            Operand::Imm(1) => matches!(bop, BinOp::Mul | BinOp::UDiv | BinOp::SDiv),
+            _ => false,
+        };
+        if identity {
+            // `x + 0` and the like: a copy.
+            self.copy_into(dst, a);
+            return;
+        }
         if w32 {
             self.copy_into_for_alu32(dst, a);
         } else {
