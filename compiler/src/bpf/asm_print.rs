@@ -352,7 +352,7 @@ pub fn print_assembly(functions: &[MachFunction], module: &Module) -> String {
                         SymbolTarget::Data(x) => names.data(*x),
                         SymbolTarget::Func(x) => names.function(*x),
                     };
-                    let _ = writeln!(out, "\t.quad\t{}", with_addend(&name, *a));
+                    let _ = writeln!(out, "\t.quad\t{}", with_addend(name, *a));
                     pos += 8;
                     continue;
                 }
