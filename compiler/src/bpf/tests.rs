@@ -1889,3 +1889,95 @@ fn duplicate_local_names_get_distinct_labels() {
     }
     reassemble_pending();
 }
+
+// ---- C programs through the whole compiler ----
+
+/// Compiles C source through the front end, the passes and the back end.
+fn compile_c(name: &str, text: &str, cpu: u8) -> Result<(Module, Vec<MachFunction>), String> {
+    use crate::intern::Interner;
+    use crate::preprocess::{self, PreprocessOptions};
+    use crate::sema::{self, SemaOptions};
+    use crate::source::SourceMap;
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let main = sources.add(name, None, text.to_string());
+    let pp_options = PreprocessOptions {
+        cpu_version: cpu,
+        opt_level: 2,
+        ..Default::default()
+    };
+    let mut interner = Interner::new();
+    let pp = preprocess::preprocess(main, &pp_options, &mut sources, &mut interner, &mut diags);
+    let tu = crate::parse::parse(&pp.tokens, &mut interner, &mut diags);
+    let program = sema::check(
+        &tu,
+        &mut interner,
+        &SemaOptions { cpu_version: cpu },
+        &mut diags,
+    );
+    if diags.has_errors() {
+        return Err(diags.render(&sources));
+    }
+    let mut module = crate::lower::lower(&program, &interner, &mut diags);
+    if diags.has_errors() {
+        return Err(diags.render(&sources));
+    }
+    crate::passes::optimize(&mut module, 2);
+    let funcs = compile_module(&module, &options(cpu), &mut diags);
+    if diags.has_errors() {
+        return Err(diags.render(&sources));
+    }
+    Ok((module, funcs))
+}
+
+/// Realistic C (loops, calls with five arguments, structs and arrays on the
+/// stack, globals, switch, register pressure, 64-bit arithmetic and byte
+/// swaps) compiled at every CPU version: each program returns what clang's
+/// build returns (its `// expect:` line).
+#[test]
+fn c_programs_run_at_every_cpu() {
+    let programs = [
+        ("arith.c", include_str!("testdata/arith.c")),
+        ("bits.c", include_str!("testdata/bits.c")),
+        ("control.c", include_str!("testdata/control.c")),
+        ("globals.c", include_str!("testdata/globals.c")),
+        ("mix_loop.c", include_str!("testdata/mix_loop.c")),
+        ("nested.c", include_str!("testdata/nested.c")),
+        ("pressure.c", include_str!("testdata/pressure.c")),
+        ("stack.c", include_str!("testdata/stack.c")),
+    ];
+    for (name, text) in programs {
+        let expected: u32 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("// expect: "))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{name}: no `// expect:` line"));
+        for cpu in 1..=4 {
+            let (module, funcs) =
+                compile_c(name, text, cpu).unwrap_or_else(|e| panic!("{name} v{cpu}:\n{e}"));
+            check_reassembles(&module, &funcs, cpu);
+            if !kernel_available() {
+                continue;
+            }
+            let entry = funcs
+                .iter()
+                .position(|f| f.section == "socket")
+                .unwrap_or_else(|| panic!("{name}: no socket program"));
+            let fd = load(&module, &funcs, entry).unwrap_or_else(|e| {
+                panic!(
+                    "{name} v{cpu}: the verifier refuses:\n{e}\n{}",
+                    print_assembly(&funcs, &module)
+                )
+            });
+            let got = test_run(fd);
+            unsafe { libc::close(fd) };
+            assert_eq!(
+                got.unwrap(),
+                expected,
+                "{name} v{cpu}\n{}",
+                print_assembly(&funcs, &module)
+            );
+        }
+    }
+    reassemble_pending();
+}
