@@ -5,12 +5,17 @@
 //!   each use (as immediates where the instruction takes one), so they never
 //!   occupy a register across a call.
 //! - Loads and stores through a stack address use `r10` directly.
-//! - An `Icmp` read only by the `Brif` of its block becomes one conditional
-//!   jump; other comparisons materialize 0/1.
+//! - Constants added to an address go into the load's or store's offset (the
+//!   verifier wants context fields read through the context register).
+//! - An `Icmp` (or `a & b`) read only by the `Brif` of its block becomes one
+//!   conditional jump (`(a & b) != 0` a JSET); other comparisons
+//!   materialize 0/1.
 //! - Block parameters become copies on the edges; a `Brif` edge that passes
 //!   arguments gets its own block for them.
 //! - I32 values are kept zero-extended in their 64-bit registers, so that
-//!   v1/v2 (no JMP32) can compare them with 64-bit jumps.
+//!   v1/v2 (no JMP32) can compare them with 64-bit jumps; the one exception,
+//!   a `Narrow` sharing its operand's register, is cleared where the whole
+//!   register is read.
 
 use super::insn::*;
 use super::mir::*;
