@@ -209,6 +209,28 @@ impl Selector<'_> {
         }
     }
 
+    /// Whether `v` can only be a number, never a pointer: the verifier refuses
+    /// 32-bit arithmetic on a pointer register, so only such values may be
+    /// used as I32 without first being copied by a 32-bit move.
+    fn surely_scalar(&self, v: Value) -> bool {
+        let Some(i) = self.f.def_inst(v) else {
+            return false;
+        };
+        match &self.f.insts[i].op {
+            // Pointer plus or minus a number is a pointer.
+            Op::Binary(BinOp::Add | BinOp::Sub, ..) => false,
+            Op::Binary(..)
+            | Op::Unary(..)
+            | Op::Icmp(..)
+            | Op::Extend { .. }
+            | Op::Widen { .. }
+            | Op::Bswap { .. }
+            | Op::Iconst(_)
+            | Op::LoadPacket { .. } => true,
+            _ => false,
+        }
+    }
+
     /// The instruction defining `v` if it is in block `b` and `v` has no
     /// other use.
     fn single_use_def_in(&self, b: crate::ir::Block, v: Value) -> Option<Inst> {
@@ -515,7 +537,10 @@ impl Selector<'_> {
             }
             Op::Narrow(v) => {
                 let result = f.resolve(data.result.unwrap());
-                if self.remat_op(*v).is_none() && self.vregs[result] == u32::MAX {
+                if self.remat_op(*v).is_none()
+                    && self.vregs[result] == u32::MAX
+                    && self.surely_scalar(*v)
+                {
                     // Share the register; clear the upper half only where read.
                     self.vregs[result] = self.vreg(*v);
                     self.dirty[result] = true;

@@ -1564,15 +1564,22 @@ fn global_data_with_addend_runs() {
     reassemble_pending();
 }
 
-/// An I32 narrowed from an I64 shares its register; every reader of the
-/// whole register must see the upper half cleared.
+/// An I64 the back end knows is a number (not a pointer): `x ^ 0` computed.
+fn scalar64(b: &mut FunctionBuilder, x: i64) -> Value {
+    let v = opaque(b, Type::I64, x);
+    let z = opaque(b, Type::I64, 0);
+    b.binary(BinOp::Xor, v, z)
+}
+
+/// An I32 narrowed from an I64 number shares its register; every reader of
+/// the whole register must see the upper half cleared.
 #[test]
 fn narrowed_values_are_cleared_where_read_whole() {
     let x: i64 = 0x7777_7777_0000_0005;
     // Returned directly: r0's upper half must be clear (checked by widening
     // in the caller).
     check64(1, 5, |b| {
-        let v = opaque(b, Type::I64, x);
+        let v = scalar64(b, x);
         let n = b.ins_value(Op::Narrow(v), Type::I32);
         let out = b.create_block();
         let p = b.append_block_param(out, Type::I32);
@@ -1594,7 +1601,7 @@ fn narrowed_values_are_cleared_where_read_whole() {
         (Cond::Ne, 5, 0),
     ] {
         check32(1, want * 100 + 5, |b| {
-            let v = opaque(b, Type::I64, x);
+            let v = scalar64(b, x);
             let n = b.ins_value(Op::Narrow(v), Type::I32);
             let kv = opaque(b, Type::I32, k);
             let c = b.icmp(cond, n, kv, Type::I32);
@@ -1606,7 +1613,7 @@ fn narrowed_values_are_cleared_where_read_whole() {
     // Passed to a function that widens its argument, and stored 8 bytes wide.
     check_all_cpus(1, 5 + 5, || {
         let main = prog(|b, _| {
-            let v = opaque(b, Type::I64, x);
+            let v = scalar64(b, x);
             let n = b.ins_value(Op::Narrow(v), Type::I32);
             let slot = b.create_slot(8, 8, None, Default::default());
             let a = b.ins_value(Op::StackAddr { slot, offset: 0 }, Type::I64);
@@ -2022,5 +2029,23 @@ fn long_branches_use_gotol_at_v4() {
             assert_eq!(got, want);
         }
     }
+    reassemble_pending();
+}
+
+/// A pointer narrowed to 32 bits is copied by a 32-bit move before any
+/// 32-bit arithmetic (the verifier refuses 32-bit arithmetic on a pointer).
+#[test]
+fn narrowed_pointers_are_copied_before_32_bit_arithmetic() {
+    check32(1, 3, |b| {
+        let slot = b.create_slot(8, 8, None, Default::default());
+        let base = b.ins_value(Op::StackAddr { slot, offset: 0 }, Type::I64);
+        let z = opaque(b, Type::I64, 0);
+        let p = b.binary(BinOp::Add, base, z);
+        let n = b.ins_value(Op::Narrow(p), Type::I32);
+        let zero = b.iconst(Type::I32, 0);
+        let masked = b.binary(BinOp::And, n, zero);
+        let three = b.iconst(Type::I32, 3);
+        b.binary(BinOp::Add, masked, three)
+    });
     reassemble_pending();
 }
