@@ -257,7 +257,11 @@ impl<'a> Checker<'a> {
             globals: PrimaryMap::new(),
             functions: PrimaryMap::new(),
             toplevel_asm: Vec::new(),
-            scopes: vec![Scope::default()],
+            // File scope: sized for the unit (vmlinux.h binds ~100k names).
+            scopes: vec![Scope {
+                ords: SymMap::with_capacity_and_hasher(tu.items.len() * 2, Default::default()),
+                tags: SymMap::with_capacity_and_hasher(tu.items.len(), Default::default()),
+            }],
             t: Common {
                 void,
                 bool_,
