@@ -921,6 +921,24 @@ int f(int n) {
 }
 
 #[test]
+fn statement_expression_ending_in_a_label() {
+    // libbpf's __bpf_cmp: `({ __label__ l; ...; asm goto(... : l); ret = 1; l: ret; })`.
+    let c = check_ok(
+        r#"
+int f(int x) {
+  int r = ({ __label__ l_true; int ret = 0;
+             asm volatile goto("if %[v] > 3 goto %l[l_true]" :: [v] "r"(x) :: l_true);
+             ret = 1;
+           l_true:
+             ret; });
+  return r;
+}
+"#,
+    );
+    assert!(c.func("f").body.is_some());
+}
+
+#[test]
 fn aggregate_returns_are_rejected() {
     let c = check("struct s { int a; };\nstruct s mk(void) { struct s v = {1}; return v; }\nint use(struct s v) { return v.a; }\n");
     assert_eq!(
