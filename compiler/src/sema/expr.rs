@@ -155,17 +155,19 @@ impl Checker<'_> {
         let Some(k) = self.types.int_kind(e.ty.ty) else {
             return e;
         };
-        // Bit-fields narrower than int promote to int.
+        // Bit-fields narrower than int promote to int whatever their declared
+        // type (as clang does: `long x:20` too); as wide as int, to int or
+        // unsigned int.
         if let ExprKind::Load(inner) = &e.kind {
             if let ExprKind::Member {
                 bitfield: Some(bf), ..
             } = &inner.kind
             {
-                if bf.width < 32 && k.size() <= 4 {
+                if bf.width < 32 && k != IntKind::Bool {
                     let t = self.t.int;
                     return self.cast_to(e, t);
                 }
-                if bf.width == 32 && k.size() <= 4 {
+                if bf.width == 32 {
                     let t = if k.is_signed() {
                         self.t.int
                     } else {

@@ -939,6 +939,18 @@ int f(int x) {
 }
 
 #[test]
+fn bitfield_promotions_match_clang() {
+    let c = check_ok(
+        r#"
+struct s { long a:20; unsigned long b:32; unsigned long c:40; unsigned d:31; };
+unsigned long v[] = { sizeof(((struct s*)0)->a + 0), sizeof(((struct s*)0)->b + 0), sizeof(((struct s*)0)->c + 0),
+  _Generic(((struct s*)0)->d + 0, int: 1, default: 0), _Generic(((struct s*)0)->b + 0, unsigned: 1, default: 0) };
+"#,
+    );
+    assert_eq!(c.u64s("v"), vec![4, 4, 8, 1, 1]);
+}
+
+#[test]
 fn aggregate_returns_are_rejected() {
     let c = check("struct s { int a; };\nstruct s mk(void) { struct s v = {1}; return v; }\nint use(struct s v) { return v.a; }\n");
     assert_eq!(
