@@ -1204,6 +1204,10 @@ impl Checker<'_> {
                 if self.is_error(x.ty.ty) || self.is_error(y.ty.ty) {
                     return self.error_expr(span);
                 }
+                if let (ExprKind::Const(_), ExprKind::Const(_)) = (&x.kind, &y.kind) {
+                    // `(1, 2)`: a constant (clang accepts it in initializers).
+                    return Expr { span, ..y };
+                }
                 let ty = y.ty;
                 return Expr {
                     kind: ExprKind::Comma(bx(x), bx(y)),

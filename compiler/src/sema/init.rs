@@ -833,28 +833,12 @@ fn item_span(c: &Checker, item: &ast::InitItem) -> Span {
     }
 }
 
-/// A string literal's bytes with its terminating NUL, as elements of `esize`
-/// bytes (wide literals: one element per UTF-8 code point).
+/// A string literal's bytes with its terminating NUL. The parser gives wide
+/// literals already as little-endian elements of `esize` bytes.
 fn encode_string(bytes: &[u8], esize: u8) -> Vec<u8> {
-    if esize == 1 {
-        let mut v = Vec::with_capacity(bytes.len() + 1);
-        v.extend_from_slice(bytes);
-        v.push(0);
-        return v;
-    }
-    let s = String::from_utf8_lossy(bytes);
-    let mut v = Vec::new();
-    for ch in s.chars().chain(std::iter::once('\0')) {
-        let c = ch as u32;
-        if esize == 2 {
-            let mut buf = [0u16; 2];
-            for u in ch.encode_utf16(&mut buf) {
-                v.extend_from_slice(&u.to_le_bytes());
-            }
-        } else {
-            v.extend_from_slice(&c.to_le_bytes());
-        }
-    }
+    let mut v = Vec::with_capacity(bytes.len() + esize as usize);
+    v.extend_from_slice(bytes);
+    v.extend(std::iter::repeat_n(0u8, esize as usize));
     v
 }
 

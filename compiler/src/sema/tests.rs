@@ -951,6 +951,94 @@ unsigned long v[] = { sizeof(((struct s*)0)->a + 0), sizeof(((struct s*)0)->b + 
 }
 
 #[test]
+fn constant_folding_matches_clang() {
+    // Values from `clang-19 --target=bpf -S -emit-llvm` of the same array.
+    let c = check_ok(
+        r#"
+enum E { EA = -3, EB = 7 };
+struct S { char c; short s; int i; long l; unsigned char uc; };
+long v[] = {
+  (char)200, (unsigned char)-1, (short)70000, (unsigned short)-1, -1 > 0u, -1L > 0u, -1 > 0ul,
+  sizeof(1 ? (char)1 : (short)1), sizeof(1 ? 1 : 1L), sizeof((char)1 + (char)1), sizeof(~(unsigned char)0),
+  ~(unsigned char)0, -(unsigned)1, (unsigned)-1 >> 1, -8 >> 1, 1u << 31, (int)(1u << 31), 0x7fffffff + 1u,
+  (long)(int)0x80000000u, (unsigned long)-1 / 3, -7 % 3u, 7 % -3, EA + EB, sizeof(EA), EA < 0, (enum E)-1 < 0,
+  sizeof(struct S), __builtin_offsetof(struct S, l), __builtin_offsetof(struct S, uc), sizeof((struct S*)0)->s,
+  (long)&((struct S*)0)->i, 'a' + '\n', '\377', sizeof('a'), sizeof(u8"x"), sizeof(L"ab"), L'a',
+  0 ? 1 : 2, 3 ?: 4, 0 ?: 5, !0, !!7, 5 && 0, 0 || 3, (1, 2), sizeof(int[3][4]), _Alignof(long long),
+  (signed char)0x80 >> 1, (unsigned short)0x8000 << 1, 0xffffffffffffffff >> 63, 18446744073709551615u == -1,
+  (_Bool)2, sizeof(_Bool), 4000000000, sizeof(4000000000), sizeof(0x80000000),
+  sizeof(2147483648), 1 ? -1 : 0u, (long)(1 ? -1 : 0u), __builtin_constant_p(3 + 4), __builtin_choose_expr(0, 1, 2),
+};
+"#,
+    );
+    let v: Vec<i64> = c.u64s("v").into_iter().map(|x| x as i64).collect();
+    let want: Vec<i64> = vec![
+        -56,
+        255,
+        4464,
+        65535,
+        1,
+        0,
+        1,
+        4,
+        8,
+        4,
+        4,
+        -1,
+        4294967295,
+        2147483647,
+        -4,
+        2147483648,
+        -2147483648,
+        2147483648,
+        -2147483648,
+        6148914691236517205,
+        0,
+        1,
+        4,
+        4,
+        1,
+        1,
+        24,
+        8,
+        16,
+        2,
+        4,
+        107,
+        -1,
+        4,
+        2,
+        12,
+        97,
+        2,
+        3,
+        5,
+        1,
+        1,
+        0,
+        1,
+        2,
+        48,
+        8,
+        -64,
+        65536,
+        1,
+        1,
+        1,
+        1,
+        4000000000,
+        8,
+        4,
+        8,
+        4294967295,
+        4294967295,
+        1,
+        2,
+    ];
+    assert_eq!(v, want);
+}
+
+#[test]
 fn aggregate_returns_are_rejected() {
     let c = check("struct s { int a; };\nstruct s mk(void) { struct s v = {1}; return v; }\nint use(struct s v) { return v.a; }\n");
     assert_eq!(
