@@ -194,6 +194,20 @@ unsigned long v[] = {
 }
 
 #[test]
+fn zero_width_bitfields_match_clang() {
+    // From vmlinux.h; clang: 64/1, 16/1, 8/1.
+    let c = check_ok(
+        r#"
+struct a { char name[32]; unsigned short m; int: 0; unsigned b; unsigned c; unsigned long long d, e; unsigned p; } __attribute__((packed));
+struct b { unsigned char g; unsigned char o[8]; char data[0]; long: 0; };
+struct c { unsigned char e[6]; unsigned char f; long: 0; };
+unsigned long v[] = { sizeof(struct a), _Alignof(struct a), sizeof(struct b), _Alignof(struct b), sizeof(struct c), _Alignof(struct c) };
+"#,
+    );
+    assert_eq!(c.u64s("v"), vec![64, 1, 16, 1, 8, 1]);
+}
+
+#[test]
 fn bitfield_storage_units() {
     let c = check_ok("struct D { char a; long b:40; int c:20; } d; struct __attribute__((packed)) F { char a; int b:20; int c; } f;");
     let rec = |name: &str| {
@@ -1357,4 +1371,78 @@ fn corpus_selftests() {
         files.len(),
         total.as_secs_f64() * 1e3
     );
+}
+
+/// Size and alignment of every struct and union of vmlinux.h, against clang's.
+#[test]
+#[ignore]
+fn corpus_vmlinux_layouts_match_clang() {
+    let header = std::fs::read_to_string("/work/ref/vmlinux.h").unwrap();
+    let mut names = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for line in header.lines() {
+        let Some(rest) = line.strip_suffix(" {") else {
+            continue;
+        };
+        if (rest.starts_with("struct ") || rest.starts_with("union "))
+            && rest.split(' ').count() == 2
+            && seen.insert(rest.to_string())
+        {
+            names.push(rest.to_string());
+        }
+    }
+    let mut src = String::from("#include \"/work/ref/vmlinux.h\"\nunsigned long v[] = {\n");
+    for n in &names {
+        src.push_str(&format!("sizeof({n}), _Alignof({n}),\n"));
+    }
+    src.push_str("};\n");
+    let mut child = std::process::Command::new("clang-19")
+        .args([
+            "--target=bpf",
+            "-S",
+            "-emit-llvm",
+            "-o",
+            "-",
+            "-x",
+            "c",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("clang-19");
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(src.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let ir = String::from_utf8_lossy(&out.stdout);
+    let line = ir
+        .lines()
+        .find(|l| l.starts_with("@v = "))
+        .expect("@v in clang's IR");
+    let list = &line[line.find("] [").unwrap() + 3..line.rfind(']').unwrap()];
+    let want: Vec<u64> = list
+        .split(", ")
+        .map(|x| x.trim_start_matches("i64 ").parse().unwrap())
+        .collect();
+    let c = check_ok(&src);
+    let got = c.u64s("v");
+    assert_eq!(got.len(), want.len());
+    let mut bad = 0;
+    for (i, n) in names.iter().enumerate() {
+        if got[2 * i..2 * i + 2] != want[2 * i..2 * i + 2] {
+            bad += 1;
+            println!(
+                "{n}: ours {:?}, clang {:?}",
+                &got[2 * i..2 * i + 2],
+                &want[2 * i..2 * i + 2]
+            );
+        }
+    }
+    println!("{} records compared, {bad} differ", names.len());
+    assert_eq!(bad, 0);
 }
