@@ -1391,9 +1391,50 @@ fn corpus_vmlinux_layouts_match_clang() {
             names.push(rest.to_string());
         }
     }
+    // Offsets of the directly named, non-bit-field members (one tab deep).
+    let mut members: Vec<(String, String)> = Vec::new();
+    let mut current: Option<String> = None;
+    for line in header.lines() {
+        if let Some(rest) = line.strip_suffix(" {") {
+            current = (rest.split(' ').count() == 2
+                && (rest.starts_with("struct ") || rest.starts_with("union ")))
+            .then(|| rest.to_string());
+            continue;
+        }
+        if line.starts_with('}') {
+            current = None;
+            continue;
+        }
+        let Some(rec) = &current else { continue };
+        let Some(body) = line.strip_prefix('\t') else {
+            continue;
+        };
+        if body.starts_with('\t')
+            || body.contains(':')
+            || !body.ends_with(';')
+            || body.contains('{')
+            || body.contains('}')
+        {
+            continue;
+        }
+        let name = if let Some(i) = body.find("(*") {
+            body[i + 2..].split(')').next().unwrap_or("").to_string()
+        } else {
+            let t = body.trim_end_matches(';');
+            let t = t.split('[').next().unwrap();
+            t.rsplit([' ', '*']).next().unwrap_or("").to_string()
+        };
+        if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            members.push((rec.clone(), name));
+        }
+    }
     let mut src = String::from("#include \"/work/ref/vmlinux.h\"\nunsigned long v[] = {\n");
     for n in &names {
         src.push_str(&format!("sizeof({n}), _Alignof({n}),\n"));
+    }
+    src.push_str("};\nunsigned long offs[] = {\n");
+    for (r, m) in &members {
+        src.push_str(&format!("__builtin_offsetof({r}, {m}),\n"));
     }
     src.push_str("};\n");
     let mut child = std::process::Command::new("clang-19")
@@ -1409,6 +1450,7 @@ fn corpus_vmlinux_layouts_match_clang() {
         ])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("clang-19");
     use std::io::Write;
@@ -1420,17 +1462,43 @@ fn corpus_vmlinux_layouts_match_clang() {
         .unwrap();
     let out = child.wait_with_output().unwrap();
     let ir = String::from_utf8_lossy(&out.stdout);
-    let line = ir
-        .lines()
-        .find(|l| l.starts_with("@v = "))
-        .expect("@v in clang's IR");
-    let list = &line[line.find("] [").unwrap() + 3..line.rfind(']').unwrap()];
-    let want: Vec<u64> = list
-        .split(", ")
-        .map(|x| x.trim_start_matches("i64 ").parse().unwrap())
-        .collect();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "clang: {}",
+        &err[..err.len().min(2000)]
+    );
+    let values = |var: &str| -> Vec<u64> {
+        let line = ir
+            .lines()
+            .find(|l| l.starts_with(&format!("@{var} = ")))
+            .expect("array in clang's IR");
+        let list = &line[line.find("] [").unwrap() + 3..line.rfind(']').unwrap()];
+        list.split(", ")
+            .map(|x| x.trim_start_matches("i64 ").parse().unwrap())
+            .collect()
+    };
+    let want = values("v");
+    let want_offs = values("offs");
     let c = check_ok(&src);
     let got = c.u64s("v");
+    let got_offs = c.u64s("offs");
+    assert_eq!(got_offs.len(), want_offs.len());
+    let mut bad_offs = 0;
+    for (i, (r, m)) in members.iter().enumerate() {
+        if got_offs[i] != want_offs[i] {
+            bad_offs += 1;
+            println!(
+                "offsetof({r}, {m}): ours {}, clang {}",
+                got_offs[i], want_offs[i]
+            );
+        }
+    }
+    println!(
+        "{} member offsets compared, {bad_offs} differ",
+        members.len()
+    );
+    assert_eq!(bad_offs, 0);
     assert_eq!(got.len(), want.len());
     let mut bad = 0;
     for (i, n) in names.iter().enumerate() {
