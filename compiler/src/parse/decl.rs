@@ -131,18 +131,21 @@ impl Parser<'_> {
                 let open = self.span();
                 self.bump();
                 while !self.is(Punct::RParen) && !self.at_eof() {
-                    args.push(self.assign_expr()?);
+                    push_exact(&mut args, self.assign_expr()?);
                     if !self.eat(Punct::Comma) {
                         break;
                     }
                 }
                 self.expect_close(Punct::RParen, open)?;
             }
-            out.push(Attribute {
-                name,
-                args,
-                span: span.to(self.prev_span),
-            });
+            push_exact(
+                out,
+                Attribute {
+                    name,
+                    args,
+                    span: span.to(self.prev_span),
+                },
+            );
         }
     }
 
@@ -176,10 +179,23 @@ impl Parser<'_> {
     /// Parses declaration specifiers. Returns specifiers with no type
     /// specifier when there are none (the caller diagnoses as appropriate).
     pub(super) fn decl_specs(&mut self, ctx: SpecCtx) -> PResult<DeclSpecs> {
+        // Type specifiers are gathered on a stack shared by nested calls and
+        // moved out in one exact-size allocation.
+        let base = self.type_spec_stack.len();
         let mut specs = DeclSpecs {
             span: self.span(),
             ..DeclSpecs::default()
         };
+        let r = self.decl_specs_into(ctx, &mut specs, base);
+        if r.is_ok() {
+            specs.type_specs = self.type_spec_stack.drain(base..).collect();
+        } else {
+            self.type_spec_stack.truncate(base);
+        }
+        r.map(|()| specs)
+    }
+
+    fn decl_specs_into(&mut self, ctx: SpecCtx, specs: &mut DeclSpecs, base: usize) -> PResult<()> {
         let start = self.pos;
         loop {
             let t = *self.tok();
@@ -192,28 +208,28 @@ impl Parser<'_> {
             };
             if keyword_of(&t).is_none() {
                 // An identifier: a typedef name only if no type was named yet.
-                if !specs.type_specs.is_empty() {
+                if self.type_spec_stack.len() > base {
                     break;
                 }
                 if self.scopes.is_typedef(s) {
                     self.bump();
-                    specs.type_specs.push(TypeSpec::TypedefName(s, t.span));
+                    self.type_spec_stack.push(TypeSpec::TypedefName(s, t.span));
                     continue;
                 }
                 if ctx == SpecCtx::NoExpr && self.unknown_type_follows() {
                     self.error_here(format!("unknown type name '{}'", self.interner.resolve(s)));
                     self.bump();
-                    specs.type_specs.push(TypeSpec::TypedefName(s, t.span));
+                    self.type_spec_stack.push(TypeSpec::TypedefName(s, t.span));
                     continue;
                 }
                 break;
             }
             match s {
-                kw::Typedef => self.set_storage(&mut specs, StorageClass::Typedef),
-                kw::Extern => self.set_storage(&mut specs, StorageClass::Extern),
-                kw::Static => self.set_storage(&mut specs, StorageClass::Static),
-                kw::Auto => self.set_storage(&mut specs, StorageClass::Auto),
-                kw::Register => self.set_storage(&mut specs, StorageClass::Register),
+                kw::Typedef => self.set_storage(specs, StorageClass::Typedef),
+                kw::Extern => self.set_storage(specs, StorageClass::Extern),
+                kw::Static => self.set_storage(specs, StorageClass::Static),
+                kw::Auto => self.set_storage(specs, StorageClass::Auto),
+                kw::Register => self.set_storage(specs, StorageClass::Register),
                 kw::ThreadLocal | kw::Thread => {
                     self.bump();
                     specs.thread_local = true;
@@ -245,40 +261,38 @@ impl Parser<'_> {
                         self.bump();
                         let tn = self.type_name()?;
                         self.expect_close(Punct::RParen, open)?;
-                        specs.type_specs.push(TypeSpec::Atomic(Box::new(tn)));
+                        self.type_spec_stack.push(TypeSpec::Atomic(Box::new(tn)));
                     } else {
                         specs.quals.is_atomic = true;
                     }
                 }
-                kw::Void => self.simple_spec(&mut specs, TypeSpec::Void),
-                kw::Char => self.simple_spec(&mut specs, TypeSpec::Char),
-                kw::Short => self.simple_spec(&mut specs, TypeSpec::Short),
-                kw::Int => self.simple_spec(&mut specs, TypeSpec::Int),
-                kw::Long => self.simple_spec(&mut specs, TypeSpec::Long),
-                kw::Float => self.simple_spec(&mut specs, TypeSpec::Float),
-                kw::Double => self.simple_spec(&mut specs, TypeSpec::Double),
-                kw::Signed | kw::Signed2 | kw::Signed3 => {
-                    self.simple_spec(&mut specs, TypeSpec::Signed)
-                }
-                kw::Unsigned => self.simple_spec(&mut specs, TypeSpec::Unsigned),
-                kw::Bool => self.simple_spec(&mut specs, TypeSpec::Bool),
-                kw::Complex | kw::Imaginary => self.simple_spec(&mut specs, TypeSpec::Complex),
-                kw::Int128 | kw::Int128T => self.simple_spec(&mut specs, TypeSpec::Int128),
+                kw::Void => self.simple_spec(TypeSpec::Void),
+                kw::Char => self.simple_spec(TypeSpec::Char),
+                kw::Short => self.simple_spec(TypeSpec::Short),
+                kw::Int => self.simple_spec(TypeSpec::Int),
+                kw::Long => self.simple_spec(TypeSpec::Long),
+                kw::Float => self.simple_spec(TypeSpec::Float),
+                kw::Double => self.simple_spec(TypeSpec::Double),
+                kw::Signed | kw::Signed2 | kw::Signed3 => self.simple_spec(TypeSpec::Signed),
+                kw::Unsigned => self.simple_spec(TypeSpec::Unsigned),
+                kw::Bool => self.simple_spec(TypeSpec::Bool),
+                kw::Complex | kw::Imaginary => self.simple_spec(TypeSpec::Complex),
+                kw::Int128 | kw::Int128T => self.simple_spec(TypeSpec::Int128),
                 kw::Uint128T => {
                     self.bump();
-                    specs.type_specs.push(TypeSpec::Unsigned);
-                    specs.type_specs.push(TypeSpec::Int128);
+                    self.type_spec_stack.push(TypeSpec::Unsigned);
+                    self.type_spec_stack.push(TypeSpec::Int128);
                 }
-                kw::Float16 | kw::Bf16 => self.simple_spec(&mut specs, TypeSpec::OtherFloat),
-                kw::VaList => self.simple_spec(&mut specs, TypeSpec::VaList),
-                kw::AutoType => self.simple_spec(&mut specs, TypeSpec::AutoType),
+                kw::Float16 | kw::Bf16 => self.simple_spec(TypeSpec::OtherFloat),
+                kw::VaList => self.simple_spec(TypeSpec::VaList),
+                kw::AutoType => self.simple_spec(TypeSpec::AutoType),
                 kw::Struct | kw::Union => {
                     let r = self.record_spec()?;
-                    specs.type_specs.push(TypeSpec::Record(r));
+                    self.type_spec_stack.push(TypeSpec::Record(r));
                 }
                 kw::Enum => {
                     let e = self.enum_spec()?;
-                    specs.type_specs.push(TypeSpec::Enum(e));
+                    self.type_spec_stack.push(TypeSpec::Enum(e));
                 }
                 kw::Typeof
                 | kw::Typeof2
@@ -287,7 +301,7 @@ impl Parser<'_> {
                 | kw::TypeofUnqual2
                 | kw::TypeofUnqual3 => {
                     let ts = self.typeof_spec()?;
-                    specs.type_specs.push(ts);
+                    self.type_spec_stack.push(ts);
                 }
                 kw::Alignas => {
                     self.bump();
@@ -309,7 +323,7 @@ impl Parser<'_> {
         if self.pos > start {
             specs.span = specs.span.to(self.prev_span);
         }
-        Ok(specs)
+        Ok(())
     }
 
     /// At an identifier that is not a typedef name, in a place where no
@@ -331,9 +345,9 @@ impl Parser<'_> {
         self.bump();
     }
 
-    fn simple_spec(&mut self, specs: &mut DeclSpecs, ts: TypeSpec) {
+    fn simple_spec(&mut self, ts: TypeSpec) {
         self.bump();
-        specs.type_specs.push(ts);
+        self.type_spec_stack.push(ts);
     }
 
     /// `typeof(expr)` / `typeof(type)` and the `_unqual` variants.
@@ -401,11 +415,13 @@ impl Parser<'_> {
         let open = self.span();
         self.bump();
         self.enter()?;
-        let mut members = Vec::new();
+        // Members are gathered on a stack shared with nested records and
+        // moved out in one exact-size allocation.
+        let base = self.member_stack.len();
         while !self.is(Punct::RBrace) && !self.at_eof() {
             let before = self.pos;
             match self.member_decl() {
-                Ok(Some(m)) => members.push(m),
+                Ok(Some(m)) => self.member_stack.push(m),
                 Ok(None) => {}
                 Err(Reported) => self.sync_stmt(),
             }
@@ -413,6 +429,7 @@ impl Parser<'_> {
                 self.bump();
             }
         }
+        let members = self.member_stack.drain(base..).collect();
         self.leave();
         self.expect_close(Punct::RBrace, open)?;
         Ok(members)
@@ -441,7 +458,9 @@ impl Parser<'_> {
                 let declarator = if self.is(Punct::Colon) {
                     None
                 } else {
-                    Some(self.declarator(DeclMode::Named)?)
+                    let d = self.declarator(DeclMode::Named)?;
+                    self.check_no_identifier_list(&d);
+                    Some(d)
                 };
                 let bit_width = if self.eat(Punct::Colon) {
                     Some(self.cond_expr()?)
@@ -456,11 +475,14 @@ impl Parser<'_> {
                         d.attrs.extend(attrs);
                     }
                 }
-                declarators.push(MemberDeclarator {
-                    declarator,
-                    bit_width,
-                    span: dstart.to(self.prev_span),
-                });
+                push_exact(
+                    &mut declarators,
+                    MemberDeclarator {
+                        declarator,
+                        bit_width,
+                        span: dstart.to(self.prev_span),
+                    },
+                );
                 if !self.eat(Punct::Comma) {
                     break;
                 }
@@ -598,20 +620,24 @@ impl Parser<'_> {
     }
 
     fn declarator_inner(&mut self, mode: DeclMode, d: &mut Declarator) -> PResult<()> {
-        let mut pointers = Vec::new();
+        // `d.derived` collects the pointers in source order, then the
+        // suffixes; they are put in name-outward order at the end, without
+        // temporary vectors (this runs for every declarator in vmlinux.h).
+        let first = d.derived.len();
         loop {
             if self.is(Punct::Star) {
                 self.bump();
                 let mut quals = Qualifiers::default();
                 let mut attrs = Vec::new();
                 self.pointer_quals(&mut quals, &mut attrs)?;
-                pointers.push(DerivedDecl::Pointer { quals, attrs });
+                push_exact(&mut d.derived, DerivedDecl::Pointer { quals, attrs });
             } else if self.at_attribute() {
                 self.attributes(&mut d.attrs)?;
             } else {
                 break;
             }
         }
+        let n_pointers = d.derived.len() - first;
         let mut inner: Option<Declarator> = None;
         if let Some(s) = self.ident() {
             if mode == DeclMode::Abstract {
@@ -627,23 +653,32 @@ impl Parser<'_> {
             self.expect_close(Punct::RParen, open)?;
             inner = Some(nested);
         }
-        let mut suffixes = Vec::new();
         loop {
-            if self.is(Punct::LBracket) {
-                suffixes.push(self.array_suffix()?);
+            if self.is_std_attribute_start() {
+                // C23 `int x [[maybe_unused]]` appertains to the name.
+                self.attributes(&mut d.attrs)?;
+            } else if self.is(Punct::LBracket) {
+                let a = self.array_suffix()?;
+                push_exact(&mut d.derived, a);
             } else if self.is(Punct::LParen) {
-                suffixes.push(DerivedDecl::Function(self.function_suffix()?));
+                let f = DerivedDecl::Function(self.function_suffix()?);
+                push_exact(&mut d.derived, f);
             } else {
                 break;
             }
         }
-        if let Some(inner) = inner {
+        // [pointers (source order), suffixes] -> [suffixes, pointers reversed]
+        let parts = &mut d.derived[first..];
+        parts[..n_pointers].reverse();
+        parts.rotate_left(n_pointers);
+        if let Some(mut inner) = inner {
             d.name = inner.name;
-            d.attrs.extend(inner.attrs);
-            d.derived.extend(inner.derived);
+            d.attrs.append(&mut inner.attrs);
+            // The nested declarator is nearer the name than everything here.
+            let outer: Vec<DerivedDecl> = d.derived.drain(first..).collect();
+            d.derived.append(&mut inner.derived);
+            d.derived.extend(outer);
         }
-        d.derived.extend(suffixes);
-        d.derived.extend(pointers.into_iter().rev());
         Ok(())
     }
 
@@ -789,6 +824,7 @@ impl Parser<'_> {
                 return Err(self.error_here("expected parameter declarator"));
             }
             let declarator = self.declarator(DeclMode::Either)?;
+            self.check_no_identifier_list(&declarator);
             if let Some((n, _)) = declarator.name {
                 self.scopes.declare(n, false);
             }
@@ -811,6 +847,7 @@ impl Parser<'_> {
             return Err(self.error_here("expected a type"));
         }
         let declarator = self.declarator(DeclMode::Abstract)?;
+        self.check_no_identifier_list(&declarator);
         Ok(TypeName {
             specs,
             declarator,
@@ -999,6 +1036,7 @@ impl Parser<'_> {
                         self.function_def(specs, declarator, start)?,
                     )));
                 }
+                self.check_no_identifier_list(&declarator);
                 if let Some((n, _)) = declarator.name {
                     self.scopes.declare(n, is_typedef);
                 }
@@ -1007,11 +1045,14 @@ impl Parser<'_> {
                 } else {
                     None
                 };
-                declarators.push(InitDeclarator {
-                    declarator,
-                    init,
-                    span: dstart.to(self.prev_span),
-                });
+                push_exact(
+                    &mut declarators,
+                    InitDeclarator {
+                        declarator,
+                        init,
+                        span: dstart.to(self.prev_span),
+                    },
+                );
                 if !self.eat(Punct::Comma) {
                     break;
                 }
@@ -1059,6 +1100,25 @@ impl Parser<'_> {
             Reported
         } else {
             self.error_here(msg)
+        }
+    }
+
+    /// `int f(a, b);`: an identifier list outside a function definition is
+    /// almost always an unknown type name in a prototype; clang rejects it.
+    fn check_no_identifier_list(&mut self, d: &Declarator) {
+        for x in &d.derived {
+            if let DerivedDecl::Function(f) = x {
+                if let Some(&(n, sp)) = f.knr_names.first() {
+                    let name = self.interner.resolve(n).to_string();
+                    self.error_at(
+                        sp,
+                        format!(
+                            "a parameter list without types is only allowed in a function definition (unknown type name '{name}'?)"
+                        ),
+                    );
+                    return;
+                }
+            }
         }
     }
 
@@ -1200,4 +1260,15 @@ fn is_storage_or_function_keyword(k: Sym) -> bool {
             | kw::Inline3
             | kw::Noreturn
     )
+}
+
+/// Pushes with exact growth: most of these lists have one or two elements,
+/// and `Vec`'s default first allocation of four large AST nodes would
+/// dominate the memory (and time) of parsing vmlinux.h.
+#[inline]
+pub(super) fn push_exact<T>(v: &mut Vec<T>, x: T) {
+    if v.len() == v.capacity() {
+        v.reserve_exact(1);
+    }
+    v.push(x);
 }

@@ -266,6 +266,9 @@ struct Parser<'a> {
     /// pathological input with a diagnostic instead of a stack overflow.
     depth: u32,
     eof: Token,
+    /// Scratch stacks (see `decl_specs` and `record_body`).
+    type_spec_stack: Vec<ast::TypeSpec>,
+    member_stack: Vec<ast::MemberDecl>,
 }
 
 const MAX_DEPTH: u32 = 1000;
@@ -297,6 +300,8 @@ impl<'a> Parser<'a> {
             attr_names: SymMap::default(),
             depth: 0,
             eof,
+            type_spec_stack: Vec::new(),
+            member_stack: Vec::new(),
         }
     }
 

@@ -1217,3 +1217,230 @@ fn macro_expansion_note() {
     let rendered = diags2.render(&sources);
     assert!(rendered.contains("u.c:1:"), "{rendered}");
 }
+
+// ---------------------------------------------------------------------------
+// Corpus
+
+/// Parses every BPF selftest program, preprocessed by `clang-19 -E -P` (the
+/// preprocessor-independent way to get real input), and prints how many
+/// parse without error and the first error of each failure. Run with
+/// `cargo test -p bpfcc --lib parse::tests::selftests_corpus -- --ignored --nocapture`
+/// (add `--release` for meaningful timings).
+#[test]
+#[ignore]
+fn selftests_corpus() {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+    use std::time::{Duration, Instant};
+
+    let linux = Path::new("/work/ref/linux-source-6.12");
+    let progs = linux.join("tools/testing/selftests/bpf/progs");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&progs)
+        .expect("selftests dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    files.sort();
+
+    // libbpf's bpf_helpers.h includes the generated bpf_helper_defs.h.
+    let gen = std::env::temp_dir().join("bpfcc-parser-corpus");
+    std::fs::create_dir_all(&gen).expect("temp dir");
+    if !gen.join("bpf_helper_defs.h").exists() {
+        let out = Command::new("python3")
+            .arg(linux.join("scripts/bpf_doc.py"))
+            .args(["--header", "--file"])
+            .arg(linux.join("include/uapi/linux/bpf.h"))
+            .output()
+            .expect("bpf_doc.py");
+        std::fs::write(gen.join("bpf_helper_defs.h"), out.stdout).expect("write helper defs");
+    }
+    let preprocess = |file: &Path| -> Option<String> {
+        let out = Command::new("clang-19")
+            .args([
+                "--target=bpf",
+                "-E",
+                "-P",
+                "-mcpu=v3",
+                "-D__TARGET_ARCH_x86",
+            ])
+            .arg(format!(
+                "-I{}",
+                linux.join("tools/testing/selftests/bpf").display()
+            ))
+            .arg(format!("-I{}", linux.join("tools/lib").display()))
+            .arg(format!("-I{}", progs.display()))
+            .arg("-I/work/ref")
+            .arg(format!("-I{}", gen.display()))
+            .args(["-idirafter", "/usr/include/x86_64-linux-gnu"])
+            .arg(file)
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    // Preprocess on two threads (the slow part), in file order.
+    let texts: Vec<Option<String>> = std::thread::scope(|scope| {
+        let (a, b) = files.split_at(files.len() / 2);
+        let ha = scope.spawn(|| a.iter().map(|f| preprocess(f)).collect::<Vec<_>>());
+        let hb = scope.spawn(|| b.iter().map(|f| preprocess(f)).collect::<Vec<_>>());
+        let mut v = ha.join().unwrap();
+        v.extend(hb.join().unwrap());
+        v
+    });
+
+    let total = files.len();
+    let (mut ok, mut failed, mut not_preprocessed) = (0, Vec::new(), 0);
+    let mut parse_time = Duration::ZERO;
+    for (path, text) in files.iter().zip(texts) {
+        let Some(text) = text else {
+            not_preprocessed += 1;
+            continue;
+        };
+        let mut interner = Interner::new();
+        let mut sources = SourceMap::new();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let file = sources.add(name.clone(), None, text.clone());
+        let toks = lex(&text, file, &mut interner);
+        let mut diags = Diagnostics::new();
+        let t = Instant::now();
+        let _tu = super::parse(&toks, &mut interner, &mut diags);
+        parse_time += t.elapsed();
+        if diags.has_errors() {
+            let first = diags
+                .list
+                .iter()
+                .find(|d| d.severity == Severity::Error)
+                .unwrap();
+            let (line, col) = first.span.map(|s| sources.line_col(s)).unwrap_or((0, 0));
+            let text_line = first
+                .span
+                .map(|s| sources.file(s.file).line_text(line).trim().to_string())
+                .unwrap_or_default();
+            failed.push(format!(
+                "{name}:{line}:{col}: {} ({} errors) | {}",
+                first.message,
+                diags.error_count(),
+                text_line.chars().take(120).collect::<String>()
+            ));
+        } else {
+            ok += 1;
+        }
+    }
+    for f in &failed {
+        println!("FAIL {f}");
+    }
+    println!(
+        "selftests: {total} programs, {not_preprocessed} not preprocessable by clang, \
+         {ok} parse without error, {} with errors; total parse time {:.1} ms",
+        failed.len(),
+        parse_time.as_secs_f64() * 1e3
+    );
+}
+
+#[test]
+fn identifier_list_outside_definition_is_an_error() {
+    let p = parse_src("int f(u32 x);\nint g(u32);\nstruct s { int (*cb)(foo); };");
+    assert_eq!(
+        p.errors(),
+        [
+            "t.c:1:7: unknown type name 'u32'",
+            "t.c:2:7: a parameter list without types is only allowed in a function definition (unknown type name 'u32'?)",
+            "t.c:3:22: a parameter list without types is only allowed in a function definition (unknown type name 'foo'?)",
+        ]
+    );
+}
+
+#[test]
+fn standard_attributes_after_declarator_name() {
+    let p = ok("int x [[maybe_unused]], y[2] [[gnu::aligned(8)]];");
+    let d = p.decl(0);
+    assert_eq!(
+        p.name(d.declarators[0].declarator.attrs[0].name),
+        "maybe_unused"
+    );
+    assert_eq!(derived(&d.declarators[1].declarator), "[n]");
+    assert_eq!(p.name(d.declarators[1].declarator.attrs[0].name), "aligned");
+}
+
+/// The speed target: parse time of vmlinux.h (tokenized by the test lexer,
+/// which is not timed). Run with `cargo test --release -p bpfcc --lib
+/// parse::tests::vmlinux_parse_time -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn vmlinux_parse_time() {
+    use std::time::{Duration, Instant};
+    let vmlinux = std::fs::read_to_string("/work/ref/vmlinux.h").expect("vmlinux.h");
+    let mut interner = Interner::new();
+    let mut sources = SourceMap::new();
+    let file = sources.add("vmlinux.h", None, vmlinux.clone());
+    let toks = lex(&vmlinux, file, &mut interner);
+    // On a loaded machine wall time overstates the work; the thread's CPU
+    // time (schedstat, in ns) does not.
+    let cpu_ns = || -> u64 {
+        std::fs::read_to_string("/proc/thread-self/schedstat")
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+    };
+    let mut best = Duration::MAX;
+    let mut best_cpu = u64::MAX;
+    let iterations: usize = std::env::var("BPFCC_PARSE_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5);
+    for _ in 0..iterations {
+        let mut diags = Diagnostics::new();
+        let c = cpu_ns();
+        let t = Instant::now();
+        let tu = super::parse(&toks, &mut interner, &mut diags);
+        best = best.min(t.elapsed());
+        best_cpu = best_cpu.min(cpu_ns() - c);
+        assert_eq!(diags.error_count(), 0, "{}", diags.render(&sources));
+        // Freeing the tree is not part of parsing (the driver may skip it).
+        std::mem::forget(tu);
+    }
+    let rss_kb = || -> u64 {
+        std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .and_then(|s| {
+                let line = s.lines().find(|l| l.starts_with("VmRSS:"))?.to_string();
+                line.split_whitespace().nth(1)?.parse().ok()
+            })
+            .unwrap_or(0)
+    };
+    let before = rss_kb();
+    let mut diags = Diagnostics::new();
+    let tu = super::parse(&toks, &mut interner, &mut diags);
+    println!(
+        "vmlinux.h: tree of {} items takes about {} MB",
+        tu.items.len(),
+        rss_kb().saturating_sub(before) / 1024
+    );
+    println!(
+        "vmlinux.h: {} tokens, parse {:.2} ms wall, {:.2} ms CPU (best of {iterations})",
+        toks.len(),
+        best.as_secs_f64() * 1e3,
+        best_cpu as f64 / 1e6
+    );
+}
+
+#[test]
+#[ignore]
+fn print_node_sizes() {
+    use std::mem::size_of;
+    println!(
+        "ExternalDecl {} Declaration {} DeclSpecs {} TypeSpec {} MemberDecl {} MemberDeclarator {} Declarator {} DerivedDecl {} InitDeclarator {} Expr {} Stmt {}",
+        size_of::<ExternalDecl>(),
+        size_of::<Declaration>(),
+        size_of::<DeclSpecs>(),
+        size_of::<TypeSpec>(),
+        size_of::<MemberDecl>(),
+        size_of::<MemberDeclarator>(),
+        size_of::<Declarator>(),
+        size_of::<DerivedDecl>(),
+        size_of::<InitDeclarator>(),
+        size_of::<Expr>(),
+        size_of::<Stmt>()
+    );
+}

@@ -9,6 +9,7 @@ use super::token::{Expansion, Punct, Token, TokenKind};
 use super::{Context, PTok, Preprocessor, END_MARK, NO_EXPAND, PLACEMARKER};
 use crate::intern::Sym;
 use crate::source::{FileId, Span};
+use std::rc::Rc;
 
 /// Macros the preprocessor computes itself.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -32,6 +33,8 @@ pub(crate) enum Builtin {
     HasExtension,
     HasWarning,
     IsIdentifier,
+    /// `__building_module(x)`: bpfcc builds no modules.
+    BuildingModule,
     Pragma,
 }
 
@@ -42,9 +45,11 @@ pub(crate) struct Macro {
     /// last, `__VA_ARGS__` unless GNU-named).
     pub params: Option<Vec<Sym>>,
     pub variadic: bool,
-    pub body: Vec<Token>,
+    /// Shared so that a nested expansion of the same macro (inside its own
+    /// argument) can read the body while the outer one is substituting.
+    pub body: Rc<[Token]>,
     /// For each body token, the parameter it names (`u16::MAX`: none).
-    pub param_index: Vec<u16>,
+    pub param_index: Rc<[u16]>,
     pub builtin: Option<Builtin>,
     pub def_span: Span,
     /// The macro's expansion is being read (it must not expand again).
@@ -63,7 +68,7 @@ impl Macro {
             && self
                 .body
                 .iter()
-                .zip(&other.body)
+                .zip(other.body.iter())
                 .enumerate()
                 .all(|(i, (a, b))| a.kind == b.kind && (i == 0 || a.leading_space == b.leading_space))
     }
@@ -99,6 +104,7 @@ impl<'a> Preprocessor<'a> {
             ("__has_extension", HasExtension),
             ("__has_warning", HasWarning),
             ("__is_identifier", IsIdentifier),
+            ("__building_module", BuildingModule),
             ("_Pragma", Pragma),
         ];
         for &(name, b) in list {
@@ -107,8 +113,8 @@ impl<'a> Preprocessor<'a> {
                 name: sym,
                 params: None,
                 variadic: false,
-                body: Vec::new(),
-                param_index: Vec::new(),
+                body: Rc::from(Vec::new()),
+                param_index: Rc::from(Vec::new()),
                 builtin: Some(b),
                 def_span: Span::default(),
                 disabled: false,
@@ -268,8 +274,8 @@ impl<'a> Preprocessor<'a> {
             name,
             params,
             variadic,
-            body,
-            param_index,
+            body: Rc::from(body),
+            param_index: Rc::from(param_index),
             builtin: None,
             def_span: first.tok.span,
             disabled: false,
@@ -468,11 +474,9 @@ impl<'a> Preprocessor<'a> {
 
     /// Replaces parameters in macro `m`'s body.
     fn substitute(&mut self, m: u32, mut args: Args, out: &mut Vec<PTok>) {
-        let body = std::mem::take(&mut self.macros[m as usize].body);
-        let pidx = std::mem::take(&mut self.macros[m as usize].param_index);
+        let body = Rc::clone(&self.macros[m as usize].body);
+        let pidx = Rc::clone(&self.macros[m as usize].param_index);
         self.substitute_range(m, &body, &pidx, 0, body.len(), &mut args, out);
-        self.macros[m as usize].body = body;
-        self.macros[m as usize].param_index = pidx;
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -623,7 +627,7 @@ impl<'a> Preprocessor<'a> {
     fn paste(&mut self, a: Token, b: Token) -> Option<Token> {
         let mut text = self.spelling(a.kind).into_owned();
         text.push_str(&self.spelling(b.kind));
-        let (toks, err) = lex_string(&text, FileId(u32::MAX), &mut self.syms, self.interner);
+        let (toks, err) = lex_string(&text, FileId(u32::MAX), self.interner);
         if toks.len() == 1 && !err {
             return Some(Token {
                 kind: toks[0].kind,

@@ -25,40 +25,45 @@ fn spelling<'i>(t: &Token, interner: &'i Interner) -> std::borrow::Cow<'i, str> 
     }
 }
 
-/// Whether printing `b` right after `a` would lex differently.
+/// Whether printing `b` right after `a` could lex differently (clang's
+/// `TokenConcatenation::AvoidConcat`, conservative like it).
 fn would_paste(a: &Token, a_text: &str, b: &Token, b_text: &str) -> bool {
     use TokenKind::*;
-    let word = |k: &TokenKind| matches!(k, Ident(_) | Number(_));
-    match (a.kind, b.kind) {
-        (x, y) if word(&x) && (word(&y) || matches!(y, Char(_) | Str(_))) => true,
-        (Number(_), Punct(P::Dot | P::Plus | P::Minus)) => true,
-        (Punct(_), Number(_)) if a_text == "." => true,
-        (Punct(_) | Other(_), Punct(_) | Other(_)) => {
-            let last = a_text.as_bytes()[a_text.len() - 1];
-            let first = b_text.as_bytes()[0];
-            matches!(
-                (last, first),
-                (b'+', b'+')
-                    | (b'-', b'-')
-                    | (b'-', b'>')
-                    | (b'<', b'<')
-                    | (b'>', b'>')
-                    | (b'&', b'&')
-                    | (b'|', b'|')
-                    | (b'#', b'#')
-                    | (b'.', b'.')
-                    | (b'/', b'/')
-                    | (b'/', b'*')
-                    | (b'<', b':')
-                    | (b'<', b'%')
-                    | (b':', b'>')
-                    | (b'%', b'>')
-                    | (b'%', b':')
-                    | (_, b'=')
-            ) && !(first == b'=' && !b"+-*/%<>&|^=!".contains(&last))
+    let first = b_text.as_bytes().first().copied().unwrap_or(b' ');
+    let last = a_text.as_bytes().last().copied().unwrap_or(b' ');
+    // `x=` pastes for every operator that has an assignment form or `==`/`!=`.
+    if first == b'=' && matches!(a.kind, Punct(_)) && b"!%&*+-/<=>^|".contains(&last) {
+        return true;
+    }
+    match a.kind {
+        Ident(_) => match b.kind {
+            Number(_) => first != b'.',
+            Ident(_) => true,
+            Char(_) | Str(_) => matches!(a_text, "L" | "u" | "U" | "u8"),
+            _ => false,
+        },
+        Number(_) => {
+            first.is_ascii_alphanumeric() || matches!(first, b'_' | b'.' | b'+' | b'-' | b'$') || first >= 0x80
         }
+        Punct(P::Dot) => first == b'.' || first.is_ascii_digit(),
+        Punct(P::Amp) => first == b'&',
+        Punct(P::Plus) => first == b'+',
+        Punct(P::Minus) => first == b'-' || first == b'>',
+        Punct(P::Slash) => first == b'*' || first == b'/',
+        Punct(P::Lt) => matches!(first, b'<' | b':' | b'%'),
+        Punct(P::Gt) => first == b'>',
+        Punct(P::Pipe) => first == b'|',
+        Punct(P::Percent) => first == b'>' || first == b':',
+        Punct(P::Colon) => first == b'>',
+        Punct(P::Hash) => matches!(first, b'#' | b'@' | b'%'),
         _ => false,
     }
+}
+
+/// `b` followed `a` directly in the same source file (so printing them
+/// together re-lexes the same way).
+fn adjacent_in_source(a: &Token, b: &Token) -> bool {
+    a.expansion.is_none() && b.expansion.is_none() && a.span.file == b.span.file && a.span.end == b.span.start
 }
 
 fn marker(out: &mut String, line: u32, name: &str, flag: Option<u8>, system: bool) {
@@ -85,6 +90,11 @@ pub fn write_preprocessed(out: &PreprocessOutput, sources: &SourceMap, interner:
     let is_system = |f: FileId| out.system_files.binary_search(&f).is_ok();
     // The include stack as the output has seen it.
     let mut stack: Vec<FileId> = Vec::new();
+    // The main file is where the final EOF token is.
+    if let Some(eof) = out.tokens.last() {
+        marker(&mut s, 1, &sources.file(eof.span.file).name, None, false);
+        stack.push(eof.span.file);
+    }
     let mut line = 1u32;
     let mut at_bol = true;
     let mut prev: Option<&Token> = None;
@@ -102,22 +112,19 @@ pub fn write_preprocessed(out: &PreprocessOutput, sources: &SourceMap, interner:
             if stack.is_empty() {
                 marker(&mut s, 1, name, None, false);
                 stack.push(file);
-                if tline > 1 {
-                    marker(&mut s, tline, name, None, false);
-                }
+                line = 1;
             } else if let Some(pos) = stack.iter().rposition(|&f| f == file) {
                 stack.truncate(pos + 1);
                 marker(&mut s, tline, name, Some(2), is_system(file));
+                line = tline;
             } else {
                 stack.push(file);
                 marker(&mut s, 1, name, Some(1), is_system(file));
-                if tline > 1 {
-                    marker(&mut s, tline, name, None, is_system(file));
-                }
+                line = 1;
             }
-            line = tline;
             at_bol = true;
-        } else if tline > line {
+        }
+        if tline > line {
             if tline - line <= MAX_BLANK_LINES {
                 for _ in 0..(tline - line) {
                     s.push('\n');
@@ -139,7 +146,7 @@ pub fn write_preprocessed(out: &PreprocessOutput, sources: &SourceMap, interner:
             }
         } else if let Some(p) = prev {
             let ptext = spelling(p, interner);
-            if t.leading_space || would_paste(p, &ptext, t, &text) {
+            if t.leading_space || (!adjacent_in_source(p, t) && would_paste(p, &ptext, t, &text)) {
                 s.push(' ');
             }
         }
