@@ -177,6 +177,13 @@ impl Interner {
         sym
     }
 
+    /// Makes room for `additional` more strings (the preprocessor sizes the
+    /// table from the input so it is not rehashed while lexing).
+    pub fn reserve(&mut self, additional: usize) {
+        self.map.reserve(additional);
+        self.strings.reserve(additional);
+    }
+
     /// The symbol for `s` if it was interned already.
     pub fn get(&self, s: &str) -> Option<Sym> {
         self.map.get(s).copied()
