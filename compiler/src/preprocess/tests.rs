@@ -948,3 +948,17 @@ fn bench_lexer_only() {
         );
     }
 }
+
+#[test]
+fn feature_lists_sorted_and_unique() {
+    for list in [features::SUPPORTED_ATTRIBUTES, features::SUPPORTED_BUILTINS] {
+        for w in list.windows(2) {
+            assert!(w[0] < w[1], "{} before {}", w[0], w[1]);
+        }
+    }
+    assert!(features::is_supported_attribute("__always_inline__"));
+    assert!(features::is_supported_attribute("btf_decl_tag"));
+    assert!(!features::is_supported_attribute("__"));
+    assert!(features::is_supported_builtin("__builtin_bswap64"));
+    assert!(!features::is_supported_builtin("__builtin_frame_address"));
+}
