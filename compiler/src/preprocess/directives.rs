@@ -59,10 +59,6 @@ impl<'a> Preprocessor<'a> {
         }
     }
 
-    fn cur_file_guard(&mut self) -> Option<&mut Guard> {
-        self.files.last_mut().map(|f| &mut f.guard)
-    }
-
     /// Runs the directive whose `#` is `hash`.
     pub(crate) fn directive(&mut self, hash: Token) {
         let name_tok = {
@@ -106,11 +102,6 @@ impl<'a> Preprocessor<'a> {
             "define" => {
                 self.note_guard_directive(None, false);
                 let toks = self.read_line();
-                if let (Guard::Inside(g), Some(first)) =
-                    (self.files.last().unwrap().guard.clone(), toks.first())
-                {
-                    let _ = (g, first);
-                }
                 self.define(&toks, span);
             }
             "undef" => {
@@ -263,7 +254,6 @@ impl<'a> Preprocessor<'a> {
             Guard::Closed(_) => fs.guard = Guard::NotGuarded,
             Guard::NotGuarded => {}
         }
-        let _ = self.cur_file_guard();
     }
 
     /// `X` for `#if !defined X` or `#if !defined(X)`.

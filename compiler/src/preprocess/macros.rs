@@ -760,7 +760,8 @@ impl<'a> Preprocessor<'a> {
         let exp = self.add_expansion(Expansion {
             macro_name: m,
             call_site: site,
-            definition: Span::default(),
+            // A built-in macro has no `#define`; point at the use.
+            definition: site,
             parent,
         });
         let mut v = self.take_vec();

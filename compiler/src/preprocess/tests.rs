@@ -962,3 +962,45 @@ fn feature_lists_sorted_and_unique() {
     assert!(features::is_supported_builtin("__builtin_bswap64"));
     assert!(!features::is_supported_builtin("__builtin_frame_address"));
 }
+
+/// Prints `-E` output of `$PP_FILE` (with `$PP_ARGS`: space-separated `-I`,
+/// `-D`, `-idirafter=`, `-resource=` (built-in dir) options), for comparing against `clang-19 -E` by hand.
+#[test]
+#[ignore]
+fn dump_preprocessed() {
+    let Ok(file) = std::env::var("PP_FILE") else {
+        println!("SKIP: set PP_FILE");
+        return;
+    };
+    let mut opts = PreprocessOptions::default();
+    for a in std::env::var("PP_ARGS")
+        .unwrap_or_default()
+        .split_whitespace()
+    {
+        if let Some(d) = a.strip_prefix("-I") {
+            opts.include_dirs.push(PathBuf::from(d));
+        } else if let Some(d) = a.strip_prefix("-D") {
+            let (n, v) = match d.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (d.to_string(), None),
+            };
+            opts.macro_ops.push(MacroOp::Define(n, v));
+        } else if let Some(d) = a.strip_prefix("-idirafter=") {
+            opts.after_dirs.push(PathBuf::from(d));
+        } else if let Some(d) = a.strip_prefix("-resource=") {
+            opts.builtin_include_dir = Some(PathBuf::from(d));
+        }
+    }
+    let mut sources = SourceMap::new();
+    let mut interner = Interner::new();
+    let mut diags = Diagnostics::new();
+    let path = PathBuf::from(&file);
+    let main = sources.add(
+        file.clone(),
+        Some(path.clone()),
+        std::fs::read_to_string(&path).unwrap(),
+    );
+    let out = preprocess(main, &opts, &mut sources, &mut interner, &mut diags);
+    eprint!("{}", diags.render(&sources));
+    print!("{}", write_preprocessed(&out, &sources, &interner));
+}
