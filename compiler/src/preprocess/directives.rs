@@ -454,13 +454,15 @@ impl<'a> Preprocessor<'a> {
         let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
         match w.as_slice() {
             ["once", ..] => {
-                let f = self.files.last().unwrap().lexer.file;
-                self.once_files.insert(f);
+                if let Some(f) = self.files.last() {
+                    self.once_files.insert(f.lexer.file);
+                }
             }
             ["GCC", "system_header", ..] | ["clang", "system_header", ..] => {
-                let f = self.files.last().unwrap().lexer.file;
-                if f != self.main_file {
-                    self.system_files.push(f);
+                if let Some(f) = self.files.last() {
+                    if f.lexer.file != self.main_file {
+                        self.system_files.push(f.lexer.file);
+                    }
                 }
             }
             ["push_macro", "(", ..] | ["pop_macro", "(", ..] => {

@@ -135,13 +135,21 @@ pub(crate) fn char_value(spelling: &str) -> Result<i64, String> {
                     vals.push(v);
                     continue;
                 }
-                other => other as u32,
+                // An unknown escape stands for the character itself.
+                _ => {
+                    let ch = body[i..].chars().next().unwrap_or('\\');
+                    vals.push(ch as u32);
+                    i += ch.len_utf8().max(1);
+                    continue;
+                }
             };
             vals.push(v);
             i += 1;
         } else {
             // A UTF-8 sequence counts as its bytes for plain char constants.
-            let ch = body[i..].chars().next().unwrap();
+            let Some(ch) = body[i..].chars().next() else {
+                break;
+            };
             if prefix.is_empty() {
                 for b in body[i..i + ch.len_utf8()].bytes() {
                     vals.push(b as u32);

@@ -1004,3 +1004,14 @@ fn dump_preprocessed() {
     eprint!("{}", diags.render(&sources));
     print!("{}", write_preprocessed(&out, &sources, &interner));
 }
+
+#[test]
+fn char_constants_in_if() {
+    // An unknown escape of a non-ASCII character must not split it.
+    assert!(expr::char_value("'\\é'").is_ok());
+    assert_eq!(expr::char_value("'\\x41'").unwrap(), 65);
+    assert_eq!(expr::char_value("L'\\xff'").unwrap(), 255);
+    assert_eq!(expr::char_value("'\\0'").unwrap(), 0);
+    assert!(expr::char_value("''").is_err());
+    assert_eq!(pp("#if '\\'' == 39 && '\\\\' == 92\nok\n#endif"), "ok");
+}
