@@ -1015,3 +1015,19 @@ fn char_constants_in_if() {
     assert!(expr::char_value("''").is_err());
     assert_eq!(pp("#if '\\'' == 39 && '\\\\' == 92\nok\n#endif"), "ok");
 }
+
+/// Every truncation of a source full of preprocessor constructs must be
+/// handled with diagnostics, never a panic.
+#[test]
+fn truncated_inputs_do_not_panic() {
+    let src = "#define F(a, ...) #a a##__VA_ARGS__ __VA_OPT__(, a) \\\n  x\n#define G(x) F(x, 1)\n\
+               #if defined(F) && __has_include(<stddef.h>) && 'a' + 1 > (2 ? 3 : 4)\nG(\"s\" 'c' /* c */ 1.5e+3)\n\
+               #elif __has_attribute(packed)\n#else\n#endif\n#include \"nope.h\"\n_Pragma(\"once\") __LINE__\n\
+               #pragma push_macro(\"F\")\n#line 7 \"x.c\"\n#error stop\n// tail";
+    for end in 0..=src.len() {
+        if !src.is_char_boundary(end) {
+            continue;
+        }
+        let _ = pp_with(&src[..end], &PreprocessOptions::default());
+    }
+}
