@@ -1031,3 +1031,29 @@ fn truncated_inputs_do_not_panic() {
         let _ = pp_with(&src[..end], &PreprocessOptions::default());
     }
 }
+
+#[test]
+fn directives_inside_macro_arguments() {
+    assert_eq!(
+        pp("#define F(a, b) [a|b]\n#define X\nF(1,\n#ifdef X\n2\n#else\n3\n#endif\n)"),
+        "[ 1 | 2 ]"
+    );
+}
+
+#[test]
+fn include_macro_expanded_and_has_include_forms() {
+    let dir = std::env::temp_dir().join(format!("bpfcc-pp-incmac-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("sub/h.h"), "from_h\n").unwrap();
+    let opts = PreprocessOptions {
+        include_dirs: vec![dir.clone()],
+        ..Default::default()
+    };
+    let src = "#define HDR <sub/h.h>\n#define Q \"sub/h.h\"\n#include HDR\n#include Q\n\
+               #if __has_include(<sub/h.h>) && __has_include(\"sub/h.h\") && !__has_include(<sub/none.h>)\nyes\n#endif\n\
+               #if __has_include(HDR)\nmacro_form\n#endif";
+    let (t, e) = pp_with(src, &opts);
+    assert!(e.is_empty(), "{e:?}");
+    assert_eq!(t, "from_h from_h yes macro_form");
+    std::fs::remove_dir_all(&dir).ok();
+}
