@@ -545,7 +545,7 @@ impl<'a> Preprocessor<'a> {
                     .get(close + 1)
                     .is_some_and(|t| t.is_punct(Punct::HashHash))
                     && close + 1 < end;
-                self.append_operand(out, operand, &mut paste_next);
+                self.append_operand(out, &operand, &mut paste_next);
                 i = close + 1;
                 let _ = pastes_after;
                 continue;
@@ -578,7 +578,7 @@ impl<'a> Preprocessor<'a> {
                     self.stringify(&operand)
                 } else {
                     i += 1;
-                    self.append_operand(out, vec![PTok { tok: t, flags: 0 }], &mut paste_next);
+                    self.append_operand(out, &[PTok { tok: t, flags: 0 }], &mut paste_next);
                     continue;
                 };
                 let sym = self.intern(&text);
@@ -586,7 +586,7 @@ impl<'a> Preprocessor<'a> {
                     kind: TokenKind::Str(sym),
                     ..t
                 };
-                self.append_operand(out, vec![PTok { tok, flags: 0 }], &mut paste_next);
+                self.append_operand(out, &[PTok { tok, flags: 0 }], &mut paste_next);
                 continue;
             }
             if t.is_punct(Punct::HashHash) {
@@ -625,19 +625,19 @@ impl<'a> Preprocessor<'a> {
                 } else {
                     operand[0].tok.leading_space = t.leading_space;
                 }
-                self.append_operand(out, operand, &mut paste_next);
+                self.append_operand(out, &operand, &mut paste_next);
                 i += 1;
                 continue;
             }
-            self.append_operand(out, vec![PTok { tok: t, flags: 0 }], &mut paste_next);
+            self.append_operand(out, &[PTok { tok: t, flags: 0 }], &mut paste_next);
             i += 1;
         }
     }
 
     /// Appends `operand`, pasting its first token onto the last one of `out`
     /// when a `##` preceded it.
-    fn append_operand(&mut self, out: &mut Vec<PTok>, operand: Vec<PTok>, paste_next: &mut bool) {
-        let mut it = operand.into_iter();
+    fn append_operand(&mut self, out: &mut Vec<PTok>, operand: &[PTok], paste_next: &mut bool) {
+        let mut it = operand.iter().copied();
         if *paste_next {
             *paste_next = false;
             if let Some(first) = it.next() {
