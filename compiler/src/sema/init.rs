@@ -833,12 +833,28 @@ fn item_span(c: &Checker, item: &ast::InitItem) -> Span {
     }
 }
 
-/// A string literal's bytes with its terminating NUL. The parser gives wide
-/// literals already as little-endian elements of `esize` bytes.
+/// A string literal's bytes with its terminating NUL, as elements of `esize`
+/// bytes: the parser gives wide literals (`u`, `U`, `L`) as the UTF-8 of their
+/// code points, encoded here as UTF-16 units or 4-byte code points.
 fn encode_string(bytes: &[u8], esize: u8) -> Vec<u8> {
-    let mut v = Vec::with_capacity(bytes.len() + esize as usize);
-    v.extend_from_slice(bytes);
-    v.extend(std::iter::repeat_n(0u8, esize as usize));
+    if esize == 1 {
+        let mut v = Vec::with_capacity(bytes.len() + 1);
+        v.extend_from_slice(bytes);
+        v.push(0);
+        return v;
+    }
+    let s = String::from_utf8_lossy(bytes);
+    let mut v = Vec::with_capacity((s.len() + 1) * esize as usize);
+    for ch in s.chars().chain(std::iter::once('\0')) {
+        if esize == 2 {
+            let mut buf = [0u16; 2];
+            for u in ch.encode_utf16(&mut buf) {
+                v.extend_from_slice(&u.to_le_bytes());
+            }
+        } else {
+            v.extend_from_slice(&(ch as u32).to_le_bytes());
+        }
+    }
     v
 }
 

@@ -593,6 +593,20 @@ int *cl = (int[]){ 1, 2 };
 }
 
 #[test]
+fn wide_strings() {
+    let c = check_ok("unsigned short a[] = u\"a\\u00e9\"; int b[] = L\"\\u00e9\"; unsigned long n = sizeof(U\"xy\");");
+    assert_eq!(
+        c.global("a").init.as_ref().unwrap().bytes,
+        vec![0x61, 0, 0xe9, 0, 0, 0]
+    );
+    assert_eq!(
+        c.global("b").init.as_ref().unwrap().bytes,
+        vec![0xe9, 0, 0, 0, 0, 0, 0, 0]
+    );
+    assert_eq!(c.u64s("n"), vec![12]);
+}
+
+#[test]
 fn typedefs_stay_as_sugar() {
     let c = check_ok("typedef unsigned int u32; typedef u32 __be32; __be32 x; typeof(x) y; __typeof_unqual__(const int) z;");
     let g = c.global("x");
