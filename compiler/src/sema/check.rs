@@ -208,6 +208,9 @@ pub(crate) struct Checker<'a> {
     /// Unsupported features met in `static` functions, reported only if the
     /// function turns out to be reachable ([`Checker::report_deferred`]).
     pub deferred: Vec<(FuncId, Span, String)>,
+    /// Inside an expression evaluated at compile time (static initializers,
+    /// integer constant expressions): no code is generated for it.
+    pub const_context: u32,
 }
 
 impl<'a> Checker<'a> {
@@ -291,6 +294,7 @@ impl<'a> Checker<'a> {
             bad_bitfields: Default::default(),
             pending_srem: Vec::new(),
             deferred: Vec::new(),
+            const_context: 0,
         }
     }
 

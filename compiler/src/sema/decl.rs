@@ -1242,7 +1242,9 @@ impl Checker<'_> {
                 );
                 return Some(gid);
             }
+            self.const_context += 1;
             let (ci, new_ty) = self.global_init(ty, init);
+            self.const_context -= 1;
             let g = &mut self.globals[gid];
             g.is_extern = false;
             g.ty = new_ty;

@@ -34,7 +34,9 @@ impl Checker<'_> {
 
     /// An integer constant expression's value (reports when it is not one).
     pub fn const_int(&mut self, e: ExprId) -> Option<i64> {
+        self.const_context += 1;
         let c = self.expr(e);
+        self.const_context -= 1;
         if self.is_error(c.ty.ty) {
             return None;
         }
@@ -893,7 +895,12 @@ impl Checker<'_> {
                 self.warning(span, "division by zero is undefined");
             }
         }
-        if matches!(op, BinOp::Div | BinOp::Rem) && self.is_signed(t) && self.opts.cpu_version < 4 {
+        if matches!(op, BinOp::Div | BinOp::Rem)
+            && self.is_signed(t)
+            && self.opts.cpu_version < 4
+            && self.fn_ctx.is_some()
+            && self.const_context == 0
+        {
             return self.signed_division(op, a, b, t, span);
         }
         if matches!(op, BinOp::Eq | BinOp::Ne) {

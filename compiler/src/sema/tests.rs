@@ -607,6 +607,18 @@ fn wide_strings() {
 }
 
 #[test]
+fn const_objects_fold_in_static_initializers() {
+    // As clang (GNU extension), from bpf_cubic.c.
+    let c = check_ok("static const int beta = 717; static const unsigned scale = 8 * (1024 + beta) / 3; unsigned long v = scale;");
+    assert_eq!(c.u64s("v"), vec![(8 * (1024 + 717) / 3) as u64]);
+    let c = check("static int notconst = 1; static int w = notconst;");
+    assert_eq!(
+        c.errors(),
+        vec!["1:41: initializer element is not a compile-time constant"]
+    );
+}
+
+#[test]
 fn typedefs_stay_as_sugar() {
     let c = check_ok("typedef unsigned int u32; typedef u32 __be32; __be32 x; typeof(x) y; __typeof_unqual__(const int) z;");
     let g = c.global("x");
