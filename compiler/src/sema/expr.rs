@@ -1788,6 +1788,26 @@ impl Checker<'_> {
                 return self.error_expr(span);
             }
         }
+        // The C library functions clang treats as builtins when only declared
+        // (`#include <string.h>`): expanded inline, never a call.
+        if let ast::ExprKind::Ident(name) = &self.tu.exprs[callee].kind {
+            if let Some(Binding::Func(fid)) = self.lookup(*name) {
+                let func = &self.functions[fid];
+                if func.body.is_none() && func.helper_id.is_none() && func.asm_label.is_none() {
+                    let builtin = match self.name(*name) {
+                        "memcpy" => Some("__builtin_memcpy"),
+                        "memmove" => Some("__builtin_memmove"),
+                        "memset" => Some("__builtin_memset"),
+                        _ => None,
+                    };
+                    if let Some(b) = builtin {
+                        return self
+                            .builtin_call(b, callee, args, span)
+                            .expect("a memory builtin");
+                    }
+                }
+            }
+        }
         let f = self.expr_nodecay(callee);
         if self.is_error(f.ty.ty) {
             for a in args {

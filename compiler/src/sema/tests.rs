@@ -830,6 +830,9 @@ int f(struct s *d, struct s *src, unsigned v) {
     ));
     // bswap16 of a constant is folded: 0x3412, promoted.
     assert!(matches!(r.kind, ExprKind::Const(0x3412)));
+    // Declared library functions are the builtins, as with clang.
+    let c = check_ok("void *memcpy(void *, const void *, unsigned long); void f(long *d, long *s) { memcpy(d, s, 8); }");
+    assert!(stmts(c.func("f")).iter().any(|s| matches!(&s.kind, StmtKind::Expr(e) if matches!(e.kind, ExprKind::Builtin(tir::Builtin::Memcpy { size: 8 }, _)))));
     let c = check("void f(char *d, char *s, int n) { __builtin_memcpy(d, s, n); }");
     assert_eq!(c.errors().len(), 1);
 }
