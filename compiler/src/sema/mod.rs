@@ -6,7 +6,9 @@
 //! their types and implicit conversions ([`expr`], folded by [`fold`]),
 //! initializers are flattened ([`init`]) and statements checked ([`stmt`]).
 //! Errors are reported through [`Diagnostics`] and produce an error type that
-//! silences follow-on diagnostics.
+//! silences follow-on diagnostics. Features bpfcc lacks that appear only in
+//! `static` functions nothing uses are not reported ([`reach`]), since no
+//! code is generated for those functions (as with clang).
 
 mod builtin;
 mod check;
