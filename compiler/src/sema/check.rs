@@ -174,6 +174,9 @@ pub(crate) struct FnCtx {
     /// Enclosing loops and switches: (is a loop, scope depth that `break`
     /// leaves, scope depth that `continue` leaves).
     pub jump_levels: Vec<(bool, usize, usize)>,
+    /// `const` locals initialized with a constant: `__builtin_constant_p`
+    /// sees through them, as clang's does.
+    pub const_locals: std::collections::HashSet<LocalId>,
 }
 
 pub(crate) struct Checker<'a> {

@@ -1374,6 +1374,7 @@ impl Checker<'_> {
             func_name_global: None,
             pending: vec![],
             cleanups: vec![],
+            const_locals: Default::default(),
             jump_levels: vec![],
         });
         self.push_scope();

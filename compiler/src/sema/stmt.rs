@@ -278,6 +278,16 @@ impl Checker<'_> {
                 local.address_taken |= self.types.is_aggregate(ty.ty);
             }
             self.bind(name, Binding::Local(l));
+            let q = self.types.canonical_qual(ty).quals;
+            if q.is_const && !q.is_volatile {
+                if let Some(tir::LocalInit::Expr(Expr {
+                    kind: ExprKind::Const(_),
+                    ..
+                })) = &init
+                {
+                    self.fn_ctx.as_mut().unwrap().const_locals.insert(l);
+                }
+            }
             if let Some(a) = cleanup_attr {
                 self.register_cleanup(l, a, nspan);
             }

@@ -289,6 +289,9 @@ long v[] = { (unsigned char)300, (signed char)200, -1u > 0, 7 / 2, -7 / 2, -7 % 
     );
     let cp = &c.global("cp").init.as_ref().unwrap().bytes;
     assert_eq!(cp[0], 1);
+    // A const local with a constant initializer counts (bpf_experimental.h).
+    let c = check_ok("int f(int v) { const long k = 5; long m = 6; _Static_assert(__builtin_constant_p(k), \"k\"); return __builtin_constant_p(m) + __builtin_constant_p(v); }");
+    assert!(matches!(ret_expr(c.func("f")).kind, ExprKind::Const(0)));
 }
 
 #[test]
