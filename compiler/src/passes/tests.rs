@@ -2006,3 +2006,54 @@ block0(v0: i64):
 "
     );
 }
+
+/// Many locals and many blocks at once: mem2reg's work per local must not
+/// grow with the number of stores of the other locals.
+#[test]
+fn many_locals_optimize_quickly() {
+    let mut f = Function::new("many", ".text", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let entry = b.create_block();
+    let x = b.append_block_param(entry, Type::I64);
+    b.switch_to_block(entry);
+    let n = 400;
+    let slots: Vec<Value> = (0..n)
+        .map(|k| {
+            let s = b.create_slot(8, 8, Some(format!("l{k}")), Span::default());
+            let a = b.ins_value(Op::StackAddr { slot: s, offset: 0 }, Type::I64);
+            b.ins(store(a, x, MemWidth::B8), None);
+            a
+        })
+        .collect();
+    for k in 0..n {
+        let v = b.ins_value(load(slots[k], MemWidth::B8, false), Type::I64);
+        let then_b = b.create_block();
+        let join = b.create_block();
+        b.brif(v, then_b, join);
+        b.switch_to_block(then_b);
+        let w = b.ins_value(load(slots[(k * 7 + 1) % n], MemWidth::B8, false), Type::I64);
+        let s = b.binary(BinOp::Add, v, w);
+        b.ins(store(slots[(k * 13 + 5) % n], s, MemWidth::B8), None);
+        b.jump(join, vec![]);
+        b.switch_to_block(join);
+    }
+    let mut acc = b.iconst(Type::I64, 0);
+    for &a in slots.iter().step_by(37) {
+        let v = b.ins_value(load(a, MemWidth::B8, false), Type::I64);
+        acc = b.binary(BinOp::Xor, acc, v);
+    }
+    b.ret(Some(acc));
+    let m = one_function_module(f);
+    let start = std::time::Instant::now();
+    let mut o = m.clone();
+    optimize(&mut o, 2);
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed < std::time::Duration::from_secs(20),
+        "{n} locals took {elapsed:?}"
+    );
+    assert!(!printed(&o).contains("load"));
+    for arg in [0u64, 1, 0x8000_0000_0000_0001] {
+        assert_eq!(run0(&o, &[arg]), run0(&m, &[arg]));
+    }
+}
