@@ -676,6 +676,10 @@ fn optimization_preserves_results_of_random_functions() {
         for level in [0u8, 1, 2] {
             let mut opt = m.clone();
             optimize(&mut opt, level);
+            // Same input, same output.
+            let mut again = m.clone();
+            optimize(&mut again, level);
+            assert_eq!(print::print_module(&again), print::print_module(&opt));
             let before = print_function(&m.functions[FuncId::new(0)]);
             let after = print_function(&opt.functions[FuncId::new(0)]);
             if after.len() < before.len() {
