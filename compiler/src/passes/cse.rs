@@ -4,10 +4,15 @@
 //! widening, narrowing, byte swaps) that repeats one in the same block or in
 //! a dominating block, with the same operands (or equal constants), is
 //! replaced by the earlier result. Operands of commutative operations are
-//! put in a canonical order first. Constants and addresses (`iconst`, `stack_addr`, `symbol_addr`) are
-//! left alone: they are cheaper to rematerialize than to keep in one of
-//! BPF's few callee-saved registers. Loads and calls are never merged, so
-//! nothing moves across a branch that guards it.
+//! put in a canonical order first. Constants and addresses (`iconst`,
+//! `stack_addr`, `symbol_addr`) are left alone: they are cheaper to
+//! rematerialize than to keep in one of BPF's few callee-saved registers.
+//!
+//! A non-volatile load that repeats an earlier load of the same block (same
+//! address value, offset, width, extension and type) with no store, call or
+//! volatile access in between reads the earlier result. Loads are never
+//! merged across blocks, so none moves across a branch that guards it;
+//! calls and packet loads are never merged.
 
 use super::dominators::DomTree;
 use crate::ir::*;
@@ -84,7 +89,31 @@ pub fn eliminate(f: &mut Function) -> bool {
         stack.push(Visit::Exit(log.len()));
         let old = std::mem::take(&mut f.blocks[b].insts);
         let mut insts = Vec::with_capacity(old.len());
+        // Loads seen in this block since the last write to memory.
+        let mut loads: HashMap<(Op, Type), Value> = HashMap::new();
         for i in old {
+            match &f.insts[i].op {
+                Op::Load {
+                    volatile: false, ..
+                } => {
+                    let r = f.insts[i].result.unwrap();
+                    let mut op = f.insts[i].op.clone();
+                    op.map_args(|v| f.resolve(v));
+                    let k = (op, f.value_type(r));
+                    if let Some(&prev) = loads.get(&k) {
+                        f.replace_uses(r, prev);
+                        changed = true;
+                        continue;
+                    }
+                    loads.insert(k, r);
+                }
+                // Anything that may write memory ends the reuse of loads.
+                Op::Store { .. }
+                | Op::Call { .. }
+                | Op::CallIndirect { .. }
+                | Op::Load { volatile: true, .. } => loads.clear(),
+                _ => {}
+            }
             if let Some(k) = key(f, i, &mut consts) {
                 let r = f.insts[i].result.unwrap();
                 if let Some(&prev) = available.get(&k) {

@@ -1401,9 +1401,14 @@ fn cse_reuses_dominating_computations_only() {
     let z = b.binary(BinOp::Xor, v, w);
     b.ret(Some(z));
     b.switch_to_block(r);
+    // The second load reads the first's value; the one after the store
+    // reads memory again.
     let l1 = b.ins_value(load(x, MemWidth::B8, false), Type::I64);
     let l2 = b.ins_value(load(x, MemWidth::B8, false), Type::I64);
+    b.ins(store(x, t, MemWidth::B8), None);
+    let l3 = b.ins_value(load(x, MemWidth::B8, false), Type::I64);
     let s = b.binary(BinOp::Sub, l1, l2);
+    let s = b.binary(BinOp::Sub, s, l3);
     b.ret(Some(s));
     let mut m = one_function_module(f);
     assert!(cse::run(&mut m));
@@ -1411,6 +1416,7 @@ fn cse_reuses_dominating_computations_only() {
     assert_eq!(text.matches("mul").count(), 1, "{text}");
     // x+5 and 5+x are one value, whichever iconst each reads.
     assert_eq!(text.matches(" add ").count(), 3, "{text}");
+    assert!(text.contains("sub v10, v10"), "{text}");
     assert_eq!(text.matches("load64").count(), 2, "{text}");
     assert!(!cse::run(&mut m));
 }
