@@ -1895,6 +1895,16 @@ fn struct_locals_forwarding_preserves_results() {
                     },
                     Type::I64,
                 );
+                // Sometimes as pointer arithmetic: &rec + k - (k - off).
+                let (addr, off) = if rng.chance(30) {
+                    let k = rng.below(4) as i64;
+                    let kc = b.iconst(Type::I64, k);
+                    let p = b.binary(BinOp::Add, addr, kc);
+                    let back = b.iconst(Type::I64, k - i64::from(off));
+                    (b.binary(BinOp::Sub, p, back), 0)
+                } else {
+                    (addr, off)
+                };
                 if rng.chance(50) {
                     let v = if rng.chance(50) {
                         x
@@ -1982,6 +1992,12 @@ fn struct_locals_forwarding_preserves_results() {
         let m = one_function_module(f);
         let mut o = m.clone();
         optimize(&mut o, 2);
+        // The pointer arithmetic became stack addresses.
+        assert!(
+            !printed(&o).contains(" sub "),
+            "case {case}\n{}",
+            printed(&o)
+        );
         if printed(&o).matches("load").count() < printed(&m).matches("load").count() {
             forwarded += 1;
         }
