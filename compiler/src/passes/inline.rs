@@ -1,10 +1,11 @@
 //! Inlining of BPF-to-BPF calls.
 //!
 //! A call to a function of this module is replaced by a copy of the callee's
-//! body when the callee is `always_inline`, or (from -O1) when it is
-//! `static`, lives in `.text` and is small or called only once. Functions
-//! marked `noinline` or `naked`, weak functions, program entries (a section
-//! other than `.text`) and calls on a recursion cycle stay calls. Callees
+//! body when the callee is `always_inline`, or (from -O1) when it lives in
+//! `.text` and is small, or `static` and called only once; a global function
+//! inlined this way stays in the object for other users, as with clang.
+//! Functions marked `noinline` or `naked`, weak functions, program entries
+//! (a section other than `.text`) and calls on a recursion cycle stay calls. Callees
 //! are processed before their callers, so each body is copied with its own
 //! inlined calls already in it. The caller's block is split after the call:
 //! the callee's entry block receives the call's arguments as a jump, each
@@ -34,7 +35,7 @@ pub fn run_always_inline(module: &mut Module) -> bool {
     inline_module(module, false)
 }
 
-/// Inlines `always_inline` callees and small or single-use static ones.
+/// Inlines `always_inline` callees, small functions and single-use static ones.
 pub fn run(module: &mut Module) -> bool {
     inline_module(module, true)
 }
@@ -171,9 +172,18 @@ impl InlineCx<'_> {
         if callee.always_inline {
             return true;
         }
-        self.small_statics
-            && callee.linkage == Linkage::Local
-            && (self.call_sites[callee_id] == 1 || inst_count(callee) <= SMALL_FUNCTION)
+        if !self.small_statics {
+            return false;
+        }
+        let small = inst_count(callee) <= SMALL_FUNCTION;
+        match callee.linkage {
+            Linkage::Local => small || self.call_sites[callee_id] == 1,
+            // A global function stays in the object, but its calls are
+            // inlined when it is small, as clang does (the verifier then
+            // checks the body in its caller's context, not on its own).
+            Linkage::Global => small,
+            Linkage::Weak => false,
+        }
     }
 }
 

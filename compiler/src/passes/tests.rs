@@ -2092,3 +2092,42 @@ fn many_locals_optimize_quickly() {
         assert_eq!(run0(&o, &[arg]), run0(&m, &[arg]));
     }
 }
+
+#[test]
+fn small_global_functions_are_inlined_and_kept() {
+    for (noinline, level, inlined) in [(false, 2, true), (true, 2, false), (false, 0, false)] {
+        let mut m = Module::default();
+        let mut prog = Function::new("prog", "xdp", vec![Type::I64], Some(Type::I64));
+        {
+            let mut b = FunctionBuilder::new(&mut prog);
+            let e = b.create_block();
+            let x = b.append_block_param(e, Type::I64);
+            b.switch_to_block(e);
+            let r = b.ins_value(
+                Op::Call {
+                    callee: Callee::Func(FuncId::new(1)),
+                    args: vec![x],
+                },
+                Type::I64,
+            );
+            b.ret(Some(r));
+        }
+        let mut g = Function::new("g", ".text", vec![Type::I64], Some(Type::I64));
+        g.noinline = noinline;
+        {
+            let mut b = FunctionBuilder::new(&mut g);
+            let e = b.create_block();
+            let x = b.append_block_param(e, Type::I64);
+            b.switch_to_block(e);
+            let three = b.iconst(Type::I64, 3);
+            let r = b.binary(BinOp::Mul, x, three);
+            b.ret(Some(r));
+        }
+        m.functions.push(prog);
+        m.functions.push(g);
+        optimize(&mut m, level);
+        assert_eq!(m.functions.len(), 2, "the global function stays");
+        assert_eq!(!printed(&m).contains("call"), inlined, "{}", printed(&m));
+        assert_eq!(run0(&m, &[5]), Some(15));
+    }
+}
