@@ -23,8 +23,9 @@
 use crate::ir::*;
 use cranelift_entity::{EntityRef, PrimaryMap, SecondaryMap};
 
-/// Largest callee, in instructions, inlined for being small.
-const SMALL_FUNCTION: usize = 40;
+/// Largest callee inlined for being small, in instructions that cost
+/// machine code (see [`inline_cost`]).
+const SMALL_FUNCTION: usize = 48;
 
 /// A caller stops growing by inlining past this many instructions (only
 /// `always_inline` callees are inlined beyond it).
@@ -142,6 +143,27 @@ fn inst_count(f: &Function) -> usize {
     f.layout.iter().map(|&b| f.blocks[b].insts.len()).sum()
 }
 
+/// The size a callee counts for when deciding to inline it: its
+/// instructions, except those that usually cost no machine code (constants
+/// and addresses folded into their users, width changes, plain jumps).
+fn inline_cost(f: &Function) -> usize {
+    f.layout
+        .iter()
+        .flat_map(|&b| f.blocks[b].insts.iter())
+        .filter(|&&i| {
+            !matches!(
+                f.insts[i].op,
+                Op::Iconst(_)
+                    | Op::StackAddr { .. }
+                    | Op::SymbolAddr { .. }
+                    | Op::Widen { .. }
+                    | Op::Narrow(_)
+                    | Op::Jump(_)
+            )
+        })
+        .count()
+}
+
 /// What deciding and doing the inlining into one caller needs.
 struct InlineCx<'a> {
     caller: FuncId,
@@ -175,7 +197,7 @@ impl InlineCx<'_> {
         if !self.small_statics {
             return false;
         }
-        let small = inst_count(callee) <= SMALL_FUNCTION;
+        let small = inline_cost(callee) <= SMALL_FUNCTION;
         match callee.linkage {
             Linkage::Local => small || self.call_sites[callee_id] == 1,
             // A global function stays in the object, but its calls are
