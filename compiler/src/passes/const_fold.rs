@@ -21,13 +21,14 @@
 
 use super::dce::{block_call, calls_to_blocks, remove_block_params};
 use super::dominators::reverse_postorder;
+use super::functions_with_bodies;
 use super::{create_inst, simplify_cfg};
 use crate::ir::interp::{eval_binary, eval_bswap, eval_cond, eval_extend, eval_unary, eval_widen};
 use crate::ir::*;
 
 pub fn run(module: &mut Module) -> bool {
     let mut changed = false;
-    for (_, f) in module.functions.iter_mut() {
+    for f in functions_with_bodies(module) {
         changed |= fold(f);
     }
     changed

@@ -15,12 +15,13 @@
 //! calls and packet loads are never merged.
 
 use super::dominators::DomTree;
+use super::functions_with_bodies;
 use crate::ir::*;
 use std::collections::HashMap;
 
 pub fn run(module: &mut Module) -> bool {
     let mut changed = false;
-    for (_, f) in module.functions.iter_mut() {
+    for f in functions_with_bodies(module) {
         changed |= eliminate(f);
     }
     changed

@@ -21,6 +21,7 @@
 //! bounds of a loop counter that lives on the stack.
 
 use super::dominators::DomTree;
+use super::functions_with_bodies;
 use super::{create_inst, simplify_cfg};
 use crate::ir::*;
 use cranelift_entity::SecondaryMap;
@@ -38,7 +39,7 @@ struct Candidate {
 /// has been inlined) lose their `address_taken` mark first.
 pub fn run(module: &mut Module) -> bool {
     let mut changed = false;
-    for (_, f) in module.functions.iter_mut() {
+    for f in functions_with_bodies(module) {
         changed |= unmark_unescaped_slots(f);
         changed |= promote(f);
     }

@@ -113,6 +113,15 @@ fn check_module(module: &Module, when: &str) {
     }
 }
 
+/// The functions of the module that have blocks (the passes skip any
+/// without, rather than assume an entry block).
+fn functions_with_bodies(module: &mut Module) -> impl Iterator<Item = &mut Function> {
+    module
+        .functions
+        .values_mut()
+        .filter(|f| !f.layout.is_empty())
+}
+
 /// Creates an instruction outside any block (the caller places it), with a
 /// result of type `result` if given.
 fn create_inst(f: &mut Function, op: Op, result: Option<Type>, span: Span) -> Inst {
