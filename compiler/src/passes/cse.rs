@@ -1,7 +1,7 @@
 //! Common subexpression elimination over the dominator tree.
 //!
-//! A pure computation (binary and unary operations, comparisons, extensions,
-//! widening, narrowing, byte swaps) that repeats one in the same block or in
+//! A pure computation (binary and unary operations, extensions, widening,
+//! narrowing, byte swaps) that repeats one in the same block or in
 //! a dominating block, with the same operands (or equal constants), is
 //! replaced by the earlier result. Operands of commutative operations are
 //! put in a canonical order first. Constants and addresses (`iconst`,
@@ -12,7 +12,10 @@
 //! address value, offset, width, extension and type) with no store, call or
 //! volatile access in between reads the earlier result. Loads are never
 //! merged across blocks, so none moves across a branch that guards it;
-//! calls and packet loads are never merged.
+//! calls and packet loads are never merged. Comparisons are never merged
+//! either: each stays next to the branch that reads it, so that the back end
+//! can fuse the two into one conditional jump, from which the verifier
+//! learns the bounds of the compared values.
 
 use super::dominators::DomTree;
 use super::functions_with_bodies;
@@ -36,9 +39,12 @@ fn key(f: &Function, i: Inst, consts: &mut HashMap<(i64, Type), Value>) -> Optio
     let ty = f.value_type(data.result?);
     let mut op = data.op.clone();
     match &mut op {
+        // Comparisons are left where they are: the back end fuses a
+        // comparison with the branch that reads it, and the verifier learns
+        // bounds from that conditional jump, not from a 0/1 value computed
+        // earlier.
         Op::Binary(..)
         | Op::Unary(..)
-        | Op::Icmp(..)
         | Op::Extend { .. }
         | Op::Widen { .. }
         | Op::Narrow(_)

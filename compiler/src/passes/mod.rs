@@ -16,6 +16,7 @@ pub mod dse;
 pub mod inline;
 pub mod mem2reg;
 pub mod simplify_cfg;
+pub mod sink_compares;
 pub mod store_forward;
 
 #[cfg(test)]
@@ -34,13 +35,16 @@ const MAX_ROUNDS: usize = 8;
 /// -O0: inlining of `always_inline` functions (as clang's always-inliner
 /// does at every level), then mem2reg (the verifier needs loop counters in
 /// registers).
-/// Every level ends by removing static functions nothing calls any more.
+///
 /// -O1 and up: mem2reg, then constant folding, dead code elimination, common
 /// subexpression elimination, store-to-load forwarding, dead store
-/// elimination and CFG simplification,
-/// repeated until nothing changes (at most `MAX_ROUNDS`); then inlining of
-/// `always_inline` and small or single-use static functions, and the scalar
-/// passes again.
+/// elimination and CFG simplification, repeated until nothing changes (at
+/// most `MAX_ROUNDS`); then inlining of `always_inline`, small, and
+/// single-use static functions, and the scalar passes again.
+///
+/// Every level then puts each branch's comparison right before it (for the
+/// back end and the verifier) and removes static functions nothing calls
+/// any more.
 pub fn optimize(module: &mut Module, opt_level: u8) {
     if cfg!(debug_assertions) {
         check_module(module, "before optimization (as lowered)");
@@ -48,6 +52,7 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
     if opt_level == 0 {
         run_pass(module, "inline", inline::run_always_inline);
         run_pass(module, "mem2reg", mem2reg::run);
+        run_pass(module, "sink_compares", sink_compares::run);
         run_pass(
             module,
             "remove_dead_functions",
@@ -68,6 +73,7 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
             scalar_rounds(module);
         }
     }
+    run_pass(module, "sink_compares", sink_compares::run);
     run_pass(
         module,
         "remove_dead_functions",

@@ -2131,3 +2131,106 @@ fn small_global_functions_are_inlined_and_kept() {
         assert_eq!(run0(&m, &[5]), Some(15));
     }
 }
+
+#[test]
+fn comparisons_stay_next_to_their_branches() {
+    // if (x < 16) a(); if (x < 16) b();  -- the second comparison is not
+    // replaced by the first's 0/1 result.
+    let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let [entry, t1, j1, t2, j2] = [(); 5].map(|_| b.create_block());
+    let x = b.append_block_param(entry, Type::I64);
+    b.switch_to_block(entry);
+    let k = b.iconst(Type::I64, 16);
+    let c1 = b.icmp(Cond::Ult, x, k, Type::I32);
+    b.brif(c1, t1, j1);
+    b.switch_to_block(t1);
+    b.ins(
+        Op::Call {
+            callee: Callee::Helper(1),
+            args: vec![],
+        },
+        None,
+    );
+    b.jump(j1, vec![]);
+    b.switch_to_block(j1);
+    let k2 = b.iconst(Type::I64, 16);
+    let c2 = b.icmp(Cond::Ult, x, k2, Type::I32);
+    b.brif(c2, t2, j2);
+    b.switch_to_block(t2);
+    b.ins(
+        Op::Call {
+            callee: Callee::Helper(2),
+            args: vec![],
+        },
+        None,
+    );
+    b.jump(j2, vec![]);
+    b.switch_to_block(j2);
+    b.ret(Some(x));
+    let mut m = one_function_module(f);
+    optimize(&mut m, 2);
+    assert_eq!(
+        printed(&m).matches("icmp ult").count(),
+        2,
+        "{}",
+        printed(&m)
+    );
+}
+
+#[test]
+fn comparisons_computed_earlier_are_copied_to_their_branch() {
+    // _Bool ok = x < 16; n = helper(); if (ok) ... ; return ok
+    let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I32));
+    let mut b = FunctionBuilder::new(&mut f);
+    let [entry, mid, t, j] = [(); 4].map(|_| b.create_block());
+    let x = b.append_block_param(entry, Type::I64);
+    b.switch_to_block(entry);
+    let k = b.iconst(Type::I64, 16);
+    let ok = b.icmp(Cond::Ult, x, k, Type::I32);
+    b.brif(x, mid, j);
+    b.switch_to_block(mid);
+    b.ins(
+        Op::Call {
+            callee: Callee::Helper(1),
+            args: vec![],
+        },
+        None,
+    );
+    b.brif(ok, t, j);
+    b.switch_to_block(t);
+    b.ins(
+        Op::Call {
+            callee: Callee::Helper(2),
+            args: vec![],
+        },
+        None,
+    );
+    b.jump(j, vec![]);
+    b.switch_to_block(j);
+    b.ret(Some(ok));
+    let m = one_function_module(f);
+    for level in [0, 2] {
+        let mut o = m.clone();
+        optimize(&mut o, level);
+        let fo = &o.functions[FuncId::new(0)];
+        for &blk in &fo.layout {
+            let term = fo.terminator(blk);
+            if let Op::Brif { cond, .. } = fo.insts[term].op {
+                if let Some(d) = fo.def_inst(cond) {
+                    if matches!(fo.insts[d].op, Op::Icmp(..)) {
+                        let insts = &fo.blocks[blk].insts;
+                        assert_eq!(insts[insts.len() - 2], d, "{}", printed(&o));
+                    }
+                }
+            }
+        }
+        // The original stays for the return.
+        assert_eq!(
+            printed(&o).matches("icmp ult").count(),
+            2,
+            "{}",
+            printed(&o)
+        );
+    }
+}
