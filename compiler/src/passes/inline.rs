@@ -66,6 +66,41 @@ fn inline_module(module: &mut Module, small_statics: bool) -> bool {
     changed
 }
 
+/// The functions of the module that nothing refers to (no call, address or
+/// data relocation names them).
+pub fn unreferenced_functions(module: &Module) -> SecondaryMap<FuncId, bool> {
+    let mut referenced: SecondaryMap<FuncId, bool> = SecondaryMap::new();
+    for (_, f) in module.functions.iter() {
+        for &b in &f.layout {
+            for &i in &f.blocks[b].insts {
+                match &f.insts[i].op {
+                    Op::Call {
+                        callee: Callee::Func(c),
+                        ..
+                    }
+                    | Op::SymbolAddr {
+                        target: SymbolTarget::Func(c),
+                        ..
+                    } => referenced[*c] = true,
+                    _ => {}
+                }
+            }
+        }
+    }
+    for (_, d) in module.data.iter() {
+        for (_, target, _) in &d.relocs {
+            if let SymbolTarget::Func(c) = target {
+                referenced[*c] = true;
+            }
+        }
+    }
+    let mut out = SecondaryMap::new();
+    for id in module.functions.keys() {
+        out[id] = !referenced[id];
+    }
+    out
+}
+
 #[cfg(test)]
 pub(crate) fn tests_call_sites(module: &Module) -> SecondaryMap<FuncId, u32> {
     count_call_sites(module)
@@ -413,12 +448,15 @@ fn new_inst(f: &mut Function, op: Op, result: Option<Type>, span: crate::source:
 /// Removes `static` `.text` functions nothing refers to any more (after
 /// inlining, or when dead code held their last call), renumbering the others
 /// (in order) everywhere they are named.
-pub fn remove_dead_functions(module: &mut Module) -> bool {
+///
+/// Functions in `keep` stay whatever refers to them: the ones lowering
+/// emitted without any reference (`__attribute__((used))`).
+pub fn remove_dead_functions(module: &mut Module, keep: &SecondaryMap<FuncId, bool>) -> bool {
     let n = module.functions.len();
     let mut live: SecondaryMap<FuncId, bool> = SecondaryMap::new();
     let mut work = Vec::new();
     for (id, f) in module.functions.iter() {
-        if f.linkage != Linkage::Local || f.section != ".text" {
+        if f.linkage != Linkage::Local || f.section != ".text" || keep[id] {
             live[id] = true;
             work.push(id);
         }

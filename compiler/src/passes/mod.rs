@@ -49,15 +49,15 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
     if cfg!(debug_assertions) {
         check_module(module, "before optimization (as lowered)");
     }
+    // Static functions lowering emitted with nothing referring to them are
+    // `used`: they stay.
+    let keep = inline::unreferenced_functions(module);
+    let remove_dead_functions = |m: &mut Module| inline::remove_dead_functions(m, &keep);
     if opt_level == 0 {
         run_pass(module, "inline", inline::run_always_inline);
         run_pass(module, "mem2reg", mem2reg::run);
         run_pass(module, "sink_compares", sink_compares::run);
-        run_pass(
-            module,
-            "remove_dead_functions",
-            inline::remove_dead_functions,
-        );
+        run_pass(module, "remove_dead_functions", remove_dead_functions);
         return;
     }
     run_pass(module, "mem2reg", mem2reg::run);
@@ -74,11 +74,7 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
         }
     }
     run_pass(module, "sink_compares", sink_compares::run);
-    run_pass(
-        module,
-        "remove_dead_functions",
-        inline::remove_dead_functions,
-    );
+    run_pass(module, "remove_dead_functions", remove_dead_functions);
 }
 
 /// The scalar passes, repeated until nothing changes (at most `MAX_ROUNDS`).
@@ -98,7 +94,7 @@ fn scalar_rounds(module: &mut Module) {
 }
 
 /// Runs one pass over the module, checking the IR afterwards in debug builds.
-fn run_pass(module: &mut Module, name: &str, pass: fn(&mut Module) -> bool) -> bool {
+fn run_pass(module: &mut Module, name: &str, pass: impl FnOnce(&mut Module) -> bool) -> bool {
     let changed = pass(module);
     if cfg!(debug_assertions) {
         check_module(module, &format!("after pass {name}"));
