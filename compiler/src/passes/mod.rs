@@ -6,7 +6,11 @@
 //! across a branch that guards it, a pointer comparison (the null check of a
 //! helper's result) is never rewritten into arithmetic, and packet loads are
 //! never hoisted above bounds checks. The passes are local: they fold,
-//! forward and delete, but never move a memory access to another block.
+//! forward and delete, but never move a memory access to another block
+//! (inlining copies a callee's body in order, in place of the call).
+//! Comparisons are never merged and end up right before the branch that
+//! tests them, so that the back end emits one conditional jump, from which
+//! the verifier learns the bounds of the compared values.
 
 pub mod const_fold;
 pub mod cse;
