@@ -1024,7 +1024,7 @@ block2(v5: i32):
 }
 
 #[test]
-fn o2_folds_the_diamond_into_a_select_free_function() {
+fn o2_promotes_the_diamond_and_keeps_its_results() {
     let mut m = diamond();
     optimize(&mut m, 2);
     // The then block is a forwarding block once x's value is a parameter;
