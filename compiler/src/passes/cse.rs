@@ -8,18 +8,24 @@
 //! `stack_addr`, `symbol_addr`) are left alone: they are cheaper to
 //! rematerialize than to keep in one of BPF's few callee-saved registers.
 //!
-//! A non-volatile load that repeats an earlier load of the same block (same
-//! address value, offset, width, extension and type) with no store, call or
-//! volatile access in between reads the earlier result. Loads are never
-//! merged across blocks, so none moves across a branch that guards it;
-//! calls and packet loads are never merged. Comparisons are never merged
+//! A non-volatile load that repeats an earlier load (same address value,
+//! offset, width, extension and type) with no store, call or volatile access
+//! in between reads the earlier result. The earlier load is in the same
+//! block, or in a dominating block from which the path to the later one
+//! has a single way into each block: it has already run whenever the later
+//! one would, so no load moves above a branch that guards it. This is what
+//! the verifier needs when a program reloads `skb->data` after a bounds
+//! check: the checked pointer is reused instead of a fresh, unchecked one.
+//! Calls and packet loads are never merged. Comparisons are never merged
 //! either: each stays next to the branch that reads it, so that the back end
 //! can fuse the two into one conditional jump, from which the verifier
 //! learns the bounds of the compared values.
 
+use super::dce;
 use super::dominators::DomTree;
 use super::functions_with_bodies;
 use crate::ir::*;
+use cranelift_entity::SecondaryMap;
 use std::collections::HashMap;
 
 pub fn run(module: &mut Module) -> bool {
@@ -75,6 +81,9 @@ pub fn eliminate(f: &mut Function) -> bool {
     let dom = DomTree::compute(f);
     let mut available: HashMap<(Op, Type), Value> = HashMap::new();
     let mut consts: HashMap<(i64, Type), Value> = HashMap::new();
+    let calls_to = dce::calls_to_blocks(f);
+    let mut loads_at_end: SecondaryMap<Block, Option<HashMap<(Op, Type), Value>>> =
+        SecondaryMap::new();
     // Undo log: keys added in the current dominator subtree.
     let mut log: Vec<(Op, Type)> = Vec::new();
     enum Visit {
@@ -96,8 +105,12 @@ pub fn eliminate(f: &mut Function) -> bool {
         stack.push(Visit::Exit(log.len()));
         let old = std::mem::take(&mut f.blocks[b].insts);
         let mut insts = Vec::with_capacity(old.len());
-        // Loads seen in this block since the last write to memory.
-        let mut loads: HashMap<(Op, Type), Value> = HashMap::new();
+        // Loads done since the last write to memory: those of this block,
+        // and those of the dominator when it is the only way in.
+        let mut loads: HashMap<(Op, Type), Value> = match dom.idom[b] {
+            Some(d) if calls_to[b].len() == 1 => loads_at_end[d].clone().unwrap_or_default(),
+            _ => HashMap::new(),
+        };
         for i in old {
             match &f.insts[i].op {
                 Op::Load {
@@ -134,6 +147,10 @@ pub fn eliminate(f: &mut Function) -> bool {
             insts.push(i);
         }
         f.blocks[b].insts = insts;
+        // Children entered only from here start from these.
+        if dom.children[b].iter().any(|&c| calls_to[c].len() == 1) {
+            loads_at_end[b] = Some(loads);
+        }
         for &c in dom.children[b].iter().rev() {
             stack.push(Visit::Enter(c));
         }

@@ -2,10 +2,13 @@
 //! what it preserves.
 //!
 //! Rules every pass keeps so that the kernel verifier accepts what it
-//! accepted before: a load, packet load or call is never moved or merged
-//! across a branch that guards it, a pointer comparison (the null check of a
-//! helper's result) is never rewritten into arithmetic, and packet loads are
-//! never hoisted above bounds checks. The passes are local: they fold,
+//! accepted before: no load, packet load or call ever runs on a path where
+//! it did not (nothing is hoisted above the branch that guards it, packet
+//! loads stay behind their bounds checks); a later load may only reuse the
+//! value of an identical one that has already run with no write in between
+//! (which is what makes a reloaded `skb->data` the checked pointer); a
+//! pointer comparison (the null check of a helper's result) is never
+//! rewritten into arithmetic. The passes are local: they fold,
 //! forward and delete, but never move a memory access to another block
 //! (inlining copies a callee's body in order, in place of the call).
 //! Comparisons are never merged and end up right before the branch that

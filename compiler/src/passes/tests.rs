@@ -2245,3 +2245,61 @@ fn comparisons_computed_earlier_are_copied_to_their_branch() {
         );
     }
 }
+
+#[test]
+fn reloads_after_a_bounds_check_reuse_the_checked_value() {
+    // d = ctx->data; if (d + 54 > ctx->data_end) return 0; d2 = ctx->data;
+    // (merged: the check is on the same value) ; then a join after a store
+    // in one arm: the reload there stays.
+    let mut f = Function::new("f", "tc", vec![Type::I64], Some(Type::I64));
+    let mut b = FunctionBuilder::new(&mut f);
+    let [entry, out, ok, arm, join] = [(); 5].map(|_| b.create_block());
+    let ctx = b.append_block_param(entry, Type::I64);
+    let ld = |b: &mut FunctionBuilder, off: i32| {
+        b.ins_value(
+            Op::Load {
+                addr: ctx,
+                offset: off,
+                width: MemWidth::B4,
+                signed: false,
+                volatile: false,
+            },
+            Type::I64,
+        )
+    };
+    b.switch_to_block(entry);
+    let d = ld(&mut b, 76);
+    let e = ld(&mut b, 80);
+    let k = b.iconst(Type::I64, 54);
+    let end = b.binary(BinOp::Add, d, k);
+    let c = b.icmp(Cond::Ugt, end, e, Type::I32);
+    b.brif(c, out, ok);
+    b.switch_to_block(out);
+    let zero = b.iconst(Type::I64, 0);
+    b.ret(Some(zero));
+    b.switch_to_block(ok);
+    let d2 = ld(&mut b, 76);
+    b.brif(d2, arm, join);
+    b.switch_to_block(arm);
+    let zero = b.iconst(Type::I64, 0);
+    b.ins(store(ctx, zero, MemWidth::B4), None);
+    b.jump(join, vec![]);
+    b.switch_to_block(join);
+    let d3 = ld(&mut b, 76);
+    let r = b.binary(BinOp::Add, d2, d3);
+    b.ret(Some(r));
+    let mut m = one_function_module(f);
+    let before = m.clone();
+    optimize(&mut m, 2);
+    let text = printed(&m);
+    // d2 is d; d3 (after a join with a store on one side) is loaded again.
+    assert_eq!(text.matches("load32 [v0+76]").count(), 2, "{text}");
+    for ctx_bytes in [[0u8; 96], [7u8; 96]] {
+        let run = |m: &Module| {
+            let mut machine = Machine::new(m);
+            let addr = machine.memory.alloc_bytes(ctx_bytes.to_vec());
+            machine.call(FuncId::new(0), &[addr], &mut crate::ir::interp::NoEnv)
+        };
+        assert_eq!(run(&m), run(&before));
+    }
+}
