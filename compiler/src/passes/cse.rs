@@ -76,14 +76,16 @@ fn key(f: &Function, i: Inst, consts: &mut HashMap<(i64, Type), Value>) -> Optio
     Some((op, ty))
 }
 
+/// Expressions (or loads) already computed, by key, with their value.
+type Available = HashMap<(Op, Type), Value>;
+
 /// Common subexpression elimination on one function.
 pub fn eliminate(f: &mut Function) -> bool {
     let dom = DomTree::compute(f);
     let mut available: HashMap<(Op, Type), Value> = HashMap::new();
     let mut consts: HashMap<(i64, Type), Value> = HashMap::new();
     let calls_to = dce::calls_to_blocks(f);
-    let mut loads_at_end: SecondaryMap<Block, Option<HashMap<(Op, Type), Value>>> =
-        SecondaryMap::new();
+    let mut loads_at_end: SecondaryMap<Block, Option<Available>> = SecondaryMap::new();
     // Undo log: keys added in the current dominator subtree.
     let mut log: Vec<(Op, Type)> = Vec::new();
     enum Visit {
@@ -107,7 +109,7 @@ pub fn eliminate(f: &mut Function) -> bool {
         let mut insts = Vec::with_capacity(old.len());
         // Loads done since the last write to memory: those of this block,
         // and those of the dominator when it is the only way in.
-        let mut loads: HashMap<(Op, Type), Value> = match dom.idom[b] {
+        let mut loads: Available = match dom.idom[b] {
             Some(d) if calls_to[b].len() == 1 => loads_at_end[d].clone().unwrap_or_default(),
             _ => HashMap::new(),
         };
