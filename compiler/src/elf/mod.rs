@@ -24,8 +24,8 @@
 //! Output is deterministic: sections, symbols and relocations come out in the
 //! order of the module's functions and data, never of a hash map.
 
-use crate::btf::{BtfInput, ObjectLayout};
 use crate::bpf::insn::{Insn, MachFunction, Reloc, RelocKind, RelocTarget};
+use crate::btf::{BtfInput, ObjectLayout};
 use crate::ir::{DataId, FuncId, Linkage, Module, SymbolTarget};
 use object::write::{
     Object, Relocation, SectionId, StandardSegment, Symbol, SymbolId, SymbolSection,
@@ -219,9 +219,8 @@ impl<'a> ObjectWriter<'a> {
     /// Where [`Self::place_functions`] and [`Self::place_data`] put
     /// everything, for BTF.
     fn layout(&self) -> ObjectLayout {
-        let section_name = |id: SectionId| {
-            self.obj.section(id).name().unwrap_or_default().to_string()
-        };
+        let section_name =
+            |id: SectionId| self.obj.section(id).name().unwrap_or_default().to_string();
         ObjectLayout {
             functions: self
                 .func_places
@@ -387,14 +386,45 @@ impl<'a> ObjectWriter<'a> {
 
     /// The order in which clang lays out data objects within a section, so
     /// that offsets (and the skeletons `bpftool gen skeleton` derives from
-    /// them) match: clang creates the LLVM variable of an initialized global
-    /// at its definition, but that of a static or a tentative definition
-    /// (`int x;`) at its first use, and those never used at the end of the
-    /// unit. Uses are taken from the code of the global functions, then of
-    /// the static ones (which clang emits when first called).
-    fn clang_data_order(&self) -> BTreeMap<DataId, (u8, usize)> {
+    /// them) match. clang creates an object's LLVM variable at its first
+    /// reference or at its definition, whichever comes first, and only
+    /// initialized globals are defined where they stand (statics are
+    /// deferred, tentative definitions such as `int x;` wait for the end of
+    /// the unit). So: initialized globals in order, each preceded by the
+    /// not yet created objects its initializer points to; then objects in
+    /// order of first use in the code of the global functions and then of
+    /// the static ones (which clang emits when first called); then the rest.
+    fn clang_data_order(&self) -> BTreeMap<DataId, usize> {
         let module = self.module;
-        let mut first_use: BTreeMap<DataId, usize> = BTreeMap::new();
+        struct Order {
+            rank: BTreeMap<DataId, usize>,
+            next: usize,
+        }
+        fn create(module: &Module, id: DataId, o: &mut Order) {
+            if o.rank.contains_key(&id) {
+                return;
+            }
+            // Reserved first so that cycles of addresses end.
+            o.rank.insert(id, usize::MAX);
+            for (_, target, _) in &module.data[id].relocs {
+                match target {
+                    SymbolTarget::Data(t) if module.data.get(*t).is_some() => create(module, *t, o),
+                    _ => {}
+                }
+            }
+            o.rank.insert(id, o.next);
+            o.next += 1;
+        }
+        let mut order = Order {
+            rank: BTreeMap::new(),
+            next: 0,
+        };
+        let rank = &mut order;
+        for (id, d) in module.data.iter() {
+            if d.linkage != Linkage::Local && !d.bytes.is_empty() {
+                create(module, id, rank);
+            }
+        }
         let by_linkage = |local: bool| {
             self.functions
                 .iter()
@@ -405,26 +435,16 @@ impl<'a> ObjectWriter<'a> {
             relocs.sort_by_key(|r| r.insn);
             for r in relocs {
                 if let RelocTarget::Data(id) = r.target {
-                    let next = first_use.len();
-                    first_use.entry(id).or_insert(next);
+                    if module.data.get(id).is_some() {
+                        create(module, id, rank);
+                    }
                 }
             }
         }
-        module
-            .data
-            .iter()
-            .enumerate()
-            .map(|(index, (id, d))| {
-                let key = if d.linkage != Linkage::Local && !d.bytes.is_empty() {
-                    (0, index)
-                } else if let Some(&u) = first_use.get(&id) {
-                    (1, u)
-                } else {
-                    (2, index)
-                };
-                (id, key)
-            })
-            .collect()
+        for id in module.data.keys() {
+            create(module, id, rank);
+        }
+        order.rank
     }
 
     /// A symbol for every function and every named data object, in module
