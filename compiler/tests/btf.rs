@@ -723,7 +723,7 @@ fn compile_source(text: &str) -> Vec<u8> {
 fn sections(obj: &[u8]) -> (decoded::Btf, Option<decoded::Ext>) {
     use object::{Object, ObjectSection};
     let elf = object::File::parse(obj).unwrap();
-    let btf = decoded::Btf::parse(&elf.section_by_name(".BTF").unwrap().data().unwrap());
+    let btf = decoded::Btf::parse(elf.section_by_name(".BTF").unwrap().data().unwrap());
     let ext = elf
         .section_by_name(".BTF.ext")
         .map(|s| decoded::Ext::parse(s.data().unwrap(), &btf));
