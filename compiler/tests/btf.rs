@@ -490,7 +490,7 @@ fn skeleton_data_structs_match_clang() {
         return;
     }
     let dir = scratch("skel");
-    for name in ["globals", "maps", "subprogs"] {
+    for name in ["globals", "maps", "subprogs", "externs", "link_b"] {
         let ours = skeleton_structs(&bpfcc(name, &dir), name).unwrap();
         let mut theirs = skeleton_structs(&clang(name, &dir), name).unwrap();
         // clang's constant pools (struct literals) have empty structs.

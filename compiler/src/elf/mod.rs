@@ -287,12 +287,10 @@ impl<'a> ObjectWriter<'a> {
         Ok(())
     }
 
-    /// Lays out the data sections in order of their first object, `.bss`-like
-    /// (NOBITS) ones last as clang orders them.
+    /// Lays out the data sections (see [`Self::clang_data_order`]).
     fn place_data(&mut self) -> Result<(), ObjectError> {
         let module = self.module;
-        // Section name → its objects, in module order.
-        let mut order: Vec<(&str, Vec<DataId>)> = Vec::new();
+        let mut ids: Vec<DataId> = Vec::new();
         for (id, d) in module.data.iter() {
             if d.is_extern {
                 continue;
@@ -311,26 +309,26 @@ impl<'a> ObjectWriter<'a> {
                     d.size
                 )));
             }
-            match order.iter_mut().find(|(s, _)| *s == d.section) {
-                Some((_, ids)) => ids.push(id),
-                None => order.push((&d.section, vec![id])),
-            }
+            ids.push(id);
         }
+        // Objects in clang's order; sections in order of their first object,
+        // as clang's assembler creates them.
         let rank = self.clang_data_order();
-        for (_, ids) in order.iter_mut() {
-            ids.sort_by_key(|i| rank[i]);
+        ids.sort_by_key(|i| rank[i]);
+        let mut order: Vec<(&str, Vec<DataId>)> = Vec::new();
+        for id in ids {
+            let section = module.data[id].section.as_str();
+            match order.iter_mut().find(|(s, _)| *s == section) {
+                Some((_, ids)) => ids.push(id),
+                None => order.push((section, vec![id])),
+            }
         }
         let nobits = |ids: &[DataId]| {
             ids.iter()
                 .all(|&i| module.data[i].bytes.iter().all(|&b| b == 0))
         };
-        let (mut progbits, bss): (Vec<_>, Vec<_>) = order
-            .into_iter()
-            .partition(|(name, ids)| !(is_bss_section(name) && nobits(ids)));
-        let bss_start = progbits.len();
-        progbits.extend(bss);
-        for (i, (name, ids)) in progbits.into_iter().enumerate() {
-            let is_bss = i >= bss_start;
+        for (name, ids) in order {
+            let is_bss = is_bss_section(name) && nobits(&ids);
             let kind = if is_bss {
                 SectionKind::UninitializedData
             } else if is_string_section(name) {
