@@ -96,6 +96,18 @@ pub fn build(
 
     let mut datasecs: BTreeMap<String, Vec<SecInfo>> = BTreeMap::new();
 
+    // Map definitions first, as clang visits them before anything else: the
+    // key and value types they point to are emitted in full.
+    let mut map_types: BTreeMap<DataId, u32> = BTreeMap::new();
+    for (did, d) in module.data.iter() {
+        if d.section != ".maps" || d.is_extern {
+            continue;
+        }
+        if let Some(&g) = tir_globals.get(d.name.as_str()) {
+            map_types.insert(did, cv.map_definition(program.globals[g].ty));
+        }
+    }
+
     // Functions with machine code.
     let mut func_ids = Vec::with_capacity(functions.len());
     for mf in functions {
@@ -192,10 +204,9 @@ pub fn build(
             // A plain `extern` resolved by the linker: clang leaves it out.
             continue;
         }
-        let ty = if d.section == ".maps" {
-            cv.map_definition(g.ty)
-        } else {
-            cv.qual(g.ty, Ctx::Normal)
+        let ty = match map_types.get(&did) {
+            Some(&ty) => ty,
+            None => cv.qual(g.ty, Ctx::Normal),
         };
         let linkage = if d.is_extern {
             LINKAGE_EXTERN
