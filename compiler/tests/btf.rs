@@ -897,3 +897,26 @@ fn func_and_line_info() {
 fn output_is_deterministic() {
     assert_eq!(compile_source(TYPES_SOURCE), compile_source(TYPES_SOURCE));
 }
+
+/// A struct first seen through a member's pointer (deferred), then through
+/// a parameter of a kfunc: it must be defined and the pointer lead to it,
+/// else libbpf finds the kfunc's prototype incompatible with the kernel's.
+#[test]
+fn deferred_struct_completed_when_reached_elsewhere() {
+    let obj = compile_source(
+        r#"
+struct cg { long id; };
+struct holder { struct cg *c; };
+struct holder h;
+extern void release(struct cg *c) __attribute__((section(".ksyms")));
+__attribute__((section("syscall"), used)) int run(void *ctx) { release(h.c); return 0; }
+"#,
+    );
+    let (btf, _) = sections(&obj);
+    assert!(btf.find(KIND_FWD, "cg").is_none());
+    let (cg, _) = btf.find(KIND_STRUCT, "cg").unwrap();
+    let (_, release) = btf.find(KIND_FUNC, "release").unwrap();
+    let proto = btf.get(release.size_or_type);
+    let param = btf.get(proto.extra[1]);
+    assert_eq!((param.kind, param.size_or_type), (KIND_PTR, cg));
+}
