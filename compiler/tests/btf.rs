@@ -909,7 +909,8 @@ struct cg { long id; };
 struct holder { struct cg *c; };
 struct holder h;
 extern void release(struct cg *c) __attribute__((section(".ksyms")));
-__attribute__((section("syscall"), used)) int run(void *ctx) { release(h.c); return 0; }
+__attribute__((noinline)) int take(struct holder *hp) { release(hp->c); return 0; }
+__attribute__((section("syscall"), used)) int run(void *ctx) { return take(&h); }
 "#,
     );
     let (btf, _) = sections(&obj);
