@@ -921,3 +921,35 @@ __attribute__((section("syscall"), used)) int run(void *ctx) { return take(&h); 
     let param = btf.get(proto.extra[1]);
     assert_eq!((param.kind, param.size_or_type), (KIND_PTR, cg));
 }
+
+/// Static locals of one name (what `bpf_printk` makes) each get their own
+/// type, whose size is the DATASEC entry's: the kernel rejects a smaller one.
+#[test]
+fn same_named_static_locals() {
+    let obj = compile_source(
+        r#"
+int x;
+__attribute__((section("syscall"), used)) int run(void *ctx)
+{
+	{ static const char a[] = "ab"; x += a[x & 1]; }
+	{ static const char a[] = "abcdef"; x += a[x & 3]; }
+	return x;
+}
+"#,
+    );
+    let (btf, _) = sections(&obj);
+    let mut sizes = Vec::new();
+    for sec in btf.types.iter().filter(|t| t.kind == KIND_DATASEC) {
+        for e in sec.extra.chunks(3) {
+            let var = btf.get(e[0]);
+            if var.name == "run.a" {
+                let array = btf.get(var.size_or_type);
+                assert_eq!(array.kind, 3);
+                assert_eq!(array.extra[2], e[2], "array length = entry size");
+                sizes.push(e[2]);
+            }
+        }
+    }
+    sizes.sort();
+    assert_eq!(sizes, vec![3, 7]);
+}

@@ -83,16 +83,7 @@ pub fn build(
             }
         }
     }
-    let mut tir_globals: BTreeMap<&str, tir::GlobalId> = BTreeMap::new();
-    for (id, g) in program.globals.iter() {
-        let name = interner.resolve(g.name);
-        match tir_globals.get(name) {
-            Some(&old) if !program.globals[old].is_extern || g.is_extern => {}
-            _ => {
-                tir_globals.insert(name, id);
-            }
-        }
-    }
+    let tir_globals = match_globals(program, interner, module);
 
     let mut datasecs: BTreeMap<String, Vec<SecInfo>> = BTreeMap::new();
 
@@ -103,7 +94,7 @@ pub fn build(
         if d.section != ".maps" || d.is_extern {
             continue;
         }
-        if let Some(&g) = tir_globals.get(d.name.as_str()) {
+        if let Some(&g) = tir_globals.get(&did) {
             map_types.insert(did, cv.map_definition(program.globals[g].ty));
         }
     }
@@ -191,10 +182,7 @@ pub fn build(
         if d.name.starts_with('.') {
             continue;
         }
-        let Some(g) = tir_globals
-            .get(d.name.as_str())
-            .map(|&i| &program.globals[i])
-        else {
+        let Some(g) = tir_globals.get(&did).map(|&i| &program.globals[i]) else {
             continue;
         };
         if g.helper_id.is_some() {
@@ -263,6 +251,38 @@ pub fn build(
         btf: table.encode(),
         ext,
     }
+}
+
+/// The typed global each data object comes from. Lowering creates the
+/// objects in declaration order with the globals' names, but names are not
+/// unique (static locals of one function: `f.___fmt` several times), so the
+/// objects are matched in order, each to the next global with its name,
+/// extern-ness and size.
+fn match_globals(
+    program: &tir::Program,
+    interner: &Interner,
+    module: &Module,
+) -> BTreeMap<DataId, tir::GlobalId> {
+    let globals: Vec<(tir::GlobalId, &tir::Global)> = program.globals.iter().collect();
+    let fits = |d: &crate::ir::DataObject, g: &tir::Global| {
+        interner.resolve(g.name) == d.name
+            && g.is_extern == d.is_extern
+            && match program.types.size_of(g.ty.ty) {
+                // Flexible array members and `[]` arrays take their size
+                // from the initializer.
+                Some(size) => d.size >= size,
+                None => true,
+            }
+    };
+    let mut out = BTreeMap::new();
+    let mut cursor = 0;
+    for (did, d) in module.data.iter() {
+        if let Some(i) = (cursor..globals.len()).find(|&i| fits(d, globals[i].1)) {
+            out.insert(did, globals[i].0);
+            cursor = i + 1;
+        }
+    }
+    out
 }
 
 fn function_type(types: &TypeTable, ty: TypeId) -> Option<&FunctionType> {
