@@ -1586,3 +1586,74 @@ fn libbpf_program_shapes() {
     let f = p.func(6);
     assert_eq!(p.name(f.specs.attrs[0].name), "section");
 }
+
+#[test]
+fn every_single_token_deletion_recovers() {
+    // Deleting any one token of a valid program must give errors (or a
+    // still-valid program), never a panic or a hang.
+    let src = "typedef struct { int a; unsigned b : 3; } S;\n\
+               enum e { A = 1, B };\n\
+               static int (*fp)(int, char *) = 0;\n\
+               int f(S *s, int n) {\n\
+                 int i, t = 0;\n\
+                 for (i = 0; i < n; i++) { t += s[i].a * (int)sizeof(S); }\n\
+                 switch (n) { case 1 ... 2: t++; break; default: t--; }\n\
+                 if (t > 0 && !n) t = ({ int q = t; q << 1; }); else t = n ? t : 1;\n\
+                 asm volatile(\"r0 = %0\" :: \"r\"(t) : \"r0\");\n\
+                 return (S){ .a = t }.a;\n\
+               }\n";
+    let mut interner = Interner::new();
+    let mut sources = SourceMap::new();
+    let file = sources.add("t.c", None, src.to_string());
+    let toks = lex(src, file, &mut interner);
+    for i in 0..toks.len() - 1 {
+        let mut mutated = toks.clone();
+        mutated.remove(i);
+        let mut diags = Diagnostics::new();
+        let tu = super::parse(&mutated, &mut interner, &mut diags);
+        assert!(
+            tu.items.len() <= 8,
+            "deleting token {i} gave {} items",
+            tu.items.len()
+        );
+        // Also duplicate the token.
+        let mut mutated = toks.clone();
+        mutated.insert(i, toks[i]);
+        let mut diags = Diagnostics::new();
+        super::parse(&mutated, &mut interner, &mut diags);
+    }
+}
+
+#[test]
+fn errors_inside_macro_expansions_through_the_preprocessor() {
+    use crate::preprocess::{preprocess, PreprocessOptions};
+    let src = "#define CALL(x) f(x, )\nint f(int, int);\nint y = CALL(1);\nint z = 1 +;\n";
+    let mut sources = SourceMap::new();
+    let mut interner = Interner::new();
+    let mut diags = Diagnostics::new();
+    let main = sources.add("m.c", None, src.to_string());
+    let options = PreprocessOptions {
+        nostdinc: true,
+        ..Default::default()
+    };
+    let pp = preprocess(main, &options, &mut sources, &mut interner, &mut diags);
+    assert!(!diags.has_errors(), "{}", diags.render(&sources));
+    super::parse_with_expansions(&pp.tokens, &pp.expansions, &mut interner, &mut diags);
+    let errors: Vec<_> = diags
+        .list
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert_eq!(errors.len(), 2, "{}", diags.render(&sources));
+    assert_eq!(errors[0].message, "expected expression");
+    assert_eq!(sources.describe(errors[0].span.unwrap()), "m.c:3:9");
+    assert_eq!(errors[0].notes.len(), 1);
+    assert_eq!(errors[0].notes[0].1, "in expansion of macro 'CALL'");
+    assert_eq!(sources.describe(errors[1].span.unwrap()), "m.c:4:12");
+    assert!(errors[1].notes.is_empty());
+    let rendered = diags.render(&sources);
+    assert!(
+        rendered.contains("in expansion of macro 'CALL'"),
+        "{rendered}"
+    );
+}
