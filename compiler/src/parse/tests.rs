@@ -1657,3 +1657,50 @@ fn errors_inside_macro_expansions_through_the_preprocessor() {
         "{rendered}"
     );
 }
+
+#[test]
+fn pragma_attribute_regions_apply_to_records_defined_inside() {
+    let src = "struct a { int x; };\nstruct b { struct c { int y; } c; union { int z; } u; } *pb;\nstruct a *ref;\nstruct d { int w; };\n";
+    let mut interner = Interner::new();
+    let mut sources = SourceMap::new();
+    let file = sources.add("t.c", None, src.to_string());
+    let toks = lex(src, file, &mut interner);
+    // The region covers lines 2 and 3: `struct b` to the end of `ref;`.
+    let start = toks.iter().position(|t| t.span.start == 21).unwrap();
+    let end = toks
+        .iter()
+        .position(|t| t.span.start as usize == src.find("struct d").unwrap())
+        .unwrap();
+    let pai = interner.intern("preserve_access_index");
+    let regions = [super::RecordAttributeRegion {
+        tokens: start..end,
+        name: pai,
+        span: Span::new(file, 0, 0),
+    }];
+    let context = super::ParseContext {
+        expansions: &[],
+        record_attributes: &regions,
+    };
+    let mut diags = Diagnostics::new();
+    let tu = super::parse_with_context(&toks, &context, &mut interner, &mut diags);
+    assert!(!diags.has_errors());
+    let record_attrs = |i: usize| -> Vec<usize> {
+        let ExternalDecl::Declaration(d) = &tu.items[i] else {
+            panic!()
+        };
+        let TypeSpec::Record(r) = &d.specs.type_specs[0] else {
+            panic!()
+        };
+        let mut v = vec![r.attrs.len()];
+        for m in r.members.iter().flatten() {
+            if let TypeSpec::Record(inner) = &m.specs.type_specs[0] {
+                v.push(inner.attrs.len());
+            }
+        }
+        v
+    };
+    assert_eq!(record_attrs(0), [0]);
+    assert_eq!(record_attrs(1), [1, 1, 1], "nested records too");
+    assert_eq!(record_attrs(2), [0], "a reference is not a definition");
+    assert_eq!(record_attrs(3), [0]);
+}
