@@ -539,24 +539,27 @@ impl<'a> Parser<'a> {
     /// Skips to the end of the current statement: past a `;` at this nesting
     /// level, or up to (not past) a `}` closing the enclosing block.
     fn sync_stmt(&mut self) {
-        let mut depth = 0i32;
+        // Braces and parentheses are counted apart: an unclosed `(` or `[`
+        // before the error must not swallow the block's closing `}`.
+        let (mut braces, mut parens) = (0i32, 0i32);
         loop {
             match self.kind() {
                 TokenKind::Eof => return,
-                TokenKind::Punct(Punct::LParen | Punct::LBracket | Punct::LBrace) => depth += 1,
-                TokenKind::Punct(Punct::RParen | Punct::RBracket) if depth > 0 => depth -= 1,
+                TokenKind::Punct(Punct::LParen | Punct::LBracket) => parens += 1,
+                TokenKind::Punct(Punct::RParen | Punct::RBracket) if parens > 0 => parens -= 1,
+                TokenKind::Punct(Punct::LBrace) => braces += 1,
                 TokenKind::Punct(Punct::RBrace) => {
-                    if depth == 0 {
+                    if braces == 0 {
                         return;
                     }
-                    depth -= 1;
-                    if depth == 0 {
+                    braces -= 1;
+                    if braces == 0 && parens == 0 {
                         // A block statement ended: the statement is over.
                         self.bump();
                         return;
                     }
                 }
-                TokenKind::Punct(Punct::Semi) if depth == 0 => {
+                TokenKind::Punct(Punct::Semi) if braces == 0 && parens == 0 => {
                     self.bump();
                     return;
                 }

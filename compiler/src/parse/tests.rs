@@ -1704,3 +1704,30 @@ fn pragma_attribute_regions_apply_to_records_defined_inside() {
     assert_eq!(record_attrs(2), [0], "a reference is not a definition");
     assert_eq!(record_attrs(3), [0]);
 }
+
+#[test]
+fn unclosed_bracket_does_not_swallow_the_closing_brace() {
+    let p = parse_src(
+        "struct s { int a; int b[; int c; };\nint after;\nvoid f(void) { g(1, ; }\nint last;\n",
+    );
+    assert_eq!(
+        p.errors(),
+        [
+            "t.c:1:25: expected expression",
+            "t.c:3:22: expected expression"
+        ]
+    );
+    let names: Vec<String> =
+        p.tu.items
+            .iter()
+            .filter_map(|i| match i {
+                ExternalDecl::Declaration(d) => d
+                    .declarators
+                    .first()
+                    .map(|x| declarator_name(&p, &x.declarator)),
+                ExternalDecl::FunctionDef(f) => Some(declarator_name(&p, &f.declarator)),
+                _ => None,
+            })
+            .collect();
+    assert_eq!(names, ["", "after", "f", "last"]);
+}
