@@ -1714,7 +1714,7 @@ fn unclosed_bracket_does_not_swallow_the_closing_brace() {
         p.errors(),
         [
             "t.c:1:25: expected expression",
-            "t.c:3:22: expected expression"
+            "t.c:3:21: expected expression"
         ]
     );
     let names: Vec<String> =
@@ -1729,5 +1729,6 @@ fn unclosed_bracket_does_not_swallow_the_closing_brace() {
                 _ => None,
             })
             .collect();
-    assert_eq!(names, ["", "after", "f", "last"]);
+    assert_eq!(names, ["after", "f", "last"]);
+    assert_eq!(p.tu.items.len(), 4, "the struct, after, f, last");
 }
