@@ -24,7 +24,7 @@ impl<'a> Preprocessor<'a> {
         let src = self.sources.file(fs.lexer.file).text.as_bytes();
         fs.lexer.in_directive = true;
         let mut err = None;
-        while let Lexed::Token(t) = fs.lexer.next(src, &mut self.syms, self.interner) {
+        while let Lexed::Token(t) = fs.lexer.next(src, self.interner) {
             if let Some(e) = fs.lexer.error.take() {
                 err = Some((e, Span::new(fs.lexer.file, e.1, e.1)));
             }
@@ -67,7 +67,7 @@ impl<'a> Preprocessor<'a> {
             let fs = self.files.last_mut().unwrap();
             let src = self.sources.file(fs.lexer.file).text.as_bytes();
             fs.lexer.in_directive = true;
-            let r = fs.lexer.next(src, &mut self.syms, self.interner);
+            let r = fs.lexer.next(src, self.interner);
             fs.lexer.in_directive = false;
             r
         };
@@ -288,7 +288,7 @@ impl<'a> Preprocessor<'a> {
         loop {
             let Some(fs) = self.files.last_mut() else { return };
             let src = self.sources.file(fs.lexer.file).text.as_bytes();
-            let t = fs.lexer.next(src, &mut self.syms, self.interner);
+            let t = fs.lexer.next(src, self.interner);
             // Lexical errors in skipped text are not errors (except an unterminated comment).
             if let Some((e, pos)) = fs.lexer.error.take() {
                 if e == super::lexer::LexError::UnterminatedComment {
@@ -307,7 +307,7 @@ impl<'a> Preprocessor<'a> {
                 continue;
             }
             fs.lexer.in_directive = true;
-            let n = fs.lexer.next(src, &mut self.syms, self.interner);
+            let n = fs.lexer.next(src, self.interner);
             fs.lexer.in_directive = false;
             fs.lexer.error = None;
             let Lexed::Token(n) = n else {
@@ -484,7 +484,7 @@ impl<'a> Preprocessor<'a> {
 
     /// `_Pragma("text")`: runs `text` as a `#pragma`.
     pub(crate) fn pragma_text(&mut self, text: &str, span: Span) {
-        let (toks, _) = lex_string(text, span.file, &mut self.syms, self.interner);
+        let (toks, _) = lex_string(text, span.file, self.interner);
         let toks: Vec<PTok> = toks
             .into_iter()
             .map(|mut t| {

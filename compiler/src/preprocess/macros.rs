@@ -33,6 +33,8 @@ pub(crate) enum Builtin {
     HasExtension,
     HasWarning,
     IsIdentifier,
+    /// `__building_module(x)`: bpfcc builds no modules.
+    BuildingModule,
     Pragma,
 }
 
@@ -102,6 +104,7 @@ impl<'a> Preprocessor<'a> {
             ("__has_extension", HasExtension),
             ("__has_warning", HasWarning),
             ("__is_identifier", IsIdentifier),
+            ("__building_module", BuildingModule),
             ("_Pragma", Pragma),
         ];
         for &(name, b) in list {
@@ -624,7 +627,7 @@ impl<'a> Preprocessor<'a> {
     fn paste(&mut self, a: Token, b: Token) -> Option<Token> {
         let mut text = self.spelling(a.kind).into_owned();
         text.push_str(&self.spelling(b.kind));
-        let (toks, err) = lex_string(&text, FileId(u32::MAX), &mut self.syms, self.interner);
+        let (toks, err) = lex_string(&text, FileId(u32::MAX), self.interner);
         if toks.len() == 1 && !err {
             return Some(Token {
                 kind: toks[0].kind,

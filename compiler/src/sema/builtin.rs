@@ -104,7 +104,7 @@ impl Checker<'_> {
                     return Some(self.error_expr(span));
                 }
                 let ExprKind::Const(size) = n.kind else {
-                    self.error(
+                    self.unsupported(
                         n.span,
                         format!("'{name}' with a non-constant size is not supported by BPF"),
                     );
@@ -205,7 +205,7 @@ impl Checker<'_> {
                 let v = self.convert_assign(v, QualType::new(aty), "passing to parameter of type");
                 let ExprKind::Const(c) = v.kind else {
                     if !self.is_error(v.ty.ty) {
-                        self.error(
+                        self.unsupported(
                             span,
                             format!("'{name}' of a non-constant value is not supported yet"),
                         );
@@ -228,6 +228,30 @@ impl Checker<'_> {
                     x.count_ones() as i64
                 } else {
                     (x.count_ones() & 1) as i64
+                };
+                self.konst(r, self.t.int, span)
+            }
+            "__builtin_strcmp" | "__builtin_strncmp" if self.const_strings(args).is_some() => {
+                // Folded when both strings are literals (libbpf's bpf_cmp_likely
+                // compares operator spellings this way).
+                let (a, b) = self.const_strings(args).unwrap();
+                let (mut a, mut b) = (a, b);
+                if name == "__builtin_strncmp" {
+                    let n = args
+                        .get(2)
+                        .and_then(|e| self.const_int(*e))
+                        .unwrap_or(0)
+                        .max(0) as usize;
+                    a.truncate(n);
+                    b.truncate(n);
+                } else if args.len() != 2 {
+                    self.arg_count(name, args, 2, span);
+                    return Some(self.error_expr(span));
+                }
+                let r = match a.cmp(&b) {
+                    std::cmp::Ordering::Less => -1,
+                    std::cmp::Ordering::Equal => 0,
+                    std::cmp::Ordering::Greater => 1,
                 };
                 self.konst(r, self.t.int, span)
             }
@@ -254,12 +278,26 @@ impl Checker<'_> {
                 } else {
                     format!("builtin '{name}' is not supported")
                 };
-                self.error(span, what);
+                self.unsupported(span, what);
                 self.error_expr(span)
             }
             _ => return None,
         };
         Some(e)
+    }
+
+    /// The two string literal arguments of a string builtin, with their NULs
+    /// (so that a prefix compares lower), if both are literals.
+    fn const_strings(&self, args: &[ExprId]) -> Option<(Vec<u8>, Vec<u8>)> {
+        let lit = |e: ExprId| match &self.tu.exprs[e].kind {
+            crate::parse::ast::ExprKind::StringLit { bytes, .. } => {
+                let mut v = bytes.clone();
+                v.push(0);
+                Some(v)
+            }
+            _ => None,
+        };
+        Some((lit(*args.first()?)?, lit(*args.get(1)?)?))
     }
 
     /// A pointer argument of a memory builtin.

@@ -101,6 +101,7 @@ pub(crate) struct Names {
     pub noreturn: Sym,
     pub btf_decl_tag: Sym,
     pub btf_type_tag: Sym,
+    pub cleanup: Sym,
     pub kernel_helper: Sym,
     pub func: Sym,
     pub function: Sym,
@@ -124,6 +125,7 @@ impl Names {
             noreturn: i.intern("noreturn"),
             btf_decl_tag: i.intern("btf_decl_tag"),
             btf_type_tag: i.intern("btf_type_tag"),
+            cleanup: i.intern("cleanup"),
             kernel_helper: i.intern("kernel_helper"),
             func: i.intern("__func__"),
             function: i.intern("__FUNCTION__"),
@@ -149,6 +151,7 @@ pub(crate) struct SwitchCtx {
 
 /// The function whose body is being checked.
 pub(crate) struct FnCtx {
+    pub func: FuncId,
     pub name: Sym,
     pub ret: QualType,
     pub locals: PrimaryMap<LocalId, tir::Local>,
@@ -165,6 +168,12 @@ pub(crate) struct FnCtx {
     /// Declarations of compound-literal temporaries, emitted before the
     /// statement that uses them.
     pub pending: Vec<tir::Stmt>,
+    /// Active `cleanup` variables: the scope depth they were declared at, and
+    /// the call to make when that scope is left.
+    pub cleanups: Vec<(usize, tir::Expr)>,
+    /// Enclosing loops and switches: (is a loop, scope depth that `break`
+    /// leaves, scope depth that `continue` leaves).
+    pub jump_levels: Vec<(bool, usize, usize)>,
 }
 
 pub(crate) struct Checker<'a> {
@@ -194,6 +203,11 @@ pub(crate) struct Checker<'a> {
     /// Bit-fields of packed records whose storage unit does not fit the
     /// record (by span): declaring them is fine, accessing them is an error.
     pub bad_bitfields: std::collections::HashSet<Span>,
+    /// Signed `x % 2^k` not yet seen compared with zero (see `absorb_srem`).
+    pub pending_srem: Vec<Span>,
+    /// Unsupported features met in `static` functions, reported only if the
+    /// function turns out to be reachable ([`Checker::report_deferred`]).
+    pub deferred: Vec<(FuncId, Span, String)>,
 }
 
 impl<'a> Checker<'a> {
@@ -271,6 +285,8 @@ impl<'a> Checker<'a> {
             strings: HashMap::new(),
             init_cache: HashMap::new(),
             bad_bitfields: Default::default(),
+            pending_srem: Vec::new(),
+            deferred: Vec::new(),
         }
     }
 
@@ -293,6 +309,8 @@ impl<'a> Checker<'a> {
                 ast::ExternalDecl::Asm(text, span) => self.toplevel_asm.push((text.clone(), *span)),
             }
         }
+        self.flush_pending_srem();
+        self.report_deferred();
         self.finish_globals();
     }
 
@@ -336,6 +354,17 @@ impl<'a> Checker<'a> {
 
     pub fn error(&mut self, span: Span, msg: impl Into<String>) {
         self.diags.error(span, msg);
+    }
+
+    /// An unsupported feature: an error now, or once the enclosing `static`
+    /// function is known to be used.
+    pub fn unsupported(&mut self, span: Span, msg: impl Into<String>) {
+        match &self.fn_ctx {
+            Some(ctx) if self.functions[ctx.func].linkage == tir::Linkage::Internal => {
+                self.deferred.push((ctx.func, span, msg.into()))
+            }
+            _ => self.error(span, msg),
+        }
     }
 
     pub fn warning(&mut self, span: Span, msg: impl Into<String>) {

@@ -1145,7 +1145,8 @@ impl Checker<'_> {
             init,
             symbol_name,
         } = g;
-        if self.is_void(ty.ty) {
+        // `extern const void sym __ksym;` only names an address (GNU C).
+        if self.is_void(ty.ty) && (!is_extern || init.is_some()) {
             self.error(span, "variable has incomplete type 'void'");
             return None;
         }
@@ -1352,6 +1353,7 @@ impl Checker<'_> {
             }
         }
         self.fn_ctx = Some(FnCtx {
+            func: fid,
             name,
             ret: fty.ret,
             locals: PrimaryMap::new(),
@@ -1364,13 +1366,14 @@ impl Checker<'_> {
             next_case: 0,
             func_name_global: None,
             pending: vec![],
+            cleanups: vec![],
+            jump_levels: vec![],
         });
         self.push_scope();
         for (pname, pty) in &params {
             let span = pname.map(|p| p.1).unwrap_or(nspan);
-            if !inlined && self.is_passed_aggregate(pty.ty) {
-                self.error(span, "aggregate arguments are not supported by BPF");
-            }
+            // Struct parameters are accepted as clang accepts them; lowering
+            // reports them if the function is emitted.
             let align = self.types.align_of(pty.ty);
             let aggregate = self.types.is_aggregate(pty.ty);
             let ctx = self.fn_ctx.as_mut().unwrap();
@@ -1401,6 +1404,7 @@ impl Checker<'_> {
             _ => vec![self.stmt(f.body)],
         };
         self.pop_scope();
+        self.flush_pending_srem();
         let mut ctx = self.fn_ctx.take().unwrap();
         // Labels used but never defined.
         let mut undefined: Vec<(Span, Sym)> = Vec::new();

@@ -91,7 +91,7 @@ impl Checker<'_> {
             }
             TypeKind::Record(_) => e,
             TypeKind::Float { .. } => {
-                self.error(e.span, FLOAT_ERROR);
+                self.unsupported(e.span, FLOAT_ERROR);
                 self.error_expr(e.span)
             }
             _ if Self::is_lvalue(&e) => {
@@ -188,7 +188,7 @@ impl Checker<'_> {
 
     fn check_int128(&mut self, e: &Expr) -> bool {
         if let Some(IntKind::Int128 | IntKind::UInt128) = self.types.int_kind(e.ty.ty) {
-            self.error(e.span, "__int128 arithmetic is not supported by bpfcc");
+            self.unsupported(e.span, "__int128 arithmetic is not supported by bpfcc");
             return false;
         }
         true
@@ -261,7 +261,7 @@ impl Checker<'_> {
         let from_k = self.ck(e.ty.ty).clone();
         match (&to_k, &from_k) {
             (TypeKind::Float { .. }, _) | (_, TypeKind::Float { .. }) => {
-                self.error(span, FLOAT_ERROR);
+                self.unsupported(span, FLOAT_ERROR);
                 self.error_expr(span)
             }
             (TypeKind::Int(_) | TypeKind::Enum(_), TypeKind::Int(_) | TypeKind::Enum(_)) => {
@@ -396,7 +396,7 @@ impl Checker<'_> {
                 self.konst(*value as i64, ty, span)
             }
             ast::ExprKind::FloatLit(_) => {
-                self.error(span, FLOAT_ERROR);
+                self.unsupported(span, FLOAT_ERROR);
                 self.error_expr(span)
             }
             ast::ExprKind::CharLit { value, prefix } => {
@@ -802,6 +802,13 @@ impl Checker<'_> {
 
     /// A scalar used as a condition (checked, not converted).
     pub fn scalar_cond(&mut self, v: Expr) -> Expr {
+        // A truth test is a comparison with zero.
+        if let ExprKind::Binary(BinOp::Rem, ..) = v.kind {
+            if self.pending_srem.contains(&v.span) {
+                let z = self.konst(0, v.ty.ty, v.span);
+                return self.absorb_srem(v, z).0;
+            }
+        }
         if self.is_error(v.ty.ty) || self.types.is_scalar(v.ty.ty) {
             if self.is_integer(v.ty.ty) {
                 self.check_int128(&v);
@@ -814,19 +821,6 @@ impl Checker<'_> {
             format!("statement requires expression of scalar type ('{s}' invalid)"),
         );
         self.error_expr(v.span)
-    }
-
-    fn signed_div_check(&mut self, op: BinOp, ty: TypeId, folded: bool, span: Span) {
-        if matches!(op, BinOp::Div | BinOp::Rem)
-            && !folded
-            && self.is_signed(ty)
-            && self.opts.cpu_version < 4
-        {
-            self.error(
-                span,
-                "unsupported signed division, please convert to unsigned div/mod.",
-            );
-        }
     }
 
     /// `a op b` on two rvalues (no `&&`, `||`, `,`).
@@ -897,8 +891,118 @@ impl Checker<'_> {
                 self.warning(span, "division by zero is undefined");
             }
         }
-        self.signed_div_check(op, t, false, span);
+        if matches!(op, BinOp::Div | BinOp::Rem) && self.is_signed(t) && self.opts.cpu_version < 4 {
+            return self.signed_division(op, a, b, t, span);
+        }
+        if matches!(op, BinOp::Eq | BinOp::Ne) {
+            let (a, b) = self.absorb_srem(a, b);
+            return self.mk(ExprKind::Binary(op, bx(a), bx(b)), rt, span);
+        }
         self.mk(ExprKind::Binary(op, bx(a), bx(b)), rt, span)
+    }
+
+    /// Signed `/` or `%` before BPF v4, which has no signed division. As
+    /// clang's optimizer does, operands known to be non-negative make it an
+    /// unsigned division, and `x % 2^k` is accepted when only compared with 0
+    /// ([`Self::absorb_srem`]); anything else is clang's error.
+    fn signed_division(&mut self, op: BinOp, a: Expr, b: Expr, t: TypeId, span: Span) -> Expr {
+        if self.known_nonneg(&a) && self.known_nonneg(&b) {
+            let ut = self.unsigned_of(t);
+            let a = self.cast_to(a, ut);
+            let b = self.cast_to(b, ut);
+            let r = self.mk(ExprKind::Binary(op, bx(a), bx(b)), ut, span);
+            return self.cast_to(r, t);
+        }
+        let pow2 = matches!(b.kind, ExprKind::Const(c) if c > 0 && (c & (c - 1)) == 0);
+        if op == BinOp::Rem && pow2 {
+            self.pending_srem.push(span);
+        } else {
+            self.error(
+                span,
+                "unsupported signed division, please convert to unsigned div/mod.",
+            );
+        }
+        self.mk(ExprKind::Binary(op, bx(a), bx(b)), t, span)
+    }
+
+    /// `x % 2^k == 0` (or `!=`) with signed `x` tests the low bits only: made
+    /// an unsigned remainder, which BPF before v4 has.
+    fn absorb_srem(&mut self, a: Expr, b: Expr) -> (Expr, Expr) {
+        let is_zero = |e: &Expr| matches!(e.kind, ExprKind::Const(0));
+        let (rem, zero, swapped) = if is_zero(&b) {
+            (a, b, false)
+        } else if is_zero(&a) {
+            (b, a, true)
+        } else {
+            return (a, b);
+        };
+        let pos = self.pending_srem.iter().position(|s| *s == rem.span);
+        let (Some(pos), ExprKind::Binary(BinOp::Rem, x, m)) = (pos, &rem.kind) else {
+            return if swapped { (zero, rem) } else { (rem, zero) };
+        };
+        self.pending_srem.remove(pos);
+        let ut = self.unsigned_of(rem.ty.ty);
+        let x = self.cast_to((**x).clone(), ut);
+        let m = self.cast_to((**m).clone(), ut);
+        let span = rem.span;
+        let r = self.mk(ExprKind::Binary(BinOp::Rem, bx(x), bx(m)), ut, span);
+        let z = self.cast_to(zero, ut);
+        if swapped {
+            (z, r)
+        } else {
+            (r, z)
+        }
+    }
+
+    /// Signed `%` by a power of two whose result was not only compared with
+    /// zero: the error postponed by [`Self::signed_division`].
+    pub fn flush_pending_srem(&mut self) {
+        for span in std::mem::take(&mut self.pending_srem) {
+            self.error(
+                span,
+                "unsupported signed division, please convert to unsigned div/mod.",
+            );
+        }
+    }
+
+    fn unsigned_of(&mut self, t: TypeId) -> TypeId {
+        let k = match self.types.int_kind(t) {
+            Some(IntKind::Int) => IntKind::UInt,
+            Some(IntKind::Long) => IntKind::ULong,
+            Some(IntKind::LongLong) => IntKind::ULongLong,
+            Some(IntKind::Int128) => IntKind::UInt128,
+            Some(k) => k,
+            None => return t,
+        };
+        self.int_ty(k)
+    }
+
+    /// Whether an integer rvalue can be shown non-negative from its form:
+    /// non-negative constants, zero-extended unsigned values, masks, 0/1
+    /// results.
+    fn known_nonneg(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Const(v) => !self.is_signed(e.ty.ty) || *v >= 0,
+            ExprKind::Cast(inner) => {
+                let (ib, isigned) = self.int_shape(inner.ty.ty);
+                let (ob, _) = self.int_shape(e.ty.ty);
+                if !self.is_integer(inner.ty.ty) {
+                    return false;
+                }
+                (!isigned && ib < ob) || (isigned && ib <= ob && self.known_nonneg(inner))
+            }
+            ExprKind::Binary(BinOp::And, x, y) => self.known_nonneg(x) || self.known_nonneg(y),
+            ExprKind::Binary(BinOp::Shr, x, _) => self.known_nonneg(x),
+            ExprKind::Binary(
+                BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge,
+                _,
+                _,
+            )
+            | ExprKind::Unary(UnOp::LogNot, _)
+            | ExprKind::LogAnd(..)
+            | ExprKind::LogOr(..) => true,
+            _ => !self.is_signed(e.ty.ty),
+        }
     }
 
     fn ptr_arith(&mut self, op: BinOp, a: Expr, b: Expr, span: Span) -> Expr {
@@ -1191,7 +1295,15 @@ impl Checker<'_> {
         };
         let rhs = self.promote(rhs);
         let rhs = self.cast_to(rhs, op_ty);
-        self.signed_div_check(bop, op_ty, false, span);
+        if matches!(bop, BinOp::Div | BinOp::Rem)
+            && self.is_signed(op_ty)
+            && self.opts.cpu_version < 4
+        {
+            self.error(
+                span,
+                "unsupported signed division, please convert to unsigned div/mod.",
+            );
+        }
         Expr {
             kind: ExprKind::CompoundAssign {
                 op: CompoundOp::Arith { op: bop, op_ty },
@@ -1350,7 +1462,7 @@ impl Checker<'_> {
             return self.mk(ExprKind::Cast(bx(v)), to.ty, span);
         }
         if self.is_float(to.ty) {
-            self.error(span, FLOAT_ERROR);
+            self.unsupported(span, FLOAT_ERROR);
             return self.error_expr(span);
         }
         if !self.types.is_scalar(to.ty) {
@@ -1762,9 +1874,8 @@ impl Checker<'_> {
                 }
                 _ => self.default_promote(v),
             };
-            if !self.is_error(v.ty.ty) && !inlined && self.is_passed_aggregate(v.ty.ty) {
-                self.error(v.span, "aggregate arguments are not supported by BPF");
-            }
+            // Struct arguments: clang accepts them; lowering decides whether
+            // it can pass them.
             out.push(v);
         }
         if args.len() > 5 && !inlined {
@@ -1787,7 +1898,7 @@ impl Checker<'_> {
             return self.error_expr(span);
         }
         if self.is_float(ret) {
-            self.error(span, FLOAT_ERROR);
+            self.unsupported(span, FLOAT_ERROR);
             return self.error_expr(span);
         }
         self.mk(

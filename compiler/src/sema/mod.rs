@@ -15,6 +15,7 @@ mod expr;
 mod fold;
 mod init;
 mod layout;
+mod reach;
 mod stmt;
 pub mod tir;
 pub mod types;

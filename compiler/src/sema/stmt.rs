@@ -36,6 +36,18 @@ impl Checker<'_> {
                 }
             }
         }
+        // Leaving the block: its cleanup variables' functions run, last first.
+        let depth = self.scopes.len();
+        if let Some(ctx) = self.fn_ctx.as_mut() {
+            while ctx.cleanups.last().is_some_and(|(d, _)| *d >= depth) {
+                let (_, call) = ctx.cleanups.pop().unwrap();
+                let span = call.span;
+                out.push(Stmt {
+                    kind: StmtKind::Expr(call),
+                    span,
+                });
+            }
+        }
         if local_labels {
             let ctx = self.fn_ctx.as_mut().unwrap();
             let scope = ctx.label_scopes.pop().unwrap();
@@ -156,11 +168,23 @@ impl Checker<'_> {
                     }
                 };
             }
+            let cleanup_attr = d
+                .specs
+                .attrs
+                .iter()
+                .chain(id.declarator.attrs.iter())
+                .find(|a| a.name == self.n.cleanup);
             if attrs.section.is_some() {
                 self.warning(
                     nspan,
                     "'section' attribute only applies to functions, global variables",
                 );
+            }
+            // The name is in scope in its own initializer (`T *p = (typeof(p))x;`);
+            // an array's size may still come from the initializer.
+            let l = self.new_local(Some(name), ty, 1, nspan);
+            if !is_auto {
+                self.bind(name, Binding::Local(l));
             }
             let mut init = None;
             if is_auto && !self.is_error(ty.ty) {
@@ -174,8 +198,6 @@ impl Checker<'_> {
                 };
                 init = Some(tir::LocalInit::Expr(v));
             } else if let Some(i) = &id.init {
-                // The name is in scope in its own initializer (`int x = sizeof x;`),
-                // but the type may still be completed by it; bind afterwards.
                 let (li, nty) = self.local_init(ty, i);
                 ty = nty;
                 init = Some(li);
@@ -189,8 +211,16 @@ impl Checker<'_> {
             let align = natural
                 .max(attrs.align.unwrap_or(1))
                 .max(alignas.unwrap_or(1));
-            let l = self.new_local(Some(name), ty, align, nspan);
+            {
+                let local = &mut self.fn_ctx.as_mut().unwrap().locals[l];
+                local.ty = ty;
+                local.align = align;
+                local.address_taken |= self.types.is_aggregate(ty.ty);
+            }
             self.bind(name, Binding::Local(l));
+            if let Some(a) = cleanup_attr {
+                self.register_cleanup(l, a, nspan);
+            }
             let mut decl = Stmt {
                 kind: StmtKind::Decl { local: l, init },
                 span: id.span,
@@ -275,7 +305,7 @@ impl Checker<'_> {
             ast::StmtKind::While { cond, body } => {
                 let c = self.cond_expr(*cond);
                 let pending = self.take_pending();
-                let b = self.loop_body(*body);
+                let b = self.loop_body(*body, None);
                 let st = Stmt {
                     kind: StmtKind::While {
                         cond: c,
@@ -286,7 +316,7 @@ impl Checker<'_> {
                 return self.prefix(pending, st);
             }
             ast::StmtKind::DoWhile { body, cond } => {
-                let b = self.loop_body(*body);
+                let b = self.loop_body(*body, None);
                 let c = self.cond_expr(*cond);
                 let pending = self.take_pending();
                 let st = Stmt {
@@ -325,16 +355,27 @@ impl Checker<'_> {
                     self.discarded(v)
                 });
                 let pending = self.take_pending();
-                let b = self.loop_body(*body);
+                let level = self.scopes.len();
+                let b = self.loop_body(*body, Some(level));
+                let exits = self.leave_scopes(level, true);
                 self.pop_scope();
                 let mut init_stmts = init_stmts;
                 init_stmts.extend(pending);
-                StmtKind::For {
-                    init: init_stmts,
-                    cond: c,
-                    step: st,
-                    body: Box::new(b),
+                let f = Stmt {
+                    kind: StmtKind::For {
+                        init: init_stmts,
+                        cond: c,
+                        step: st,
+                        body: Box::new(b),
+                    },
+                    span,
+                };
+                if exits.is_empty() {
+                    return f;
                 }
+                let mut v = vec![f];
+                v.extend(exits);
+                StmtKind::Block(v)
             }
             ast::StmtKind::Switch { cond, body } => return self.switch(*cond, *body, span),
             ast::StmtKind::Case { lo, hi, body } => {
@@ -364,18 +405,39 @@ impl Checker<'_> {
                 return self.labelled(case, inner, span);
             }
             ast::StmtKind::Break => {
-                if self.fn_ctx.as_ref().unwrap().break_depth == 0 {
+                let ctx = self.fn_ctx.as_ref().unwrap();
+                if ctx.break_depth == 0 {
                     self.error(span, "'break' statement not in loop or switch statement");
+                    StmtKind::Break
+                } else {
+                    let level = ctx.jump_levels.last().map_or(usize::MAX, |j| j.1);
+                    return self.jump_with_cleanups(level, StmtKind::Break, span);
                 }
-                StmtKind::Break
             }
             ast::StmtKind::Continue => {
-                if self.fn_ctx.as_ref().unwrap().loop_depth == 0 {
+                let ctx = self.fn_ctx.as_ref().unwrap();
+                if ctx.loop_depth == 0 {
                     self.error(span, "'continue' statement not in loop statement");
+                    StmtKind::Continue
+                } else {
+                    let level = ctx
+                        .jump_levels
+                        .iter()
+                        .rev()
+                        .find(|j| j.0)
+                        .map_or(usize::MAX, |j| j.2);
+                    return self.jump_with_cleanups(level, StmtKind::Continue, span);
                 }
-                StmtKind::Continue
             }
-            ast::StmtKind::Goto(name) => StmtKind::Goto(self.label(*name, span, false)),
+            ast::StmtKind::Goto(name) => {
+                if !self.fn_ctx.as_ref().unwrap().cleanups.is_empty() {
+                    self.unsupported(
+                        span,
+                        "'goto' in the scope of a 'cleanup' variable is not supported by bpfcc yet",
+                    );
+                }
+                StmtKind::Goto(self.label(*name, span, false))
+            }
             ast::StmtKind::GotoIndirect(_) => {
                 self.error(span, "indirect goto is not supported by BPF");
                 StmtKind::Block(vec![])
@@ -452,17 +514,108 @@ impl Checker<'_> {
     }
 
     /// A loop or switch body: its own scope, `break`/`continue` allowed.
-    fn loop_body(&mut self, body: StmtId) -> Stmt {
+    /// `break_level`: the scope depth a `break` leaves (a `for` statement's
+    /// own scope); by default the body's.
+    fn loop_body(&mut self, body: StmtId, break_level: Option<usize>) -> Stmt {
+        let body_level = self.scopes.len() + 1;
         let ctx = self.fn_ctx.as_mut().unwrap();
         ctx.loop_depth += 1;
         ctx.break_depth += 1;
+        ctx.jump_levels
+            .push((true, break_level.unwrap_or(body_level), body_level));
         self.push_scope();
         let b = self.stmt(body);
         self.pop_scope();
         let ctx = self.fn_ctx.as_mut().unwrap();
         ctx.loop_depth -= 1;
         ctx.break_depth -= 1;
+        ctx.jump_levels.pop();
         b
+    }
+
+    /// Calls of the cleanup functions of variables declared at scope depth
+    /// `level` or deeper, last declared first; `pop` forgets them (their
+    /// scope ends here).
+    fn leave_scopes(&mut self, level: usize, pop: bool) -> Vec<Stmt> {
+        let Some(ctx) = self.fn_ctx.as_mut() else {
+            return vec![];
+        };
+        let mut out = Vec::new();
+        for (d, call) in ctx.cleanups.iter().rev() {
+            if *d < level {
+                break;
+            }
+            out.push(Stmt {
+                kind: StmtKind::Expr(call.clone()),
+                span: call.span,
+            });
+        }
+        if pop {
+            let keep = ctx.cleanups.iter().take_while(|(d, _)| *d < level).count();
+            ctx.cleanups.truncate(keep);
+        }
+        out
+    }
+
+    /// A jump preceded by the cleanups of the scopes it leaves.
+    fn jump_with_cleanups(&mut self, level: usize, jump: StmtKind, span: Span) -> Stmt {
+        let mut v = self.leave_scopes(level, false);
+        let st = Stmt { kind: jump, span };
+        if v.is_empty() {
+            return st;
+        }
+        v.push(st);
+        Stmt {
+            kind: StmtKind::Block(v),
+            span,
+        }
+    }
+
+    /// `__attribute__((cleanup(f)))` on local `l`: `f(&l)` runs when its scope is left.
+    fn register_cleanup(&mut self, l: tir::LocalId, a: &ast::Attribute, span: Span) {
+        let func = a.args.first().and_then(|e| match &self.tu.exprs[*e].kind {
+            ast::ExprKind::Ident(n) => match self.lookup(*n) {
+                Some(Binding::Func(f)) => Some(f),
+                _ => None,
+            },
+            _ => None,
+        });
+        let Some(f) = func else {
+            self.error(a.span, "'cleanup' argument must be a function");
+            return;
+        };
+        let ty = self.fn_ctx.as_ref().unwrap().locals[l].ty;
+        let local = Expr {
+            kind: ExprKind::Local(l),
+            ty,
+            span,
+        };
+        let addr = self.addr_of(local, span);
+        let fty = self.functions[f].ty;
+        let (param, ret) = match self.ck(fty) {
+            super::types::TypeKind::Function(ft) => (ft.params.first().copied(), ft.ret.ty),
+            _ => (None, self.t.void),
+        };
+        let arg = match param {
+            Some(p) => self.convert_assign(addr, p, "passing to parameter of type"),
+            None => addr,
+        };
+        let callee = match self.functions[f].helper_id {
+            Some(h) => tir::Callee::Helper(h),
+            None => tir::Callee::Direct(f),
+        };
+        let call = self.mk(
+            ExprKind::Call {
+                callee,
+                args: vec![arg],
+            },
+            ret,
+            span,
+        );
+        let v = self.t.void;
+        let call = self.cast_to(call, v);
+        let depth = self.scopes.len();
+        self.fn_ctx.as_mut().unwrap().cleanups.push((depth, call));
     }
 
     /// A controlling expression (`if`, loops): a scalar rvalue.
@@ -510,11 +663,14 @@ impl Checker<'_> {
             default: None,
         });
         ctx.break_depth += 1;
+        let level = self.scopes.len() + 1;
+        ctx.jump_levels.push((false, level, level));
         self.push_scope();
         let b = self.stmt(body);
         self.pop_scope();
         let ctx = self.fn_ctx.as_mut().unwrap();
         ctx.break_depth -= 1;
+        ctx.jump_levels.pop();
         let sw = ctx.switches.pop().unwrap();
         let st = Stmt {
             kind: StmtKind::Switch {
@@ -629,8 +785,51 @@ impl Checker<'_> {
                 }
             }
         };
-        let st = Stmt {
+        let exits = self.leave_scopes(0, false);
+        if exits.is_empty() {
+            let st = Stmt {
+                kind: StmtKind::Return(value),
+                span,
+            };
+            return self.with_pending(st);
+        }
+        // Cleanups run after the value is computed and before returning it.
+        let mut v = Vec::new();
+        let value = match value {
+            Some(e) if !self.is_void(e.ty.ty) && !self.is_error(e.ty.ty) => {
+                let ty = QualType::new(e.ty.ty);
+                let align = self.types.align_of(ty.ty);
+                let t = self.new_local(None, ty, align, span);
+                v.push(Stmt {
+                    kind: StmtKind::Decl {
+                        local: t,
+                        init: Some(tir::LocalInit::Expr(e)),
+                    },
+                    span,
+                });
+                let local = Expr {
+                    kind: ExprKind::Local(t),
+                    ty,
+                    span,
+                };
+                Some(self.rvalue(local))
+            }
+            Some(e) => {
+                v.push(Stmt {
+                    kind: StmtKind::Expr(e),
+                    span,
+                });
+                None
+            }
+            None => None,
+        };
+        v.extend(exits);
+        v.push(Stmt {
             kind: StmtKind::Return(value),
+            span,
+        });
+        let st = Stmt {
+            kind: StmtKind::Block(v),
             span,
         };
         self.with_pending(st)
@@ -738,15 +937,6 @@ impl Checker<'_> {
             Some(r) => QualType::new(r.ty.ty),
             None => QualType::new(self.t.void),
         };
-        if let Some(r) = &result {
-            if self.is_record(r.ty.ty).is_some() {
-                self.error(
-                    span,
-                    "statement expressions of struct or union type are not supported",
-                );
-                return self.error_expr(span);
-            }
-        }
         Expr {
             kind: ExprKind::StmtExpr {
                 body,
