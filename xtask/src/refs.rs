@@ -44,7 +44,14 @@ pub fn main(root: &Path) -> Result<(), String> {
 
     let vmlinux = dir.join("vmlinux.h");
     match Command::new("bpftool")
-        .args(["btf", "dump", "file", "/sys/kernel/btf/vmlinux", "format", "c"])
+        .args([
+            "btf",
+            "dump",
+            "file",
+            "/sys/kernel/btf/vmlinux",
+            "format",
+            "c",
+        ])
         .output()
     {
         Ok(out) if out.status.success() && !out.stdout.is_empty() => {
