@@ -1,9 +1,22 @@
 //! Running the pipeline: the in-process API behind the `bpfcc` binary.
+//!
+//! [`compile`] reads one input and runs preprocess → parse → sema → lower →
+//! passes → back end → object writer, stopping after the stage [`Emit`] asks
+//! for, or after any stage that reported errors (the diagnostics are then the
+//! output). [`args`] turns a clang/gcc command line into [`Options`];
+//! [`depfile`] writes make dependency files.
 
+pub mod args;
+pub mod depfile;
+
+use crate::bpf::{self, BackendOptions};
 use crate::diag::Diagnostics;
-use crate::preprocess::PreprocessOptions;
+use crate::intern::Interner;
+use crate::preprocess::{self, PreprocessOptions};
+use crate::sema::{self, SemaOptions};
 use crate::source::SourceMap;
-use std::path::PathBuf;
+use crate::{btf, elf, ir, lower, parse, passes};
+use std::path::{Path, PathBuf};
 
 /// What to compile.
 pub enum Input {
@@ -27,6 +40,8 @@ pub enum Emit {
     Preprocessed,
     /// `--emit-ir`: the optimized IR (debugging).
     Ir,
+    /// `-fsyntax-only`: stop after semantic checks; no output.
+    SyntaxOnly,
 }
 
 #[derive(Clone, Debug)]
@@ -60,12 +75,15 @@ impl Default for Options {
 }
 
 pub struct CompileOutput {
-    /// The object, assembly, preprocessed text or IR; `None` when there were errors.
+    /// The object, assembly, preprocessed text or IR; `None` when there were
+    /// errors (and for `-fsyntax-only`).
     pub output: Option<Vec<u8>>,
     pub diagnostics: Diagnostics,
     pub sources: SourceMap,
-    /// Every file read (for `-MD`).
+    /// Every file read (for `-MD`), main file first.
     pub dependencies: Vec<PathBuf>,
+    /// Those of `dependencies` that are system headers (left out by `-MMD`).
+    pub system_dependencies: Vec<PathBuf>,
 }
 
 impl CompileOutput {
@@ -73,10 +91,278 @@ impl CompileOutput {
     pub fn render_diagnostics(&self) -> String {
         self.diagnostics.render(&self.sources)
     }
+
+    /// True when the compilation failed (errors, or warnings with `-Werror`).
+    pub fn failed(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}
+
+/// The built-in header directory (`runtime-headers/`): `$BPFCC_RUNTIME_HEADERS`,
+/// else next to the installed binary (`<exe>/../runtime-headers`) or in the
+/// source tree when run from `target/<profile>/`; `None` means the headers
+/// embedded in the binary.
+pub fn runtime_headers_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("BPFCC_RUNTIME_HEADERS") {
+        return Some(PathBuf::from(dir));
+    }
+    let exe = std::env::current_exe().ok()?;
+    let exe_dir = exe.parent()?;
+    [
+        exe_dir.join("../runtime-headers"),
+        exe_dir.join("../../runtime-headers"),
+    ]
+    .into_iter()
+    .find(|d| d.is_dir())
 }
 
 /// Compiles one input.
 pub fn compile(input: Input, options: &Options) -> CompileOutput {
-    let _ = (input, options);
-    todo!("driver")
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics {
+        warnings_as_errors: options.warnings_as_errors,
+        suppress_warnings: options.suppress_warnings,
+        ..Diagnostics::new()
+    };
+    let (main, source_name) = match input {
+        Input::File(path) => {
+            let name = path.to_string_lossy().into_owned();
+            let read = if path == Path::new("-") {
+                read_stdin()
+            } else {
+                std::fs::read(&path)
+            };
+            match read {
+                Ok(bytes) => {
+                    // C sources are ASCII in practice; a stray Latin-1 byte in a
+                    // comment must not stop the compile.
+                    let text = String::from_utf8(bytes)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    let display = if path == Path::new("-") {
+                        "<stdin>".to_string()
+                    } else {
+                        name.clone()
+                    };
+                    (sources.add(display, Some(path), text), name)
+                }
+                Err(e) => {
+                    diags.error_nospan(format!("cannot read '{name}': {e}"));
+                    return CompileOutput {
+                        output: None,
+                        diagnostics: diags,
+                        sources,
+                        dependencies: Vec::new(),
+                        system_dependencies: Vec::new(),
+                    };
+                }
+            }
+        }
+        Input::Source { name, text } => (sources.add(name.clone(), None, text), name),
+    };
+
+    let mut pp_options = options.preprocess.clone();
+    pp_options.cpu_version = options.cpu_version;
+    pp_options.opt_level = options.opt_level;
+    add_default_system_dirs(&mut pp_options);
+    let mut interner = Interner::new();
+    let pp = preprocess::preprocess(main, &pp_options, &mut sources, &mut interner, &mut diags);
+    let dependencies = pp.dependencies.clone();
+    let mut system_dependencies: Vec<PathBuf> = pp
+        .system_files
+        .iter()
+        .filter_map(|&f| sources.file(f).path.clone())
+        .collect();
+    system_dependencies.sort();
+    system_dependencies.dedup();
+    let finish = |output: Option<Vec<u8>>, diagnostics: Diagnostics, sources: SourceMap| {
+        let output = if diagnostics.has_errors() {
+            None
+        } else {
+            output
+        };
+        CompileOutput {
+            output,
+            diagnostics,
+            sources,
+            dependencies: dependencies.clone(),
+            system_dependencies: system_dependencies.clone(),
+        }
+    };
+    if diags.has_errors() {
+        return finish(None, diags, sources);
+    }
+    if options.emit == Emit::Preprocessed {
+        let text = preprocess::write_preprocessed(&pp, &sources, &interner);
+        return finish(Some(text.into_bytes()), diags, sources);
+    }
+
+    let tu = parse::parse(&pp.tokens, &mut interner, &mut diags);
+    if diags.has_errors() {
+        return finish(None, diags, sources);
+    }
+    let sema_options = SemaOptions {
+        cpu_version: options.cpu_version,
+    };
+    let program = sema::check(&tu, &mut interner, &sema_options, &mut diags);
+    if diags.has_errors() || options.emit == Emit::SyntaxOnly {
+        return finish(None, diags, sources);
+    }
+
+    let mut module = lower::lower(&program, &interner, &mut diags);
+    if diags.has_errors() {
+        return finish(None, diags, sources);
+    }
+    passes::optimize(&mut module, options.opt_level);
+    if options.emit == Emit::Ir {
+        return finish(
+            Some(ir::print::print_module(&module).into_bytes()),
+            diags,
+            sources,
+        );
+    }
+
+    let backend = BackendOptions {
+        cpu_version: options.cpu_version,
+        opt_level: options.opt_level,
+    };
+    let functions = bpf::compile_module(&module, &backend, &mut diags);
+    if diags.has_errors() {
+        return finish(None, diags, sources);
+    }
+    match options.emit {
+        Emit::Assembly => {
+            let text = bpf::asm_print::print_assembly(&functions, &module);
+            finish(Some(text.into_bytes()), diags, sources)
+        }
+        _ => {
+            let file_name = Path::new(&source_name)
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or(source_name.clone());
+            let btf = btf::BtfInput {
+                program: &program,
+                interner: &interner,
+                sources: &sources,
+            };
+            match elf::write_object_with_btf(&module, &functions, Some(&file_name), Some(&btf)) {
+                Ok(bytes) => finish(Some(bytes), diags, sources),
+                Err(e) => {
+                    diags.error_nospan(format!("internal error writing the object: {e}"));
+                    finish(None, diags, sources)
+                }
+            }
+        }
+    }
+}
+
+/// clang's default search list for `--target=bpf` on Linux is
+/// `/usr/local/include`, its resource directory, then `/usr/include` (where
+/// libbpf's `<bpf/bpf_helpers.h>` lives), before any `-idirafter`: the
+/// same order here around bpfcc's built-in headers. `-nostdinc` drops them.
+fn add_default_system_dirs(pp: &mut PreprocessOptions) {
+    if pp.nostdinc {
+        return;
+    }
+    let local = PathBuf::from("/usr/local/include");
+    if local.is_dir() && !pp.system_dirs.contains(&local) {
+        pp.system_dirs.push(local);
+    }
+    let usr = PathBuf::from("/usr/include");
+    if usr.is_dir() && !pp.after_dirs.contains(&usr) {
+        pp.after_dirs.insert(0, usr);
+    }
+}
+
+fn read_stdin() -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    std::io::stdin().read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(text: &str) -> Input {
+        Input::Source {
+            name: "t.c".into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn preprocess_only_stops_before_parsing() {
+        let options = Options {
+            emit: Emit::Preprocessed,
+            ..Options::default()
+        };
+        // Not C, but -E does not care.
+        let out = compile(source("#define N 3\nN N ) (\n"), &options);
+        assert!(!out.failed(), "{}", out.render_diagnostics());
+        let text = String::from_utf8(out.output.unwrap()).unwrap();
+        assert!(text.contains("3 3 ) ("), "{text}");
+    }
+
+    #[test]
+    fn syntax_only_checks_and_writes_nothing() {
+        let options = Options {
+            emit: Emit::SyntaxOnly,
+            ..Options::default()
+        };
+        let out = compile(source("int f(int x) { return x + 1; }\n"), &options);
+        assert!(!out.failed(), "{}", out.render_diagnostics());
+        assert!(out.output.is_none());
+        let out = compile(source("int f(int x) { return y; }\n"), &options);
+        assert!(out.failed());
+        assert!(out.output.is_none());
+        assert!(out.render_diagnostics().contains("t.c:1:23"));
+        // Errors from the preprocessor stop before the parser.
+        let out = compile(source("#error stop here\nint x = ;\n"), &options);
+        assert_eq!(
+            out.diagnostics.error_count(),
+            1,
+            "{}",
+            out.render_diagnostics()
+        );
+    }
+
+    #[test]
+    fn warnings_as_errors_fail_the_compile() {
+        let mut options = Options {
+            emit: Emit::SyntaxOnly,
+            ..Options::default()
+        };
+        let text = "#warning careful\nint x;\n";
+        assert!(!compile(source(text), &options).failed());
+        options.warnings_as_errors = true;
+        assert!(compile(source(text), &options).failed());
+        options.warnings_as_errors = false;
+        options.suppress_warnings = true;
+        assert!(compile(source(text), &options).diagnostics.list.is_empty());
+    }
+
+    #[test]
+    fn unreadable_input_is_a_diagnostic() {
+        let out = compile(
+            Input::File("/nonexistent/bpfcc/x.c".into()),
+            &Options::default(),
+        );
+        assert!(out.failed());
+        assert!(out.output.is_none());
+        assert!(out
+            .render_diagnostics()
+            .contains("cannot read '/nonexistent/bpfcc/x.c'"));
+    }
+
+    #[test]
+    fn runtime_headers_from_environment() {
+        // Only this test sets the variable.
+        std::env::set_var("BPFCC_RUNTIME_HEADERS", "/opt/bpfcc/headers");
+        assert_eq!(
+            runtime_headers_dir(),
+            Some(PathBuf::from("/opt/bpfcc/headers"))
+        );
+        std::env::remove_var("BPFCC_RUNTIME_HEADERS");
+    }
 }

@@ -12,6 +12,7 @@
 //! BPF back end talk to each other only through this module.
 
 pub mod builder;
+pub mod interp;
 pub mod print;
 pub mod verify;
 

@@ -288,8 +288,9 @@ pub struct TypeName {
 #[derive(Clone, Debug)]
 pub struct FunctionDef {
     pub specs: DeclSpecs,
-    /// Its last `derived` element is `DerivedDecl::Function` (possibly under
-    /// parentheses: `int (f)(void)` is the same).
+    /// Its first `derived` element (the one nearest the name) is
+    /// `DerivedDecl::Function` (possibly under parentheses: `int (f)(void)` is
+    /// the same); `int *f(void)` has `derived == [Function, Pointer]`.
     pub declarator: Declarator,
     /// Declarations of K&R parameters between `)` and `{`.
     pub knr_decls: Vec<Declaration>,
@@ -483,6 +484,10 @@ pub enum ExprKind {
         prefix: StrPrefix,
     },
     /// Adjacent literals concatenated, escapes decoded, without the terminating NUL.
+    /// `prefix` is the whole literal's (a plain piece adopts a prefixed one's).
+    /// Plain and `u8` strings hold bytes (`\u` escapes as UTF-8); `u` strings
+    /// hold little-endian 2-byte UTF-16 units, `U` and `L` strings little-endian
+    /// 4-byte code points (BPF's `wchar_t` is `int`).
     StringLit {
         bytes: Vec<u8>,
         prefix: StrPrefix,

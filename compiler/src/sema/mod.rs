@@ -1,8 +1,27 @@
 //! Semantic analysis: C's rules applied to the syntax tree, producing the
 //! typed tree ([`tir`]).
+//!
+//! One [`Checker`](check::Checker) walks the translation unit in order:
+//! declarations build types and layouts ([`decl`], [`layout`]), expressions get
+//! their types and implicit conversions ([`expr`], folded by [`fold`]),
+//! initializers are flattened ([`init`]) and statements checked ([`stmt`]).
+//! Errors are reported through [`Diagnostics`] and produce an error type that
+//! silences follow-on diagnostics.
 
+mod builtin;
+mod check;
+mod decl;
+mod expr;
+mod fold;
+mod init;
+mod layout;
+mod reach;
+mod stmt;
 pub mod tir;
 pub mod types;
+
+#[cfg(test)]
+mod tests;
 
 use crate::diag::Diagnostics;
 use crate::intern::Interner;
@@ -20,6 +39,7 @@ pub fn check(
     options: &SemaOptions,
     diags: &mut Diagnostics,
 ) -> tir::Program {
-    let _ = (tu, interner, options, diags);
-    todo!("sema")
+    let mut checker = check::Checker::new(tu, interner, options, diags);
+    checker.check_unit();
+    checker.finish()
 }

@@ -82,6 +82,10 @@ pub struct Global {
     /// Made by sema: string literals, file-scope compound literals, static locals
     /// (named `function.variable`, as clang names them).
     pub synthesized: bool,
+    /// A libbpf-style helper pointer (`static long (*bpf_x)(...) = (void *) N;`):
+    /// calls through it are `Callee::Helper(N)`, and the variable is not
+    /// emitted as data.
+    pub helper_id: Option<i64>,
     pub span: Span,
 }
 

@@ -172,7 +172,11 @@ pub struct TypeTable {
     pub types: PrimaryMap<TypeId, TypeKind>,
     pub records: PrimaryMap<RecordId, RecordDef>,
     pub enums: PrimaryMap<EnumId, EnumDef>,
-    dedup: std::collections::HashMap<TypeKind, TypeId>,
+    dedup: std::collections::HashMap<
+        TypeKind,
+        TypeId,
+        std::hash::BuildHasherDefault<super::check::FxHasher>,
+    >,
 }
 
 impl TypeTable {

@@ -1,0 +1,104 @@
+//! Stack frame layout: offsets below `r10` for the stack slots still
+//! referenced after instruction selection and for the register allocator's
+//! spill slots, and the check against BPF's 512-byte stack limit.
+
+use super::mir::*;
+use crate::diag::Diagnostics;
+use crate::ir::{Function, StackSlot};
+use cranelift_entity::SecondaryMap;
+use std::collections::BTreeSet;
+
+/// The BPF stack limit per function (and per call chain).
+pub const STACK_LIMIT: u32 = 512;
+
+pub struct FrameLayout {
+    slot_offsets: SecondaryMap<StackSlot, i32>,
+    spill_offsets: Vec<i32>,
+    /// Bytes used below r10, a multiple of 8.
+    pub size: u32,
+}
+
+impl FrameLayout {
+    /// The `r10`-relative offset of a frame location.
+    pub fn offset(&self, at: FrameRef) -> i32 {
+        match at {
+            FrameRef::Slot(s) => self.slot_offsets[s],
+            FrameRef::Spill(k) => self.spill_offsets[k as usize],
+        }
+    }
+}
+
+fn align_up(x: u32, a: u32) -> u32 {
+    x.div_ceil(a.max(1)) * a.max(1)
+}
+
+/// Lays out the frame of `m` (machine code of `f`); reports a frame over the
+/// limit at the function.
+pub fn layout(f: &Function, m: &MFunction, diags: &mut Diagnostics) -> FrameLayout {
+    let mut used = BTreeSet::new();
+    for block in &m.blocks {
+        for mi in block {
+            match &mi.inst {
+                MInst::FrameAddr {
+                    at: FrameRef::Slot(s),
+                    ..
+                }
+                | MInst::Load {
+                    addr: Addr::Frame(FrameRef::Slot(s), _),
+                    ..
+                }
+                | MInst::Store {
+                    addr: Addr::Frame(FrameRef::Slot(s), _),
+                    ..
+                } => {
+                    used.insert(*s);
+                }
+                _ => {}
+            }
+        }
+    }
+    // Slots in order of declaration, each at its alignment (at most 8, the
+    // largest the verifier tracks), then the spill slots.
+    let mut slot_offsets = SecondaryMap::new();
+    let mut top = 0u32;
+    for &s in &used {
+        let data = &f.slots[s];
+        top = align_up(top + data.size, data.align.clamp(1, 8));
+        slot_offsets[s] = -(top as i32);
+    }
+    let mut spill_offsets = Vec::new();
+    top = align_up(top, 8);
+    for _ in 0..m.num_spills {
+        top += 8;
+        spill_offsets.push(-(top as i32));
+    }
+    let size = align_up(top, 8);
+    if size > STACK_LIMIT {
+        let mut named: Vec<(u32, &str)> = used
+            .iter()
+            .filter_map(|&s| f.slots[s].name.as_deref().map(|n| (f.slots[s].size, n)))
+            .collect();
+        named.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        let largest: Vec<String> = named
+            .iter()
+            .take(3)
+            .map(|(size, name)| format!("'{name}' ({size} bytes)"))
+            .collect();
+        let mut msg = format!(
+            "stack size {size} exceeds the BPF limit of {STACK_LIMIT} bytes in function '{}'",
+            f.name
+        );
+        if !largest.is_empty() {
+            msg += &format!("; largest: {}", largest.join(", "));
+        }
+        if m.num_spills > 0 {
+            msg += &format!("; {} bytes of register spills", 8 * m.num_spills);
+        }
+        diags.error(f.span, msg);
+    }
+    FrameLayout {
+        slot_offsets,
+        spill_offsets,
+        size,
+    }
+}

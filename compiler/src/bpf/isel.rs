@@ -1,0 +1,930 @@
+//! Instruction selection: one IR function to machine IR over virtual
+//! registers.
+//!
+//! - Constants, stack addresses and symbol addresses are rematerialized at
+//!   each use (as immediates where the instruction takes one), so they never
+//!   occupy a register across a call.
+//! - Loads and stores through a stack address use `r10` directly.
+//! - An `Icmp` read only by the `Brif` of its block becomes one conditional
+//!   jump; other comparisons materialize 0/1.
+//! - Block parameters become copies on the edges; a `Brif` edge that passes
+//!   arguments gets its own block for them.
+//! - I32 values are kept zero-extended in their 64-bit registers, so that
+//!   v1/v2 (no JMP32) can compare them with 64-bit jumps.
+
+use super::insn::*;
+use super::mir::*;
+use super::BackendOptions;
+use crate::diag::Diagnostics;
+use crate::ir::{
+    BinOp, BlockCall, Callee, Cond, Function, Inst, MemWidth, Op, SymbolTarget, Type, UnOp, Value,
+};
+use crate::source::Span;
+use cranelift_entity::SecondaryMap;
+
+/// Selects instructions for `f`. Unsupported constructs are reported to
+/// `diags` (the result is then not meant to be encoded).
+pub fn select(f: &Function, options: &BackendOptions, diags: &mut Diagnostics) -> MFunction {
+    let mut s = Selector {
+        f,
+        cpu: options.cpu_version,
+        diags,
+        m: MFunction::default(),
+        cur: 0,
+        span: f.span,
+        vregs: SecondaryMap::with_default(u32::MAX),
+        uses: SecondaryMap::new(),
+        fused: SecondaryMap::new(),
+        dirty: SecondaryMap::new(),
+        block_ids: SecondaryMap::new(),
+    };
+    s.run();
+    s.m
+}
+
+struct Selector<'a> {
+    f: &'a Function,
+    cpu: u8,
+    diags: &'a mut Diagnostics,
+    m: MFunction,
+    cur: MBlock,
+    span: Span,
+    vregs: SecondaryMap<Value, u32>,
+    uses: SecondaryMap<Value, u32>,
+    /// Comparisons folded into their block's conditional branch.
+    fused: SecondaryMap<Inst, bool>,
+    /// I32 values that share the register of the I64 value they narrow, so
+    /// their upper half is not zero: readers of the whole register clear it
+    /// first (`clean_reg`), 32-bit operations do not need to.
+    dirty: SecondaryMap<Value, bool>,
+    block_ids: SecondaryMap<crate::ir::Block, MBlock>,
+}
+
+fn fits_i32(c: i64) -> bool {
+    c == c as i32 as i64
+}
+
+impl Selector<'_> {
+    fn run(&mut self) {
+        let f = self.f;
+        if f.layout.is_empty() {
+            self.diags
+                .error(f.span, format!("function '{}' has no body", f.name));
+            return;
+        }
+        // Use counts, and which comparisons fuse into branches.
+        for &b in &f.layout {
+            for &i in &f.blocks[b].insts {
+                f.insts[i].op.for_each_arg(|v| self.uses[f.resolve(v)] += 1);
+            }
+        }
+        for &b in &f.layout {
+            let t = f.terminator(b);
+            if let Op::Brif { cond, .. } = &f.insts[t].op {
+                // The branch reads the comparison (or `a & b`) itself...
+                let Some(ci) = self.single_use_def_in(b, *cond) else {
+                    continue;
+                };
+                match &f.insts[ci].op {
+                    Op::Icmp(Cond::Eq | Cond::Ne, x, y) => {
+                        self.fused[ci] = true;
+                        // ... and `(a & b) ==/!= 0` becomes `if a & b` (JSET).
+                        let zero_other = match (self.konst(*x), self.konst(*y)) {
+                            (_, Some(0)) => Some(*x),
+                            (Some(0), _) => Some(*y),
+                            _ => None,
+                        };
+                        if let Some(ai) = zero_other.and_then(|v| self.single_use_def_in(b, v)) {
+                            if matches!(f.insts[ai].op, Op::Binary(BinOp::And, ..)) {
+                                self.fused[ai] = true;
+                            }
+                        }
+                    }
+                    Op::Icmp(..) | Op::Binary(BinOp::And, ..) => self.fused[ci] = true,
+                    _ => {}
+                }
+            }
+        }
+        // Block 0 is the prologue: arguments from r1-r5 into their values.
+        self.m.blocks.push(Vec::new());
+        self.m.order.push(0);
+        for &b in &f.layout {
+            let id = self.m.blocks.len() as MBlock;
+            self.m.blocks.push(Vec::new());
+            self.block_ids[b] = id;
+        }
+        let entry = f.entry();
+        if f.blocks[entry].params.len() > 5 {
+            self.diags.error(
+                f.span,
+                format!(
+                    "function '{}' has {} parameters; BPF passes at most 5 (r1-r5)",
+                    f.name,
+                    f.blocks[entry].params.len()
+                ),
+            );
+        }
+        for (k, &p) in f.blocks[entry].params.iter().enumerate().take(5) {
+            if self.uses[p] > 0 {
+                let w32 = f.value_type(p) == Type::I32;
+                let dst = Reg::V(self.vreg(p));
+                self.mov(w32, dst, Operand::Reg(Reg::P(k as u8 + 1)));
+            }
+        }
+        let target = self.block_ids[entry];
+        self.emit(MInst::Jmp { target });
+        for &b in &f.layout {
+            self.cur = self.block_ids[b];
+            self.m.order.push(self.cur);
+            for &i in &f.blocks[b].insts {
+                self.span = f.srclocs[i];
+                self.select_inst(i);
+            }
+        }
+    }
+
+    /// The instruction defining `v` if it is in block `b` and `v` has no
+    /// other use.
+    fn single_use_def_in(&self, b: crate::ir::Block, v: Value) -> Option<Inst> {
+        let v = self.f.resolve(v);
+        let i = self.f.def_inst(v)?;
+        (self.uses[v] == 1 && self.f.blocks[b].insts.contains(&i)).then_some(i)
+    }
+
+    /// The operands of a fused `a & b`.
+    fn fused_and(&self, v: Value) -> Option<(Value, Value)> {
+        let i = self.f.def_inst(v)?;
+        match self.f.insts[i].op {
+            Op::Binary(BinOp::And, a, b) if self.fused[i] => Some((a, b)),
+            _ => None,
+        }
+    }
+
+    fn emit(&mut self, inst: MInst) {
+        self.m.blocks[self.cur as usize].push(MI {
+            inst,
+            span: self.span,
+        });
+    }
+
+    fn new_vreg(&mut self) -> Reg {
+        let v = self.m.num_vregs;
+        self.m.num_vregs += 1;
+        Reg::V(v)
+    }
+
+    /// The virtual register holding `v` (for values computed into one).
+    fn vreg(&mut self, v: Value) -> VReg {
+        let v = self.f.resolve(v);
+        if self.vregs[v] == u32::MAX {
+            self.vregs[v] = self.m.num_vregs;
+            self.m.num_vregs += 1;
+        }
+        self.vregs[v]
+    }
+
+    fn ty(&self, v: Value) -> Type {
+        self.f.value_type(v)
+    }
+
+    fn mov(&mut self, w32: bool, dst: Reg, src: Operand) {
+        self.emit(MInst::Mov {
+            w32,
+            dst,
+            src,
+            sext: 0,
+            truncates: false,
+        });
+    }
+
+    fn alu(&mut self, op: u8, w32: bool, dst: Reg, src: Operand) {
+        self.emit(MInst::Alu {
+            op,
+            w32,
+            dst,
+            src,
+            signed: false,
+        });
+    }
+
+    /// The defining operation of `v` if it is rematerialized at each use.
+    fn remat_op(&self, v: Value) -> Option<&Op> {
+        let i = self.f.def_inst(v)?;
+        let op = &self.f.insts[i].op;
+        matches!(
+            op,
+            Op::Iconst(_) | Op::StackAddr { .. } | Op::SymbolAddr { .. }
+        )
+        .then_some(op)
+    }
+
+    fn konst(&self, v: Value) -> Option<i64> {
+        self.f.const_value(v)
+    }
+
+    /// Computes the value of `v` into `dst`.
+    fn copy_into(&mut self, dst: Reg, v: Value) {
+        let w32 = self.ty(v) == Type::I32;
+        match self.remat_op(v).cloned() {
+            Some(Op::Iconst(c)) => self.const_into(dst, self.ty(v), c),
+            Some(Op::StackAddr { slot, offset }) => self.emit(MInst::FrameAddr {
+                dst,
+                at: FrameRef::Slot(slot),
+                off: offset,
+            }),
+            Some(Op::SymbolAddr { target, addend }) => {
+                let reloc = match target {
+                    SymbolTarget::Data(d) => RelocTarget::Data(d),
+                    SymbolTarget::Func(f) => RelocTarget::Func(f),
+                };
+                self.emit(MInst::LdImm64 {
+                    dst,
+                    imm: addend,
+                    reloc: Some(reloc),
+                })
+            }
+            _ => {
+                let src = Reg::V(self.vreg(v));
+                let truncates = w32 && self.dirty[self.f.resolve(v)];
+                self.emit(MInst::Mov {
+                    w32,
+                    dst,
+                    src: Operand::Reg(src),
+                    sext: 0,
+                    truncates,
+                })
+            }
+        }
+    }
+
+    /// Like `copy_into`, for a destination that a 32-bit operation rewrites
+    /// next (which clears the upper half anyway).
+    fn copy_into_for_alu32(&mut self, dst: Reg, v: Value) {
+        if self.remat_op(v).is_some() || !self.dirty[self.f.resolve(v)] {
+            return self.copy_into(dst, v);
+        }
+        let src = Reg::V(self.vreg(v));
+        self.mov(true, dst, Operand::Reg(src));
+    }
+
+    /// A register holding `v` with its upper half clear if `v` is I32.
+    fn clean_reg(&mut self, v: Value) -> Reg {
+        if self.remat_op(v).is_some() || !self.dirty[self.f.resolve(v)] {
+            return self.reg(v);
+        }
+        let t = self.new_vreg();
+        self.copy_into(t, v);
+        t
+    }
+
+    fn const_into(&mut self, dst: Reg, ty: Type, c: i64) {
+        match ty {
+            Type::I32 => self.mov(true, dst, Operand::Imm(c as i32)),
+            Type::I64 if fits_i32(c) => self.mov(false, dst, Operand::Imm(c as i32)),
+            Type::I64 => self.emit(MInst::LdImm64 {
+                dst,
+                imm: c,
+                reloc: None,
+            }),
+        }
+    }
+
+    /// A register holding `v`.
+    fn reg(&mut self, v: Value) -> Reg {
+        if self.remat_op(v).is_some() {
+            let r = self.new_vreg();
+            self.copy_into(r, v);
+            r
+        } else {
+            Reg::V(self.vreg(v))
+        }
+    }
+
+    /// `v` as an ALU operand of width `ty`: an immediate when it fits.
+    fn operand(&mut self, v: Value) -> Operand {
+        match self.konst(v) {
+            Some(c) if self.ty(v) == Type::I32 => Operand::Imm(c as i32),
+            Some(c) if fits_i32(c) => Operand::Imm(c as i32),
+            _ => Operand::Reg(self.reg(v)),
+        }
+    }
+
+    /// The address `v + off`: stack addresses are `r10`-relative.
+    fn addr(&mut self, v: Value, off: i32) -> Addr {
+        if let Some(Op::StackAddr { slot, offset }) = self.remat_op(v) {
+            if let Some(total) = offset.checked_add(off) {
+                return Addr::Frame(FrameRef::Slot(*slot), total);
+            }
+        }
+        let base = self.reg(v);
+        if off as i16 as i32 == off {
+            return Addr::Reg(base, off);
+        }
+        // The offset field is 16 bits: add the rest to a copy of the base.
+        let t = self.new_vreg();
+        self.mov(false, t, Operand::Reg(base));
+        self.alu(BPF_ADD, false, t, Operand::Imm(off));
+        Addr::Reg(t, 0)
+    }
+
+    fn def(&mut self, i: Inst) -> Option<Reg> {
+        self.f.insts[i].result.map(|v| Reg::V(self.vreg(v)))
+    }
+
+    fn select_inst(&mut self, i: Inst) {
+        let f = self.f;
+        let data = &f.insts[i];
+        let op = &data.op;
+        if let Some(r) = data.result {
+            let unused = self.uses[r] == 0 && !op.has_side_effects();
+            if unused || self.remat_op(r).is_some() || self.fused[i] {
+                return;
+            }
+        }
+        let result_ty = data.result.map(|r| self.ty(r));
+        match op {
+            Op::Iconst(_) | Op::StackAddr { .. } | Op::SymbolAddr { .. } => {}
+            Op::Binary(bop, a, b) => self.binary(i, *bop, *a, *b),
+            Op::Unary(uop, a) => {
+                let dst = self.def(i).unwrap();
+                let w32 = self.ty(*a) == Type::I32;
+                if w32 {
+                    self.copy_into_for_alu32(dst, *a);
+                } else {
+                    self.copy_into(dst, *a);
+                }
+                match uop {
+                    UnOp::Neg => self.emit(MInst::Neg { w32, dst }),
+                    UnOp::Not => self.alu(BPF_XOR, w32, dst, Operand::Imm(-1)),
+                }
+            }
+            Op::Icmp(cond, a, b) => {
+                let dst = self.def(i).unwrap();
+                let dst_w32 = result_ty == Some(Type::I32);
+                self.set_cond(dst, dst_w32, *cond, *a, *b);
+            }
+            Op::Extend {
+                value,
+                from_bits,
+                signed,
+            } => {
+                let dst = self.def(i).unwrap();
+                let ty = self.ty(*value);
+                if ty == Type::I32 && *from_bits < 32 {
+                    // The 32-bit and/shift/movsx that follows clears the upper half.
+                    self.copy_into_for_alu32(dst, *value);
+                } else {
+                    self.copy_into(dst, *value);
+                }
+                self.extend_in_place(dst, ty, *from_bits, *signed);
+            }
+            Op::Widen { value, signed } => {
+                let dst = self.def(i).unwrap();
+                if let Some(c) = self.konst(*value) {
+                    let c = if *signed {
+                        c as i32 as i64
+                    } else {
+                        c as u32 as i64
+                    };
+                    self.const_into(dst, Type::I64, c);
+                } else if *signed {
+                    let src = self.reg(*value);
+                    self.sign_extend_32(dst, Operand::Reg(src));
+                } else {
+                    // I32 values are zero-extended (once clean).
+                    let src = self.clean_reg(*value);
+                    self.mov(false, dst, Operand::Reg(src));
+                }
+            }
+            Op::Narrow(v) => {
+                let result = f.resolve(data.result.unwrap());
+                if self.remat_op(*v).is_none() && self.vregs[result] == u32::MAX {
+                    // Share the register; clear the upper half only where read.
+                    self.vregs[result] = self.vreg(*v);
+                    self.dirty[result] = true;
+                    return;
+                }
+                let dst = self.def(i).unwrap();
+                if let Some(c) = self.konst(*v) {
+                    self.const_into(dst, Type::I32, c);
+                } else {
+                    let src = self.reg(*v);
+                    self.emit(MInst::Mov {
+                        w32: true,
+                        dst,
+                        src: Operand::Reg(src),
+                        sext: 0,
+                        truncates: true,
+                    });
+                }
+            }
+            Op::Bswap { value, bits } => {
+                let dst = self.def(i).unwrap();
+                if !matches!(bits, 16 | 32 | 64) {
+                    self.diags.error(
+                        self.span,
+                        format!("byte swap of {bits} bits is not supported"),
+                    );
+                    return;
+                }
+                self.copy_into(dst, *value);
+                self.emit(MInst::Swap {
+                    bits: *bits,
+                    bswap: self.cpu >= 4,
+                    dst,
+                });
+            }
+            Op::Load {
+                addr,
+                offset,
+                width,
+                signed,
+                ..
+            } => {
+                let dst = self.def(i).unwrap();
+                let ty = result_ty.unwrap();
+                let a = self.addr(*addr, *offset);
+                self.load(dst, ty, a, *width, *signed);
+            }
+            Op::Store {
+                addr,
+                offset,
+                value,
+                width,
+                ..
+            } => {
+                let a = self.addr(*addr, *offset);
+                // Store-immediate only to the stack: the verifier refuses BPF_ST
+                // into a context, and clang never uses it elsewhere.
+                let src = match (a, self.konst(*value)) {
+                    (Addr::Frame(..), Some(c)) if *width != MemWidth::B8 || fits_i32(c) => {
+                        Operand::Imm(c as i32)
+                    }
+                    _ if *width == MemWidth::B8 => Operand::Reg(self.clean_reg(*value)),
+                    _ => Operand::Reg(self.reg(*value)),
+                };
+                self.emit(MInst::Store {
+                    addr: a,
+                    width: *width,
+                    src,
+                });
+            }
+            Op::Call { callee, args } => {
+                if args.len() > 5 {
+                    self.diags.error(
+                        self.span,
+                        format!(
+                            "call with {} arguments; BPF passes at most 5 (r1-r5)",
+                            args.len()
+                        ),
+                    );
+                    return;
+                }
+                for (k, &a) in args.iter().enumerate() {
+                    self.copy_into(Reg::P(k as u8 + 1), a);
+                }
+                let target = match callee {
+                    Callee::Helper(n) => CallTarget::Helper(*n as i32),
+                    Callee::Func(fid) => CallTarget::Func(*fid),
+                    Callee::Kfunc(name) => CallTarget::Kfunc(name.clone()),
+                };
+                self.emit(MInst::Call {
+                    target,
+                    nargs: args.len() as u8,
+                });
+                self.result_from_r0(i);
+            }
+            Op::CallIndirect { .. } => {
+                self.diags
+                    .error(self.span, "indirect calls are not supported by BPF");
+            }
+            Op::LoadPacket {
+                skb,
+                index,
+                offset,
+                width,
+            } => {
+                if *width == MemWidth::B8 {
+                    self.diags.error(
+                        self.span,
+                        "packet loads (LD_ABS/LD_IND) read at most 4 bytes",
+                    );
+                    return;
+                }
+                self.copy_into(R6, *skb);
+                let (index, imm) = match index {
+                    None => (None, *offset),
+                    Some(ix) if *offset == 0 => (Some(self.clean_reg(*ix)), 0),
+                    Some(ix) => {
+                        // clang's assembler spells LD_IND without an offset: fold
+                        // it into the index (the kernel adds them in 32 bits).
+                        let t = self.new_vreg();
+                        let w32 = self.ty(*ix) == Type::I32;
+                        self.copy_into(t, *ix);
+                        self.alu(BPF_ADD, w32, t, Operand::Imm(*offset));
+                        (Some(t), 0)
+                    }
+                };
+                self.emit(MInst::LdPacket {
+                    width: *width,
+                    index,
+                    imm,
+                });
+                self.result_from_r0(i);
+            }
+            Op::Jump(bc) => {
+                let target = self.block_ids[bc.block];
+                self.edge_copies(bc);
+                self.emit(MInst::Jmp { target });
+            }
+            Op::Brif {
+                cond,
+                then_dest,
+                else_dest,
+            } => {
+                let then_t = self.edge_target(then_dest);
+                let else_t = self.edge_target(else_dest);
+                let cond = f.resolve(*cond);
+                if let Some(c) = self.konst(cond) {
+                    let w32 = self.ty(cond) == Type::I32;
+                    let taken = if w32 { c as i32 != 0 } else { c != 0 };
+                    let target = if taken { then_t } else { else_t };
+                    self.emit(MInst::Jmp { target });
+                    return;
+                }
+                match f.def_inst(cond) {
+                    Some(ci) if self.fused[ci] => match f.insts[ci].op.clone() {
+                        Op::Icmp(c, a, b) => {
+                            let and = self.fused_and(a).or_else(|| self.fused_and(b));
+                            match (c, and) {
+                                (Cond::Ne, Some((x, y))) => {
+                                    self.branch(Cond::Set, x, y, then_t, else_t)
+                                }
+                                (Cond::Eq, Some((x, y))) => {
+                                    self.branch(Cond::Set, x, y, else_t, then_t)
+                                }
+                                _ => self.branch(c, a, b, then_t, else_t),
+                            }
+                        }
+                        Op::Binary(BinOp::And, x, y) => {
+                            self.branch(Cond::Set, x, y, then_t, else_t)
+                        }
+                        _ => unreachable!("only comparisons and `&` fuse"),
+                    },
+                    _ => {
+                        let w32 = self.ty(cond) == Type::I32 && self.cpu >= 3;
+                        let a = if w32 {
+                            self.reg(cond)
+                        } else {
+                            self.clean_reg(cond)
+                        };
+                        self.emit(MInst::Jcc {
+                            cond: Cond::Ne,
+                            w32,
+                            a,
+                            b: Operand::Imm(0),
+                            target: then_t,
+                        });
+                        self.emit(MInst::Jmp { target: else_t });
+                    }
+                }
+            }
+            Op::Return(v) => {
+                if let Some(v) = v {
+                    self.copy_into(R0, *v);
+                }
+                self.emit(MInst::Exit {
+                    uses_r0: v.is_some(),
+                });
+            }
+            Op::Unreachable => self.emit(MInst::Exit { uses_r0: false }),
+            Op::Trap => {
+                // clang-19 refuses `__builtin_trap` the same way.
+                self.diags
+                    .error(self.span, "__builtin_trap is not supported by BPF");
+                self.emit(MInst::Exit { uses_r0: false });
+            }
+        }
+    }
+
+    fn result_from_r0(&mut self, i: Inst) {
+        if let Some(r) = self.f.insts[i].result {
+            if self.uses[r] > 0 {
+                let w32 = self.ty(r) == Type::I32;
+                let dst = Reg::V(self.vreg(r));
+                self.mov(w32, dst, Operand::Reg(R0));
+            }
+        }
+    }
+
+    fn binary(&mut self, i: Inst, bop: BinOp, a: Value, b: Value) {
+        let dst = self.def(i).unwrap();
+        let w32 = self.ty(a) == Type::I32;
+        let bits = if w32 { 32 } else { 64 };
+        let (code, signed) = match bop {
+            BinOp::Add => (BPF_ADD, false),
+            BinOp::Sub => (BPF_SUB, false),
+            BinOp::Mul => (BPF_MUL, false),
+            BinOp::UDiv => (BPF_DIV, false),
+            BinOp::URem => (BPF_MOD, false),
+            BinOp::SDiv | BinOp::SRem => {
+                if self.cpu < 4 {
+                    self.diags.error(
+                        self.span,
+                        "signed division needs -mcpu=v4; convert to unsigned div/mod",
+                    );
+                    return;
+                }
+                (if bop == BinOp::SDiv { BPF_DIV } else { BPF_MOD }, true)
+            }
+            BinOp::And => (BPF_AND, false),
+            BinOp::Or => (BPF_OR, false),
+            BinOp::Xor => (BPF_XOR, false),
+            BinOp::Shl => (BPF_LSH, false),
+            BinOp::LShr => (BPF_RSH, false),
+            BinOp::AShr => (BPF_ARSH, false),
+        };
+        let commutative = matches!(
+            bop,
+            BinOp::Add | BinOp::Mul | BinOp::And | BinOp::Or | BinOp::Xor
+        );
+        let (a, b) = if commutative && self.konst(a).is_some() && self.konst(b).is_none() {
+            (b, a)
+        } else {
+            (a, b)
+        };
+        let src = match (bop, self.konst(b)) {
+            // The verifier refuses a shift by an immediate of the width or more
+            // (undefined in C anyway).
+            (BinOp::Shl | BinOp::LShr | BinOp::AShr, Some(c)) => {
+                Operand::Imm((c & (bits - 1)) as i32)
+            }
+            // ... and a division by an immediate zero; by a register zero is defined.
+            (BinOp::UDiv | BinOp::URem | BinOp::SDiv | BinOp::SRem, Some(c))
+                if (w32 && c as i32 == 0) || c == 0 =>
+            {
+                Operand::Reg(self.reg(b))
+            }
+            _ => self.operand(b),
+        };
+        if w32 {
+            self.copy_into_for_alu32(dst, a);
+        } else {
+            self.copy_into(dst, a);
+        }
+        self.emit(MInst::Alu {
+            op: code,
+            w32,
+            dst,
+            src,
+            signed,
+        });
+    }
+
+    /// Sign- or zero-extends the low `from_bits` of `dst` (of type `ty`) in place.
+    fn extend_in_place(&mut self, dst: Reg, ty: Type, from_bits: u8, signed: bool) {
+        let w32 = ty == Type::I32;
+        let bits = ty.bits() as u8;
+        if from_bits >= bits {
+            return;
+        }
+        if !signed {
+            match from_bits {
+                8 => self.alu(BPF_AND, w32, dst, Operand::Imm(0xff)),
+                16 => self.alu(BPF_AND, w32, dst, Operand::Imm(0xffff)),
+                // A 32-bit move clears the upper half.
+                _ => self.emit(MInst::Mov {
+                    w32: true,
+                    dst,
+                    src: Operand::Reg(dst),
+                    sext: 0,
+                    truncates: true,
+                }),
+            }
+        } else if self.cpu >= 4 {
+            self.emit(MInst::Mov {
+                w32,
+                dst,
+                src: Operand::Reg(dst),
+                sext: from_bits,
+                truncates: true,
+            });
+        } else {
+            let sh = Operand::Imm((bits - from_bits) as i32);
+            self.alu(BPF_LSH, w32, dst, sh);
+            self.alu(BPF_ARSH, w32, dst, sh);
+        }
+    }
+
+    /// `dst` (I64) = `src` (I32) sign-extended.
+    fn sign_extend_32(&mut self, dst: Reg, src: Operand) {
+        if self.cpu >= 4 {
+            self.emit(MInst::Mov {
+                w32: false,
+                dst,
+                src,
+                sext: 32,
+                truncates: true,
+            });
+        } else {
+            self.mov(false, dst, src);
+            self.alu(BPF_LSH, false, dst, Operand::Imm(32));
+            self.alu(BPF_ARSH, false, dst, Operand::Imm(32));
+        }
+    }
+
+    fn load(&mut self, dst: Reg, ty: Type, addr: Addr, width: MemWidth, signed: bool) {
+        let w32 = ty == Type::I32;
+        let from_bits = (width.bytes() * 8) as u8;
+        let needs_sign = signed && from_bits < ty.bits() as u8;
+        if needs_sign && self.cpu >= 4 {
+            self.emit(MInst::Load {
+                dst,
+                addr,
+                width,
+                sx: true,
+            });
+            if w32 {
+                // The sign-extending load fills 64 bits: clear the upper half.
+                self.emit(MInst::Mov {
+                    w32: true,
+                    dst,
+                    src: Operand::Reg(dst),
+                    sext: 0,
+                    truncates: true,
+                });
+            }
+            return;
+        }
+        self.emit(MInst::Load {
+            dst,
+            addr,
+            width,
+            sx: false,
+        });
+        if needs_sign {
+            self.extend_in_place(dst, ty, from_bits, true);
+        } else if w32 && width == MemWidth::B8 {
+            self.emit(MInst::Mov {
+                w32: true,
+                dst,
+                src: Operand::Reg(dst),
+                sext: 0,
+                truncates: true,
+            });
+        }
+    }
+
+    /// The two operands of a comparison, made ready for a jump: registers
+    /// sign-extended where a 64-bit signed compare reads I32 values, and an
+    /// immediate only where the jump reads it as the same number.
+    /// Returns (jmp32, a, b).
+    fn cmp_operands(&mut self, cond: Cond, a: Value, b: Value) -> (bool, Reg, Operand) {
+        let ty = self.ty(a);
+        let signed = matches!(cond, Cond::Slt | Cond::Sle | Cond::Sgt | Cond::Sge);
+        if ty == Type::I64 || self.cpu >= 3 {
+            let ra = self.reg(a);
+            let ob = self.operand(b);
+            return (ty == Type::I32, ra, ob);
+        }
+        // I32 values compared with 64-bit jumps (v1, v2).
+        if signed {
+            let ra = self.reg(a);
+            let sa = self.new_vreg();
+            self.sign_extend_32(sa, Operand::Reg(ra));
+            let ob = match self.konst(b) {
+                Some(c) => Operand::Imm(c as i32),
+                None => {
+                    let rb = self.reg(b);
+                    let sb = self.new_vreg();
+                    self.sign_extend_32(sb, Operand::Reg(rb));
+                    Operand::Reg(sb)
+                }
+            };
+            (false, sa, ob)
+        } else {
+            let ra = self.clean_reg(a);
+            // The jump sign-extends its immediate; the register is zero-extended.
+            let ob = match self.konst(b) {
+                Some(c) if (c as i32) >= 0 || cond == Cond::Set => Operand::Imm(c as i32),
+                _ => Operand::Reg(self.clean_reg(b)),
+            };
+            (false, ra, ob)
+        }
+    }
+
+    fn branch(&mut self, cond: Cond, a: Value, b: Value, then_t: MBlock, else_t: MBlock) {
+        // A constant goes second.
+        let (cond, a, b) = if self.konst(a).is_some() && self.konst(b).is_none() {
+            (cond.swapped(), b, a)
+        } else {
+            (cond, a, b)
+        };
+        let (w32, ra, ob) = self.cmp_operands(cond, a, b);
+        let (cond, ra, ob, then_t, else_t) = if cond_is_native(cond, self.cpu) {
+            (cond, ra, ob, then_t, else_t)
+        } else {
+            match ob {
+                Operand::Reg(rb) => (cond.swapped(), rb, Operand::Reg(ra), then_t, else_t),
+                // `a < K`: branch on `a >= K` to the other side.
+                Operand::Imm(_) => (cond.inverse().unwrap(), ra, ob, else_t, then_t),
+            }
+        };
+        self.emit(MInst::Jcc {
+            cond,
+            w32,
+            a: ra,
+            b: ob,
+            target: then_t,
+        });
+        self.emit(MInst::Jmp { target: else_t });
+    }
+
+    fn set_cond(&mut self, dst: Reg, dst_w32: bool, cond: Cond, a: Value, b: Value) {
+        let (cond, a, b) = if self.konst(a).is_some() && self.konst(b).is_none() {
+            (cond.swapped(), b, a)
+        } else {
+            (cond, a, b)
+        };
+        let (w32, mut ra, mut ob) = self.cmp_operands(cond, a, b);
+        let mut cond = cond;
+        if !cond_is_native(cond, self.cpu) {
+            let rb = match ob {
+                Operand::Reg(r) => r,
+                Operand::Imm(k) => {
+                    let t = self.new_vreg();
+                    self.mov(w32, t, Operand::Imm(k));
+                    t
+                }
+            };
+            ob = Operand::Reg(ra);
+            ra = rb;
+            cond = cond.swapped();
+        }
+        self.mov(dst_w32, dst, Operand::Imm(1));
+        self.emit(MInst::SetCond {
+            dst,
+            dst_w32,
+            cond,
+            cmp_w32: w32,
+            a: ra,
+            b: ob,
+        });
+    }
+
+    /// The block a branch goes to for `bc`: the target itself, or a new block
+    /// holding the copies into its parameters.
+    fn edge_target(&mut self, bc: &BlockCall) -> MBlock {
+        let target = self.block_ids[bc.block];
+        if bc.args.is_empty() {
+            return target;
+        }
+        let edge = self.m.blocks.len() as MBlock;
+        self.m.blocks.push(Vec::new());
+        self.m.order.push(edge);
+        let saved = self.cur;
+        self.cur = edge;
+        self.edge_copies(bc);
+        self.emit(MInst::Jmp { target });
+        self.cur = saved;
+        // Laid out right after the current block (pushed to `order` before it).
+        edge
+    }
+
+    /// Copies the arguments of `bc` into the target's parameters, as a
+    /// parallel copy.
+    fn edge_copies(&mut self, bc: &BlockCall) {
+        let f = self.f;
+        let params = &f.blocks[bc.block].params;
+        let mut moves: Vec<(Value, Value)> = Vec::new();
+        for (&p, &a) in params.iter().zip(&bc.args) {
+            let a = f.resolve(a);
+            if self.uses[p] == 0 || a == p {
+                continue;
+            }
+            moves.push((p, a));
+        }
+        // Reading a parameter that this copy also writes needs temporaries.
+        let conflict = moves
+            .iter()
+            .any(|&(_, a)| moves.iter().any(|&(p, _)| p == a));
+        if conflict {
+            let mut temps = Vec::new();
+            for &(p, a) in &moves {
+                let t = self.new_vreg();
+                self.copy_into(t, a);
+                temps.push((p, t));
+            }
+            for (p, t) in temps {
+                let w32 = self.ty(p) == Type::I32;
+                let dst = Reg::V(self.vreg(p));
+                self.mov(w32, dst, Operand::Reg(t));
+            }
+        } else {
+            for (p, a) in moves {
+                let dst = Reg::V(self.vreg(p));
+                self.copy_into(dst, a);
+            }
+        }
+    }
+}

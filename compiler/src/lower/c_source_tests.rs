@@ -1,0 +1,658 @@
+//! Lowering tests from C source: preprocess, parse, check and lower a
+//! snippet, verify the IR, then run its functions in the IR interpreter as
+//! lowered and after the -O0 and -O2 pipelines, comparing with the values C
+//! requires.
+
+use super::lower;
+use crate::diag::Diagnostics;
+use crate::intern::Interner;
+use crate::ir::interp::{self, Env, Memory, NoEnv, Trap};
+use crate::ir::verify::{verify_function, verify_ssa};
+use crate::ir::{print, Module};
+use crate::preprocess::{self, PreprocessOptions};
+use crate::sema::{self, SemaOptions};
+use crate::source::SourceMap;
+
+/// Lowers `src`; returns the module and the rendered diagnostics.
+fn compile(src: &str) -> (Module, Diagnostics, String) {
+    let mut sources = SourceMap::new();
+    let file = sources.add("test.c", None, src.to_string());
+    let mut interner = Interner::new();
+    let mut diags = Diagnostics::new();
+    let options = PreprocessOptions {
+        cpu_version: 4,
+        ..Default::default()
+    };
+    let pp = preprocess::preprocess(file, &options, &mut sources, &mut interner, &mut diags);
+    let tu = crate::parse::parse(&pp.tokens, &mut interner, &mut diags);
+    let program = sema::check(
+        &tu,
+        &mut interner,
+        &SemaOptions { cpu_version: 4 },
+        &mut diags,
+    );
+    if diags.has_errors() {
+        panic!("front end errors:\n{}", diags.render(&sources));
+    }
+    let module = lower(&program, &interner, &mut diags);
+    for f in module.functions.values() {
+        if let Err(e) = verify_function(f).and_then(|_| verify_ssa(f)) {
+            panic!("{e}\n{}", print::print_function(f));
+        }
+    }
+    let rendered = diags.render(&sources);
+    (module, diags, rendered)
+}
+
+fn compile_ok(src: &str) -> Module {
+    let (m, diags, text) = compile(src);
+    assert!(!diags.has_errors(), "{text}");
+    m
+}
+
+fn run_in(m: &Module, name: &str, args: &[u64], env: &mut dyn Env) -> Result<u64, Trap> {
+    let (id, _) = m
+        .functions
+        .iter()
+        .find(|(_, f)| f.name == name)
+        .unwrap_or_else(|| panic!("no function {name}"));
+    interp::run(m, id, args, env).map(|r| r.unwrap_or(0))
+}
+
+/// Compiles once and checks `name(args) == expect` for each case, as lowered
+/// and after -O0 and -O2.
+fn check(src: &str, name: &str, cases: &[(&[u64], u64)]) {
+    check_env(src, name, cases, &mut NoEnv)
+}
+
+fn check_env(src: &str, name: &str, cases: &[(&[u64], u64)], env: &mut dyn Env) {
+    let m = compile_ok(src);
+    let mut versions = vec![("as lowered", m.clone())];
+    for level in [0u8, 2] {
+        let mut o = m.clone();
+        crate::passes::optimize(&mut o, level);
+        versions.push((if level == 0 { "-O0" } else { "-O2" }, o));
+    }
+    for (what, module) in &versions {
+        for (args, expect) in cases {
+            let got = run_in(module, name, args, env).unwrap_or_else(|t| {
+                panic!(
+                    "{what}: {name}{args:?} trapped: {t:?}\n{}",
+                    print::print_module(module)
+                )
+            });
+            assert_eq!(
+                got,
+                *expect,
+                "{what}: {name}{args:?}\n{}",
+                print::print_module(module)
+            );
+        }
+    }
+}
+
+fn s32(v: i32) -> u64 {
+    v as u32 as u64
+}
+
+#[test]
+fn smoke() {
+    check(
+        "int f(int a, int b) { return a * b + 1; }",
+        "f",
+        &[(&[6, 7], 43)],
+    );
+}
+
+#[test]
+fn integer_arithmetic_and_conversions() {
+    let src = r#"
+        int sdiv(int a, int b) { return a / b * 100 + a % b; }
+        unsigned udiv(unsigned a, unsigned b) { return a / b * 100 + a % b; }
+        int shr(int a, unsigned b) { return (a >> 3) + (int)(b >> 3); }
+        long widen(int a, unsigned b) { return (long)a * 1000000 + b; }
+        int narrow(long a) { return (int)a; }
+        int chars(int x) { char c = x; unsigned char u = x; signed char s = x; return c * 1000000 + u * 1000 + s; }
+        int shorts(int x) { short s = x; unsigned short u = x; return s + u; }
+        int booleans(long x) { _Bool b = x; _Bool n = !x; return b * 10 + n; }
+        unsigned long mixed(unsigned int a, long b) { return a + b; }
+        int neg(int a) { return -a + ~a; }
+        long lshift(long a, int n) { return a << n; }
+        int cmp(int a, unsigned b) { return (a < 0) + ((unsigned)a < b) * 2 + (a == b) * 4; }
+    "#;
+    check(
+        src,
+        "sdiv",
+        &[(&[s32(-7), 2], s32(-301)), (&[100, 7], 1402)],
+    );
+    check(
+        src,
+        "udiv",
+        &[(
+            &[s32(-7), 2],
+            (0xffff_fff9u32 / 2).wrapping_mul(100).wrapping_add(1) as u64,
+        )],
+    );
+    check(
+        src,
+        "shr",
+        &[(&[s32(-64), 0xffff_fff8], s32(-8 + 0x1fff_ffff))],
+    );
+    check(
+        src,
+        "widen",
+        &[(
+            &[s32(-2), 0xffff_ffff],
+            (-2_000_000i64 + 0xffff_ffff) as u64,
+        )],
+    );
+    check(
+        src,
+        "narrow",
+        &[(&[0x1_2345_6789], 0x2345_6789), (&[u64::MAX], s32(-1))],
+    );
+    check(
+        src,
+        "chars",
+        &[
+            (&[0x1ff], s32(-1_000_000 + 255_000 - 1)),
+            (&[0x17f], s32(127_000_000 + 127_000 + 127)),
+        ],
+    );
+    check(
+        src,
+        "shorts",
+        &[
+            (&[0x18000], s32(-32768 + 32768)),
+            (&[0xffff], s32(-1 + 65535)),
+        ],
+    );
+    check(src, "booleans", &[(&[1 << 33], 10), (&[0], 1)]);
+    check(src, "mixed", &[(&[0xffff_ffff, u64::MAX], 0xffff_fffe)]);
+    check(src, "neg", &[(&[5], s32(-5 + -6))]);
+    check(src, "lshift", &[(&[3, 40], 3 << 40)]);
+    check(
+        src,
+        "cmp",
+        &[(&[s32(-1), 5], 1), (&[3, 5], 2), (&[5, 5], 4)],
+    );
+}
+
+#[test]
+fn control_flow() {
+    let src = r#"
+        int loops(int n) {
+            int s = 1, i;
+            for (i = 0; i < n; i++) {
+                if (i % 2) continue;
+                s += i;
+                if (s > 50) break;
+            }
+            while (n > 0) { n -= 3; s++; }
+            do { s *= 2; } while (s < 10);
+            return s;
+        }
+        int gotos(int n) {
+            int r = 0;
+        again:
+            r += n;
+            if (--n > 0) goto again;
+            return r;
+        }
+        int ternary(int a, int b) { return a > b ? a - b : b - a; }
+        int logic(int a, int b) { int x = 0; if ((a && b) || (!a && (x = 7))) return 100 + x; return x; }
+        int nested(int n) {
+            int c = 0;
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < n; j++) {
+                    if (j > i) break;
+                    c++;
+                }
+            return c;
+        }
+        int noret(int a) { if (a) return 5; }
+    "#;
+    let loops = |n: i32| {
+        let mut s = 1i32;
+        let mut i = 0;
+        while i < n {
+            if i % 2 == 0 {
+                s += i;
+                if s > 50 {
+                    break;
+                }
+            }
+            i += 1;
+        }
+        let mut n = n;
+        while n > 0 {
+            n -= 3;
+            s += 1;
+        }
+        loop {
+            s *= 2;
+            if s >= 10 {
+                break;
+            }
+        }
+        s
+    };
+    check(
+        src,
+        "loops",
+        &[
+            (&[0], s32(loops(0))),
+            (&[7], s32(loops(7))),
+            (&[40], s32(loops(40))),
+        ],
+    );
+    check(src, "gotos", &[(&[4], 10), (&[0], 0)]);
+    check(src, "ternary", &[(&[3, 10], 7), (&[10, 3], 7)]);
+    check(
+        src,
+        "logic",
+        &[(&[1, 1], 100), (&[0, 0], 107), (&[1, 0], 0)],
+    );
+    check(src, "nested", &[(&[4], 10)]);
+    check(src, "noret", &[(&[1], 5), (&[0], 0)]);
+}
+
+#[test]
+fn switches() {
+    let src = r#"
+        int small(int x) {
+            switch (x) {
+            case 1: return 10;
+            case 2:
+            case 3: x += 100;
+            case 4: return x;
+            default: return -1;
+            }
+        }
+        int big(unsigned x) {
+            int r = 0;
+            switch (x) {
+            case 0: r = 1; break;
+            case 10: r = 2; break;
+            case 20 ... 29: r = 3; break;
+            case 30: r = 4; break;
+            case 40: r = 5; break;
+            case 50: r = 6; break;
+            case 60: r = 7; break;
+            case 0xfffffff0u: r = 8; break;
+            case 70: r = 9;
+            }
+            return r;
+        }
+        int signed_big(long x) {
+            switch (x) {
+            case -100: return 1; case -50: return 2; case -1: return 3; case 0: return 4;
+            case 1: return 5; case 50: return 6; case 100: return 7; case 1L << 40: return 8;
+            }
+            return 0;
+        }
+    "#;
+    check(
+        src,
+        "small",
+        &[
+            (&[1], 10),
+            (&[2], 102),
+            (&[3], 103),
+            (&[4], 4),
+            (&[5], s32(-1)),
+        ],
+    );
+    let big = |x: u32| match x {
+        0 => 1,
+        10 => 2,
+        20..=29 => 3,
+        30 => 4,
+        40 => 5,
+        50 => 6,
+        60 => 7,
+        0xffff_fff0 => 8,
+        70 => 9,
+        _ => 0,
+    };
+    let xs: Vec<u32> = vec![
+        0,
+        1,
+        10,
+        19,
+        20,
+        25,
+        29,
+        30,
+        40,
+        50,
+        60,
+        70,
+        71,
+        0xffff_fff0,
+        u32::MAX,
+        0x8000_0000,
+    ];
+    let cases: Vec<([u64; 1], u64)> = xs.iter().map(|&x| ([x as u64], big(x))).collect();
+    let cases: Vec<(&[u64], u64)> = cases.iter().map(|(a, e)| (&a[..], *e)).collect();
+    check(src, "big", &cases);
+    let sb = |x: i64| match x {
+        -100 => 1,
+        -50 => 2,
+        -1 => 3,
+        0 => 4,
+        1 => 5,
+        50 => 6,
+        100 => 7,
+        0x100_0000_0000 => 8,
+        _ => 0,
+    };
+    let xs = [
+        -100i64,
+        -99,
+        -50,
+        -1,
+        0,
+        1,
+        2,
+        50,
+        100,
+        1 << 40,
+        (1 << 40) + 1,
+        i64::MIN,
+    ];
+    let cases: Vec<([u64; 1], u64)> = xs.iter().map(|&x| ([x as u64], sb(x))).collect();
+    let cases: Vec<(&[u64], u64)> = cases.iter().map(|(a, e)| (&a[..], *e)).collect();
+    check(src, "signed_big", &cases);
+}
+
+#[test]
+#[ignore]
+fn scratch() {
+    let src = std::fs::read_to_string("/tmp/lw/scratch.c").unwrap();
+    let m = compile_ok(&src);
+    println!("{}", print::print_module(&m));
+    let mut o = m.clone();
+    crate::passes::optimize(&mut o, 2);
+    println!("{}", print::print_module(&o));
+}
+
+#[test]
+fn structs_unions_arrays_and_bitfields() {
+    let src = r#"
+        struct inner { short a; char b; };
+        struct s { int x; struct inner in; long y; unsigned f1 : 3, f2 : 7; int sf : 5; char arr[5]; };
+        union u { unsigned int w; unsigned char b[4]; };
+        static long sum(struct s *p) {
+            return p->x + p->in.a + p->in.b + p->y + p->f1 * 1000 + p->f2 * 10000 + p->sf * 100000 + p->arr[4];
+        }
+        long init(int v) {
+            struct s a = { .x = v, .in = { .a = -2, .b = 3 }, .y = 1L << 40, .f1 = 5, .f2 = 100, .sf = -3, .arr = "abcd" };
+            struct s b;
+            b = a;
+            b.f1++;
+            b.sf -= 10;
+            b.arr[4] = 7;
+            return sum(&b);
+        }
+        unsigned unions(unsigned v) { union u x; x.w = v; x.b[0] = 0xff; return x.w; }
+        int arrays(int n) {
+            int a[10] = {0};
+            for (int i = 0; i < 10; i++) a[i] = i * n;
+            int *p = a + 3, *q = &a[8];
+            return (q - p) * 1000 + *(p + 1) + q[-1];
+        }
+        long bits(long v) { struct { unsigned long lo : 20, mid : 40, hi : 4; } b = {0}; b.mid = v; b.hi = 15; b.lo = v; return b.mid + b.lo + b.hi; }
+    "#;
+    let expect_init = |v: i64| {
+        // sf: (-3 - 10) in a signed 5-bit field: -13.
+        v - 2 + 3 + (1i64 << 40) + 6 * 1000 + 100 * 10000 + (-13) * 100000 + 7
+    };
+    check(
+        src,
+        "init",
+        &[
+            (&[5], expect_init(5) as u64),
+            (&[s32(-9)], expect_init(-9) as u64),
+        ],
+    );
+    check(src, "unions", &[(&[0x12345678], 0x123456ff)]);
+    check(src, "arrays", &[(&[3], 5000 + 12 + 21)]);
+    let bits = |v: u64| (v & ((1 << 40) - 1)) + (v & 0xfffff) + 15;
+    check(
+        src,
+        "bits",
+        &[
+            (&[0x12_3456_789a], bits(0x12_3456_789a)),
+            (&[u64::MAX], bits(u64::MAX)),
+        ],
+    );
+}
+
+#[test]
+fn pointers_and_memory_builtins() {
+    let src = r#"
+        struct rec { int a, b, c; };
+        long diff(long i, long j) { struct rec r[10]; struct rec *p = &r[i], *q = &r[j]; return p - q; }
+        int inc(int *p) { return (*p)++ + ++*p; }
+        int through(int v) { int x = v; return inc(&x) * 100 + x; }
+        unsigned long copy(unsigned long v) {
+            unsigned long a = v, b;
+            unsigned char buf[16];
+            __builtin_memset(buf, 0xab, sizeof(buf));
+            __builtin_memcpy(&b, &a, sizeof(b));
+            __builtin_memcpy(buf + 3, &b, 4);
+            return b + buf[2] + ((unsigned long)buf[3] << 56) + buf[15];
+        }
+        long swaps(long v) { return __builtin_bswap16(v) + __builtin_bswap32(v) + __builtin_bswap64(v); }
+    "#;
+    check(src, "diff", &[(&[7, 2], 5), (&[1, 9], (-8i64) as u64)]);
+    check(src, "through", &[(&[5], s32((5 + 7) * 100 + 7))]);
+    let v: u64 = 0x1122_3344_5566_7788;
+    check(src, "copy", &[(&[v], v + 0xab + (0x88u64 << 56) + 0xab)]);
+    let sw =
+        |v: u64| (v as u16).swap_bytes() as u64 + (v as u32).swap_bytes() as u64 + v.swap_bytes();
+    check(src, "swaps", &[(&[v], sw(v))]);
+}
+
+#[test]
+fn globals_strings_and_statement_expressions() {
+    let src = r#"
+        int counter = 7;
+        static int hits;
+        static const char msg[] = "hey";
+        const volatile int cfg = 3;
+        char LICENSE[] __attribute__((section("license"))) = "GPL";
+        static int unused_global = 1;
+        static int unused_fn(void) { return unused_global; }
+        int *ptr = &counter;
+        int bump(int by) {
+            counter += by;
+            hits++;
+            int r = ({ int t = counter; t * 2; });
+            return r + hits + msg[1] + cfg + (ptr != 0);
+        }
+        int strings(int i) { const char *s = "hello"; return s[i]; }
+    "#;
+    let m = compile_ok(src);
+    let data: Vec<(&str, &str)> = m
+        .data
+        .values()
+        .map(|d| (d.name.as_str(), d.section.as_str()))
+        .collect();
+    assert!(data.contains(&("counter", ".data")), "{data:?}");
+    assert!(data.contains(&("hits", ".bss")), "{data:?}");
+    assert!(data.contains(&("msg", ".rodata")), "{data:?}");
+    assert!(data.contains(&("cfg", ".rodata")), "{data:?}");
+    assert!(data.contains(&("LICENSE", "license")), "{data:?}");
+    assert!(data.contains(&("ptr", ".data")), "{data:?}");
+    assert!(!data.iter().any(|d| d.0 == "unused_global"), "{data:?}");
+    assert!(!m.functions.values().any(|f| f.name == "unused_fn"));
+    let ptr = m.data.values().find(|d| d.name == "ptr").unwrap();
+    assert_eq!(ptr.relocs.len(), 1);
+    // (The interpreter does not apply data relocations: `ptr` reads as null.)
+    check(src, "bump", &[(&[3], 20 + 1 + b'e' as u64 + 3)]);
+    check(src, "strings", &[(&[1], b'e' as u64), (&[4], b'o' as u64)]);
+}
+
+/// libbpf's helper declarations: a constant function pointer is `call N`.
+#[test]
+fn helper_calls() {
+    let src = r#"
+        static long (*bpf_map_lookup_elem)(void *map, const void *key) = (void *) 1;
+        static long (*bpf_get_smp_processor_id)(void) = (void *) 8;
+        struct { int x; } map __attribute__((section(".maps")));
+        __attribute__((section("xdp"))) int prog(void *ctx) {
+            int key = bpf_get_smp_processor_id();
+            long v = bpf_map_lookup_elem(&map, &key);
+            return v ? (int)v : 0;
+        }
+    "#;
+    let m = compile_ok(src);
+    assert!(m.data.values().all(|d| !d.name.starts_with("bpf_")));
+    assert_eq!(m.functions.values().next().unwrap().section, "xdp");
+    let mut env = interp::HelperEnv {
+        helper: |id: i64, args: &[u64], mem: &mut Memory| match id {
+            8 => Ok(3),
+            1 => {
+                let key = mem.load(args[1], crate::ir::MemWidth::B4)?;
+                Ok(key * 11)
+            }
+            _ => Err(Trap::UnknownHelper(id)),
+        },
+        packet: vec![],
+    };
+    check_env(src, "prog", &[(&[0], 33)], &mut env);
+}
+
+#[test]
+fn inline_asm_reports_its_place() {
+    let (_, diags, text) = compile("int f(void) { asm volatile(\"r0 = 1\"); return 0; }");
+    assert!(diags.has_errors());
+    assert!(
+        text.contains("test.c:1:15: inline assembly is not supported yet"),
+        "{text}"
+    );
+}
+
+const LINUX: &str = "/work/ref/linux-source-6.12";
+
+/// The selftests' BPF programs through the whole front end and lowering:
+/// counts files that lower cleanly, lowering diagnostics by message, and
+/// panics (lowering, verification or the -O2 passes). `LOWER_ONLY=name`
+/// restricts the run to matching files.
+#[test]
+#[ignore]
+fn corpus_selftests() {
+    use std::collections::BTreeMap;
+    use std::panic::{catch_unwind, AssertUnwindSafe};
+    let inc = std::env::temp_dir().join("bpfcc-lower-inc");
+    let defs = inc.join("bpf_helper_defs.h");
+    if !defs.exists() {
+        std::fs::create_dir_all(&inc).unwrap();
+        let out = std::process::Command::new("python3")
+            .current_dir(LINUX)
+            .args([
+                "scripts/bpf_doc.py",
+                "--header",
+                "--file",
+                "include/uapi/linux/bpf.h",
+            ])
+            .output()
+            .unwrap();
+        std::fs::write(&defs, out.stdout).unwrap();
+    }
+    let st = format!("{LINUX}/tools/testing/selftests/bpf");
+    let opts = PreprocessOptions {
+        cpu_version: 3,
+        include_dirs: vec![
+            st.clone().into(),
+            format!("{LINUX}/tools/lib").into(),
+            format!("{st}/progs").into(),
+            "/work/ref".into(),
+            inc.clone(),
+            format!("{LINUX}/tools/include/uapi").into(),
+        ],
+        after_dirs: vec![
+            "/usr/include".into(),
+            "/usr/include/x86_64-linux-gnu".into(),
+        ],
+        macro_ops: vec![preprocess::MacroOp::Define(
+            "__TARGET_ARCH_x86".into(),
+            None,
+        )],
+        ..Default::default()
+    };
+    let mut files: Vec<_> = std::fs::read_dir(format!("{st}/progs"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    files.sort();
+    let only = std::env::var("LOWER_ONLY").ok();
+    let (mut clean, mut front_fail, mut diag_fail, mut panics) = (0, 0, 0, 0);
+    let mut msgs: BTreeMap<String, usize> = BTreeMap::new();
+    for f in &files {
+        if only
+            .as_ref()
+            .is_some_and(|o| !f.to_string_lossy().contains(o.as_str()))
+        {
+            continue;
+        }
+        let mut sources = SourceMap::new();
+        let text = std::fs::read_to_string(f).unwrap_or_default();
+        let file = sources.add(f.display().to_string(), Some(f.clone()), text);
+        let mut interner = Interner::new();
+        let mut diags = Diagnostics::new();
+        let pp = preprocess::preprocess(file, &opts, &mut sources, &mut interner, &mut diags);
+        let tu = crate::parse::parse(&pp.tokens, &mut interner, &mut diags);
+        let program = sema::check(
+            &tu,
+            &mut interner,
+            &SemaOptions { cpu_version: 3 },
+            &mut diags,
+        );
+        if diags.has_errors() {
+            front_fail += 1;
+            continue;
+        }
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let mut m = lower(&program, &interner, &mut diags);
+            for func in m.functions.values() {
+                if let Err(e) = verify_function(func).and_then(|_| verify_ssa(func)) {
+                    panic!("invalid IR: {e}");
+                }
+            }
+            if !diags.has_errors() {
+                crate::passes::optimize(&mut m, 2);
+            }
+        }));
+        if result.is_err() {
+            panics += 1;
+            println!("PANIC {}", f.display());
+            continue;
+        }
+        if diags.has_errors() {
+            diag_fail += 1;
+            let first = diags
+                .list
+                .iter()
+                .find(|d| d.severity == crate::diag::Severity::Error)
+                .unwrap();
+            let place = first.span.map(|s| sources.describe(s)).unwrap_or_default();
+            println!("LOWER {place}: {}", first.message);
+            *msgs.entry(first.message.clone()).or_default() += 1;
+        } else {
+            clean += 1;
+        }
+    }
+    let mut v: Vec<_> = msgs.into_iter().collect();
+    v.sort_by_key(|b| std::cmp::Reverse(b.1));
+    for (m, n) in &v {
+        println!("{n:4}  {m}");
+    }
+    println!(
+        "selftests: {} files, {front_fail} front-end failures, {clean} lower cleanly, {diag_fail} with lowering errors, {panics} panics",
+        files.len()
+    );
+}

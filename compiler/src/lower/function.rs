@@ -1,0 +1,574 @@
+//! Lowering one function: its frame (a stack slot per local and parameter),
+//! and its statements into blocks: structured control flow, `switch` as
+//! compare chains or a binary search (BPF has no jump tables), `goto`.
+
+use super::memory::{Addr, Base};
+use super::{scalar_of, ModuleCx, Scalar};
+use crate::diag::Diagnostics;
+use crate::ir::builder::FunctionBuilder;
+use crate::ir::{self, Block, Cond, Op, StackSlot, Type, Value};
+use crate::sema::tir::{
+    self, CaseId, FunctionBody, InitStore, LabelId, LocalId, LocalInit, Stmt, StmtKind, SwitchCase,
+};
+use crate::sema::types::TypeKind;
+use crate::source::Span;
+use cranelift_entity::{EntitySet, SecondaryMap};
+
+/// Switches with more case ranges than this become a binary search.
+const LINEAR_SWITCH_MAX: usize = 4;
+
+pub(crate) fn lower_function<'p>(
+    cx: &mut ModuleCx<'p>,
+    f: &'p tir::Function,
+    diags: &mut Diagnostics,
+) -> ir::Function {
+    let body = f.body.as_ref().expect("lowering a function without body");
+    let fty = match cx.program.types.ckind(f.ty) {
+        TypeKind::Function(ft) => ft.clone(),
+        _ => unreachable!("function of non-function type"),
+    };
+    let name = cx.func_name(f);
+
+    let ret = if matches!(cx.program.types.ckind(fty.ret.ty), TypeKind::Void) {
+        None
+    } else {
+        match scalar_of(cx.program, fty.ret.ty) {
+            Some(s) => Some(s),
+            None => {
+                diags.error(
+                    f.span,
+                    format!("function '{name}' returns a struct, union or 128-bit integer by value, which BPF does not support"),
+                );
+                Some(Scalar::LONG)
+            }
+        }
+    };
+    let mut params = Vec::new();
+    let mut param_scalars = Vec::new();
+    for &p in &body.params {
+        let local = &body.locals[p];
+        let s = match scalar_of(cx.program, local.ty.ty) {
+            Some(s) => s,
+            None => {
+                diags.error(
+                    local.span,
+                    "a struct, union or 128-bit integer parameter passed by value is not supported on BPF",
+                );
+                Scalar::LONG
+            }
+        };
+        params.push(s.ty);
+        param_scalars.push(s);
+    }
+    if params.len() > 5 {
+        diags.error(
+            f.span,
+            format!(
+                "function '{name}' has {} parameters; BPF passes at most 5 in registers",
+                params.len()
+            ),
+        );
+    }
+
+    let mut func = ir::Function::new(
+        name,
+        f.section.clone().unwrap_or_else(|| ".text".to_string()),
+        params,
+        ret.map(|s| s.ty),
+    );
+    func.linkage = super::ir_linkage(f.linkage, &f.attrs);
+    func.span = f.span;
+    func.always_inline = f.attrs.always_inline;
+    func.noinline = f.attrs.noinline;
+    func.naked = f.attrs.naked;
+
+    let mut fl = FnLower {
+        cx,
+        diags,
+        b: FunctionBuilder::new(&mut func),
+        body,
+        ret,
+        slots: SecondaryMap::new(),
+        labels: SecondaryMap::new(),
+        cases: SecondaryMap::new(),
+        breaks: Vec::new(),
+        continues: Vec::new(),
+        placed: Vec::new(),
+        placed_set: EntitySet::new(),
+    };
+    fl.lower_body(&param_scalars, f.span);
+    let placed = std::mem::take(&mut fl.placed);
+    drop(fl);
+    finish_layout(&mut func, placed);
+    func
+}
+
+/// Puts blocks in the order they were filled (the source order), dropping
+/// blocks never filled and never jumped to.
+fn finish_layout(func: &mut ir::Function, placed: Vec<Block>) {
+    let mut in_layout: EntitySet<Block> = EntitySet::new();
+    for &b in &placed {
+        in_layout.insert(b);
+    }
+    let mut layout = placed;
+    // Blocks created but never switched to: keep those something jumps to.
+    let mut targets: EntitySet<Block> = EntitySet::new();
+    for &b in &layout {
+        for &i in &func.blocks[b].insts {
+            for s in func.insts[i].op.successors() {
+                targets.insert(s);
+            }
+        }
+    }
+    let pending: Vec<Block> = func
+        .layout
+        .iter()
+        .copied()
+        .filter(|&b| !in_layout.contains(b) && targets.contains(b))
+        .collect();
+    for b in pending {
+        let inst = func.insts.push(ir::InstData {
+            op: Op::Unreachable,
+            result: None,
+        });
+        func.blocks[b].insts.push(inst);
+        layout.push(b);
+    }
+    func.layout = layout;
+}
+
+/// The state of lowering one function.
+pub(crate) struct FnLower<'c, 'p, 'f> {
+    pub cx: &'c mut ModuleCx<'p>,
+    pub diags: &'c mut Diagnostics,
+    pub b: FunctionBuilder<'f>,
+    pub body: &'p FunctionBody,
+    /// The return type (`None`: void).
+    ret: Option<Scalar>,
+    slots: SecondaryMap<LocalId, Option<StackSlot>>,
+    labels: SecondaryMap<LabelId, Option<Block>>,
+    cases: SecondaryMap<CaseId, Option<Block>>,
+    breaks: Vec<Block>,
+    continues: Vec<Block>,
+    /// Blocks in the order code was put in them: the final layout.
+    placed: Vec<Block>,
+    placed_set: EntitySet<Block>,
+}
+
+impl<'p> FnLower<'_, 'p, '_> {
+    pub fn program(&self) -> &'p tir::Program {
+        self.cx.program
+    }
+
+    /// Continues in `block`; falls through into it if the current block is open.
+    pub fn switch_to(&mut self, block: Block) {
+        if self.b.current_block().is_some() && !self.b.is_terminated() {
+            self.b.jump(block, vec![]);
+        }
+        if !self.placed_set.contains(block) {
+            self.placed_set.insert(block);
+            self.placed.push(block);
+        }
+        self.b.switch_to_block(block);
+    }
+
+    /// After a terminator: code that follows goes into a fresh (unreachable) block.
+    pub fn after_terminator(&mut self) {
+        let b = self.b.create_block();
+        self.switch_to(b);
+    }
+
+    /// The stack slot of a local.
+    pub fn local_addr(&mut self, l: LocalId) -> Addr {
+        let slot = self.slots[l].expect("local without slot");
+        let align = self.b.func.slots[slot].align as u64;
+        Addr::new(Base::Slot(slot), align)
+    }
+
+    fn lower_body(&mut self, params: &[Scalar], span: Span) {
+        let entry = self.b.create_block();
+        self.b.set_srcloc(span);
+        let param_values: Vec<Value> = params
+            .iter()
+            .map(|s| self.b.append_block_param(entry, s.ty))
+            .collect();
+        self.switch_to(entry);
+
+        let types = &self.program().types;
+        for (id, local) in self.body.locals.iter() {
+            let size = types.size_of(local.ty.ty).unwrap_or(0).max(1);
+            let align = local.align.max(types.align_of(local.ty.ty)).max(1);
+            let name = local.name.map(|s| self.cx.interner.resolve(s).to_string());
+            let slot = self
+                .b
+                .create_slot(size as u32, align as u32, name, local.span);
+            self.b.func.slots[slot].address_taken = local.address_taken;
+            self.slots[id] = Some(slot);
+        }
+        for (i, &p) in self.body.params.iter().enumerate() {
+            let a = self.local_addr(p);
+            self.store_scalar(a, param_values[i], params[i], false);
+        }
+
+        let body = self.body;
+        self.stmt_list(&body.body);
+
+        self.b.set_srcloc(body.end_span);
+        if !self.b.is_terminated() {
+            // Falling off the end of a non-void function: return 0, the safe
+            // choice (the verifier requires r0 to be set).
+            let v = self.ret.map(|s| self.b.iconst(s.ty, 0));
+            self.b.ret(v);
+        }
+    }
+
+    pub fn stmt_list(&mut self, stmts: &[Stmt]) {
+        for s in stmts {
+            self.stmt(s);
+        }
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        self.b.set_srcloc(s.span);
+        match &s.kind {
+            StmtKind::Expr(e) => self.effect(e),
+            StmtKind::Decl { local, init } => self.decl(*local, init.as_ref()),
+            StmtKind::Block(b) => self.stmt_list(b),
+            StmtKind::If { cond, then, els } => {
+                let t = self.b.create_block();
+                let e = self.b.create_block();
+                let join = if els.is_some() {
+                    self.b.create_block()
+                } else {
+                    e
+                };
+                self.cond_branch(cond, t, e);
+                self.switch_to(t);
+                self.stmt(then);
+                if let Some(els) = els {
+                    self.b.jump(join, vec![]);
+                    self.switch_to(e);
+                    self.stmt(els);
+                }
+                self.switch_to(join);
+            }
+            StmtKind::While { cond, body } => {
+                let header = self.b.create_block();
+                let body_b = self.b.create_block();
+                let exit = self.b.create_block();
+                self.switch_to(header);
+                self.b.set_srcloc(cond.span);
+                self.cond_branch(cond, body_b, exit);
+                self.switch_to(body_b);
+                self.loop_body(body, exit, header);
+                self.b.jump(header, vec![]);
+                self.switch_to(exit);
+            }
+            StmtKind::DoWhile { body, cond } => {
+                let body_b = self.b.create_block();
+                let cond_b = self.b.create_block();
+                let exit = self.b.create_block();
+                self.switch_to(body_b);
+                self.loop_body(body, exit, cond_b);
+                self.switch_to(cond_b);
+                self.b.set_srcloc(cond.span);
+                self.cond_branch(cond, body_b, exit);
+                self.switch_to(exit);
+            }
+            StmtKind::For {
+                init,
+                cond,
+                step,
+                body,
+            } => {
+                self.stmt_list(init);
+                let header = self.b.create_block();
+                let body_b = self.b.create_block();
+                let step_b = self.b.create_block();
+                let exit = self.b.create_block();
+                self.switch_to(header);
+                match cond {
+                    Some(c) => {
+                        self.b.set_srcloc(c.span);
+                        self.cond_branch(c, body_b, exit);
+                    }
+                    None => self.b.jump(body_b, vec![]),
+                }
+                self.switch_to(body_b);
+                self.loop_body(body, exit, step_b);
+                self.switch_to(step_b);
+                if let Some(st) = step {
+                    self.b.set_srcloc(st.span);
+                    self.effect(st);
+                }
+                self.b.jump(header, vec![]);
+                self.switch_to(exit);
+            }
+            StmtKind::Switch {
+                cond,
+                cases,
+                default,
+                body,
+            } => self.switch(cond, cases, *default, body),
+            StmtKind::Case(id) => {
+                let block = match self.cases[*id] {
+                    Some(b) => b,
+                    None => {
+                        self.diags
+                            .error(s.span, "case label not within a switch statement");
+                        self.b.create_block()
+                    }
+                };
+                self.switch_to(block);
+            }
+            StmtKind::Break => match self.breaks.last() {
+                Some(&b) => {
+                    self.b.jump(b, vec![]);
+                    self.after_terminator();
+                }
+                None => self
+                    .diags
+                    .error(s.span, "'break' statement not in loop or switch statement"),
+            },
+            StmtKind::Continue => match self.continues.last() {
+                Some(&b) => {
+                    self.b.jump(b, vec![]);
+                    self.after_terminator();
+                }
+                None => self
+                    .diags
+                    .error(s.span, "'continue' statement not in loop statement"),
+            },
+            StmtKind::Goto(l) => {
+                let b = self.label_block(*l);
+                self.b.jump(b, vec![]);
+                self.after_terminator();
+            }
+            StmtKind::Label(l) => {
+                let b = self.label_block(*l);
+                self.switch_to(b);
+            }
+            StmtKind::Return(value) => {
+                let v = match (value, self.ret) {
+                    (Some(e), Some(_)) if scalar_of(self.program(), e.ty.ty).is_some() => {
+                        Some(self.rvalue(e))
+                    }
+                    (Some(e), ret) => {
+                        // `return f();` in a void function, or an error already reported.
+                        self.effect(e);
+                        ret.map(|s| self.b.iconst(s.ty, 0))
+                    }
+                    (None, Some(s)) => Some(self.b.iconst(s.ty, 0)),
+                    (None, None) => None,
+                };
+                self.b.ret(v);
+                self.after_terminator();
+            }
+            StmtKind::Asm(_) => self
+                .diags
+                .error(s.span, "inline assembly is not supported yet"),
+        }
+    }
+
+    fn loop_body(&mut self, body: &Stmt, brk: Block, cont: Block) {
+        self.breaks.push(brk);
+        self.continues.push(cont);
+        self.stmt(body);
+        self.breaks.pop();
+        self.continues.pop();
+    }
+
+    fn label_block(&mut self, l: LabelId) -> Block {
+        match self.labels[l] {
+            Some(b) => b,
+            None => {
+                let b = self.b.create_block();
+                self.labels[l] = Some(b);
+                b
+            }
+        }
+    }
+
+    fn decl(&mut self, local: LocalId, init: Option<&LocalInit>) {
+        let Some(init) = init else { return };
+        let ty = self.body.locals[local].ty;
+        let addr = self.local_addr(local);
+        match init {
+            LocalInit::Expr(e) => match scalar_of(self.program(), ty.ty) {
+                Some(s) => {
+                    let v = self.rvalue(e);
+                    self.store_scalar(addr, v, s, false);
+                }
+                None => {
+                    let size = self.program().types.size_of(ty.ty).unwrap_or(0);
+                    let src = self.lvalue(e);
+                    self.copy_bytes(addr, src, size, false);
+                }
+            },
+            LocalInit::Aggregate(stores) => {
+                let size = self.program().types.size_of(ty.ty).unwrap_or(0);
+                self.aggregate_init(addr, size, stores);
+            }
+        }
+    }
+
+    /// Zeroes the bytes of the object that no store below fully writes (the
+    /// verifier refuses reads of uninitialized stack, padding included), then
+    /// does the stores in order.
+    fn aggregate_init(&mut self, addr: Addr, size: u64, stores: &[InitStore]) {
+        let mut covered = vec![false; size as usize];
+        for st in stores {
+            let (off, len) = match st {
+                InitStore::Value {
+                    offset,
+                    bitfield: None,
+                    value,
+                } => (
+                    *offset,
+                    self.program().types.size_of(value.ty.ty).unwrap_or(0),
+                ),
+                InitStore::Value { .. } => continue,
+                InitStore::Bytes { offset, bytes } => (*offset, bytes.len() as u64),
+            };
+            let end = (off + len).min(size);
+            for c in covered.iter_mut().take(end as usize).skip(off as usize) {
+                *c = true;
+            }
+        }
+        let mut i = 0usize;
+        while i < covered.len() {
+            if covered[i] {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < covered.len() && !covered[i] {
+                i += 1;
+            }
+            self.fill_const(addr.at(start as i64), 0, (i - start) as u64, false);
+        }
+        for st in stores {
+            match st {
+                InitStore::Value {
+                    offset,
+                    bitfield,
+                    value,
+                } => {
+                    let dst = addr.at(*offset as i64);
+                    match scalar_of(self.program(), value.ty.ty) {
+                        Some(s) => {
+                            let v = self.rvalue(value);
+                            match bitfield {
+                                Some(bf) if bf.bit_offset + bf.width > (s.size * 8) as u32 => {
+                                    self.diags.error(
+                                        value.span,
+                                        "a bitfield that does not fit in its storage unit is not supported",
+                                    );
+                                }
+                                Some(bf) => {
+                                    self.store_bitfield(dst, v, s, *bf, false);
+                                }
+                                None => self.store_scalar(dst, v, s, false),
+                            }
+                        }
+                        None => {
+                            let n = self.program().types.size_of(value.ty.ty).unwrap_or(0);
+                            let src = self.lvalue(value);
+                            self.copy_bytes(dst, src, n, false);
+                        }
+                    }
+                }
+                InitStore::Bytes { offset, bytes } => {
+                    self.store_bytes(addr.at(*offset as i64), bytes);
+                }
+            }
+        }
+    }
+
+    fn switch(
+        &mut self,
+        cond: &tir::Expr,
+        cases: &[SwitchCase],
+        default: Option<CaseId>,
+        body: &Stmt,
+    ) {
+        let s = scalar_of(self.program(), cond.ty.ty).unwrap_or(Scalar::INT);
+        self.b.set_srcloc(cond.span);
+        let v = self.rvalue(cond);
+        let exit = self.b.create_block();
+        let mut ranges: Vec<(i64, i64, Block)> = Vec::with_capacity(cases.len());
+        for c in cases {
+            let b = self.b.create_block();
+            self.cases[c.id] = Some(b);
+            ranges.push((c.lo, c.hi, b));
+        }
+        let default_block = match default {
+            Some(d) => {
+                let b = self.b.create_block();
+                self.cases[d] = Some(b);
+                b
+            }
+            None => exit,
+        };
+        // Compare as the condition's IR type does: I32 values by their low 32 bits.
+        let key = |x: i64| -> i128 {
+            match (s.ty, s.signed) {
+                (Type::I32, true) => x as i32 as i128,
+                (Type::I32, false) => x as u32 as i128,
+                (Type::I64, true) => x as i128,
+                (Type::I64, false) => x as u64 as i128,
+            }
+        };
+        // GNU `case 5 ... 1:` is an empty range: it matches nothing.
+        ranges.retain(|r| key(r.0) <= key(r.1));
+        ranges.sort_by_key(|r| key(r.0));
+        self.dispatch(v, s, &ranges, default_block);
+
+        self.breaks.push(exit);
+        // The body's code before the first label is unreachable.
+        let entry = self.b.create_block();
+        self.switch_to(entry);
+        self.stmt(body);
+        self.breaks.pop();
+        self.switch_to(exit);
+    }
+
+    /// Jumps to the block of the range holding `v`, else to `default`:
+    /// a compare chain for few ranges, a balanced binary search for more.
+    fn dispatch(&mut self, v: Value, s: Scalar, ranges: &[(i64, i64, Block)], default: Block) {
+        if ranges.len() <= LINEAR_SWITCH_MAX {
+            for &(lo, hi, target) in ranges {
+                let next = self.b.create_block();
+                let c = self.range_test(v, s, lo, hi);
+                self.b.brif(c, target, next);
+                self.switch_to(next);
+            }
+            self.b.jump(default, vec![]);
+            return;
+        }
+        let mid = ranges.len() / 2;
+        let pivot = ranges[mid].0;
+        let left = self.b.create_block();
+        let right = self.b.create_block();
+        let p = self.b.iconst(s.ty, pivot);
+        let cond = if s.signed { Cond::Slt } else { Cond::Ult };
+        let c = self.b.icmp(cond, v, p, Type::I32);
+        self.b.brif(c, left, right);
+        self.switch_to(left);
+        self.dispatch(v, s, &ranges[..mid], default);
+        self.switch_to(right);
+        self.dispatch(v, s, &ranges[mid..], default);
+    }
+
+    /// `lo <= v && v <= hi` as one unsigned comparison (`v - lo <= hi - lo`).
+    fn range_test(&mut self, v: Value, s: Scalar, lo: i64, hi: i64) -> Value {
+        if lo == hi {
+            let c = self.b.iconst(s.ty, lo);
+            return self.b.icmp(Cond::Eq, v, c, Type::I32);
+        }
+        let l = self.b.iconst(s.ty, lo);
+        let d = self.b.binary(ir::BinOp::Sub, v, l);
+        let span = self.b.iconst(s.ty, hi.wrapping_sub(lo));
+        self.b.icmp(Cond::Ule, d, span, Type::I32)
+    }
+}

@@ -1,0 +1,315 @@
+//! Compiler builtins called by name (`__builtin_expect`, `__builtin_bswap32`,
+//! `__builtin_memcpy`, `__builtin_bpf_load_byte`, ...): folded, mapped to
+//! [`tir::Builtin`], or diagnosed as unsupported.
+
+use super::check::Checker;
+use super::tir::{Builtin, Expr, ExprKind};
+use super::types::{QualType, TypeKind};
+use crate::parse::ast::ExprId;
+use crate::source::Span;
+
+impl Checker<'_> {
+    fn arg_count(&mut self, name: &str, args: &[ExprId], n: usize, span: Span) -> bool {
+        if args.len() != n {
+            self.error(
+                span,
+                format!(
+                    "too {} arguments to function call '{name}', expected {n}, have {}",
+                    if args.len() < n { "few" } else { "many" },
+                    args.len()
+                ),
+            );
+            for a in args {
+                self.expr(*a);
+            }
+            return false;
+        }
+        true
+    }
+
+    /// A call of builtin `name`, or `None` when `name` is no builtin.
+    pub fn builtin_call(
+        &mut self,
+        name: &str,
+        _callee: ExprId,
+        args: &[ExprId],
+        span: Span,
+    ) -> Option<Expr> {
+        let void = self.t.void;
+        let e = match name {
+            "__builtin_expect" | "__builtin_expect_with_probability" => {
+                let n = if name == "__builtin_expect" { 2 } else { 3 };
+                if !self.arg_count(name, args, n, span) {
+                    return Some(self.error_expr(span));
+                }
+                let v = self.expr(args[0]);
+                for a in &args[1..] {
+                    self.expr(*a);
+                }
+                let long = self.t.long;
+                let v = self.convert_assign(v, QualType::new(long), "passing to parameter of type");
+                Expr { span, ..v }
+            }
+            "__builtin_constant_p" => {
+                if !self.arg_count(name, args, 1, span) {
+                    return Some(self.error_expr(span));
+                }
+                let v = self.expr(args[0]);
+                let c = matches!(v.kind, ExprKind::Const(_)) && !self.is_error(v.ty.ty)
+                    || matches!(v.kind, ExprKind::AddrOf(ref g) if matches!(g.kind, ExprKind::Global(_)));
+                self.konst(c as i64, self.t.int, span)
+            }
+            "__builtin_bswap16" | "__builtin_bswap32" | "__builtin_bswap64" => {
+                if !self.arg_count(name, args, 1, span) {
+                    return Some(self.error_expr(span));
+                }
+                let (bits, ty) = match name {
+                    "__builtin_bswap16" => (16u8, self.t.ushort),
+                    "__builtin_bswap32" => (32, self.t.uint),
+                    _ => (64, self.t.ulong),
+                };
+                let v = self.expr(args[0]);
+                let v = self.convert_assign(v, QualType::new(ty), "passing to parameter of type");
+                if let ExprKind::Const(c) = v.kind {
+                    let r = match bits {
+                        16 => (c as u16).swap_bytes() as i64,
+                        32 => (c as u32).swap_bytes() as i64,
+                        _ => (c as u64).swap_bytes() as i64,
+                    };
+                    return Some(self.konst(r, ty, span));
+                }
+                self.mk(
+                    ExprKind::Builtin(Builtin::Bswap { bits }, vec![v]),
+                    ty,
+                    span,
+                )
+            }
+            "__builtin_memcpy" | "__builtin_memmove" | "__builtin_memset" => {
+                if !self.arg_count(name, args, 3, span) {
+                    return Some(self.error_expr(span));
+                }
+                let vp = QualType::new(self.t.void_ptr);
+                let dst = self.expr(args[0]);
+                let dst = self.convert_pointer_arg(dst, vp);
+                let second = self.expr(args[1]);
+                let second = if name == "__builtin_memset" {
+                    let int = self.t.int;
+                    self.convert_assign(second, QualType::new(int), "passing to parameter of type")
+                } else {
+                    self.convert_pointer_arg(second, vp)
+                };
+                let n = self.expr(args[2]);
+                if self.is_error(n.ty.ty) || self.is_error(dst.ty.ty) || self.is_error(second.ty.ty)
+                {
+                    return Some(self.error_expr(span));
+                }
+                let ExprKind::Const(size) = n.kind else {
+                    self.unsupported(
+                        n.span,
+                        format!("'{name}' with a non-constant size is not supported by BPF"),
+                    );
+                    return Some(self.error_expr(span));
+                };
+                let b = if name == "__builtin_memset" {
+                    Builtin::Memset { size: size as u64 }
+                } else {
+                    Builtin::Memcpy { size: size as u64 }
+                };
+                self.mk(ExprKind::Builtin(b, vec![dst, second]), void, span)
+            }
+            "__builtin_trap" | "__builtin_unreachable" => {
+                if !self.arg_count(name, args, 0, span) {
+                    return Some(self.error_expr(span));
+                }
+                let b = if name == "__builtin_trap" {
+                    Builtin::Trap
+                } else {
+                    Builtin::Unreachable
+                };
+                self.mk(ExprKind::Builtin(b, vec![]), void, span)
+            }
+            "__builtin_bpf_load_byte" | "__builtin_bpf_load_half" | "__builtin_bpf_load_word" => {
+                if !self.arg_count(name, args, 1, span) {
+                    return Some(self.error_expr(span));
+                }
+                let width = match name {
+                    "__builtin_bpf_load_byte" => 1,
+                    "__builtin_bpf_load_half" => 2,
+                    _ => 4,
+                };
+                let off = self.expr(args[0]);
+                // `unsigned long long`, as clang declares these builtins.
+                let ulong = self.t.ullong;
+                let off =
+                    self.convert_assign(off, QualType::new(ulong), "passing to parameter of type");
+                let ctx = self.fn_ctx.as_ref();
+                let Some(&skb) = ctx.and_then(|c| c.params.first()) else {
+                    self.error(
+                        span,
+                        format!("'{name}' needs the socket buffer: the enclosing function has no parameter"),
+                    );
+                    return Some(self.error_expr(span));
+                };
+                let sty = self.fn_ctx.as_ref().unwrap().locals[skb].ty;
+                let local = Expr {
+                    kind: ExprKind::Local(skb),
+                    ty: sty,
+                    span,
+                };
+                let skb_v = self.rvalue(local);
+                self.mk(
+                    ExprKind::Builtin(Builtin::LoadPacket { width }, vec![skb_v, off]),
+                    ulong,
+                    span,
+                )
+            }
+            "__builtin_preserve_access_index" => {
+                if !self.arg_count(name, args, 1, span) {
+                    return Some(self.error_expr(span));
+                }
+                // CO-RE relocations are not recorded: the access is compiled
+                // with this kernel's layout.
+                let v = self.expr(args[0]);
+                Expr { span, ..v }
+            }
+            "__builtin_object_size" | "__builtin_dynamic_object_size" => {
+                if !self.arg_count(name, args, 2, span) {
+                    return Some(self.error_expr(span));
+                }
+                self.expr(args[0]);
+                let kind = self.const_int(args[1]).unwrap_or(0);
+                let v = if kind & 2 != 0 { 0 } else { -1 };
+                self.konst(v, self.t.ulong, span)
+            }
+            "__builtin_ffs"
+            | "__builtin_ffsl"
+            | "__builtin_ffsll"
+            | "__builtin_clz"
+            | "__builtin_clzl"
+            | "__builtin_clzll"
+            | "__builtin_ctz"
+            | "__builtin_ctzl"
+            | "__builtin_ctzll"
+            | "__builtin_popcount"
+            | "__builtin_popcountl"
+            | "__builtin_popcountll"
+            | "__builtin_parity"
+            | "__builtin_parityl"
+            | "__builtin_parityll" => {
+                if !self.arg_count(name, args, 1, span) {
+                    return Some(self.error_expr(span));
+                }
+                let wide = name.ends_with('l');
+                let aty = if wide { self.t.ulong } else { self.t.uint };
+                let v = self.expr(args[0]);
+                let v = self.convert_assign(v, QualType::new(aty), "passing to parameter of type");
+                let ExprKind::Const(c) = v.kind else {
+                    if !self.is_error(v.ty.ty) {
+                        self.unsupported(
+                            span,
+                            format!("'{name}' of a non-constant value is not supported yet"),
+                        );
+                    }
+                    return Some(self.error_expr(span));
+                };
+                let x = if wide { c as u64 } else { c as u32 as u64 };
+                let bits = if wide { 64 } else { 32 };
+                let r = if name.starts_with("__builtin_ffs") {
+                    if x == 0 {
+                        0
+                    } else {
+                        x.trailing_zeros() as i64 + 1
+                    }
+                } else if name.starts_with("__builtin_clz") {
+                    (x.leading_zeros() - (64 - bits)) as i64
+                } else if name.starts_with("__builtin_ctz") {
+                    x.trailing_zeros().min(bits) as i64
+                } else if name.starts_with("__builtin_popcount") {
+                    x.count_ones() as i64
+                } else {
+                    (x.count_ones() & 1) as i64
+                };
+                self.konst(r, self.t.int, span)
+            }
+            "__builtin_strcmp" | "__builtin_strncmp" if self.const_strings(args).is_some() => {
+                // Folded when both strings are literals (libbpf's bpf_cmp_likely
+                // compares operator spellings this way).
+                let (a, b) = self.const_strings(args).unwrap();
+                let (mut a, mut b) = (a, b);
+                if name == "__builtin_strncmp" {
+                    let n = args
+                        .get(2)
+                        .and_then(|e| self.const_int(*e))
+                        .unwrap_or(0)
+                        .max(0) as usize;
+                    a.truncate(n);
+                    b.truncate(n);
+                } else if args.len() != 2 {
+                    self.arg_count(name, args, 2, span);
+                    return Some(self.error_expr(span));
+                }
+                let r = match a.cmp(&b) {
+                    std::cmp::Ordering::Less => -1,
+                    std::cmp::Ordering::Equal => 0,
+                    std::cmp::Ordering::Greater => 1,
+                };
+                self.konst(r, self.t.int, span)
+            }
+            "__builtin_assume" => {
+                if !self.arg_count(name, args, 1, span) {
+                    return Some(self.error_expr(span));
+                }
+                self.expr(args[0]);
+                self.mk(
+                    ExprKind::Cast(Box::new(self.konst(0, self.t.int, span))),
+                    void,
+                    span,
+                )
+            }
+            _ if name.starts_with("__builtin_")
+                || name.starts_with("__sync_")
+                || name.starts_with("__atomic_") =>
+            {
+                for a in args {
+                    self.expr(*a);
+                }
+                let what = if name.starts_with("__sync_") || name.starts_with("__atomic_") {
+                    format!("atomic builtin '{name}' is not supported yet")
+                } else {
+                    format!("builtin '{name}' is not supported")
+                };
+                self.unsupported(span, what);
+                self.error_expr(span)
+            }
+            _ => return None,
+        };
+        Some(e)
+    }
+
+    /// The two string literal arguments of a string builtin, with their NULs
+    /// (so that a prefix compares lower), if both are literals.
+    fn const_strings(&self, args: &[ExprId]) -> Option<(Vec<u8>, Vec<u8>)> {
+        let lit = |e: ExprId| match &self.tu.exprs[e].kind {
+            crate::parse::ast::ExprKind::StringLit { bytes, .. } => {
+                let mut v = bytes.clone();
+                v.push(0);
+                Some(v)
+            }
+            _ => None,
+        };
+        Some((lit(*args.first()?)?, lit(*args.get(1)?)?))
+    }
+
+    /// A pointer argument of a memory builtin.
+    fn convert_pointer_arg(&mut self, v: Expr, to: QualType) -> Expr {
+        if self.is_error(v.ty.ty) {
+            return v;
+        }
+        if !matches!(self.ck(v.ty.ty), TypeKind::Pointer { .. }) {
+            let s = self.type_str(v.ty);
+            self.error(v.span, format!("passing '{s}' where a pointer is expected"));
+            return self.error_expr(v.span);
+        }
+        self.cast_to(v, to.ty)
+    }
+}
