@@ -617,6 +617,11 @@ impl<'a> Preprocessor<'a> {
         }
         let Some(found) = self.find_include(&name, angled, next) else {
             self.diags.error(span, format!("'{name}' file not found"));
+            // Fatal, as in clang: what follows would only cascade into
+            // errors about the missing declarations.
+            self.files.clear();
+            self.contexts.clear();
+            self.lookahead.clear();
             return;
         };
         if self.once_files.contains(&found.file) {

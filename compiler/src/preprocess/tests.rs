@@ -486,11 +486,17 @@ fn lexical_errors() {
         e.len() == 1 && e[0].contains("invalid preprocessing directive"),
         "{e:?}"
     );
-    let e = pp_errs("#include \"does-not-exist.h\"\n");
+    // A missing header is fatal: nothing after it is preprocessed.
+    let (t, e) = pp_with(
+        "a\n#include \"does-not-exist.h\"\nb\n#if\n",
+        &PreprocessOptions::default(),
+    );
     assert!(
         e.len() == 1 && e[0].contains("'does-not-exist.h' file not found"),
         "{e:?}"
     );
+    assert!(e[0].starts_with("test.c:2:1"), "{e:?}");
+    assert_eq!(t, "a");
 }
 
 #[test]
