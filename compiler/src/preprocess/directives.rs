@@ -624,6 +624,11 @@ impl<'a> Preprocessor<'a> {
             self.lookahead.clear();
             return;
         };
+        // Every header named by an #include is a dependency (even when its
+        // guard skips it), one `__has_include` only checks is not.
+        if let Some(p) = self.sources.file(found.file).path.clone() {
+            self.add_dependency(p);
+        }
         if self.once_files.contains(&found.file) {
             return;
         }

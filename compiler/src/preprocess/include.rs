@@ -202,7 +202,6 @@ impl<'a> Preprocessor<'a> {
         };
         let name = p.to_string_lossy().into_owned();
         let file = self.sources.add(name, Some(p.clone()), text);
-        self.add_dependency(p.clone());
         self.file_cache.insert(p, file);
         self.file_cache.insert(canon, file);
         Some(file)

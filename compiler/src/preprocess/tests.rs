@@ -639,9 +639,11 @@ fn include_search_order_and_next() {
     std::fs::write(dq.join("h.h"), "quote\n").unwrap();
     std::fs::write(
         dir.join("main.c"),
-        "#include \"h.h\"\n#include <h.h>\n#include \"sub.h\"\n",
+        "#if __has_include(\"unused.h\")\n#endif\n#include \"h.h\"\n#include <h.h>\n#include \"sub.h\"\n#include \"sub.h\"\n",
     )
     .unwrap();
+    // Checked by __has_include only: not a dependency.
+    std::fs::write(dir.join("unused.h"), "").unwrap();
     std::fs::write(dir.join("sub.h"), "#pragma once\nsub\n").unwrap();
     let opts = PreprocessOptions {
         quote_dirs: vec![dq.clone()],
