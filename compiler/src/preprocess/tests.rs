@@ -1065,3 +1065,76 @@ fn include_macro_expanded_and_has_include_forms() {
     assert_eq!(t, "from_h from_h yes macro_form");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Random sequences of preprocessor fragments (a fixed-seed generator, so
+/// failures reproduce) must never panic or loop.
+#[test]
+fn random_fragments_do_not_panic() {
+    const PIECES: &[&str] = &[
+        "#define ",
+        "#if ",
+        "#ifdef ",
+        "#elif ",
+        "#else\n",
+        "#endif\n",
+        "#undef ",
+        "#include ",
+        "#line ",
+        "#pragma ",
+        "\n",
+        " ",
+        "(",
+        ")",
+        ",",
+        "##",
+        "#",
+        "__VA_ARGS__",
+        "__VA_OPT__",
+        "F",
+        "G",
+        "x",
+        "F(",
+        "G(a,",
+        "\"s\"",
+        "'c'",
+        "\"",
+        "'",
+        "/*",
+        "*/",
+        "//",
+        "\\\n",
+        "defined",
+        "1",
+        "0x1u",
+        "...",
+        "_Pragma(\"once\")",
+        "__has_include(",
+        "<",
+        ">",
+        "__LINE__",
+        "__COUNTER__",
+        "+",
+        "-",
+        "/",
+        "?",
+        ":",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let rounds: usize = std::env::var("PP_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    for _ in 0..rounds {
+        let mut src = String::new();
+        for _ in 0..(next() % 60) {
+            src.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+        }
+        let _ = pp_with(&src, &PreprocessOptions::default());
+    }
+}
