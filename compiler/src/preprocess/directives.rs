@@ -617,8 +617,18 @@ impl<'a> Preprocessor<'a> {
         }
         let Some(found) = self.find_include(&name, angled, next) else {
             self.diags.error(span, format!("'{name}' file not found"));
+            // Fatal, as in clang: what follows would only cascade into
+            // errors about the missing declarations.
+            self.files.clear();
+            self.contexts.clear();
+            self.lookahead.clear();
             return;
         };
+        // Every header named by an #include is a dependency (even when its
+        // guard skips it), one `__has_include` only checks is not.
+        if let Some(p) = self.sources.file(found.file).path.clone() {
+            self.add_dependency(p);
+        }
         if self.once_files.contains(&found.file) {
             return;
         }

@@ -9,6 +9,11 @@
 //! handles `#` lines and conditional skipping; [`expr`] evaluates `#if`;
 //! [`include`] finds headers; [`predefined`] writes the predefined macros;
 //! [`output`] prints `-E` text.
+//!
+//! Checks beyond the unit tests (all `#[ignore]`d, in `tests.rs`):
+//! `corpus_selftests` compares the token stream of every BPF selftest with
+//! `clang-19 -E`; `bench_vmlinux` and `bench_lexer_only` time vmlinux.h
+//! (run them with `--release`); `dump_preprocessed` prints `-E` for a file.
 
 mod directives;
 mod expr;
