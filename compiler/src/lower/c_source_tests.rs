@@ -656,3 +656,39 @@ fn corpus_selftests() {
         files.len()
     );
 }
+
+/// Structs of at most 16 bytes travel in one or two registers, as clang
+/// passes them; passing larger ones is refused.
+#[test]
+fn struct_arguments() {
+    let src = r#"
+        struct small { short a; char b; };
+        struct two { int a; int c; long b; };
+        static __attribute__((noinline)) int take(struct small s, int k, struct two t) {
+            return s.a * 1000 + s.b * 100 + k + t.a + t.b + t.c;
+        }
+        int call(int x) { struct small s = { -3, 7 }; struct two t = { x, 5, 1L << 33 }; return take(s, 2, t); }
+    "#;
+    let m = compile_ok(src);
+    let take = m.functions.values().find(|f| f.name == "take").unwrap();
+    use crate::ir::Type::*;
+    assert_eq!(take.params, vec![I64, I32, I64, I64]);
+    check(
+        src,
+        "call",
+        &[(&[10], s32((-3000 + 700 + 2 + 10 + 5 + (1i64 << 33)) as i32))],
+    );
+    let (m, diags, text) = compile(
+        "struct big { long a, b, c; };
+         long f(struct big b) { return b.a + b.c; }
+         long g(struct big *p) { return f(*p); }",
+    );
+    // The callee compiles (it reads the caller's copy); the call is refused.
+    assert_eq!(diags.error_count(), 1, "{text}");
+    assert!(
+        text.contains("test.c:3:43: passing a struct or union larger than 16 bytes"),
+        "{text}"
+    );
+    let f = m.functions.values().find(|f| f.name == "f").unwrap();
+    assert_eq!(f.params, vec![I64]);
+}

@@ -2,7 +2,7 @@
 //! aggregates (`lvalue`), side effects only (`effect`), and conditions as
 //! branches (`cond_branch`, short-circuiting `&&`, `||` and `!`).
 
-use super::function::FnLower;
+use super::function::{param_passing, FnLower, Passing};
 use super::memory::{Addr, Base};
 use super::{scalar_of, Scalar};
 use crate::ir::{self, BinOp as IrBin, Block, Cond, Op, SymbolTarget, Type, UnOp as IrUn, Value};
@@ -718,26 +718,40 @@ impl FnLower<'_, '_, '_> {
             }
             _ => None,
         };
-        if args.len() > 5 {
+        let mut vals = Vec::with_capacity(args.len());
+        for a in args {
+            match param_passing(self.program(), a.ty.ty) {
+                Some(Passing::Scalar(_)) => vals.push(self.rvalue(a)),
+                Some(Passing::Chunks { size }) => {
+                    let src = self.lvalue(a);
+                    for off in (0..size).step_by(8) {
+                        let v = self.load_chunk(src.at(off as i64), (size - off).min(8));
+                        vals.push(v);
+                    }
+                }
+                Some(Passing::ByReference { .. }) => {
+                    // clang: "pass by value not supported".
+                    self.diags.error(
+                        a.span,
+                        "passing a struct or union larger than 16 bytes by value is not supported on BPF",
+                    );
+                    self.effect(a);
+                }
+                None => {
+                    self.diags
+                        .error(a.span, "passing a 128-bit integer is not supported on BPF");
+                    self.effect(a);
+                }
+            }
+        }
+        if vals.len() > 5 {
             self.diags.error(
                 e.span,
                 format!(
-                    "this call passes {} arguments; BPF passes at most 5 in registers",
-                    args.len()
+                    "this call passes {} registers of arguments; BPF passes at most 5",
+                    vals.len()
                 ),
             );
-        }
-        let mut vals = Vec::with_capacity(args.len());
-        for a in args {
-            if scalar_of(self.program(), a.ty.ty).is_none() {
-                self.diags.error(
-                    a.span,
-                    "passing a struct, union or 128-bit integer by value is not supported on BPF",
-                );
-                self.effect(a);
-                continue;
-            }
-            vals.push(self.rvalue(a));
         }
         let ret = if self.is_void(e.ty.ty) {
             None

@@ -35,6 +35,7 @@ pub(crate) fn lower_function<'p>(
         match scalar_of(cx.program, fty.ret.ty) {
             Some(s) => Some(s),
             None => {
+                // clang: "aggregate returns are not supported".
                 diags.error(
                     f.span,
                     format!("function '{name}' returns a struct, union or 128-bit integer by value, which BPF does not support"),
@@ -44,27 +45,27 @@ pub(crate) fn lower_function<'p>(
         }
     };
     let mut params = Vec::new();
-    let mut param_scalars = Vec::new();
+    let mut passing = Vec::new();
     for &p in &body.params {
         let local = &body.locals[p];
-        let s = match scalar_of(cx.program, local.ty.ty) {
-            Some(s) => s,
+        let pass = match param_passing(cx.program, local.ty.ty) {
+            Some(pass) => pass,
             None => {
                 diags.error(
                     local.span,
-                    "a struct, union or 128-bit integer parameter passed by value is not supported on BPF",
+                    "a 128-bit integer parameter is not supported on BPF",
                 );
-                Scalar::LONG
+                Passing::Scalar(Scalar::LONG)
             }
         };
-        params.push(s.ty);
-        param_scalars.push(s);
+        params.extend(pass.registers());
+        passing.push(pass);
     }
     if params.len() > 5 {
         diags.error(
             f.span,
             format!(
-                "function '{name}' has {} parameters; BPF passes at most 5 in registers",
+                "function '{name}' takes {} registers of arguments; BPF passes at most 5",
                 params.len()
             ),
         );
@@ -96,7 +97,7 @@ pub(crate) fn lower_function<'p>(
         placed: Vec::new(),
         placed_set: EntitySet::new(),
     };
-    fl.lower_body(&param_scalars, f.span);
+    fl.lower_body(&passing, f.span);
     let placed = std::mem::take(&mut fl.placed);
     drop(fl);
     finish_layout(&mut func, placed);
@@ -185,12 +186,17 @@ impl<'p> FnLower<'_, 'p, '_> {
         Addr::new(Base::Slot(slot), align)
     }
 
-    fn lower_body(&mut self, params: &[Scalar], span: Span) {
+    fn lower_body(&mut self, params: &[Passing], span: Span) {
         let entry = self.b.create_block();
         self.b.set_srcloc(span);
-        let param_values: Vec<Value> = params
+        let param_values: Vec<Vec<Value>> = params
             .iter()
-            .map(|s| self.b.append_block_param(entry, s.ty))
+            .map(|p| {
+                p.registers()
+                    .into_iter()
+                    .map(|ty| self.b.append_block_param(entry, ty))
+                    .collect()
+            })
             .collect();
         self.switch_to(entry);
 
@@ -207,7 +213,24 @@ impl<'p> FnLower<'_, 'p, '_> {
         }
         for (i, &p) in self.body.params.iter().enumerate() {
             let a = self.local_addr(p);
-            self.store_scalar(a, param_values[i], params[i], false);
+            let vals = &param_values[i];
+            match params[i] {
+                Passing::Scalar(s) => self.store_scalar(a, vals[0], s, false),
+                Passing::Chunks { size } => {
+                    for (n, &v) in vals.iter().enumerate() {
+                        let off = n as u64 * 8;
+                        self.store_chunk(a.at(off as i64), v, (size - off).min(8));
+                    }
+                }
+                Passing::ByReference { size } => {
+                    let src = Addr::new(Base::Value(vals[0]), 1);
+                    let src = Addr {
+                        align: a.align,
+                        ..src
+                    };
+                    self.copy_bytes(a, src, size, false);
+                }
+            }
         }
 
         let body = self.body;
@@ -571,4 +594,49 @@ impl<'p> FnLower<'_, 'p, '_> {
         let span = self.b.iconst(s.ty, hi.wrapping_sub(lo));
         self.b.icmp(Cond::Ule, d, span, Type::I32)
     }
+}
+
+/// How a parameter travels in registers, as clang's BPF target passes it.
+#[derive(Copy, Clone, Debug)]
+pub(crate) enum Passing {
+    Scalar(Scalar),
+    /// A struct or union of at most 16 bytes: its bytes in one or two `I64`
+    /// registers, little-endian.
+    Chunks {
+        size: u64,
+    },
+    /// A larger struct or union: a pointer to a copy the caller made (clang
+    /// compiles such callees but refuses the calls).
+    ByReference {
+        size: u64,
+    },
+}
+
+impl Passing {
+    pub fn registers(self) -> Vec<Type> {
+        match self {
+            Passing::Scalar(s) => vec![s.ty],
+            Passing::Chunks { size } => vec![Type::I64; size.div_ceil(8).max(1) as usize],
+            Passing::ByReference { .. } => vec![Type::I64],
+        }
+    }
+}
+
+/// How a value of type `ty` is passed; `None` for types no register holds.
+pub(crate) fn param_passing(
+    program: &tir::Program,
+    ty: crate::sema::types::TypeId,
+) -> Option<Passing> {
+    if let Some(s) = scalar_of(program, ty) {
+        return Some(Passing::Scalar(s));
+    }
+    if !matches!(program.types.ckind(ty), TypeKind::Record(_)) {
+        return None;
+    }
+    let size = program.types.size_of(ty)?;
+    Some(if size <= 16 {
+        Passing::Chunks { size }
+    } else {
+        Passing::ByReference { size }
+    })
 }

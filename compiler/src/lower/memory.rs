@@ -291,6 +291,37 @@ impl FnLower<'_, '_, '_> {
     }
 }
 
+impl FnLower<'_, '_, '_> {
+    /// `size` (at most 8) bytes at `a` as one little-endian `I64`, read with
+    /// the widest accesses the alignment allows.
+    pub fn load_chunk(&mut self, a: Addr, size: u64) -> Value {
+        let mut acc: Option<Value> = None;
+        let mut off = 0;
+        while off < size {
+            let w = chunk_width(a.at(off as i64).align, size - off);
+            let v = self.load_raw(a.at(off as i64), w, false, Type::I64, false);
+            let v = self.shift(BinOp::Shl, v, (off * 8) as u32);
+            acc = Some(match acc {
+                None => v,
+                Some(prev) => self.b.binary(BinOp::Or, prev, v),
+            });
+            off += w;
+        }
+        acc.unwrap_or_else(|| self.b.iconst(Type::I64, 0))
+    }
+
+    /// Stores the low `size` (at most 8) bytes of the `I64` `v` at `a`.
+    pub fn store_chunk(&mut self, a: Addr, v: Value, size: u64) {
+        let mut off = 0;
+        while off < size {
+            let w = chunk_width(a.at(off as i64).align, size - off);
+            let part = self.shift(BinOp::LShr, v, (off * 8) as u32);
+            self.store_raw(a.at(off as i64), part, w, false);
+            off += w;
+        }
+    }
+}
+
 /// The low `width` bits set.
 pub(crate) fn low_mask(width: u32) -> i64 {
     if width >= 64 {
