@@ -692,3 +692,49 @@ fn struct_arguments() {
     let f = m.functions.values().find(|f| f.name == "f").unwrap();
     assert_eq!(f.params, vec![I64]);
 }
+
+/// `always_inline` functions and static functions with more than five
+/// argument registers (BPF_PROG's inner functions) are lowered in place and
+/// not emitted; their locals, labels, loops and returns stay their own.
+#[test]
+fn inlining_at_calls() {
+    let src = r#"
+        static inline __attribute__((always_inline)) int clamp(int v, int lo, int hi) {
+            if (v < lo) return lo;
+            int r = v;
+            for (int i = 0; i < 3; i++) { if (r > hi) { r = hi; break; } }
+            return r;
+        }
+        static __attribute__((always_inline)) int six(int a, int b, int c, int d, int e, int f) {
+            switch (a) { case 1: goto out; default: break; }
+            return a + b * 2 + c * 3 + d * 4 + e * 5 + f * 6;
+        out:
+            return -1;
+        }
+        static __attribute__((always_inline)) void nothing(int *p) { *p += 1; }
+        int outer(int x) {
+            int k = 10;
+            nothing(&k);
+            for (int i = 0; i < 2; i++) k += clamp(x, 0, 100);
+            return k + six(x, 1, 2, 3, 4, 5) * 1000;
+        }
+    "#;
+    let m = compile_ok(src);
+    let names: Vec<&str> = m.functions.values().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, vec!["outer"]);
+    let expect = |x: i32| {
+        let c = x.clamp(0, 100);
+        let six = if x == 1 { -1 } else { x + 2 + 6 + 12 + 20 + 30 };
+        11 + 2 * c + six * 1000
+    };
+    check(
+        src,
+        "outer",
+        &[
+            (&[5], s32(expect(5))),
+            (&[1], s32(expect(1))),
+            (&[s32(-4)], s32(expect(-4))),
+            (&[500], s32(expect(500))),
+        ],
+    );
+}

@@ -2,7 +2,7 @@
 //! aggregates (`lvalue`), side effects only (`effect`), and conditions as
 //! branches (`cond_branch`, short-circuiting `&&`, `||` and `!`).
 
-use super::function::{param_passing, FnLower, Passing};
+use super::function::{inlined_at_call, param_passing, FnLower, Passing};
 use super::memory::{Addr, Base};
 use super::{scalar_of, Scalar};
 use crate::ir::{self, BinOp as IrBin, Block, Cond, Op, SymbolTarget, Type, UnOp as IrUn, Value};
@@ -718,16 +718,29 @@ impl FnLower<'_, '_, '_> {
             }
             _ => None,
         };
-        let mut vals = Vec::with_capacity(args.len());
+        let inline = match callee {
+            Callee::Direct(f) if !self.inlining.contains(f) => {
+                inlined_at_call(self.program(), *f, args.len()).then_some(*f)
+            }
+            _ => None,
+        };
+        let mut groups: Vec<Vec<Value>> = Vec::with_capacity(args.len());
+        let mut passings = Vec::with_capacity(args.len());
         for a in args {
-            match param_passing(self.program(), a.ty.ty) {
-                Some(Passing::Scalar(_)) => vals.push(self.rvalue(a)),
+            let pass = param_passing(self.program(), a.ty.ty);
+            let vals = match pass {
+                Some(Passing::Scalar(_)) => vec![self.rvalue(a)],
                 Some(Passing::Chunks { size }) => {
                     let src = self.lvalue(a);
-                    for off in (0..size).step_by(8) {
-                        let v = self.load_chunk(src.at(off as i64), (size - off).min(8));
-                        vals.push(v);
-                    }
+                    (0..size)
+                        .step_by(8)
+                        .map(|off| self.load_chunk(src.at(off as i64), (size - off).min(8)))
+                        .collect()
+                }
+                Some(Passing::ByReference { .. }) if inline.is_some() => {
+                    // The inlined callee copies the object into its parameter.
+                    let src = self.lvalue(a);
+                    vec![self.materialize(src)]
                 }
                 Some(Passing::ByReference { .. }) => {
                     // clang: "pass by value not supported".
@@ -736,14 +749,31 @@ impl FnLower<'_, '_, '_> {
                         "passing a struct or union larger than 16 bytes by value is not supported on BPF",
                     );
                     self.effect(a);
+                    vec![]
                 }
                 None => {
                     self.diags
                         .error(a.span, "passing a 128-bit integer is not supported on BPF");
                     self.effect(a);
+                    vec![]
                 }
+            };
+            groups.push(vals);
+            passings.push(pass.unwrap_or(Passing::Scalar(Scalar::LONG)));
+        }
+        if let Some(f) = inline {
+            if groups
+                .iter()
+                .zip(&passings)
+                .all(|(g, p)| g.len() == p.registers().len())
+            {
+                self.inlining.push(f);
+                let r = self.inline_call(&self.program().functions[f], &passings, &groups);
+                self.inlining.pop();
+                return r;
             }
         }
+        let mut vals: Vec<Value> = groups.into_iter().flatten().collect();
         if vals.len() > 5 {
             self.diags.error(
                 e.span,
@@ -752,6 +782,7 @@ impl FnLower<'_, '_, '_> {
                     vals.len()
                 ),
             );
+            vals.truncate(5);
         }
         let ret = if self.is_void(e.ty.ty) {
             None
@@ -774,6 +805,14 @@ impl FnLower<'_, '_, '_> {
                 let callee = match (self.cx.func_ids[*f], func.helper_id) {
                     (Some(id), _) => ir::Callee::Func(id),
                     (None, Some(n)) => ir::Callee::Helper(n),
+                    (None, None) if func.body.is_some() => {
+                        // Only inlined functions have a body and no IR function.
+                        self.diags.error(
+                            e.span,
+                            "a recursive call of an always_inline function cannot be inlined",
+                        );
+                        ir::Callee::Helper(0)
+                    }
                     (None, None) => ir::Callee::Kfunc(self.cx.extern_function(*f)),
                 };
                 Op::Call { callee, args: vals }

@@ -96,6 +96,8 @@ pub(crate) fn lower_function<'p>(
         continues: Vec::new(),
         placed: Vec::new(),
         placed_set: EntitySet::new(),
+        return_to: None,
+        inlining: Vec::new(),
     };
     fl.lower_body(&passing, f.span);
     let placed = std::mem::take(&mut fl.placed);
@@ -154,6 +156,22 @@ pub(crate) struct FnLower<'c, 'p, 'f> {
     /// Blocks in the order code was put in them: the final layout.
     placed: Vec<Block>,
     placed_set: EntitySet<Block>,
+    /// While lowering an inlined body: where its `return` continues.
+    return_to: Option<Block>,
+    /// The functions being inlined, innermost last (no recursive inlining).
+    pub inlining: Vec<tir::FuncId>,
+}
+
+/// The caller's state saved while a callee's body is inlined.
+struct InlineFrame<'p> {
+    body: &'p FunctionBody,
+    ret: Option<Scalar>,
+    slots: SecondaryMap<LocalId, Option<StackSlot>>,
+    labels: SecondaryMap<LabelId, Option<Block>>,
+    cases: SecondaryMap<CaseId, Option<Block>>,
+    breaks: Vec<Block>,
+    continues: Vec<Block>,
+    return_to: Option<Block>,
 }
 
 impl<'p> FnLower<'_, 'p, '_> {
@@ -200,38 +218,8 @@ impl<'p> FnLower<'_, 'p, '_> {
             .collect();
         self.switch_to(entry);
 
-        let types = &self.program().types;
-        for (id, local) in self.body.locals.iter() {
-            let size = types.size_of(local.ty.ty).unwrap_or(0).max(1);
-            let align = local.align.max(types.align_of(local.ty.ty)).max(1);
-            let name = local.name.map(|s| self.cx.interner.resolve(s).to_string());
-            let slot = self
-                .b
-                .create_slot(size as u32, align as u32, name, local.span);
-            self.b.func.slots[slot].address_taken = local.address_taken;
-            self.slots[id] = Some(slot);
-        }
-        for (i, &p) in self.body.params.iter().enumerate() {
-            let a = self.local_addr(p);
-            let vals = &param_values[i];
-            match params[i] {
-                Passing::Scalar(s) => self.store_scalar(a, vals[0], s, false),
-                Passing::Chunks { size } => {
-                    for (n, &v) in vals.iter().enumerate() {
-                        let off = n as u64 * 8;
-                        self.store_chunk(a.at(off as i64), v, (size - off).min(8));
-                    }
-                }
-                Passing::ByReference { size } => {
-                    let src = Addr::new(Base::Value(vals[0]), 1);
-                    let src = Addr {
-                        align: a.align,
-                        ..src
-                    };
-                    self.copy_bytes(a, src, size, false);
-                }
-            }
-        }
+        self.create_slots();
+        self.store_params(params, &param_values);
 
         let body = self.body;
         self.stmt_list(&body.body);
@@ -243,6 +231,92 @@ impl<'p> FnLower<'_, 'p, '_> {
             let v = self.ret.map(|s| self.b.iconst(s.ty, 0));
             self.b.ret(v);
         }
+    }
+
+    /// A stack slot for every local of the current body.
+    fn create_slots(&mut self) {
+        let types = &self.program().types;
+        for (id, local) in self.body.locals.iter() {
+            let size = types.size_of(local.ty.ty).unwrap_or(0).max(1);
+            let align = local.align.max(types.align_of(local.ty.ty)).max(1);
+            let name = local.name.map(|s| self.cx.interner.resolve(s).to_string());
+            let slot = self
+                .b
+                .create_slot(size as u32, align as u32, name, local.span);
+            self.b.func.slots[slot].address_taken = local.address_taken;
+            self.slots[id] = Some(slot);
+        }
+    }
+
+    /// Stores the incoming argument registers into the parameters' slots.
+    fn store_params(&mut self, params: &[Passing], values: &[Vec<Value>]) {
+        for (i, &p) in self.body.params.iter().enumerate() {
+            let a = self.local_addr(p);
+            let vals = &values[i];
+            match params[i] {
+                Passing::Scalar(s) => self.store_scalar(a, vals[0], s, false),
+                Passing::Chunks { size } => {
+                    for (n, &v) in vals.iter().enumerate() {
+                        let off = n as u64 * 8;
+                        self.store_chunk(a.at(off as i64), v, (size - off).min(8));
+                    }
+                }
+                Passing::ByReference { size } => {
+                    let src = Addr::new(Base::Value(vals[0]), a.align);
+                    self.copy_bytes(a, src, size, false);
+                }
+            }
+        }
+    }
+
+    /// Lowers a call of `callee` (an `always_inline` function, or one whose
+    /// arguments do not fit in registers) in place, as clang inlines it:
+    /// its locals get slots of this function, `return` jumps to the
+    /// continuation. Returns the call's value.
+    pub fn inline_call(
+        &mut self,
+        callee: &'p tir::Function,
+        params: &[Passing],
+        values: &[Vec<Value>],
+    ) -> Option<Value> {
+        let body = callee
+            .body
+            .as_ref()
+            .expect("inlining a function without body");
+        let ret = match self.program().types.ckind(callee.ty) {
+            TypeKind::Function(ft) => scalar_of(self.program(), ft.ret.ty),
+            _ => None,
+        };
+        let cont = self.b.create_block();
+        let result = ret.map(|s| self.b.append_block_param(cont, s.ty));
+        let saved = InlineFrame {
+            body: std::mem::replace(&mut self.body, body),
+            ret: std::mem::replace(&mut self.ret, ret),
+            slots: std::mem::take(&mut self.slots),
+            labels: std::mem::take(&mut self.labels),
+            cases: std::mem::take(&mut self.cases),
+            breaks: std::mem::take(&mut self.breaks),
+            continues: std::mem::take(&mut self.continues),
+            return_to: std::mem::replace(&mut self.return_to, Some(cont)),
+        };
+        self.create_slots();
+        self.store_params(params, values);
+        self.stmt_list(&body.body);
+        self.b.set_srcloc(body.end_span);
+        if !self.b.is_terminated() {
+            let v = ret.map(|s| self.b.iconst(s.ty, 0));
+            self.b.jump(cont, v.into_iter().collect());
+        }
+        self.body = saved.body;
+        self.ret = saved.ret;
+        self.slots = saved.slots;
+        self.labels = saved.labels;
+        self.cases = saved.cases;
+        self.breaks = saved.breaks;
+        self.continues = saved.continues;
+        self.return_to = saved.return_to;
+        self.switch_to(cont);
+        result
     }
 
     pub fn stmt_list(&mut self, stmts: &[Stmt]) {
@@ -384,7 +458,10 @@ impl<'p> FnLower<'_, 'p, '_> {
                     (None, Some(s)) => Some(self.b.iconst(s.ty, 0)),
                     (None, None) => None,
                 };
-                self.b.ret(v);
+                match self.return_to {
+                    Some(cont) => self.b.jump(cont, v.into_iter().collect()),
+                    None => self.b.ret(v),
+                }
                 self.after_terminator();
             }
             StmtKind::Asm(_) => self
@@ -639,4 +716,31 @@ pub(crate) fn param_passing(
     } else {
         Passing::ByReference { size }
     })
+}
+
+/// Whether a call of `f` with `nargs` arguments is lowered in place: `always_inline` functions (clang
+/// always inlines them), and static functions whose arguments do not fit in
+/// the five argument registers (BPF_PROG's inner functions: clang inlines
+/// them at -O2, and a call could not pass them).
+pub(crate) fn inlined_at_call(program: &tir::Program, f: tir::FuncId, nargs: usize) -> bool {
+    let f = &program.functions[f];
+    let Some(body) = &f.body else { return false };
+    let arity_matches = match program.types.ckind(f.ty) {
+        TypeKind::Function(ft) => !ft.variadic && ft.params.len() == nargs,
+        _ => false,
+    };
+    if f.attrs.noinline || f.attrs.weak || !arity_matches || body.params.len() != nargs {
+        return false;
+    }
+    f.attrs.always_inline
+        || (f.linkage == tir::Linkage::Internal
+            && body
+                .params
+                .iter()
+                .map(|&p| {
+                    param_passing(program, body.locals[p].ty.ty)
+                        .map_or(1, |pp| pp.registers().len())
+                })
+                .sum::<usize>()
+                > 5)
 }
