@@ -297,7 +297,7 @@ impl<'p> FnLower<'_, 'p, '_> {
             cases: std::mem::take(&mut self.cases),
             breaks: std::mem::take(&mut self.breaks),
             continues: std::mem::take(&mut self.continues),
-            return_to: std::mem::replace(&mut self.return_to, Some(cont)),
+            return_to: self.return_to.replace(cont),
         };
         self.create_slots();
         self.store_params(params, values);
