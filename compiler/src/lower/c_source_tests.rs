@@ -738,3 +738,34 @@ fn inlining_at_calls() {
         ],
     );
 }
+
+/// A static function returning a struct is inlined, the struct returned
+/// through a temporary (bpf_experimental.h's guard constructors).
+#[test]
+fn inlined_struct_return() {
+    let src = r#"
+        struct pair { int a; long b; };
+        static inline struct pair make(int x) {
+            struct pair p = { x, 2L * x };
+            if (x < 0) { struct pair z = { 0, -1 }; return z; }
+            return p;
+        }
+        long use(int x) { struct pair p = make(x); make(1); return p.b * 10 + p.a + make(x + 1).a * 1000; }
+    "#;
+    let m = compile_ok(src);
+    assert_eq!(m.functions.len(), 1);
+    let expect = |x: i64| {
+        let mk = |x: i64| if x < 0 { (0, -1) } else { (x, 2 * x) };
+        let (a, b) = mk(x);
+        b * 10 + a + mk(x + 1).0 * 1000
+    };
+    check(
+        src,
+        "use",
+        &[
+            (&[4], expect(4) as u64),
+            (&[s32(-5)], expect(-5) as u64),
+            (&[s32(-1)], expect(-1) as u64),
+        ],
+    );
+}

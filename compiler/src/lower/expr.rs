@@ -666,6 +666,19 @@ impl FnLower<'_, '_, '_> {
                 self.stmt_list(body);
                 self.lvalue(r)
             }
+            ExprKind::Call {
+                callee: Callee::Direct(f),
+                args,
+            } if !self.inlining.contains(f) && inlined_at_call(self.program(), *f, args.len()) => {
+                // An inlined callee returns the object into a temporary.
+                let types = &self.program().types;
+                let size = types.size_of(e.ty.ty).unwrap_or(0).max(1);
+                let align = types.align_of(e.ty.ty);
+                let slot = self.b.create_slot(size as u32, align as u32, None, e.span);
+                let addr = Addr::new(Base::Slot(slot), align);
+                self.call_into(e, Some(addr));
+                addr
+            }
             ExprKind::Call { .. } => {
                 self.diags.error(
                     e.span,
@@ -708,6 +721,12 @@ impl FnLower<'_, '_, '_> {
 
     /// Lowers a call; the result (`None` for void or an error).
     fn call(&mut self, e: &Expr) -> Option<Value> {
+        self.call_into(e, None)
+    }
+
+    /// Lowers a call; an inlined callee returning a struct or union writes it
+    /// to `result_slot`.
+    fn call_into(&mut self, e: &Expr, result_slot: Option<Addr>) -> Option<Value> {
         let ExprKind::Call { callee, args } = &e.kind else {
             unreachable!()
         };
@@ -768,7 +787,12 @@ impl FnLower<'_, '_, '_> {
                 .all(|(g, p)| g.len() == p.registers().len())
             {
                 self.inlining.push(f);
-                let r = self.inline_call(&self.program().functions[f], &passings, &groups);
+                let r = self.inline_call(
+                    &self.program().functions[f],
+                    &passings,
+                    &groups,
+                    result_slot,
+                );
                 self.inlining.pop();
                 return r;
             }

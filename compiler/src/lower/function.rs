@@ -97,6 +97,7 @@ pub(crate) fn lower_function<'p>(
         placed: Vec::new(),
         placed_set: EntitySet::new(),
         return_to: None,
+        return_slot: None,
         inlining: Vec::new(),
     };
     fl.lower_body(&passing, f.span);
@@ -156,8 +157,10 @@ pub(crate) struct FnLower<'c, 'p, 'f> {
     /// Blocks in the order code was put in them: the final layout.
     placed: Vec<Block>,
     placed_set: EntitySet<Block>,
-    /// While lowering an inlined body: where its `return` continues.
+    /// While lowering an inlined body: where its `return` continues, and
+    /// where it returns a struct or union.
     return_to: Option<Block>,
+    return_slot: Option<Addr>,
     /// The functions being inlined, innermost last (no recursive inlining).
     pub inlining: Vec<tir::FuncId>,
 }
@@ -172,6 +175,7 @@ struct InlineFrame<'p> {
     breaks: Vec<Block>,
     continues: Vec<Block>,
     return_to: Option<Block>,
+    return_slot: Option<Addr>,
 }
 
 impl<'p> FnLower<'_, 'p, '_> {
@@ -278,6 +282,7 @@ impl<'p> FnLower<'_, 'p, '_> {
         callee: &'p tir::Function,
         params: &[Passing],
         values: &[Vec<Value>],
+        result_slot: Option<Addr>,
     ) -> Option<Value> {
         let body = callee
             .body
@@ -298,6 +303,7 @@ impl<'p> FnLower<'_, 'p, '_> {
             breaks: std::mem::take(&mut self.breaks),
             continues: std::mem::take(&mut self.continues),
             return_to: self.return_to.replace(cont),
+            return_slot: std::mem::replace(&mut self.return_slot, result_slot),
         };
         self.create_slots();
         self.store_params(params, values);
@@ -315,6 +321,7 @@ impl<'p> FnLower<'_, 'p, '_> {
         self.breaks = saved.breaks;
         self.continues = saved.continues;
         self.return_to = saved.return_to;
+        self.return_slot = saved.return_slot;
         self.switch_to(cont);
         result
     }
@@ -449,6 +456,13 @@ impl<'p> FnLower<'_, 'p, '_> {
                 let v = match (value, self.ret) {
                     (Some(e), Some(_)) if scalar_of(self.program(), e.ty.ty).is_some() => {
                         Some(self.rvalue(e))
+                    }
+                    (Some(e), None) if self.return_slot.is_some() => {
+                        let dst = self.return_slot.unwrap();
+                        let size = self.program().types.size_of(e.ty.ty).unwrap_or(0);
+                        let src = self.lvalue(e);
+                        self.copy_bytes(dst, src, size, false);
+                        None
                     }
                     (Some(e), ret) => {
                         // `return f();` in a void function, or an error already reported.
@@ -718,10 +732,11 @@ pub(crate) fn param_passing(
     })
 }
 
-/// Whether a call of `f` with `nargs` arguments is lowered in place: `always_inline` functions (clang
-/// always inlines them), and static functions whose arguments do not fit in
-/// the five argument registers (BPF_PROG's inner functions: clang inlines
-/// them at -O2, and a call could not pass them).
+/// Whether a call of `f` with `nargs` arguments is lowered in place:
+/// `always_inline` functions (clang always inlines them), and static
+/// functions that a BPF call could not express: returning a struct
+/// (`__bpf_preempt_constructor`), or with more than five argument registers
+/// (clang inlines them at -O2).
 pub(crate) fn inlined_at_call(program: &tir::Program, f: tir::FuncId, nargs: usize) -> bool {
     let f = &program.functions[f];
     let Some(body) = &f.body else { return false };
@@ -732,7 +747,12 @@ pub(crate) fn inlined_at_call(program: &tir::Program, f: tir::FuncId, nargs: usi
     if f.attrs.noinline || f.attrs.weak || !arity_matches || body.params.len() != nargs {
         return false;
     }
+    let returns_aggregate = match program.types.ckind(f.ty) {
+        TypeKind::Function(ft) => program.types.is_aggregate(ft.ret.ty),
+        _ => false,
+    };
     f.attrs.always_inline
+        || (f.linkage == tir::Linkage::Internal && returns_aggregate)
         || (f.linkage == tir::Linkage::Internal
             && body
                 .params
