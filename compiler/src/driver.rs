@@ -15,7 +15,7 @@ use crate::intern::Interner;
 use crate::preprocess::{self, PreprocessOptions};
 use crate::sema::{self, SemaOptions};
 use crate::source::SourceMap;
-use crate::{elf, ir, lower, parse, passes};
+use crate::{btf, elf, ir, lower, parse, passes};
 use std::path::{Path, PathBuf};
 
 /// What to compile.
@@ -163,6 +163,7 @@ pub fn compile(input: Input, options: &Options) -> CompileOutput {
     let mut pp_options = options.preprocess.clone();
     pp_options.cpu_version = options.cpu_version;
     pp_options.opt_level = options.opt_level;
+    add_default_system_dirs(&mut pp_options);
     let mut interner = Interner::new();
     let pp = preprocess::preprocess(main, &pp_options, &mut sources, &mut interner, &mut diags);
     let dependencies = pp.dependencies.clone();
@@ -238,7 +239,12 @@ pub fn compile(input: Input, options: &Options) -> CompileOutput {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or(source_name.clone());
-            match elf::write_object_file(&module, &functions, Some(&file_name)) {
+            let btf = btf::BtfInput {
+                program: &program,
+                interner: &interner,
+                sources: &sources,
+            };
+            match elf::write_object_with_btf(&module, &functions, Some(&file_name), Some(&btf)) {
                 Ok(bytes) => finish(Some(bytes), diags, sources),
                 Err(e) => {
                     diags.error_nospan(format!("internal error writing the object: {e}"));
@@ -246,6 +252,24 @@ pub fn compile(input: Input, options: &Options) -> CompileOutput {
                 }
             }
         }
+    }
+}
+
+/// clang's default search list for `--target=bpf` on Linux is
+/// `/usr/local/include`, its resource directory, then `/usr/include` (where
+/// libbpf's `<bpf/bpf_helpers.h>` lives), before any `-idirafter`: the
+/// same order here around bpfcc's built-in headers. `-nostdinc` drops them.
+fn add_default_system_dirs(pp: &mut PreprocessOptions) {
+    if pp.nostdinc {
+        return;
+    }
+    let local = PathBuf::from("/usr/local/include");
+    if local.is_dir() && !pp.system_dirs.contains(&local) {
+        pp.system_dirs.push(local);
+    }
+    let usr = PathBuf::from("/usr/include");
+    if usr.is_dir() && !pp.after_dirs.contains(&usr) {
+        pp.after_dirs.insert(0, usr);
     }
 }
 

@@ -6,6 +6,39 @@
 //! the parser recognises them by index.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FxHash (rustc's hasher): identifiers are short and not attacker-chosen,
+/// and SipHash was the largest single cost of lexing vmlinux.h.
+#[derive(Default)]
+struct FxHasher {
+    hash: u64,
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes(c.try_into().unwrap());
+            self.hash = (self.hash.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.hash = (self.hash.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, b: u8) {
+        self.hash = (self.hash.rotate_left(5) ^ b as u64).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
 
 /// An interned string.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -111,7 +144,7 @@ pub const KEYWORDS: &[&str] = &[
 ];
 
 pub struct Interner {
-    map: HashMap<Box<str>, Sym>,
+    map: HashMap<Box<str>, Sym, BuildHasherDefault<FxHasher>>,
     strings: Vec<Box<str>>,
 }
 
@@ -124,7 +157,7 @@ impl Default for Interner {
 impl Interner {
     pub fn new() -> Interner {
         let mut i = Interner {
-            map: HashMap::with_capacity(4096),
+            map: HashMap::with_capacity_and_hasher(4096, Default::default()),
             strings: Vec::with_capacity(4096),
         };
         for k in KEYWORDS {

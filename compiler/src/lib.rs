@@ -6,6 +6,7 @@
 //! is the in-process API.
 
 pub mod bpf;
+pub mod btf;
 pub mod diag;
 pub mod driver;
 pub mod elf;

@@ -24,6 +24,7 @@
 //! Output is deterministic: sections, symbols and relocations come out in the
 //! order of the module's functions and data, never of a hash map.
 
+use crate::btf::{BtfInput, ObjectLayout};
 use crate::bpf::insn::{Insn, MachFunction, Reloc, RelocKind, RelocTarget};
 use crate::ir::{DataId, FuncId, Linkage, Module, SymbolTarget};
 use object::write::{
@@ -70,11 +71,23 @@ pub fn write_object(module: &Module, functions: &[MachFunction]) -> Vec<u8> {
 }
 
 /// Writes the object; `source_name` becomes the `STT_FILE` symbol clang puts
-/// first in the symbol table.
+/// first in the symbol table. No BTF (see [`write_object_with_btf`]).
 pub fn write_object_file(
     module: &Module,
     functions: &[MachFunction],
     source_name: Option<&str>,
+) -> Result<Vec<u8>, ObjectError> {
+    write_object_with_btf(module, functions, source_name, None)
+}
+
+/// Writes the object with `.BTF` and `.BTF.ext` built from `btf` (placed
+/// after the data sections, as clang places them), whose DATASEC offsets and
+/// func/line info offsets are this writer's placement.
+pub fn write_object_with_btf(
+    module: &Module,
+    functions: &[MachFunction],
+    source_name: Option<&str>,
+    btf: Option<&BtfInput>,
 ) -> Result<Vec<u8>, ObjectError> {
     let mut w = ObjectWriter::new(module, functions);
     if let Some(name) = source_name {
@@ -82,6 +95,20 @@ pub fn write_object_file(
     }
     w.place_functions()?;
     w.place_data()?;
+    if let Some(input) = btf {
+        let sections = crate::btf::build(input, module, functions, &w.layout());
+        let segment = w.obj.segment_name(StandardSegment::Data).to_vec();
+        let id = w
+            .obj
+            .add_section(segment.clone(), b".BTF".to_vec(), SectionKind::Other);
+        w.obj.set_section_data(id, sections.btf, 4);
+        if !sections.ext.is_empty() {
+            let id = w
+                .obj
+                .add_section(segment, b".BTF.ext".to_vec(), SectionKind::Other);
+            w.obj.set_section_data(id, sections.ext, 4);
+        }
+    }
     w.add_definition_symbols();
     w.relocate_functions()?;
     w.relocate_data()?;
@@ -189,6 +216,31 @@ impl<'a> ObjectWriter<'a> {
         }
     }
 
+    /// Where [`Self::place_functions`] and [`Self::place_data`] put
+    /// everything, for BTF.
+    fn layout(&self) -> ObjectLayout {
+        let section_name = |id: SectionId| {
+            self.obj.section(id).name().unwrap_or_default().to_string()
+        };
+        ObjectLayout {
+            functions: self
+                .func_places
+                .iter()
+                .map(|p| (section_name(p.section), p.offset))
+                .collect(),
+            data: self
+                .data_places
+                .iter()
+                .map(|(&id, p)| (id, p.offset))
+                .collect(),
+            section_sizes: self
+                .data
+                .iter()
+                .map(|s| (section_name(s.id), s.size))
+                .collect(),
+        }
+    }
+
     fn section(&mut self, name: &str, kind: SectionKind) -> SectionId {
         if let Some(&id) = self.sections.get(name) {
             return id;
@@ -265,6 +317,10 @@ impl<'a> ObjectWriter<'a> {
                 None => order.push((&d.section, vec![id])),
             }
         }
+        let rank = self.clang_data_order();
+        for (_, ids) in order.iter_mut() {
+            ids.sort_by_key(|i| rank[i]);
+        }
         let nobits = |ids: &[DataId]| {
             ids.iter()
                 .all(|&i| module.data[i].bytes.iter().all(|&b| b == 0))
@@ -327,6 +383,48 @@ impl<'a> ObjectWriter<'a> {
             });
         }
         Ok(())
+    }
+
+    /// The order in which clang lays out data objects within a section, so
+    /// that offsets (and the skeletons `bpftool gen skeleton` derives from
+    /// them) match: clang creates the LLVM variable of an initialized global
+    /// at its definition, but that of a static or a tentative definition
+    /// (`int x;`) at its first use, and those never used at the end of the
+    /// unit. Uses are taken from the code of the global functions, then of
+    /// the static ones (which clang emits when first called).
+    fn clang_data_order(&self) -> BTreeMap<DataId, (u8, usize)> {
+        let module = self.module;
+        let mut first_use: BTreeMap<DataId, usize> = BTreeMap::new();
+        let by_linkage = |local: bool| {
+            self.functions
+                .iter()
+                .filter(move |f| (f.linkage == Linkage::Local) == local)
+        };
+        for f in by_linkage(false).chain(by_linkage(true)) {
+            let mut relocs: Vec<&Reloc> = f.relocs.iter().collect();
+            relocs.sort_by_key(|r| r.insn);
+            for r in relocs {
+                if let RelocTarget::Data(id) = r.target {
+                    let next = first_use.len();
+                    first_use.entry(id).or_insert(next);
+                }
+            }
+        }
+        module
+            .data
+            .iter()
+            .enumerate()
+            .map(|(index, (id, d))| {
+                let key = if d.linkage != Linkage::Local && !d.bytes.is_empty() {
+                    (0, index)
+                } else if let Some(&u) = first_use.get(&id) {
+                    (1, u)
+                } else {
+                    (2, index)
+                };
+                (id, key)
+            })
+            .collect()
     }
 
     /// A symbol for every function and every named data object, in module

@@ -4,91 +4,20 @@
 //! The lexer keeps only a position; the file text is passed to every call so
 //! the preprocessor can add files to the source map while lexers of including
 //! files are suspended. Identifiers and literal spellings go through
-//! [`SymCache`], which avoids allocation when a name was seen before.
+//! the shared interner.
 
 use super::token::{Punct, Token, TokenKind};
 use crate::intern::{Interner, Sym};
 use crate::source::{FileId, Span};
 
-/// A fast open-addressing table from spellings to interned symbols, in front
-/// of the shared [`Interner`] (whose SipHash map is too slow for per-token use).
-pub(crate) struct SymCache {
-    /// `(hash, sym + 1)`; 0 marks an empty slot.
-    slots: Vec<(u32, u32)>,
-    len: usize,
-}
-
+/// The symbol for a token's spelling. Token boundaries never split a UTF-8
+/// sequence (identifier characters include every byte >= 0x80), so the
+/// conversion does not fail on text from the source map.
 #[inline]
-fn hash_bytes(b: &[u8]) -> u32 {
-    // FxHash-style multiply-rotate over 8-byte chunks.
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h: u64 = b.len() as u64;
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let v = u64::from_le_bytes(c.try_into().unwrap());
-        h = (h.rotate_left(5) ^ v).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut buf = [0u8; 8];
-        buf[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
-    }
-    (h >> 32) as u32 ^ h as u32
-}
-
-impl SymCache {
-    pub fn new() -> SymCache {
-        SymCache {
-            slots: vec![(0, 0); 1 << 14],
-            len: 0,
-        }
-    }
-
-    /// The symbol for `s`, interning it on first sight.
-    #[inline]
-    pub fn intern(&mut self, interner: &mut Interner, s: &[u8]) -> Sym {
-        let h = hash_bytes(s);
-        let mask = self.slots.len() - 1;
-        let mut i = h as usize & mask;
-        loop {
-            let (sh, sym1) = self.slots[i];
-            if sym1 == 0 {
-                break;
-            }
-            if sh == h && interner.resolve(Sym(sym1 - 1)).as_bytes() == s {
-                return Sym(sym1 - 1);
-            }
-            i = (i + 1) & mask;
-        }
-        // Source text is UTF-8 (the source map holds `String`s), and tokens
-        // never split a multi-byte character, so this cannot fail; be safe anyway.
-        let sym = interner.intern(&String::from_utf8_lossy(s));
-        self.slots[i] = (h, sym.0 + 1);
-        self.len += 1;
-        if self.len * 2 > self.slots.len() {
-            self.grow();
-        }
-        sym
-    }
-
-    pub fn intern_str(&mut self, interner: &mut Interner, s: &str) -> Sym {
-        self.intern(interner, s.as_bytes())
-    }
-
-    fn grow(&mut self) {
-        let old = std::mem::replace(&mut self.slots, vec![(0, 0); 0]);
-        self.slots = vec![(0, 0); old.len() * 2];
-        let mask = self.slots.len() - 1;
-        for (h, s) in old {
-            if s != 0 {
-                let mut i = h as usize & mask;
-                while self.slots[i].1 != 0 {
-                    i = (i + 1) & mask;
-                }
-                self.slots[i] = (h, s);
-            }
-        }
+pub(crate) fn intern_bytes(interner: &mut Interner, s: &[u8]) -> Sym {
+    match std::str::from_utf8(s) {
+        Ok(x) => interner.intern(x),
+        Err(_) => interner.intern(&String::from_utf8_lossy(s)),
     }
 }
 
@@ -226,11 +155,7 @@ impl Lexer {
                         let mut k = j + 1;
                         while k < src.len() {
                             if src[k] == b'\n' {
-                                let prev = if k >= 1 && src[k - 1] == b'\r' {
-                                    k - 1
-                                } else {
-                                    k
-                                };
+                                let prev = if k >= 1 && src[k - 1] == b'\r' { k - 1 } else { k };
                                 if prev >= 1 && src[prev - 1] == b'\\' {
                                     k += 1;
                                     continue;
@@ -272,8 +197,8 @@ impl Lexer {
         Some(space)
     }
 
-    /// Lexes the next token. Spellings are interned through `syms`.
-    pub fn next(&mut self, src: &[u8], syms: &mut SymCache, interner: &mut Interner) -> Lexed {
+    /// Lexes the next token. Spellings are interned.
+    pub fn next(&mut self, src: &[u8], interner: &mut Interner) -> Lexed {
         let Some(leading_space) = self.skip_space(src) else {
             return Lexed::Newline;
         };
@@ -288,19 +213,19 @@ impl Lexer {
         let kind = match c {
             b'0'..=b'9' => {
                 i = self.lex_number(src, start);
-                self.intern_spelling(src, start, i, syms, interner, TokenKind::Number)
+                self.intern_spelling(src, start, i, interner, TokenKind::Number)
             }
             b'.' if Self::at(src, i).0.is_ascii_digit() => {
                 i = self.lex_number(src, start);
-                self.intern_spelling(src, start, i, syms, interner, TokenKind::Number)
+                self.intern_spelling(src, start, i, interner, TokenKind::Number)
             }
             b'"' => {
                 i = self.lex_quoted(src, start + 1, b'"');
-                self.intern_spelling(src, start, i, syms, interner, TokenKind::Str)
+                self.intern_spelling(src, start, i, interner, TokenKind::Str)
             }
             b'\'' => {
                 i = self.lex_quoted(src, start + 1, b'\'');
-                self.intern_spelling(src, start, i, syms, interner, TokenKind::Char)
+                self.intern_spelling(src, start, i, interner, TokenKind::Char)
             }
             c if is_ident_start(c) => {
                 let mut dirty = false;
@@ -326,11 +251,7 @@ impl Lexer {
                 let (q, qi) = Self::at(src, i);
                 if q == b'"' || q == b'\'' {
                     let word: &[u8] = &src[start..i];
-                    let word = if dirty {
-                        clean_spelling(word)
-                    } else {
-                        word.to_vec()
-                    };
+                    let word = if dirty { clean_spelling(word) } else { word.to_vec() };
                     if matches!(&word[..], b"L" | b"u" | b"U" | b"u8") {
                         i = self.lex_quoted(src, qi + 1, q);
                         let make = if q == b'"' {
@@ -338,22 +259,16 @@ impl Lexer {
                         } else {
                             TokenKind::Char
                         };
-                        let kind = self.intern_spelling(src, start, i, syms, interner, make);
+                        let kind = self.intern_spelling(src, start, i, interner, make);
                         self.pos = i;
-                        return Lexed::Token(self.token(
-                            kind,
-                            start,
-                            i,
-                            leading_space,
-                            at_line_start,
-                        ));
+                        return Lexed::Token(self.token(kind, start, i, leading_space, at_line_start));
                     }
                 }
                 if dirty {
                     let clean = clean_spelling(&src[start..i]);
-                    TokenKind::Ident(syms.intern(interner, &clean))
+                    TokenKind::Ident(intern_bytes(interner, &clean))
                 } else {
-                    TokenKind::Ident(syms.intern(interner, &src[start..i]))
+                    TokenKind::Ident(intern_bytes(interner, &src[start..i]))
                 }
             }
             _ => {
@@ -405,15 +320,14 @@ impl Lexer {
         src: &[u8],
         start: usize,
         end: usize,
-        syms: &mut SymCache,
         interner: &mut Interner,
         make: fn(Sym) -> TokenKind,
     ) -> TokenKind {
         let raw = &src[start..end];
         if raw.contains(&b'\\') && raw.windows(2).any(|w| w == b"\\\n" || w == b"\\\r") {
-            make(syms.intern(interner, &clean_spelling(raw)))
+            make(intern_bytes(interner, &clean_spelling(raw)))
         } else {
-            make(syms.intern(interner, raw))
+            make(intern_bytes(interner, raw))
         }
     }
 
@@ -664,13 +578,12 @@ impl Lexer {
 pub(crate) fn lex_string(
     text: &str,
     file: FileId,
-    syms: &mut SymCache,
     interner: &mut Interner,
 ) -> (Vec<Token>, bool) {
     let mut lx = Lexer::new(file);
     let mut out = Vec::new();
     loop {
-        match lx.next(text.as_bytes(), syms, interner) {
+        match lx.next(text.as_bytes(), interner) {
             Lexed::Token(t) => out.push(t),
             Lexed::Newline => {}
             Lexed::Eof => break,

@@ -28,7 +28,7 @@ use crate::diag::Diagnostics;
 use crate::intern::{Interner, Sym};
 use crate::source::{FileId, SourceMap, Span};
 use include::IncludeSearch;
-use lexer::{Lexed, Lexer, SymCache};
+use lexer::{Lexed, Lexer};
 use macros::Macro;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -187,7 +187,6 @@ pub(crate) struct Preprocessor<'a> {
     sources: &'a mut SourceMap,
     interner: &'a mut Interner,
     diags: &'a mut Diagnostics,
-    syms: SymCache,
     /// Macro definitions; `macro_of[sym]` indexes this (or `u32::MAX`).
     macros: Vec<Macro>,
     macro_of: Vec<u32>,
@@ -241,7 +240,6 @@ impl<'a> Preprocessor<'a> {
             sources,
             interner,
             diags,
-            syms: SymCache::new(),
             macros: Vec::new(),
             macro_of: Vec::new(),
             files: Vec::new(),
@@ -319,8 +317,13 @@ impl<'a> Preprocessor<'a> {
     }
 
     fn push_file(&mut self, file: FileId, dir_index: Option<usize>) {
+        let mut lexer = Lexer::new(file);
+        // A UTF-8 byte order mark is not part of the text.
+        if self.sources.file(file).text.starts_with('\u{feff}') {
+            lexer.pos = 3;
+        }
         self.files.push(FileState {
-            lexer: Lexer::new(file),
+            lexer,
             conds: Vec::new(),
             dir_index,
             guard: Guard::Start,
@@ -453,16 +456,13 @@ impl<'a> Preprocessor<'a> {
             };
             let src = self.sources.file(fs.lexer.file).text.as_bytes();
             let in_directive = fs.lexer.in_directive;
-            match fs.lexer.next(src, &mut self.syms, self.interner) {
+            match fs.lexer.next(src, self.interner) {
                 Lexed::Token(t) => {
                     if let Some((err, pos)) = fs.lexer.error.take() {
                         let span = Span::new(fs.lexer.file, pos, pos);
                         report_lex_error(self.diags, err, span);
                     }
-                    if t.at_line_start
-                        && !in_directive
-                        && t.kind == TokenKind::Punct(token::Punct::Hash)
-                    {
+                    if t.at_line_start && !in_directive && t.kind == TokenKind::Punct(token::Punct::Hash) {
                         self.directive(t);
                         continue;
                     }
@@ -475,11 +475,7 @@ impl<'a> Preprocessor<'a> {
                     return PTok { tok: t, flags: 0 };
                 }
                 Lexed::Newline => {
-                    return PTok::marker(Span::new(
-                        fs.lexer.file,
-                        fs.lexer.pos as u32,
-                        fs.lexer.pos as u32,
-                    ));
+                    return PTok::marker(Span::new(fs.lexer.file, fs.lexer.pos as u32, fs.lexer.pos as u32));
                 }
                 Lexed::Eof => {
                     if let Some((err, pos)) = fs.lexer.error.take() {
@@ -508,8 +504,7 @@ impl<'a> Preprocessor<'a> {
     fn pop_file(&mut self) {
         let Some(fs) = self.files.pop() else { return };
         for c in &fs.conds {
-            self.diags
-                .error(c.span, "unterminated conditional directive");
+            self.diags.error(c.span, "unterminated conditional directive");
         }
         if let Guard::Closed(g) = fs.guard {
             self.guards.insert(fs.lexer.file, g);
@@ -536,6 +531,7 @@ fn report_lex_error(diags: &mut Diagnostics, err: lexer::LexError, span: Span) {
 }
 
 impl<'a> Preprocessor<'a> {
+
     /// The spelling of a token.
     pub(crate) fn spelling(&self, kind: TokenKind) -> std::borrow::Cow<'_, str> {
         use std::borrow::Cow;
@@ -550,7 +546,7 @@ impl<'a> Preprocessor<'a> {
     }
 
     pub(crate) fn intern(&mut self, s: &str) -> Sym {
-        self.syms.intern_str(self.interner, s)
+        self.interner.intern(s)
     }
 
     /// Records an expansion and returns its id.
@@ -560,8 +556,10 @@ impl<'a> Preprocessor<'a> {
     }
 
     /// The presumed (`#line`-adjusted) line of a span in the current file stack.
+    /// Like clang, a multi-line invocation counts as its last line (the `)`).
     pub(crate) fn presumed_line(&self, span: Span) -> i64 {
-        let (line, _) = self.sources.line_col(span);
+        let last = span.end.saturating_sub(1).max(span.start);
+        let (line, _) = self.sources.file(span.file).line_col(last);
         let delta = self
             .files
             .iter()

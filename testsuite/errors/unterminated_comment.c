@@ -1,0 +1,7 @@
+/* A comment that never ends. */
+// ERROR 7:1: unterminated
+int prog(void *ctx)
+{
+	return 0;
+}
+/* this comment is not closed

@@ -1,0 +1,65 @@
+/* XDP: strips the Ethernet header of IPv4 frames with bpf_xdp_adjust_head (44); the shortened frame is compared. */
+typedef unsigned char u8;
+typedef signed char s8;
+typedef unsigned short u16;
+typedef signed short s16;
+typedef unsigned int u32;
+typedef signed int s32;
+typedef unsigned long long u64;
+typedef signed long long s64;
+
+#define SEC(name) __attribute__((section(name), used))
+
+struct xdp_md {
+	u32 data, data_end, data_meta, ingress_ifindex, rx_queue_index, egress_ifindex;
+};
+
+enum xdp_action { XDP_ABORTED = 0, XDP_DROP, XDP_PASS, XDP_TX };
+
+struct ethhdr {
+	u8 h_dest[6];
+	u8 h_source[6];
+	u16 h_proto;
+} __attribute__((packed));
+
+struct iphdr {
+	u8 ihl_version; /* little-endian bitfield order: ihl is the low nibble */
+	u8 tos;
+	u16 tot_len, id, frag_off;
+	u8 ttl, protocol;
+	u16 check;
+	u32 saddr, daddr;
+};
+
+struct udphdr {
+	u16 source, dest, len, check;
+};
+
+#define htons(x) ((u16)__builtin_bswap16(x))
+
+#if __has_attribute(kernel_helper)
+long bpf_xdp_adjust_head(struct xdp_md *xdp_md, int delta) __attribute__((kernel_helper(44)));
+#else
+static long (*bpf_xdp_adjust_head)(struct xdp_md *xdp_md, int delta) = (void *)44;
+#endif
+
+SEC("xdp")
+int xdp_adjust_head(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	u8 *p;
+
+	if ((void *)(eth + 1) > data_end || eth->h_proto != htons(0x0800))
+		return XDP_PASS;
+	if (bpf_xdp_adjust_head(ctx, (int)sizeof(*eth)))
+		return XDP_ABORTED;
+	/* Pointers must be reloaded after the adjustment. */
+	p = (u8 *)(long)ctx->data;
+	if (p + 1 > (u8 *)(long)ctx->data_end)
+		return XDP_ABORTED;
+	return *p == 0x45 ? XDP_TX : XDP_DROP;
+}
+
+char _license[] SEC("license") = "GPL";
