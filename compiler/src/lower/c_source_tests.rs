@@ -820,3 +820,38 @@ fn packed_members_use_aligned_pieces() {
         ],
     );
 }
+
+/// Constant offsets from a pointer stay in the access (`load [ctx+12]`),
+/// never in a pointer computed first: the verifier refuses
+/// "dereference of modified ctx ptr".
+#[test]
+fn context_fields_use_base_plus_offset() {
+    let src = r#"
+        struct ctx { int a; int b; long r[4]; unsigned short s[4]; };
+        int f(struct ctx *c) { c->r[2] = c->a + c->s[3] + ((unsigned char *)c)[4]; return (&c->r[1])[1]; }
+    "#;
+    let m = compile_ok(src);
+    use crate::ir::Op;
+    let f = m.functions.values().next().unwrap();
+    for inst in f.insts.values() {
+        if let Op::Binary(..) = inst.op {
+            let uses_ctx = inst.op.args().iter().any(|&a| {
+                f.def_inst(a).is_some_and(|i| {
+                    matches!(
+                        f.insts[i].op,
+                        Op::Load {
+                            offset: 0,
+                            width: crate::ir::MemWidth::B8,
+                            ..
+                        }
+                    )
+                })
+            });
+            assert!(!uses_ctx, "{}", print::print_function(f));
+        }
+    }
+    let text = print::print_function(f);
+    for access in ["+46]", "+4]", "+24]"] {
+        assert!(text.contains(access), "{access}: {text}");
+    }
+}

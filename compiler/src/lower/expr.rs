@@ -622,10 +622,13 @@ impl FnLower<'_, '_, '_> {
                 Addr::new(Base::Value(v), align)
             }
             ExprKind::Deref(p) => {
-                let v = self.rvalue(p);
-                let v = self.as_i64(v, p);
+                let a = self.pointer_addr(p, false);
+                // The lvalue's own type says how aligned it is (a cast pointer).
                 let align = self.program().types.align_of(e.ty.ty);
-                Addr::new(Base::Value(v), align)
+                match p.kind {
+                    ExprKind::AddrOf(_) => a,
+                    _ => Addr { align, ..a },
+                }
             }
             ExprKind::Member { base, offset, .. } => self.lvalue(base).at(*offset as i64),
             ExprKind::Load(x) => self.lvalue(x),
@@ -694,29 +697,49 @@ impl FnLower<'_, '_, '_> {
         }
     }
 
-    /// The address a pointer argument of memcpy/memset points to, with the best
-    /// alignment known: looks through pointer casts to `&object` or to the
-    /// original pointer type, as clang does.
-    fn pointer_target(&mut self, mut e: &Expr) -> Addr {
-        while let ExprKind::Cast(x) = &e.kind {
-            if self.program().types.is_pointer(x.ty.ty) {
-                e = x;
-            } else {
-                break;
+    /// The address a pointer expression holds, with constant offsets kept
+    /// out of the pointer value so that accesses are `base + offset` (the
+    /// verifier accepts context fields only in that form). `&object` is the
+    /// object's own address. The alignment is that of the pointee type, or
+    /// with `look_through_casts` (memcpy/memset arguments, as clang does) the
+    /// best one known before pointer casts.
+    fn pointer_addr(&mut self, e: &Expr, look_through_casts: bool) -> Addr {
+        let types = &self.program().types;
+        match &e.kind {
+            ExprKind::AddrOf(lv) if !matches!(lv.kind, ExprKind::Func(_)) => self.lvalue(lv),
+            ExprKind::PtrAdd { ptr, index, scale } if matches!(index.kind, ExprKind::Const(_)) => {
+                let ExprKind::Const(c) = index.kind else {
+                    unreachable!()
+                };
+                let a = self.pointer_addr(ptr, look_through_casts);
+                a.at(c.wrapping_mul(*scale as i64))
+            }
+            ExprKind::Cast(x) if types.is_pointer(x.ty.ty) && types.is_pointer(e.ty.ty) => {
+                let a = self.pointer_addr(x, look_through_casts);
+                if look_through_casts {
+                    a
+                } else {
+                    Addr {
+                        align: self.pointee_align(e.ty.ty),
+                        ..a
+                    }
+                }
+            }
+            _ => {
+                let v = self.rvalue(e);
+                let v = self.as_i64(v, e);
+                let align = self.pointee_align(e.ty.ty);
+                Addr::new(Base::Value(v), align)
             }
         }
-        if let ExprKind::AddrOf(lv) = &e.kind {
-            if !matches!(lv.kind, ExprKind::Func(_)) {
-                return self.lvalue(lv);
-            }
-        }
-        let v = self.rvalue(e);
-        let v = self.as_i64(v, e);
-        let align = match self.program().types.ckind(e.ty.ty) {
-            TypeKind::Pointer { pointee, .. } => self.program().types.align_of(pointee.ty),
+    }
+
+    fn pointee_align(&self, ptr_ty: TypeId) -> u64 {
+        let types = &self.program().types;
+        match types.ckind(ptr_ty) {
+            TypeKind::Pointer { pointee, .. } => types.align_of(pointee.ty),
             _ => 1,
-        };
-        Addr::new(Base::Value(v), align)
+        }
     }
 
     /// Lowers a call; the result (`None` for void or an error).
@@ -898,13 +921,13 @@ impl FnLower<'_, '_, '_> {
                 ))
             }
             Builtin::Memcpy { size } => {
-                let dst = self.pointer_target(&args[0]);
-                let src = self.pointer_target(&args[1]);
+                let dst = self.pointer_addr(&args[0], true);
+                let src = self.pointer_addr(&args[1], true);
                 self.copy_bytes(dst, src, size, false);
                 self.builtin_result(e, dst)
             }
             Builtin::Memset { size } => {
-                let dst = self.pointer_target(&args[0]);
+                let dst = self.pointer_addr(&args[0], true);
                 match args[1].kind {
                     ExprKind::Const(c) => self.fill_const(dst, c as u8, size, false),
                     _ => {
