@@ -855,3 +855,15 @@ fn context_fields_use_base_plus_offset() {
         assert!(text.contains(access), "{access}: {text}");
     }
 }
+
+/// A volatile local keeps its slot through mem2reg: its accesses stay.
+#[test]
+fn volatile_locals_stay_in_memory() {
+    let src = "int f(int x) { volatile int v = x; v += 1; return v; }";
+    let mut m = compile_ok(src);
+    crate::passes::optimize(&mut m, 2);
+    let text = print::print_module(&m);
+    assert!(text.contains("store.volatile32"), "{text}");
+    assert!(text.contains("load.volatile32"), "{text}");
+    check(src, "f", &[(&[41], 42)]);
+}

@@ -247,7 +247,10 @@ impl<'p> FnLower<'_, 'p, '_> {
             let slot = self
                 .b
                 .create_slot(size as u32, align as u32, name, local.span);
-            self.b.func.slots[slot].address_taken = local.address_taken;
+            // A volatile local stays in memory, as with clang: every access
+            // is a real load or store.
+            let volatile = types.canonical_qual(local.ty).quals.is_volatile;
+            self.b.func.slots[slot].address_taken = local.address_taken || volatile;
             self.slots[id] = Some(slot);
         }
     }
