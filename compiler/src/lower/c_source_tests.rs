@@ -367,17 +367,6 @@ fn switches() {
 }
 
 #[test]
-#[ignore]
-fn scratch() {
-    let src = std::fs::read_to_string("/tmp/lw/scratch.c").unwrap();
-    let m = compile_ok(&src);
-    println!("{}", print::print_module(&m));
-    let mut o = m.clone();
-    crate::passes::optimize(&mut o, 2);
-    println!("{}", print::print_module(&o));
-}
-
-#[test]
 fn structs_unions_arrays_and_bitfields() {
     let src = r#"
         struct inner { short a; char b; };
