@@ -7,6 +7,7 @@
 //! bpfcc or clang), [`scratch`] (temp and pin directories cleaned up on drop).
 
 pub mod build;
+pub mod compat;
 pub mod endtoend;
 pub mod expect;
 pub mod kernel;

@@ -1,4 +1,5 @@
-//! Project tasks: `cargo xtask bench`.
+//! Project tasks: `cargo xtask bench`, `cargo xtask gen-helpers` (see
+//! [`gen_helpers`]) and `cargo xtask compat` (see [`compat`]).
 //!
 //! `bench` builds bpfcc in release mode, then measures, with repeated runs
 //! and medians:
@@ -9,11 +10,22 @@
 //!     clang-19.
 //! Parts whose tools are missing print `SKIP: ...`.
 
+mod compat;
+mod gen_helpers;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 const USAGE: &str = "usage: cargo xtask bench [--runs N] [--vmlinux PATH]
+       cargo xtask gen-helpers [BPF_H]
+       cargo xtask compat [--only PROGRAM-SUBSTRING]
+
+  gen-helpers     writes runtime-headers/bpf/bpf_helper_defs.h from the kernel's UAPI
+                  bpf.h (default: linux-source-6.12's include/uapi/linux/bpf.h)
+  compat          builds testsuite/compat/*.c with clang-19, bpf-gcc and bpfcc against
+                  runtime-headers/bpf and against libbpf's headers, loads and runs them,
+                  prints the matrix and writes it to docs/compat.md
 
   --runs N        runs of each measurement (default 7); the median is reported
   --vmlinux PATH  the header for the front-end benchmark (default: target/vmlinux.h,
@@ -38,6 +50,31 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Some("gen-helpers") => {
+            let Some(bpf_h) = args
+                .get(1)
+                .map(PathBuf::from)
+                .or_else(gen_helpers::default_bpf_h)
+            else {
+                eprintln!("xtask: error: linux-source-6.12 not found: give the path of bpf.h");
+                return ExitCode::FAILURE;
+            };
+            let out = workspace_root().join(gen_helpers::OUTPUT);
+            match gen_helpers::generate(&bpf_h).and_then(|text| {
+                std::fs::write(&out, text)
+                    .map_err(|e| format!("cannot write {}: {e}", out.display()))
+            }) {
+                Ok(()) => {
+                    println!("wrote {}", out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("xtask: error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Some("compat") => compat::main(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::FAILURE

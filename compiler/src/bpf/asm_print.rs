@@ -5,14 +5,55 @@
 
 use super::insn::*;
 use crate::ir::{Linkage, Module, SymbolTarget};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-fn reloc_name(target: &RelocTarget, module: &Module) -> String {
-    match target {
-        RelocTarget::Func(f) => module.functions[*f].name.clone(),
-        RelocTarget::Data(d) => module.data[*d].name.clone(),
-        RelocTarget::Extern(n) => n.clone(),
+/// Assembly names of the module's symbols. Local symbols may share a name
+/// in the object (two functions' `static` variables called `fmt`), but
+/// labels in one assembly file must differ: later ones get `.1`, `.2`, ...
+pub struct SymbolNames {
+    functions: Vec<String>,
+    data: Vec<String>,
+}
+
+impl SymbolNames {
+    pub fn new(module: &Module) -> SymbolNames {
+        let original: BTreeSet<&str> = module
+            .functions
+            .values()
+            .map(|f| f.name.as_str())
+            .chain(module.data.values().map(|d| d.name.as_str()))
+            .collect();
+        let mut used: BTreeSet<String> = BTreeSet::new();
+        let mut unique = |name: &str| -> String {
+            let mut candidate = name.to_string();
+            let mut k = 0;
+            while used.contains(&candidate) || (k > 0 && original.contains(candidate.as_str())) {
+                k += 1;
+                candidate = format!("{name}.{k}");
+            }
+            used.insert(candidate.clone());
+            candidate
+        };
+        let functions = module.functions.values().map(|f| unique(&f.name)).collect();
+        let data = module.data.values().map(|d| unique(&d.name)).collect();
+        SymbolNames { functions, data }
+    }
+
+    pub fn function(&self, f: crate::ir::FuncId) -> &str {
+        &self.functions[f.as_u32() as usize]
+    }
+
+    pub fn data(&self, d: crate::ir::DataId) -> &str {
+        &self.data[d.as_u32() as usize]
+    }
+
+    fn reloc(&self, target: &RelocTarget) -> String {
+        match target {
+            RelocTarget::Func(f) => self.function(*f).to_string(),
+            RelocTarget::Data(d) => self.data(*d).to_string(),
+            RelocTarget::Extern(n) => n.clone(),
+        }
     }
 }
 
@@ -101,7 +142,7 @@ pub fn print_insn(
     next: Option<&Insn>,
     reloc: Option<&Reloc>,
     target_label: Option<&str>,
-    module: &Module,
+    names: &SymbolNames,
 ) -> String {
     let class = insn.class();
     let op = insn.code & 0xf0;
@@ -157,7 +198,7 @@ pub fn print_insn(
                 return match reloc {
                     Some(r) => format!(
                         "r{d} = {} ll",
-                        with_addend(&reloc_name(&r.target, module), r.addend)
+                        with_addend(&names.reloc(&r.target), r.addend)
                     ),
                     None => {
                         let hi = next.map_or(0, |n| n.imm) as u32 as u64;
@@ -183,7 +224,7 @@ pub fn print_insn(
                 BPF_JA => format!("goto {label}"),
                 BPF_EXIT => "exit".to_string(),
                 BPF_CALL => match reloc {
-                    Some(r) => format!("call {}", reloc_name(&r.target, module)),
+                    Some(r) => format!("call {}", names.reloc(&r.target)),
                     None => format!("call {}", insn.imm),
                 },
                 _ => {
@@ -225,18 +266,25 @@ fn linkage_directive(out: &mut String, linkage: Linkage, name: &str) {
 
 /// Prints every function and data object of the module.
 pub fn print_assembly(functions: &[MachFunction], module: &Module) -> String {
+    let names = SymbolNames::new(module);
     let mut out = String::from("\t.text\n");
     let mut section = ".text".to_string();
     for (fi, f) in functions.iter().enumerate() {
+        // `functions` are the module's, in order (as `compile_module` makes them).
+        let name = if functions.len() == module.functions.len() {
+            names.function(crate::ir::FuncId::from_u32(fi as u32))
+        } else {
+            &f.name
+        };
         if f.section != section {
             out += &section_directive(&f.section, true);
             out.push('\n');
             section = f.section.clone();
         }
-        linkage_directive(&mut out, f.linkage, &f.name);
+        linkage_directive(&mut out, f.linkage, name);
         let _ = writeln!(out, "\t.p2align\t3");
-        let _ = writeln!(out, "\t.type\t{},@function", f.name);
-        let _ = writeln!(out, "{}:", f.name);
+        let _ = writeln!(out, "\t.type\t{name},@function");
+        let _ = writeln!(out, "{name}:");
         let mut labels: BTreeMap<usize, String> = BTreeMap::new();
         let mut i = 0;
         while i < f.insns.len() {
@@ -261,7 +309,7 @@ pub fn print_assembly(functions: &[MachFunction], module: &Module) -> String {
                 f.insns.get(i + 1),
                 relocs.get(&i).copied(),
                 target.map(|s| s.as_str()),
-                module,
+                &names,
             );
             let _ = writeln!(out, "\t{text}");
             i += if insn.is_ld_imm64() { 2 } else { 1 };
@@ -270,17 +318,18 @@ pub fn print_assembly(functions: &[MachFunction], module: &Module) -> String {
             let _ = writeln!(out, "{l}:");
         }
         let _ = writeln!(out, ".Lfunc_end{fi}:");
-        let _ = writeln!(out, "\t.size\t{}, .Lfunc_end{fi}-{}", f.name, f.name);
+        let _ = writeln!(out, "\t.size\t{name}, .Lfunc_end{fi}-{name}");
     }
-    for d in module.data.values().filter(|d| !d.is_extern) {
-        let _ = writeln!(out, "\t.type\t{},@object", d.name);
+    for (id, d) in module.data.iter().filter(|(_, d)| !d.is_extern) {
+        let name = names.data(id);
+        let _ = writeln!(out, "\t.type\t{name},@object");
         out += &section_directive(&d.section, false);
         out.push('\n');
-        linkage_directive(&mut out, d.linkage, &d.name);
+        linkage_directive(&mut out, d.linkage, name);
         if d.align > 1 {
             let _ = writeln!(out, "\t.p2align\t{}, 0x0", d.align.trailing_zeros());
         }
-        let _ = writeln!(out, "{}:", d.name);
+        let _ = writeln!(out, "{name}:");
         if d.bytes.is_empty() {
             if d.size > 0 {
                 let _ = writeln!(out, "\t.zero\t{}", d.size);
@@ -300,10 +349,10 @@ pub fn print_assembly(functions: &[MachFunction], module: &Module) -> String {
                 if let Some((t, a)) = relocs.get(&pos) {
                     flush(&mut out, &mut bytes);
                     let name = match t {
-                        SymbolTarget::Data(x) => module.data[*x].name.clone(),
-                        SymbolTarget::Func(x) => module.functions[*x].name.clone(),
+                        SymbolTarget::Data(x) => names.data(*x),
+                        SymbolTarget::Func(x) => names.function(*x),
                     };
-                    let _ = writeln!(out, "\t.quad\t{}", with_addend(&name, *a));
+                    let _ = writeln!(out, "\t.quad\t{}", with_addend(name, *a));
                     pos += 8;
                     continue;
                 }
@@ -315,7 +364,7 @@ pub fn print_assembly(functions: &[MachFunction], module: &Module) -> String {
             }
             flush(&mut out, &mut bytes);
         }
-        let _ = writeln!(out, "\t.size\t{}, {}", d.name, d.size);
+        let _ = writeln!(out, "\t.size\t{name}, {}", d.size);
         out.push('\n');
     }
     out

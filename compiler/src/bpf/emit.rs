@@ -112,8 +112,11 @@ fn layout_branches(m: &mut MFunction, cpu: u8) {
     }
 }
 
-fn size_of(inst: &MInst, frame: &FrameLayout) -> usize {
+/// Instruction slots `inst` takes; `long`: a conditional jump relaxed to
+/// `if cond goto +1; goto +1; gotol target` (v4, target beyond 16 bits).
+fn size_of(inst: &MInst, frame: &FrameLayout, long: bool) -> usize {
     match inst {
+        MInst::Jcc { .. } if long => 3,
         MInst::LdImm64 { .. } | MInst::SetCond { .. } => 2,
         MInst::FrameAddr { at, off, .. } => {
             if frame.offset(*at) + off == 0 {
@@ -204,7 +207,7 @@ impl Encoder<'_> {
         to as i64 - (at as i64 + 1)
     }
 
-    fn encode(&mut self, mi: &MI, block_addr: &[usize], diags: &mut Diagnostics) {
+    fn encode(&mut self, mi: &MI, block_addr: &[usize], long: bool, diags: &mut Diagnostics) {
         let at = self.out.insns.len();
         if mi.span != Span::default() && self.last_span != Some(mi.span) {
             self.out.lines.push((at, mi.span));
@@ -352,6 +355,20 @@ impl Encoder<'_> {
                 a,
                 b,
                 target,
+            } if long => {
+                let (x, s, imm) = operand(*b);
+                let class = if *w32 { BPF_JMP32 } else { BPF_JMP };
+                self.push(Insn::new(class | jmp_op(*cond) | x, phys(*a), s, 1, imm));
+                self.push(Insn::new(BPF_JMP | BPF_JA, 0, 0, 1, 0));
+                let rel = Self::rel(at + 2, block_addr[*target as usize]);
+                self.push(Insn::new(BPF_JMP32 | BPF_JA, 0, 0, 0, rel as i32));
+            }
+            MInst::Jcc {
+                cond,
+                w32,
+                a,
+                b,
+                target,
             } => {
                 let rel = Self::rel(at, block_addr[*target as usize]);
                 let off = i16::try_from(rel).unwrap_or_else(|_| {
@@ -396,14 +413,41 @@ pub fn encode(
     diags: &mut Diagnostics,
 ) -> MachFunction {
     layout_branches(&mut m, cpu);
+    // Addresses; at v4, conditional jumps out of 16-bit reach are relaxed
+    // until none is left (relaxing only moves code further apart).
+    let mut long: Vec<Vec<bool>> = m.blocks.iter().map(|b| vec![false; b.len()]).collect();
     let mut block_addr = vec![0usize; m.blocks.len()];
-    let mut addr = 0;
-    for &b in &m.order {
-        block_addr[b as usize] = addr;
-        addr += m.blocks[b as usize]
-            .iter()
-            .map(|mi| size_of(&mi.inst, frame))
-            .sum::<usize>();
+    let mut addr;
+    loop {
+        addr = 0;
+        for &b in &m.order {
+            block_addr[b as usize] = addr;
+            addr += m.blocks[b as usize]
+                .iter()
+                .zip(&long[b as usize])
+                .map(|(mi, &l)| size_of(&mi.inst, frame, l))
+                .sum::<usize>();
+        }
+        if cpu < 4 {
+            break;
+        }
+        let mut changed = false;
+        for &b in &m.order {
+            let mut at = block_addr[b as usize];
+            for (k, mi) in m.blocks[b as usize].iter().enumerate() {
+                if let MInst::Jcc { target, .. } = mi.inst {
+                    let rel = Encoder::rel(at, block_addr[target as usize]);
+                    if !long[b as usize][k] && i16::try_from(rel).is_err() {
+                        long[b as usize][k] = true;
+                        changed = true;
+                    }
+                }
+                at += size_of(&mi.inst, frame, long[b as usize][k]);
+            }
+        }
+        if !changed {
+            break;
+        }
     }
     let mut enc = Encoder {
         out: MachFunction {
@@ -421,8 +465,8 @@ pub fn encode(
         last_span: None,
     };
     for &b in &m.order {
-        for mi in &m.blocks[b as usize] {
-            enc.encode(mi, &block_addr, diags);
+        for (mi, &l) in m.blocks[b as usize].iter().zip(&long[b as usize]) {
+            enc.encode(mi, &block_addr, l, diags);
         }
     }
     debug_assert_eq!(enc.out.insns.len(), addr);

@@ -36,8 +36,23 @@ fn align_up(x: u32, a: u32) -> u32 {
 /// limit at the function.
 pub fn layout(f: &Function, m: &MFunction, diags: &mut Diagnostics) -> FrameLayout {
     let mut used = BTreeSet::new();
+    // Accesses at known offsets in each slot: (offset, width).
+    let mut accesses: SecondaryMap<StackSlot, Vec<(i32, u32)>> = SecondaryMap::new();
     for block in &m.blocks {
         for mi in block {
+            if let MInst::Load {
+                addr: Addr::Frame(FrameRef::Slot(s), off),
+                width,
+                ..
+            }
+            | MInst::Store {
+                addr: Addr::Frame(FrameRef::Slot(s), off),
+                width,
+                ..
+            } = &mi.inst
+            {
+                accesses[*s].push((*off, width.bytes()));
+            }
             match &mi.inst {
                 MInst::FrameAddr {
                     at: FrameRef::Slot(s),
@@ -63,7 +78,21 @@ pub fn layout(f: &Function, m: &MFunction, diags: &mut Diagnostics) -> FrameLayo
     let mut top = 0u32;
     for &s in &used {
         let data = &f.slots[s];
-        top = align_up(top + data.size, data.align.clamp(1, 8));
+        let align = data.align.clamp(1, 8);
+        // The verifier refuses misaligned stack accesses: a packed struct's
+        // fields may need the slot to start off its natural alignment. The
+        // slot starts at -top; take the first top that suits every access.
+        let suits = |top: u32| {
+            let start = -(top as i64);
+            start % align as i64 == 0
+                && accesses[s]
+                    .iter()
+                    .all(|&(off, w)| (start + off as i64).rem_euclid(w as i64) == 0)
+        };
+        let lowest = top + data.size;
+        top = (lowest..lowest + 8)
+            .find(|&t| suits(t))
+            .unwrap_or_else(|| align_up(lowest, align));
         slot_offsets[s] = -(top as i32);
     }
     let mut spill_offsets = Vec::new();

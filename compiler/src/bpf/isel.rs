@@ -5,12 +5,17 @@
 //!   each use (as immediates where the instruction takes one), so they never
 //!   occupy a register across a call.
 //! - Loads and stores through a stack address use `r10` directly.
-//! - An `Icmp` read only by the `Brif` of its block becomes one conditional
-//!   jump; other comparisons materialize 0/1.
+//! - Constants added to an address go into the load's or store's offset (the
+//!   verifier wants context fields read through the context register).
+//! - An `Icmp` (or `a & b`) read only by the `Brif` of its block becomes one
+//!   conditional jump (`(a & b) != 0` a JSET); other comparisons
+//!   materialize 0/1.
 //! - Block parameters become copies on the edges; a `Brif` edge that passes
 //!   arguments gets its own block for them.
 //! - I32 values are kept zero-extended in their 64-bit registers, so that
-//!   v1/v2 (no JMP32) can compare them with 64-bit jumps.
+//!   v1/v2 (no JMP32) can compare them with 64-bit jumps; the one exception,
+//!   a `Narrow` sharing its operand's register, is cleared where the whole
+//!   register is read.
 
 use super::insn::*;
 use super::mir::*;
@@ -36,6 +41,7 @@ pub fn select(f: &Function, options: &BackendOptions, diags: &mut Diagnostics) -
         uses: SecondaryMap::new(),
         fused: SecondaryMap::new(),
         dirty: SecondaryMap::new(),
+        address_only: SecondaryMap::new(),
         block_ids: SecondaryMap::new(),
     };
     s.run();
@@ -57,6 +63,8 @@ struct Selector<'a> {
     /// their upper half is not zero: readers of the whole register clear it
     /// first (`clean_reg`), 32-bit operations do not need to.
     dirty: SecondaryMap<Value, bool>,
+    /// Additions of constants that every user folds into a memory offset.
+    address_only: SecondaryMap<Inst, bool>,
     block_ids: SecondaryMap<crate::ir::Block, MBlock>,
 }
 
@@ -105,6 +113,7 @@ impl Selector<'_> {
                 }
             }
         }
+        self.fold_address_arithmetic();
         // Block 0 is the prologue: arguments from r1-r5 into their values.
         self.m.blocks.push(Vec::new());
         self.m.order.push(0);
@@ -140,6 +149,85 @@ impl Selector<'_> {
                 self.span = f.srclocs[i];
                 self.select_inst(i);
             }
+        }
+    }
+
+    /// Marks additions of constants that only feed memory addresses (all of
+    /// which fold them into their offsets) as not needing code.
+    fn fold_address_arithmetic(&mut self) {
+        let f = self.f;
+        let mut users: SecondaryMap<Value, Vec<Inst>> = SecondaryMap::new();
+        let mut candidates = Vec::new();
+        for &b in &f.layout {
+            for &i in &f.blocks[b].insts {
+                f.insts[i].op.for_each_arg(|v| users[f.resolve(v)].push(i));
+                let op = &f.insts[i].op;
+                let is_offset = match op {
+                    Op::Binary(BinOp::Add, a, c) => {
+                        self.konst(*a).is_some() || self.konst(*c).is_some()
+                    }
+                    Op::Binary(BinOp::Sub, _, c) => self.konst(*c).is_some(),
+                    _ => false,
+                };
+                if let Some(r) = f.insts[i].result {
+                    if is_offset && f.value_type(r) == Type::I64 && self.remat_op(r).is_none() {
+                        candidates.push((i, f.resolve(r)));
+                    }
+                }
+            }
+        }
+        // Users come after definitions in SSA, so a few passes from the end
+        // settle chains of additions.
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &(i, r) in candidates.iter().rev() {
+                if self.address_only[i] || users[r].is_empty() {
+                    continue;
+                }
+                let all_fold = users[r].iter().all(|&u| match &f.insts[u].op {
+                    Op::Load { addr, offset, .. } => {
+                        f.resolve(*addr) == r && self.folded_addr(r, *offset).is_some()
+                    }
+                    Op::Store {
+                        addr,
+                        offset,
+                        value,
+                        ..
+                    } => {
+                        f.resolve(*addr) == r
+                            && f.resolve(*value) != r
+                            && self.folded_addr(r, *offset).is_some()
+                    }
+                    _ => self.address_only[u],
+                });
+                if all_fold {
+                    self.address_only[i] = true;
+                    changed = true;
+                }
+            }
+        }
+    }
+
+    /// Whether `v` can only be a number, never a pointer: the verifier refuses
+    /// 32-bit arithmetic on a pointer register, so only such values may be
+    /// used as I32 without first being copied by a 32-bit move.
+    fn surely_scalar(&self, v: Value) -> bool {
+        let Some(i) = self.f.def_inst(v) else {
+            return false;
+        };
+        match &self.f.insts[i].op {
+            // Pointer plus or minus a number is a pointer.
+            Op::Binary(BinOp::Add | BinOp::Sub, ..) => false,
+            Op::Binary(..)
+            | Op::Unary(..)
+            | Op::Icmp(..)
+            | Op::Extend { .. }
+            | Op::Widen { .. }
+            | Op::Bswap { .. }
+            | Op::Iconst(_)
+            | Op::LoadPacket { .. } => true,
+            _ => false,
         }
     }
 
@@ -309,8 +397,59 @@ impl Selector<'_> {
         }
     }
 
-    /// The address `v + off`: stack addresses are `r10`-relative.
+    /// `v` as a base value plus a constant, through additions and
+    /// subtractions of constants.
+    fn base_offset(&self, v: Value) -> (Value, i64) {
+        let f = self.f;
+        let mut v = f.resolve(v);
+        let mut total = 0i64;
+        // A bounded walk: chains are short, and a bound keeps it linear.
+        for _ in 0..32 {
+            let Some(i) = f.def_inst(v) else { break };
+            let (next, c) = match f.insts[i].op {
+                Op::Binary(BinOp::Add, a, b) if f.value_type(v) == Type::I64 => {
+                    match (self.konst(a), self.konst(b)) {
+                        (_, Some(c)) => (a, c),
+                        (Some(c), None) => (b, c),
+                        _ => break,
+                    }
+                }
+                Op::Binary(BinOp::Sub, a, b) if f.value_type(v) == Type::I64 => {
+                    match self.konst(b) {
+                        Some(c) if c != i64::MIN => (a, -c),
+                        _ => break,
+                    }
+                }
+                _ => break,
+            };
+            match total.checked_add(c) {
+                Some(t) if t.abs() < 1 << 40 => total = t,
+                _ => break,
+            }
+            v = f.resolve(next);
+        }
+        (v, total)
+    }
+
+    /// Where a memory access at `v + off` goes once constant additions are
+    /// folded into its offset: the base and the folded offset, if that fits
+    /// (16 bits, or the stack frame).
+    fn folded_addr(&self, v: Value, off: i32) -> Option<(Value, i32)> {
+        let (base, c) = self.base_offset(v);
+        let total = c.checked_add(off as i64)?;
+        let fits = if matches!(self.remat_op(base), Some(Op::StackAddr { .. })) {
+            i32::try_from(total).is_ok()
+        } else {
+            i16::try_from(total).is_ok()
+        };
+        fits.then_some((base, total as i32))
+    }
+
+    /// The address `v + off`: stack addresses are `r10`-relative, and
+    /// constants added to the base go into the offset (the verifier wants
+    /// context fields read as `*(ctx + off)` with the context register itself).
     fn addr(&mut self, v: Value, off: i32) -> Addr {
+        let (v, off) = self.folded_addr(v, off).unwrap_or((v, off));
         if let Some(Op::StackAddr { slot, offset }) = self.remat_op(v) {
             if let Some(total) = offset.checked_add(off) {
                 return Addr::Frame(FrameRef::Slot(*slot), total);
@@ -337,7 +476,7 @@ impl Selector<'_> {
         let op = &data.op;
         if let Some(r) = data.result {
             let unused = self.uses[r] == 0 && !op.has_side_effects();
-            if unused || self.remat_op(r).is_some() || self.fused[i] {
+            if unused || self.remat_op(r).is_some() || self.fused[i] || self.address_only[i] {
                 return;
             }
         }
@@ -398,7 +537,10 @@ impl Selector<'_> {
             }
             Op::Narrow(v) => {
                 let result = f.resolve(data.result.unwrap());
-                if self.remat_op(*v).is_none() && self.vregs[result] == u32::MAX {
+                if self.remat_op(*v).is_none()
+                    && self.vregs[result] == u32::MAX
+                    && self.surely_scalar(*v)
+                {
                     // Share the register; clear the upper half only where read.
                     self.vregs[result] = self.vreg(*v);
                     self.dirty[result] = true;
@@ -667,6 +809,25 @@ impl Selector<'_> {
             }
             _ => self.operand(b),
         };
+        let identity = match src {
+            Operand::Imm(0) => matches!(
+                bop,
+                BinOp::Add
+                    | BinOp::Sub
+                    | BinOp::Or
+                    | BinOp::Xor
+                    | BinOp::Shl
+                    | BinOp::LShr
+                    | BinOp::AShr
+            ),
+            Operand::Imm(1) => matches!(bop, BinOp::Mul | BinOp::UDiv | BinOp::SDiv),
+            _ => false,
+        };
+        if identity {
+            // `x + 0` and the like: a copy.
+            self.copy_into(dst, a);
+            return;
+        }
         if w32 {
             self.copy_into_for_alu32(dst, a);
         } else {

@@ -982,10 +982,7 @@ fn literals() {
     };
     assert_eq!(st(&lits[19]), (b"ab\tc".to_vec(), StrPrefix::None));
     assert_eq!(st(&lits[20]), (b"xy".to_vec(), StrPrefix::Utf8));
-    assert_eq!(
-        st(&lits[21]),
-        (vec![b'w', 0, 0, 0, b'z', 0, 0, 0], StrPrefix::Wide)
-    );
+    assert_eq!(st(&lits[21]), (b"wz".to_vec(), StrPrefix::Wide));
     assert_eq!(st(&lits[22]), (b"AB".to_vec(), StrPrefix::None));
     // 'ab' warns like clang's -Wmultichar.
     assert!(p
@@ -1443,4 +1440,149 @@ fn print_node_sizes() {
         size_of::<Expr>(),
         size_of::<Stmt>()
     );
+}
+
+/// Like [`selftests_corpus`], with bpfcc's own preprocessor: how many of
+/// the selftests preprocess and parse without error, and the time each
+/// stage takes. Run with `cargo test --release -p bpfcc --lib
+/// parse::tests::selftests_corpus_own_preprocessor -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn selftests_corpus_own_preprocessor() {
+    use crate::preprocess::{preprocess, MacroOp, PreprocessOptions};
+    use std::path::{Path, PathBuf};
+    use std::time::{Duration, Instant};
+
+    let linux = Path::new("/work/ref/linux-source-6.12");
+    let progs = linux.join("tools/testing/selftests/bpf/progs");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&progs)
+        .expect("selftests dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "c"))
+        .collect();
+    files.sort();
+    let gen = std::env::temp_dir().join("bpfcc-parser-corpus");
+    std::fs::create_dir_all(&gen).expect("temp dir");
+    if !gen.join("bpf_helper_defs.h").exists() {
+        let out = std::process::Command::new("python3")
+            .arg(linux.join("scripts/bpf_doc.py"))
+            .args(["--header", "--file"])
+            .arg(linux.join("include/uapi/linux/bpf.h"))
+            .output()
+            .expect("bpf_doc.py");
+        std::fs::write(gen.join("bpf_helper_defs.h"), out.stdout).expect("write helper defs");
+    }
+    let options = PreprocessOptions {
+        include_dirs: vec![
+            linux.join("tools/testing/selftests/bpf"),
+            linux.join("tools/lib"),
+            progs.clone(),
+            PathBuf::from("/work/ref"),
+            gen.clone(),
+        ],
+        // Where clang looks by default for --target=bpf, then the host's
+        // multiarch directory as the selftests' Makefile adds it.
+        system_dirs: vec![
+            PathBuf::from("/usr/local/include"),
+            PathBuf::from("/usr/include"),
+        ],
+        after_dirs: vec![PathBuf::from("/usr/include/x86_64-linux-gnu")],
+        macro_ops: vec![MacroOp::Define("__TARGET_ARCH_x86".into(), None)],
+        cpu_version: 3,
+        opt_level: 2,
+        ..Default::default()
+    };
+    let (mut ok, mut pp_failed, mut failed) = (0, 0, Vec::new());
+    let (mut pp_time, mut parse_time) = (Duration::ZERO, Duration::ZERO);
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(path).expect("read");
+        let mut sources = SourceMap::new();
+        let mut interner = Interner::new();
+        let mut diags = Diagnostics::new();
+        let main = sources.add(name.clone(), Some(path.clone()), text);
+        let t = Instant::now();
+        let pp = preprocess(main, &options, &mut sources, &mut interner, &mut diags);
+        pp_time += t.elapsed();
+        if diags.has_errors() {
+            pp_failed += 1;
+            if std::env::var_os("BPFCC_SHOW_PP_ERRORS").is_some() {
+                let first = diags
+                    .list
+                    .iter()
+                    .find(|d| d.severity == Severity::Error)
+                    .unwrap();
+                let at = first.span.map(|s| sources.describe(s)).unwrap_or_default();
+                println!("PP-FAIL {name}: {at}: {}", first.message);
+            }
+            continue;
+        }
+        let t = Instant::now();
+        let tu =
+            super::parse_with_expansions(&pp.tokens, &pp.expansions, &mut interner, &mut diags);
+        parse_time += t.elapsed();
+        std::mem::forget(tu);
+        if diags.has_errors() {
+            let first = diags
+                .list
+                .iter()
+                .find(|d| d.severity == Severity::Error)
+                .unwrap();
+            let at = first.span.map(|s| sources.describe(s)).unwrap_or_default();
+            failed.push(format!("{name}: {at}: {}", first.message));
+        } else {
+            ok += 1;
+        }
+    }
+    for f in &failed {
+        println!("FAIL {f}");
+    }
+    println!(
+        "selftests (own preprocessor): {} programs, {pp_failed} with preprocessor errors, \
+         {ok} parse without error, {} with parse errors; preprocess {:.0} ms, parse {:.0} ms",
+        files.len(),
+        failed.len(),
+        pp_time.as_secs_f64() * 1e3,
+        parse_time.as_secs_f64() * 1e3
+    );
+}
+
+#[test]
+fn libbpf_program_shapes() {
+    // What bpf_helpers.h and a map definition expand to.
+    let p = ok("typedef unsigned int __u32; typedef unsigned long long __u64;\n\
+                static void *(* const bpf_map_lookup_elem)(void *map, const void *key) = (void *) 1;\n\
+                static long (* const bpf_trace_printk)(const char *fmt, __u32 fmt_size, ...) = (void *) 6;\n\
+                struct {\n\
+                  int (*type)[2];\n\
+                  int (*max_entries)[1];\n\
+                  typeof(__u32) *key;\n\
+                  __u64 *value;\n\
+                } my_map __attribute__((section(\".maps\"), used));\n\
+                char _license[] __attribute__((section(\"license\"), used)) = \"GPL\";\n\
+                __attribute__((section(\"xdp\"), used))\n\
+                int prog(struct xdp_md *ctx) {\n\
+                  __u32 key = 0; __u64 *v;\n\
+                  v = bpf_map_lookup_elem(&my_map, &key);\n\
+                  if (!v) return 1;\n\
+                  __sync_fetch_and_add(v, 1);\n\
+                  ({ static const char ____fmt[] = \"v %d\\n\"; bpf_trace_printk(____fmt, sizeof(____fmt), *v); });\n\
+                  return 2;\n\
+                }");
+    let d = p.decl(2);
+    assert_eq!(derived(&d.declarators[0].declarator), "*c (2) *");
+    let d = p.decl(3);
+    assert_eq!(derived(&d.declarators[0].declarator), "*c (2...)");
+    let m = p.decl(4);
+    assert_eq!(p.name(m.declarators[0].declarator.attrs[0].name), "section");
+    let TypeSpec::Record(r) = &m.specs.type_specs[0] else {
+        panic!()
+    };
+    let first = r.members.as_ref().unwrap()[0].declarators[0]
+        .declarator
+        .as_ref()
+        .unwrap();
+    assert_eq!(derived(first), "* [n]");
+    let f = p.func(6);
+    assert_eq!(p.name(f.specs.attrs[0].name), "section");
 }
