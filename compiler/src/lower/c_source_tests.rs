@@ -856,3 +856,85 @@ fn volatile_locals_stay_in_memory() {
     assert!(text.contains("load.volatile32"), "{text}");
     check(src, "f", &[(&[41], 42)]);
 }
+
+/// Resolves the addresses of extern functions as libbpf would: present kfuncs
+/// at some kernel address, missing weak ones at 0.
+struct KsymEnv {
+    present: &'static [&'static str],
+}
+
+impl Env for KsymEnv {
+    fn kfunc_addr(&mut self, name: &str) -> Result<u64, Trap> {
+        Ok(if self.present.contains(&name) {
+            0xffff_ffff_8100_0000
+        } else {
+            0
+        })
+    }
+}
+
+/// `bpf_ksym_exists(kfunc)`: the address of an extern function is a symbol
+/// address, null when a weak kfunc is missing; weak-ness reaches the module.
+#[test]
+fn extern_function_addresses() {
+    let src = r#"
+        extern int here(int) __attribute__((section(".ksyms"), weak));
+        extern void gone(void) __attribute__((section(".ksyms"), weak));
+        extern void strong(void) __attribute__((section(".ksyms")));
+        int f(void) {
+            int r = 0;
+            if (!!here) r += here(1);
+            if (!!gone) r += 10;
+            strong();
+            return r + (gone ? 100 : 1000);
+        }
+    "#;
+    let m = compile_ok(src);
+    assert_eq!(m.extern_functions, ["here", "gone", "strong"]);
+    let weak: Vec<&str> = m.weak_extern_functions.iter().map(String::as_str).collect();
+    assert_eq!(weak, ["gone", "here"]);
+    assert_eq!(
+        m.extern_function_linkage("strong"),
+        crate::ir::Linkage::Global
+    );
+    assert_eq!(m.extern_function_linkage("gone"), crate::ir::Linkage::Weak);
+    let text = print::print_module(&m);
+    assert!(text.contains("symbol_addr extern here+0"), "{text}");
+    assert!(text.contains("symbol_addr extern gone+0"), "{text}");
+
+    struct Calls(KsymEnv);
+    impl Env for Calls {
+        fn kfunc_addr(&mut self, name: &str) -> Result<u64, Trap> {
+            self.0.kfunc_addr(name)
+        }
+        fn call_kfunc(&mut self, name: &str, args: &[u64], _: &mut Memory) -> Result<u64, Trap> {
+            match name {
+                "here" => Ok(args[0] + 4),
+                "strong" => Ok(0),
+                _ => Err(Trap::UnknownKfunc(name.to_string())),
+            }
+        }
+    }
+    let present = &mut Calls(KsymEnv {
+        present: &["here", "strong"],
+    });
+    check_env(src, "f", &[(&[], 1005)], present);
+    let all = &mut Calls(KsymEnv {
+        present: &["here", "gone", "strong"],
+    });
+    check_env(src, "f", &[(&[], 115)], all);
+}
+
+/// A `kernel_helper` function has no symbol: taking its address is an error
+/// with a location, not a panic or a null constant.
+#[test]
+fn helper_address_is_an_error() {
+    let src = r#"
+        long helper(void) __attribute__((kernel_helper(7)));
+        long f(void) { return (long)&helper; }
+    "#;
+    let (_, diags, text) = compile(src);
+    assert!(diags.has_errors(), "{text}");
+    assert!(text.contains("test.c:3:"), "{text}");
+    assert!(text.contains("kernel_helper"), "{text}");
+}

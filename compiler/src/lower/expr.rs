@@ -6,7 +6,7 @@ use super::function::{inlined_at_call, param_passing, FnLower, Passing};
 use super::memory::{Addr, Base};
 use super::{scalar_of, Scalar};
 use crate::ir::{self, BinOp as IrBin, Block, Cond, Op, SymbolTarget, Type, UnOp as IrUn, Value};
-use crate::sema::tir::{BinOp, Builtin, Callee, CompoundOp, Expr, ExprKind, UnOp};
+use crate::sema::tir::{BinOp, Builtin, Callee, CompoundOp, Expr, ExprKind, SymbolRef, UnOp};
 use crate::sema::types::{BitField, QualType, TypeId, TypeKind};
 
 /// A scalar lvalue: where it is and how it is accessed.
@@ -178,19 +178,19 @@ impl FnLower<'_, '_, '_> {
                     self.materialize(a)
                 }
             },
-            ExprKind::Func(f) => match self.cx.func_ids[*f] {
-                Some(id) => self.b.ins_value(
-                    Op::SymbolAddr {
-                        target: SymbolTarget::Func(id),
-                        addend: 0,
-                    },
-                    Type::I64,
-                ),
+            ExprKind::Func(f) => match self.cx.symbol_target(SymbolRef::Func(*f)) {
+                // An extern function's address is a relocation against its
+                // undefined symbol, as clang emits it for `bpf_ksym_exists`.
+                Some(target) => self
+                    .b
+                    .ins_value(Op::SymbolAddr { target, addend: 0 }, Type::I64),
                 None => {
-                    self.diags.error(
-                        e.span,
-                        "the address of a function declared but not defined here is not supported yet",
-                    );
+                    let why = if self.program().functions[*f].helper_id.is_some() {
+                        "the address of a BPF helper declared with `kernel_helper` cannot be taken"
+                    } else {
+                        "the address of this function cannot be taken: it has no symbol in the object"
+                    };
+                    self.diags.error(e.span, why);
                     self.b.iconst(Type::I64, 0)
                 }
             },
