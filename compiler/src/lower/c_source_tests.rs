@@ -857,8 +857,9 @@ fn volatile_locals_stay_in_memory() {
     check(src, "f", &[(&[41], 42)]);
 }
 
-/// Resolves the addresses of extern functions as libbpf would: present kfuncs
-/// at some kernel address, missing weak ones at 0.
+/// Resolves the addresses of extern functions as libbpf would (present
+/// kfuncs at some kernel address, missing weak ones at 0) and implements
+/// `here(x) = x + 4` and `strong() = 0`.
 struct KsymEnv {
     present: &'static [&'static str],
 }
@@ -870,6 +871,14 @@ impl Env for KsymEnv {
         } else {
             0
         })
+    }
+
+    fn call_kfunc(&mut self, name: &str, args: &[u64], _: &mut Memory) -> Result<u64, Trap> {
+        match name {
+            "here" => Ok(args[0] + 4),
+            "strong" => Ok(0),
+            _ => Err(Trap::UnknownKfunc(name.to_string())),
+        }
     }
 }
 
@@ -902,26 +911,13 @@ fn extern_function_addresses() {
     assert!(text.contains("symbol_addr extern here+0"), "{text}");
     assert!(text.contains("symbol_addr extern gone+0"), "{text}");
 
-    struct Calls(KsymEnv);
-    impl Env for Calls {
-        fn kfunc_addr(&mut self, name: &str) -> Result<u64, Trap> {
-            self.0.kfunc_addr(name)
-        }
-        fn call_kfunc(&mut self, name: &str, args: &[u64], _: &mut Memory) -> Result<u64, Trap> {
-            match name {
-                "here" => Ok(args[0] + 4),
-                "strong" => Ok(0),
-                _ => Err(Trap::UnknownKfunc(name.to_string())),
-            }
-        }
-    }
-    let present = &mut Calls(KsymEnv {
+    let present = &mut KsymEnv {
         present: &["here", "strong"],
-    });
+    };
     check_env(src, "f", &[(&[], 1005)], present);
-    let all = &mut Calls(KsymEnv {
+    let all = &mut KsymEnv {
         present: &["here", "gone", "strong"],
-    });
+    };
     check_env(src, "f", &[(&[], 115)], all);
 }
 
