@@ -20,7 +20,9 @@ pub fn linux_source() -> Option<PathBuf> {
         Some(d) => PathBuf::from(d),
         None => reference_dir().join("linux-source-6.12"),
     };
-    dir.join("tools/testing/selftests/bpf").is_dir().then_some(dir)
+    dir.join("tools/testing/selftests/bpf")
+        .is_dir()
+        .then_some(dir)
 }
 
 /// A `vmlinux.h` of the running kernel, if present.
