@@ -1798,6 +1798,8 @@ impl Checker<'_> {
                         "memcpy" => Some("__builtin_memcpy"),
                         "memmove" => Some("__builtin_memmove"),
                         "memset" => Some("__builtin_memset"),
+                        "memcmp" => Some("__builtin_memcmp"),
+                        "bcmp" => Some("__builtin_bcmp"),
                         _ => None,
                     };
                     if let Some(b) = builtin {

@@ -1673,3 +1673,72 @@ fn explicit_zero_initializer_is_kept() {
     assert_eq!(c.global("z").init.as_ref().unwrap().bytes, vec![0; 4]);
     assert_eq!(c.global("s").init.as_ref().unwrap().bytes, vec![0; 8]);
 }
+
+/// `__builtin_memcmp`/`memcmp` with a constant size become byte compares:
+/// `({ pa = a; pb = b; r = 0; if (r == 0) r = pa[i] - pb[i]; ... r; })`.
+#[test]
+fn memcmp_expands_to_byte_compares() {
+    let c = check_ok(
+        r#"
+int memcmp(const void *, const void *, unsigned long);
+int f(char *a, char *b) { return __builtin_memcmp(a, b, 3); }
+int g(char *a) { return memcmp(a, "xyz", 2); }
+int h(char *a) { return __builtin_memcmp(a, "x", 4); }
+"#,
+    );
+    // (temporaries set, byte compares, constant bytes) of a function's memcmp.
+    let shape = |f: &str| -> (usize, usize, Vec<i64>) {
+        let e = ret_expr(c.func(f));
+        let ExprKind::StmtExpr { body, result } = &e.kind else {
+            panic!("{e:?}")
+        };
+        assert!(result.is_some());
+        assert!(c.prog.types.int_kind(e.ty.ty) == Some(IntKind::Int));
+        let sets = body
+            .iter()
+            .filter(|s| matches!(s.kind, StmtKind::Expr(_)))
+            .count();
+        let mut consts = Vec::new();
+        let ifs = body
+            .iter()
+            .filter(|s| match &s.kind {
+                StmtKind::If { then, .. } => {
+                    if let StmtKind::Expr(set) = &then.kind {
+                        if let ExprKind::Assign { rhs, .. } = &set.kind {
+                            if let ExprKind::Binary(tir::BinOp::Sub, _, r) = &rhs.kind {
+                                if let ExprKind::Const(v) = r.kind {
+                                    consts.push(v);
+                                }
+                            }
+                        }
+                    }
+                    true
+                }
+                _ => false,
+            })
+            .count();
+        (sets, ifs, consts)
+    };
+    // Two pointer temporaries and the result; three bytes.
+    assert_eq!(shape("f"), (3, 3, vec![]));
+    // The literal's bytes are constants and the literal makes no object.
+    assert_eq!(shape("g"), (2, 2, vec![b'x' as i64, b'y' as i64]));
+    // A literal shorter than the size is read through its object.
+    assert_eq!(shape("h"), (3, 4, vec![]));
+    let literals: Vec<&[u8]> = c
+        .prog
+        .globals
+        .values()
+        .filter(|g| g.synthesized)
+        .map(|g| g.init.as_ref().unwrap().bytes.as_slice())
+        .collect();
+    assert_eq!(literals, vec![b"x\0".as_slice()]);
+    let c = check("int f(char *a, char *b, int n) { return __builtin_memcmp(a, b, n); }\nint x = __builtin_memcmp(\"a\", \"b\", 1);\n");
+    assert_eq!(
+        c.errors(),
+        vec![
+            "1:64: '__builtin_memcmp' with a non-constant size is not supported by BPF",
+            "2:9: initializer element is not a compile-time constant",
+        ]
+    );
+}
