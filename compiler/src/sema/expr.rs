@@ -274,11 +274,13 @@ impl Checker<'_> {
             }
             (TypeKind::Int(IntKind::Bool), TypeKind::Pointer { .. }) => self.cast_to(e, to.ty),
             (TypeKind::Int(_) | TypeKind::Enum(_), TypeKind::Pointer { .. }) => {
-                // clang's -Wint-conversion: an error by default, but headers turn it
-                // off with pragmas (BPF_SEQ_PRINTF) that bpfcc does not track.
+                // clang's -Wint-conversion: an error by default, but libbpf's
+                // headers turn it off with pragmas (BPF_PROG, BPF_SEQ_PRINTF), so
+                // a warning here, dropped where a pragma ignores the group.
                 let (a, b) = (self.type_str(to), self.type_str(e.ty));
-                self.warning(
+                self.diags.warning_in_group(
                     span,
+                    "int-conversion",
                     format!("incompatible pointer to integer conversion {what} '{a}' from '{b}'"),
                 );
                 self.cast_to(e, to.ty)
@@ -286,8 +288,9 @@ impl Checker<'_> {
             (TypeKind::Pointer { .. }, TypeKind::Int(_) | TypeKind::Enum(_)) => {
                 if !self.is_null_const(&e) {
                     let (a, b) = (self.type_str(to), self.type_str(e.ty));
-                    self.warning(
+                    self.diags.warning_in_group(
                         span,
+                        "int-conversion",
                         format!(
                             "incompatible integer to pointer conversion {what} '{a}' from '{b}'"
                         ),

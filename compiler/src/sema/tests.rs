@@ -1742,3 +1742,49 @@ int h(char *a) { return __builtin_memcmp(a, "x", 4); }
         ]
     );
 }
+
+/// `#pragma GCC diagnostic ignored "-Wint-conversion"` regions (recorded in
+/// `Diagnostics` by the preprocessor) drop the int-conversion warnings inside.
+#[test]
+fn int_conversion_warnings_honour_ignored_ranges() {
+    let src = "long f(void *p) { return p; }\nlong g(void *p) { return p; }\nvoid *h(long v) { return v; }\n";
+    let mut sources = SourceMap::new();
+    let mut interner = Interner::new();
+    let mut diags = Diagnostics::new();
+    let main = sources.add("t.c", None, src.to_string());
+    let at = |needle: &str| {
+        let o = src.find(needle).unwrap() as u32;
+        crate::source::Span::new(main, o, o + needle.len() as u32)
+    };
+    // f's body, and h's body.
+    diags.ignore_warnings("int-conversion", at("{ return p; }"), at("{ return p; }"));
+    diags.ignore_warnings("int-conversion", at("{ return v; }"), at("{ return v; }"));
+    // Another group changes nothing.
+    diags.ignore_warnings("unused-value", at("long g"), at("long g"));
+    let pp = preprocess::preprocess(
+        main,
+        &PreprocessOptions::default(),
+        &mut sources,
+        &mut interner,
+        &mut diags,
+    );
+    let tu = crate::parse::parse(&pp.tokens, &mut interner, &mut diags);
+    super::check(
+        &tu,
+        &mut interner,
+        &SemaOptions { cpu_version: 3 },
+        &mut diags,
+    );
+    let warnings: Vec<String> = diags
+        .list
+        .iter()
+        .map(|d| {
+            let (l, c) = sources.line_col(d.span.unwrap());
+            format!("{l}:{c}: {}", d.message)
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        vec!["2:26: incompatible pointer to integer conversion returning 'long' from 'void *'"]
+    );
+}
