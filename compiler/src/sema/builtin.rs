@@ -390,11 +390,14 @@ impl Checker<'_> {
         }
     }
 
-    /// `memcmp(a, b, size)` as byte compares, the way clang expands it inline
-    /// for BPF (there is no library to call):
-    /// `({ pa = a; pb = b; r = 0; if (r == 0) r = pa[0] - pb[0]; ...; r; })`
-    /// with unsigned bytes. A string literal operand long enough gives its
-    /// bytes as constants. Every byte is read, which memcmp's contract allows.
+    /// `memcmp(a, b, size)` as byte compares, inline as clang expands it for
+    /// BPF (there is no library to call), with the same results: clang
+    /// compares blocks of 8, 4, 2 bytes as big-endian words (giving -1 or 1)
+    /// and a trailing odd byte by subtraction. So here, on unsigned bytes:
+    /// `({ pa = a; pb = b; r = 0; if (r == 0) r = (pa[0] > pb[0]) - (pa[0] < pb[0]);
+    /// ...; if (r == 0) r = pa[n-1] - pb[n-1] /* n odd */; r; })`.
+    /// A string literal operand long enough gives its bytes as constants.
+    /// Every byte is read, which memcmp's contract allows.
     fn expand_memcmp(&mut self, operands: [MemcmpOperand; 2], size: u64, span: Span) -> Expr {
         let (int, long, uchar) = (self.t.int, self.t.long, self.t.uchar);
         let byte_ptr = self.pointer_to(QualType::new(uchar));
@@ -449,11 +452,22 @@ impl Checker<'_> {
                 bytes.push(byte);
             }
             let (rhs, lhs) = (bytes.pop().unwrap(), bytes.pop().unwrap());
-            let diff = self.mk(
-                ExprKind::Binary(BinOp::Sub, Box::new(lhs), Box::new(rhs)),
-                int,
-                span,
-            );
+            let bin = |c: &Self, op, l: &Expr, r: &Expr| {
+                c.mk(
+                    ExprKind::Binary(op, Box::new(l.clone()), Box::new(r.clone())),
+                    int,
+                    span,
+                )
+            };
+            let diff = if size % 2 == 1 && i + 1 == size {
+                // clang's trailing 1-byte block gives the difference.
+                bin(self, BinOp::Sub, &lhs, &rhs)
+            } else {
+                // Its wider blocks compare big-endian words: -1 or 1.
+                let gt = bin(self, BinOp::Gt, &lhs, &rhs);
+                let lt = bin(self, BinOp::Lt, &lhs, &rhs);
+                bin(self, BinOp::Sub, &gt, &lt)
+            };
             let set = ExprKind::Assign {
                 lhs: Box::new(r_lv.clone()),
                 rhs: Box::new(diff),
