@@ -1310,16 +1310,24 @@ impl Checker<'_> {
             self.common_int(lprom, r.ty.ty)
         };
         let rhs = self.promote(rhs);
-        let rhs = self.cast_to(rhs, op_ty);
+        let mut op_ty = op_ty;
         if matches!(bop, BinOp::Div | BinOp::Rem)
             && self.is_signed(op_ty)
             && self.opts.cpu_version < 4
         {
-            self.error(
-                span,
-                "unsupported signed division, please convert to unsigned div/mod.",
-            );
+            // A narrow unsigned lhs promotes to a non-negative int: with a
+            // non-negative divisor the division is unsigned, as clang's
+            // optimizer makes it (`u8 a; a /= 2;`).
+            if lk < IntKind::Int && !self.is_signed(lhs.ty.ty) && self.known_nonneg(&rhs) {
+                op_ty = self.unsigned_of(op_ty);
+            } else {
+                self.error(
+                    span,
+                    "unsupported signed division, please convert to unsigned div/mod.",
+                );
+            }
         }
+        let rhs = self.cast_to(rhs, op_ty);
         Expr {
             kind: ExprKind::CompoundAssign {
                 op: CompoundOp::Arith { op: bop, op_ty },

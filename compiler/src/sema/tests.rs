@@ -1808,3 +1808,36 @@ fn int_conversion_warnings_honour_ignored_ranges() {
         vec!["2:26: incompatible pointer to integer conversion returning 'long' from 'void *'"]
     );
 }
+
+/// `u8 a; a /= 2;` divides a non-negative promoted value: unsigned, accepted
+/// before v4 as clang's optimizer accepts it; a signed lhs is still refused.
+#[test]
+fn compound_division_of_narrow_unsigned_is_unsigned() {
+    let c = check_with(
+        "int f(unsigned char a, unsigned short h, short s, int n) {\n  a /= 2; a %= 100; h /= 7;\n  s /= 2;\n  a /= n;\n  return a + h + s;\n}\n",
+        3,
+    );
+    assert_eq!(
+        c.errors(),
+        vec![
+            "3:3: unsupported signed division, please convert to unsigned div/mod.",
+            "4:3: unsupported signed division, please convert to unsigned div/mod.",
+        ]
+    );
+    let c = check_ok("int f(unsigned char a) { a /= 2; return a; }");
+    let s = stmts(c.func("f"));
+    let op_ty = s
+        .iter()
+        .find_map(|s| match &s.kind {
+            StmtKind::Expr(e) => match &e.kind {
+                ExprKind::CompoundAssign {
+                    op: tir::CompoundOp::Arith { op_ty, .. },
+                    ..
+                } => Some(*op_ty),
+                _ => None,
+            },
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(c.prog.types.int_kind(op_ty), Some(IntKind::UInt));
+}
