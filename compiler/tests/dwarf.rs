@@ -170,12 +170,12 @@ fn dwarfdump_verifies_and_describes_the_program() {
         "DW_TAG_structure_type",
         "DW_AT_name\t(\"node\")",
         "DW_TAG_union_type",
-        "DW_AT_bit_size\t(0x01)",
-        "DW_AT_data_bit_offset\t(0x60)",
-        "DW_AT_bit_size\t(0x14)",
-        "DW_AT_data_bit_offset\t(0x80)",
-        "DW_AT_count\t(0x02)",
-        "DW_AT_count\t(0x03)",
+        "DW_AT_bit_size\t(1)",
+        "DW_AT_data_bit_offset\t(96)",
+        "DW_AT_bit_size\t(20)",
+        "DW_AT_data_bit_offset\t(128)",
+        "DW_AT_count\t(2)",
+        "DW_AT_count\t(3)",
         "DW_AT_name\t(\"__ARRAY_SIZE_TYPE__\")",
         "DW_TAG_volatile_type",
         "DW_TAG_const_type",
@@ -190,6 +190,11 @@ fn dwarfdump_verifies_and_describes_the_program() {
         "DW_AT_encoding\t(DW_ATE_signed_char)",
         "DW_AT_name\t(\"sum\")",
         "DW_AT_name\t(\"prog\")",
+        "DW_AT_external\t(0x01)",
+        "DW_AT_prototyped\t(0x01)",
+        " \"int\")",
+        "\"void *\"",
+        "\"u32[2][3]\"",
         "DW_AT_frame_base\t(DW_OP_reg10 W10)",
         "DW_TAG_formal_parameter",
         "DW_AT_name\t(\"total\")",
@@ -226,7 +231,7 @@ fn line_rows_point_at_the_statements() {
     let line_of = |needle: &str| {
         TYPES.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1
     };
-    for stmt in ["head.value = counter;", "return sum(&head", "return counter * 2;", "int total = 0;"] {
+    for stmt in ["head.value = counter;", "return sum(&head", "return counter * 2;", "while (n) {", "n = n->next;"] {
         assert!(lines.contains(&line_of(stmt)), "no row at `{stmt}`:\n{text}");
     }
     // Every row is on a line of code, inside a function body.
