@@ -12,27 +12,51 @@ use bpfcc::intern::Interner;
 use bpfcc::preprocess::{self, PreprocessOptions};
 use bpfcc::sema::{self, SemaOptions};
 use bpfcc::source::SourceMap;
-use bpfcc::{elf, lower, parse, passes};
-use std::path::PathBuf;
+use bpfcc::{btf, elf, lower, parse, passes};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Compiles `text` (as `name`) at -O2 and returns the object with debug info,
-/// plus the debug sections themselves.
+fn arch_include() -> PathBuf {
+    let out = Command::new("uname").arg("-m").output().ok();
+    let arch = out
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "x86_64".into());
+    PathBuf::from(format!("/usr/include/{arch}-linux-gnu"))
+}
+
+/// Compiles `text` (as `name`) at -O2 -mcpu=v3 as the driver does, and
+/// returns the object with `.BTF` and the debug info, plus the debug
+/// sections themselves.
 fn compile_with_debug_info(name: &str, text: &str) -> (Vec<u8>, dwarf::DebugSections) {
+    try_compile_with_debug_info(name, text).unwrap()
+}
+
+/// [`compile_with_debug_info`], with compile errors (C the rest of the
+/// compiler does not support yet) returned instead of failing.
+fn try_compile_with_debug_info(
+    name: &str,
+    text: &str,
+) -> Result<(Vec<u8>, dwarf::DebugSections), String> {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let main = sources.add(name, Some(PathBuf::from(name)), text.to_string());
     let mut interner = Interner::new();
-    let pp = preprocess::preprocess(
-        main,
-        &PreprocessOptions::default(),
-        &mut sources,
-        &mut interner,
-        &mut diags,
-    );
+    let options = PreprocessOptions {
+        include_dirs: vec![arch_include()],
+        after_dirs: vec![PathBuf::from("/usr/include")],
+        builtin_include_dir: Some(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime-headers"),
+        ),
+        cpu_version: 3,
+        opt_level: 2,
+        ..PreprocessOptions::default()
+    };
+    let pp = preprocess::preprocess(main, &options, &mut sources, &mut interner, &mut diags);
     let tu = parse::parse(&pp.tokens, &mut interner, &mut diags);
     let program = sema::check(&tu, &mut interner, &SemaOptions { cpu_version: 3 }, &mut diags);
-    assert!(!diags.has_errors(), "{}", diags.render(&sources));
+    if diags.has_errors() {
+        return Err(diags.render(&sources));
+    }
     let mut module = lower::lower(&program, &interner, &mut diags);
     passes::optimize(&mut module, 2);
     let backend = BackendOptions {
@@ -40,8 +64,17 @@ fn compile_with_debug_info(name: &str, text: &str) -> (Vec<u8>, dwarf::DebugSect
         opt_level: 2,
     };
     let functions = bpf::compile_module(&module, &backend, &mut diags);
-    assert!(!diags.has_errors(), "{}", diags.render(&sources));
-    let object = elf::write_object_file(&module, &functions, Some(name)).expect("object");
+    if diags.has_errors() {
+        return Err(diags.render(&sources));
+    }
+    let btf = btf::BtfInput {
+        program: &program,
+        interner: &interner,
+        sources: &sources,
+    };
+    let file_name = Path::new(name).file_name().unwrap().to_str().unwrap();
+    let object = elf::write_object_with_btf(&module, &functions, Some(file_name), Some(&btf))
+        .map_err(|e| e.to_string())?;
     let debug = dwarf::build(
         &program,
         &module,
@@ -52,7 +85,7 @@ fn compile_with_debug_info(name: &str, text: &str) -> (Vec<u8>, dwarf::DebugSect
         "bpfcc test",
     );
     let with_debug = dwarf::add_to_object(&object, &debug).expect("debug sections appended");
-    (with_debug, debug)
+    Ok((with_debug, debug))
 }
 
 fn have(tool: &str) -> bool {
@@ -272,4 +305,142 @@ fn pahole_converts_the_dwarf_to_btf() {
     ] {
         assert!(btf.contains(wanted), "{wanted} missing:\n{btf}");
     }
+}
+
+fn corpus(dir: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testsuite").join(dir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "c"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The named types and functions of `bpftool btf dump file`, each as its
+/// kind, name and (for records) member names and bit offsets, with type ids
+/// left out so that two objects compare.
+fn named_btf(dump: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in dump.lines() {
+        if line.starts_with('[') {
+            if let Some(c) = current.take() {
+                out.push(c);
+            }
+            let rest = line.split_once("] ").map(|x| x.1).unwrap_or("");
+            let mut words = rest.split_whitespace();
+            let kind = words.next().unwrap_or("");
+            let name = words.next().unwrap_or("");
+            if name != "'(anon)'" && matches!(kind, "STRUCT" | "UNION" | "ENUM" | "TYPEDEF" | "FUNC") {
+                let size = rest.split_whitespace().find(|w| w.starts_with("size="));
+                current = Some(format!("{kind} {name} {}", size.unwrap_or("")));
+            }
+        } else if let Some(c) = current.as_mut() {
+            // Member: 'name' type_id=N bits_offset=M [bitfield_size=K]; enumerator: 'name' val=V.
+            let words: Vec<&str> = line
+                .split_whitespace()
+                .filter(|w| !w.starts_with("type_id="))
+                .collect();
+            c.push_str(" | ");
+            c.push_str(&words.join(" "));
+        }
+    }
+    out.extend(current);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// pahole's BTF of an object's DWARF (its own `.BTF` removed first).
+fn pahole_btf(tag: &str, object: &[u8]) -> Result<String, String> {
+    let path = temp_object(tag, object);
+    let p = path.to_str().unwrap();
+    let (ok, text) = run("llvm-objcopy-19", &["--remove-section=.BTF", "--remove-section=.BTF.ext", p]);
+    if !ok {
+        return Err(format!("objcopy: {text}"));
+    }
+    let (ok, text) = run("pahole", &["-J", p]);
+    if !ok {
+        return Err(format!("pahole -J: {text}"));
+    }
+    let (ok, dump) = run("bpftool", &["btf", "dump", "file", p]);
+    if !ok {
+        return Err(format!("bpftool btf dump: {dump}"));
+    }
+    Ok(dump)
+}
+
+/// Every program of the test suite: the DWARF verifies and pahole converts it.
+#[test]
+fn test_suite_programs_verify_and_convert() {
+    if !have("llvm-dwarfdump-19") || !have("pahole") || !have("bpftool") || !have("llvm-objcopy-19") {
+        eprintln!("SKIP: llvm-dwarfdump-19, pahole, bpftool or llvm-objcopy-19 missing");
+        return;
+    }
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for path in corpus("btf").into_iter().chain(corpus("programs")) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.to_str().unwrap();
+        let Ok((object, _)) = try_compile_with_debug_info(name, &text) else {
+            // Not this module's concern: compile failures are other tests'.
+            continue;
+        };
+        let tag = path.file_stem().unwrap().to_str().unwrap();
+        let obj = temp_object(tag, &object);
+        let (ok, out) = run("llvm-dwarfdump-19", &["--verify", obj.to_str().unwrap()]);
+        if !ok || !out.contains("No errors.") {
+            failures.push(format!("{name}: dwarfdump --verify:\n{out}"));
+            continue;
+        }
+        if let Err(e) = pahole_btf(tag, &object) {
+            failures.push(format!("{name}: {e}"));
+        }
+        count += 1;
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    eprintln!("{count} programs verified and converted");
+    assert!(count > 100, "only {count} programs");
+}
+
+/// The BTF pahole makes from bpfcc's DWARF names the same structs, unions,
+/// enums, typedefs and functions, with the same members at the same bit
+/// offsets, as the BTF it makes from clang-19's DWARF.
+#[test]
+fn pahole_sees_what_it_sees_in_clangs_dwarf() {
+    if !have("clang-19") || !have("pahole") || !have("bpftool") || !have("llvm-objcopy-19") {
+        eprintln!("SKIP: clang-19, pahole, bpftool or llvm-objcopy-19 missing");
+        return;
+    }
+    let mut failures = Vec::new();
+    let mut compared = 0;
+    for path in corpus("btf") {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.to_str().unwrap();
+        let tag = path.file_stem().unwrap().to_str().unwrap();
+        let Ok((object, _)) = try_compile_with_debug_info(name, &text) else {
+            continue;
+        };
+        let ours = named_btf(&pahole_btf(&format!("{tag}-bpfcc"), &object).unwrap());
+        let clang_obj = temp_object(&format!("{tag}-clang"), b"");
+        let include = format!("-I{}", arch_include().display());
+        let (ok, out) = run(
+            "clang-19",
+            &["-O2", "-g", "--target=bpf", "-mcpu=v3", &include, "-c", name, "-o", clang_obj.to_str().unwrap()],
+        );
+        assert!(ok, "{out}");
+        let theirs = named_btf(&pahole_btf(&format!("{tag}-clang"), &std::fs::read(&clang_obj).unwrap()).unwrap());
+        assert!(theirs.iter().any(|t| t.starts_with("FUNC")), "{name}: {theirs:#?}");
+        compared += 1;
+        let missing: Vec<&String> = theirs.iter().filter(|t| !ours.contains(t)).collect();
+        let extra: Vec<&String> = ours.iter().filter(|t| !theirs.contains(t)).collect();
+        if !missing.is_empty() || !extra.is_empty() {
+            failures.push(format!("{name}:\n  only clang: {missing:#?}\n  only bpfcc: {extra:#?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    eprintln!("{compared} programs compared");
+    assert!(compared >= 5, "only {compared} programs compiled");
 }
