@@ -44,16 +44,19 @@ fn try_compile_with_debug_info(
     let options = PreprocessOptions {
         include_dirs: vec![arch_include()],
         after_dirs: vec![PathBuf::from("/usr/include")],
-        builtin_include_dir: Some(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime-headers"),
-        ),
+        builtin_include_dir: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime-headers")),
         cpu_version: 3,
         opt_level: 2,
         ..PreprocessOptions::default()
     };
     let pp = preprocess::preprocess(main, &options, &mut sources, &mut interner, &mut diags);
     let tu = parse::parse(&pp.tokens, &mut interner, &mut diags);
-    let program = sema::check(&tu, &mut interner, &SemaOptions { cpu_version: 3 }, &mut diags);
+    let program = sema::check(
+        &tu,
+        &mut interner,
+        &SemaOptions { cpu_version: 3 },
+        &mut diags,
+    );
     if diags.has_errors() {
         return Err(diags.render(&sources));
     }
@@ -155,7 +158,13 @@ char _license[] __attribute__((section("license"))) = "GPL";
 fn sections_and_relocations_are_as_clang_lays_them_out() {
     let (_, debug) = compile_with_debug_info("types.c", TYPES);
     let names: Vec<&str> = debug.sections.iter().map(|s| s.name.as_str()).collect();
-    for wanted in [".debug_abbrev", ".debug_info", ".debug_line", ".debug_str", ".debug_line_str"] {
+    for wanted in [
+        ".debug_abbrev",
+        ".debug_info",
+        ".debug_line",
+        ".debug_str",
+        ".debug_line_str",
+    ] {
         assert!(names.contains(&wanted), "{wanted} missing from {names:?}");
     }
     let info = debug.get(".debug_info").unwrap();
@@ -247,7 +256,10 @@ fn line_rows_point_at_the_statements() {
     }
     let (object, _) = compile_with_debug_info("types.c", TYPES);
     let path = temp_object("lines", &object);
-    let (ok, text) = run("llvm-dwarfdump-19", &["--debug-line", path.to_str().unwrap()]);
+    let (ok, text) = run(
+        "llvm-dwarfdump-19",
+        &["--debug-line", path.to_str().unwrap()],
+    );
     assert!(ok, "{text}");
     assert!(text.contains("name: \"types.c\""), "{text}");
     // Rows: "0x<address> <line> <column> <file> ...".
@@ -261,11 +273,18 @@ fn line_rows_point_at_the_statements() {
         })
         .collect();
     let lines: Vec<u64> = rows.iter().map(|&(_, l)| l).collect();
-    let line_of = |needle: &str| {
-        TYPES.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1
-    };
-    for stmt in ["head.value = counter;", "return sum(&head", "return counter * 2;", "while (n) {", "n = n->next;"] {
-        assert!(lines.contains(&line_of(stmt)), "no row at `{stmt}`:\n{text}");
+    let line_of = |needle: &str| TYPES.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1;
+    for stmt in [
+        "head.value = counter;",
+        "return sum(&head",
+        "return counter * 2;",
+        "while (n) {",
+        "n = n->next;",
+    ] {
+        assert!(
+            lines.contains(&line_of(stmt)),
+            "no row at `{stmt}`:\n{text}"
+        );
     }
     // Every row is on a line of code, inside a function body.
     let first = line_of("static __attribute__((noinline)) int sum");
@@ -285,7 +304,10 @@ fn pahole_converts_the_dwarf_to_btf() {
     let path = temp_object("pahole", &object);
     let p = path.to_str().unwrap();
     // pahole adds its own .BTF: drop the writer's first.
-    let (ok, text) = run("llvm-objcopy-19", &["--remove-section=.BTF", "--remove-section=.BTF.ext", p]);
+    let (ok, text) = run(
+        "llvm-objcopy-19",
+        &["--remove-section=.BTF", "--remove-section=.BTF.ext", p],
+    );
     assert!(ok, "{text}");
     let (ok, text) = run("pahole", &["-J", p]);
     assert!(ok, "pahole -J failed: {text}");
@@ -308,7 +330,9 @@ fn pahole_converts_the_dwarf_to_btf() {
 }
 
 fn corpus(dir: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testsuite").join(dir);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../testsuite")
+        .join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -333,7 +357,9 @@ fn named_btf(dump: &str) -> Vec<String> {
             let mut words = rest.split_whitespace();
             let kind = words.next().unwrap_or("");
             let name = words.next().unwrap_or("");
-            if name != "'(anon)'" && matches!(kind, "STRUCT" | "UNION" | "ENUM" | "TYPEDEF" | "FUNC") {
+            if name != "'(anon)'"
+                && matches!(kind, "STRUCT" | "UNION" | "ENUM" | "TYPEDEF" | "FUNC")
+            {
                 let size = rest.split_whitespace().find(|w| w.starts_with("size="));
                 current = Some(format!("{kind} {name} {}", size.unwrap_or("")));
             }
@@ -357,7 +383,10 @@ fn named_btf(dump: &str) -> Vec<String> {
 fn pahole_btf(tag: &str, object: &[u8]) -> Result<String, String> {
     let path = temp_object(tag, object);
     let p = path.to_str().unwrap();
-    let (ok, text) = run("llvm-objcopy-19", &["--remove-section=.BTF", "--remove-section=.BTF.ext", p]);
+    let (ok, text) = run(
+        "llvm-objcopy-19",
+        &["--remove-section=.BTF", "--remove-section=.BTF.ext", p],
+    );
     if !ok {
         return Err(format!("objcopy: {text}"));
     }
@@ -375,7 +404,8 @@ fn pahole_btf(tag: &str, object: &[u8]) -> Result<String, String> {
 /// Every program of the test suite: the DWARF verifies and pahole converts it.
 #[test]
 fn test_suite_programs_verify_and_convert() {
-    if !have("llvm-dwarfdump-19") || !have("pahole") || !have("bpftool") || !have("llvm-objcopy-19") {
+    if !have("llvm-dwarfdump-19") || !have("pahole") || !have("bpftool") || !have("llvm-objcopy-19")
+    {
         eprintln!("SKIP: llvm-dwarfdump-19, pahole, bpftool or llvm-objcopy-19 missing");
         return;
     }
@@ -400,7 +430,12 @@ fn test_suite_programs_verify_and_convert() {
         }
         count += 1;
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     eprintln!("{count} programs verified and converted");
     assert!(count > 100, "only {count} programs");
 }
@@ -428,16 +463,33 @@ fn pahole_sees_what_it_sees_in_clangs_dwarf() {
         let include = format!("-I{}", arch_include().display());
         let (ok, out) = run(
             "clang-19",
-            &["-O2", "-g", "--target=bpf", "-mcpu=v3", &include, "-c", name, "-o", clang_obj.to_str().unwrap()],
+            &[
+                "-O2",
+                "-g",
+                "--target=bpf",
+                "-mcpu=v3",
+                &include,
+                "-c",
+                name,
+                "-o",
+                clang_obj.to_str().unwrap(),
+            ],
         );
         assert!(ok, "{out}");
-        let theirs = named_btf(&pahole_btf(&format!("{tag}-clang"), &std::fs::read(&clang_obj).unwrap()).unwrap());
-        assert!(theirs.iter().any(|t| t.starts_with("FUNC")), "{name}: {theirs:#?}");
+        let theirs = named_btf(
+            &pahole_btf(&format!("{tag}-clang"), &std::fs::read(&clang_obj).unwrap()).unwrap(),
+        );
+        assert!(
+            theirs.iter().any(|t| t.starts_with("FUNC")),
+            "{name}: {theirs:#?}"
+        );
         compared += 1;
         let missing: Vec<&String> = theirs.iter().filter(|t| !ours.contains(t)).collect();
         let extra: Vec<&String> = ours.iter().filter(|t| !theirs.contains(t)).collect();
         if !missing.is_empty() || !extra.is_empty() {
-            failures.push(format!("{name}:\n  only clang: {missing:#?}\n  only bpfcc: {extra:#?}"));
+            failures.push(format!(
+                "{name}:\n  only clang: {missing:#?}\n  only bpfcc: {extra:#?}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

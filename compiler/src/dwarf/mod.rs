@@ -196,7 +196,8 @@ impl<'a> Builder<'a> {
             .unwrap_or_default();
         let encoding = self.dwarf.unit.encoding();
         let comp_dir_string = LineString::new(comp_dir, encoding, &mut self.dwarf.line_strings);
-        let main_string = LineString::new(main_file.as_str(), encoding, &mut self.dwarf.line_strings);
+        let main_string =
+            LineString::new(main_file.as_str(), encoding, &mut self.dwarf.line_strings);
         self.dwarf.unit.line_program = LineProgram::new(
             encoding,
             LineEncoding::default(),
@@ -369,9 +370,21 @@ impl<'a> Builder<'a> {
         }
         // Outermost first, as clang nests them: const(volatile(restrict(T))).
         let (tag, inner) = if is_const {
-            (DW_TAG_const_type, Quals { is_const: false, ..qt.quals })
+            (
+                DW_TAG_const_type,
+                Quals {
+                    is_const: false,
+                    ..qt.quals
+                },
+            )
         } else if is_volatile {
-            (DW_TAG_volatile_type, Quals { is_volatile: false, ..qt.quals })
+            (
+                DW_TAG_volatile_type,
+                Quals {
+                    is_volatile: false,
+                    ..qt.quals
+                },
+            )
         } else {
             (DW_TAG_restrict_type, Quals::default())
         };
@@ -494,11 +507,7 @@ impl<'a> Builder<'a> {
                     self.decl(m, field.span);
                     match field.bitfield {
                         Some(bf) => {
-                            self.set(
-                                m,
-                                DW_AT_bit_size,
-                                AttributeValue::Udata(bf.width as u64),
-                            );
+                            self.set(m, DW_AT_bit_size, AttributeValue::Udata(bf.width as u64));
                             self.set(
                                 m,
                                 DW_AT_data_bit_offset,
@@ -671,10 +680,7 @@ impl<'a> Builder<'a> {
                 // The typed function this machine code came from.
                 let Some(def) = program.functions.values().find(|d| {
                     d.body.is_some()
-                        && d.asm_label
-                            .as_deref()
-                            .unwrap_or_else(|| self.name(d.name))
-                            == f.name
+                        && d.asm_label.as_deref().unwrap_or_else(|| self.name(d.name)) == f.name
                 }) else {
                     continue;
                 };

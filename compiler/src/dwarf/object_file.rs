@@ -107,7 +107,7 @@ fn c_str(table: &[u8], at: usize) -> &[u8] {
 }
 
 fn pad_to(out: &mut Vec<u8>, align: usize) {
-    while out.len() % align != 0 {
+    while !out.len().is_multiple_of(align) {
         out.push(0);
     }
 }
@@ -182,9 +182,9 @@ pub fn add_to_object(elf: &[u8], debug: &DebugSections) -> Result<Vec<u8>, Appen
     // Section symbols to add (section index → new local symbol position).
     let mut new_locals: Vec<usize> = Vec::new();
     let existing_section_symbol = |shndx: usize| {
-        symbols.iter().position(|s| {
-            s[4] & 0xf == STT_SECTION && u16_at(s, 6) as usize == shndx
-        })
+        symbols
+            .iter()
+            .position(|s| s[4] & 0xf == STT_SECTION && u16_at(s, 6) as usize == shndx)
     };
     let section_symbol_needed = |shndx: usize, new_locals: &mut Vec<usize>| {
         if existing_section_symbol(shndx).is_none() && !new_locals.contains(&shndx) {
@@ -209,7 +209,13 @@ pub fn add_to_object(elf: &[u8], debug: &DebugSections) -> Result<Vec<u8>, Appen
         }
     }
     let added = new_locals.len();
-    let renumber = |old: usize| if old >= first_global { old + added } else { old };
+    let renumber = |old: usize| {
+        if old >= first_global {
+            old + added
+        } else {
+            old
+        }
+    };
     let mut out = elf.to_vec();
     // Existing relocations follow their symbols.
     for h in &headers {
@@ -218,7 +224,8 @@ pub fn add_to_object(elf: &[u8], debug: &DebugSections) -> Result<Vec<u8>, Appen
             for at in h.range().step_by(entsize) {
                 let info = u64_at(&out, at + 8);
                 let sym = renumber((info >> 32) as usize) as u64;
-                out[at + 8..at + 16].copy_from_slice(&((sym << 32) | (info & 0xffff_ffff)).to_le_bytes());
+                out[at + 8..at + 16]
+                    .copy_from_slice(&((sym << 32) | (info & 0xffff_ffff)).to_le_bytes());
             }
         }
     }
