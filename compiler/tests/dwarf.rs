@@ -125,7 +125,9 @@ struct node {
 };
 enum color { RED, GREEN = 5, BLUE = -1 };
 struct node head;
-int counter = 3;
+int counter __attribute__((btf_decl_tag("hot"))) = 3;
+int __attribute__((btf_type_tag("user"))) *uptr;
+extern int bpf_test_kfunc(struct node *n, int v) __attribute__((section(".ksyms")));
 static const char message[] = "hi";
 _Bool enabled;
 unsigned char bytes[4];
@@ -143,10 +145,10 @@ static __attribute__((noinline)) int sum(struct node *n, enum color c)
 __attribute__((section("xdp"))) int prog(void *ctx)
 {
     head.value = counter;
-    return sum(&head, GREEN) + message[0] + enabled + bytes[1];
+    return sum(&head, GREEN) + message[0] + enabled + bytes[1] + bpf_test_kfunc(&head, 1);
 }
 
-__attribute__((section("tc"))) int other(void *ctx)
+__attribute__((section("tc"), btf_decl_tag("entry"))) int other(void *ctx)
 {
     return counter * 2;
 }
@@ -243,6 +245,14 @@ fn dwarfdump_verifies_and_describes_the_program() {
         "DW_AT_location\t(DW_OP_addr 0x0)",
         "DW_AT_name\t(\"counter\")",
         "DW_AT_ranges",
+        "DW_TAG_LLVM_annotation",
+        "DW_AT_name\t(\"btf_decl_tag\")",
+        "DW_AT_const_value\t(\"hot\")",
+        "DW_AT_const_value\t(\"entry\")",
+        "DW_AT_name\t(\"btf_type_tag\")",
+        "DW_AT_const_value\t(\"user\")",
+        "DW_AT_name\t(\"bpf_test_kfunc\")",
+        "DW_AT_declaration\t(0x01)",
     ] {
         assert!(info.contains(wanted), "{wanted} missing:\n{info}");
     }
@@ -324,6 +334,8 @@ fn pahole_converts_the_dwarf_to_btf() {
         "FUNC 'prog'",
         "FUNC 'other'",
         "INT '_Bool' size=1 bits_offset=0 nr_bits=8 encoding=BOOL",
+        "TYPE_TAG 'user'",
+        "DECL_TAG 'entry'",
     ] {
         assert!(btf.contains(wanted), "{wanted} missing:\n{btf}");
     }

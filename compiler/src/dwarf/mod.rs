@@ -82,6 +82,8 @@ impl DebugSections {
     }
 }
 
+/// `DW_TAG_LLVM_annotation` (LLVM's vendor tag for `btf_*_tag` attributes).
+const DW_TAG_LLVM_ANNOTATION: gimli::DwTag = gimli::DwTag(0x6000);
 /// `DW_LANG_C11`.
 const LANGUAGE: gimli::DwLang = DW_LANG_C11;
 /// BPF's frame pointer, `r10` (DWARF register numbers are the BPF registers).
@@ -240,6 +242,7 @@ impl<'a> Builder<'a> {
 
         self.global_variables(module);
         self.subprograms(&sections);
+        self.extern_functions(module);
         self.line_table(&sections);
     }
 
@@ -431,10 +434,13 @@ impl<'a> Builder<'a> {
                 self.types.insert(key, id);
                 id
             }
-            TypeKind::Pointer { pointee, .. } => {
+            TypeKind::Pointer { pointee, type_tags } => {
                 let id = self.new_entry(root, DW_TAG_pointer_type);
                 self.types.insert(key, id);
                 self.set_type(id, *pointee);
+                for &tag in type_tags {
+                    self.annotation(id, "btf_type_tag", self.name(tag).as_bytes());
+                }
                 id
             }
             TypeKind::VaList => {
@@ -637,6 +643,21 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A `DW_TAG_LLVM_annotation` child, clang's carrier of `btf_decl_tag`
+    /// and `btf_type_tag` that pahole turns into BTF tags.
+    fn annotation(&mut self, parent: UnitEntryId, kind: &str, value: &[u8]) {
+        let a = self.new_entry(parent, DW_TAG_LLVM_ANNOTATION);
+        self.set_name(a, kind);
+        let v = self.dwarf.strings.add(value);
+        self.set(a, DW_AT_const_value, AttributeValue::StringRef(v));
+    }
+
+    fn decl_tags(&mut self, entry: UnitEntryId, tags: &[Vec<u8>]) {
+        for tag in tags {
+            self.annotation(entry, "btf_decl_tag", tag);
+        }
+    }
+
     // ---- variables and functions ----
 
     fn global_variables(&mut self, module: &ir::Module) {
@@ -668,6 +689,7 @@ impl<'a> Builder<'a> {
                 // Unused statics have no storage: described without a location.
                 _ => {}
             }
+            self.decl_tags(id, &g.attrs.decl_tags);
         }
     }
 
@@ -710,6 +732,7 @@ impl<'a> Builder<'a> {
                     TypeKind::Function(ft) => self.prototype(id, ft, Some(&params)),
                     _ => unreachable!("a function has a function type"),
                 }
+                self.decl_tags(id, &def.attrs.decl_tags);
                 // Locals (not parameters), without locations: the optimizer
                 // keeps values in registers the line table does not track.
                 for (local_id, local) in body.locals.iter() {
@@ -723,6 +746,31 @@ impl<'a> Builder<'a> {
                     self.set_type(v, local.ty);
                 }
             }
+        }
+    }
+
+    /// Functions called but defined elsewhere (kfuncs, other objects'
+    /// functions): declarations, as clang describes them.
+    fn extern_functions(&mut self, module: &ir::Module) {
+        let program = self.program;
+        let root = self.dwarf.unit.root();
+        for name in &module.extern_functions {
+            let Some(def) = program.functions.values().find(|d| {
+                d.body.is_none()
+                    && d.asm_label.as_deref().unwrap_or_else(|| self.name(d.name)) == name
+            }) else {
+                continue;
+            };
+            let TypeKind::Function(ft) = program.types.ckind(def.ty) else {
+                continue;
+            };
+            let id = self.new_entry(root, DW_TAG_subprogram);
+            self.set_name(id, name);
+            self.decl(id, def.span);
+            self.prototype(id, ft, None);
+            self.set(id, DW_AT_declaration, AttributeValue::Flag(true));
+            self.set(id, DW_AT_external, AttributeValue::Flag(true));
+            self.decl_tags(id, &def.attrs.decl_tags);
         }
     }
 
