@@ -27,16 +27,22 @@ fn arch_include() -> PathBuf {
 /// Compiles `text` (as `name`) at -O2 -mcpu=v3 as the driver does, and
 /// returns the object with `.BTF` and the debug info, plus the debug
 /// sections themselves.
-fn compile_with_debug_info(name: &str, text: &str) -> (Vec<u8>, dwarf::DebugSections) {
+/// A program compiled with and without debug information.
+struct Compiled {
+    /// The writer's object with the debug sections appended.
+    object: Vec<u8>,
+    debug: dwarf::DebugSections,
+    /// The writer's object as it was.
+    plain: Vec<u8>,
+}
+
+fn compile_with_debug_info(name: &str, text: &str) -> Compiled {
     try_compile_with_debug_info(name, text).unwrap()
 }
 
 /// [`compile_with_debug_info`], with compile errors (C the rest of the
 /// compiler does not support yet) returned instead of failing.
-fn try_compile_with_debug_info(
-    name: &str,
-    text: &str,
-) -> Result<(Vec<u8>, dwarf::DebugSections), String> {
+fn try_compile_with_debug_info(name: &str, text: &str) -> Result<Compiled, String> {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let main = sources.add(name, Some(PathBuf::from(name)), text.to_string());
@@ -88,7 +94,11 @@ fn try_compile_with_debug_info(
         "bpfcc test",
     );
     let with_debug = dwarf::add_to_object(&object, &debug).expect("debug sections appended");
-    Ok((with_debug, debug))
+    Ok(Compiled {
+        object: with_debug,
+        debug,
+        plain: object,
+    })
 }
 
 fn have(tool: &str) -> bool {
@@ -158,7 +168,7 @@ char _license[] __attribute__((section("license"))) = "GPL";
 
 #[test]
 fn sections_and_relocations_are_as_clang_lays_them_out() {
-    let (_, debug) = compile_with_debug_info("types.c", TYPES);
+    let Compiled { debug, .. } = compile_with_debug_info("types.c", TYPES);
     let names: Vec<&str> = debug.sections.iter().map(|s| s.name.as_str()).collect();
     for wanted in [
         ".debug_abbrev",
@@ -187,8 +197,8 @@ fn sections_and_relocations_are_as_clang_lays_them_out() {
         assert_eq!(i64::from_le_bytes(stored), r.addend, "{r:?}");
     }
     // Same input, same bytes.
-    let (a, _) = compile_with_debug_info("types.c", TYPES);
-    let (b, _) = compile_with_debug_info("types.c", TYPES);
+    let a = compile_with_debug_info("types.c", TYPES).object;
+    let b = compile_with_debug_info("types.c", TYPES).object;
     assert_eq!(a, b);
 }
 
@@ -198,7 +208,7 @@ fn dwarfdump_verifies_and_describes_the_program() {
         eprintln!("SKIP: llvm-dwarfdump-19 missing");
         return;
     }
-    let (object, _) = compile_with_debug_info("types.c", TYPES);
+    let Compiled { object, .. } = compile_with_debug_info("types.c", TYPES);
     let path = temp_object("verify", &object);
     let path = path.to_str().unwrap();
     let (ok, text) = run("llvm-dwarfdump-19", &["--verify", path]);
@@ -264,7 +274,7 @@ fn line_rows_point_at_the_statements() {
         eprintln!("SKIP: llvm-dwarfdump-19 missing");
         return;
     }
-    let (object, _) = compile_with_debug_info("types.c", TYPES);
+    let Compiled { object, .. } = compile_with_debug_info("types.c", TYPES);
     let path = temp_object("lines", &object);
     let (ok, text) = run(
         "llvm-dwarfdump-19",
@@ -310,7 +320,7 @@ fn pahole_converts_the_dwarf_to_btf() {
         eprintln!("SKIP: pahole, bpftool or llvm-objcopy-19 missing");
         return;
     }
-    let (object, _) = compile_with_debug_info("types.c", TYPES);
+    let Compiled { object, .. } = compile_with_debug_info("types.c", TYPES);
     let path = temp_object("pahole", &object);
     let p = path.to_str().unwrap();
     // pahole adds its own .BTF: drop the writer's first.
@@ -426,7 +436,7 @@ fn test_suite_programs_verify_and_convert() {
     for path in corpus("btf").into_iter().chain(corpus("programs")) {
         let text = std::fs::read_to_string(&path).unwrap();
         let name = path.to_str().unwrap();
-        let Ok((object, _)) = try_compile_with_debug_info(name, &text) else {
+        let Ok(Compiled { object, .. }) = try_compile_with_debug_info(name, &text) else {
             // Not this module's concern: compile failures are other tests'.
             continue;
         };
@@ -467,7 +477,7 @@ fn pahole_sees_what_it_sees_in_clangs_dwarf() {
         let text = std::fs::read_to_string(&path).unwrap();
         let name = path.to_str().unwrap();
         let tag = path.file_stem().unwrap().to_str().unwrap();
-        let Ok((object, _)) = try_compile_with_debug_info(name, &text) else {
+        let Ok(Compiled { object, .. }) = try_compile_with_debug_info(name, &text) else {
             continue;
         };
         let ours = named_btf(&pahole_btf(&format!("{tag}-bpfcc"), &object).unwrap());
@@ -507,4 +517,74 @@ fn pahole_sees_what_it_sees_in_clangs_dwarf() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     eprintln!("{compared} programs compared");
     assert!(compared >= 5, "only {compared} programs compiled");
+}
+
+/// Appending the debug sections leaves the code, its relocations (whose
+/// symbols are renumbered) and the BTF as they were, and libbpf still loads
+/// the programs.
+#[test]
+fn objects_with_debug_info_keep_their_code_and_load() {
+    if !have("llvm-objdump-19") {
+        eprintln!("SKIP: llvm-objdump-19 missing");
+        return;
+    }
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let can_load = root && have("bpftool") && Path::new("/sys/fs/bpf").is_dir();
+    let mut loaded = 0;
+    for path in corpus("btf") {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.to_str().unwrap();
+        let tag = path.file_stem().unwrap().to_str().unwrap();
+        let Ok(c) = try_compile_with_debug_info(name, &text) else {
+            continue;
+        };
+        let plain = temp_object(&format!("{tag}-plain"), &c.plain);
+        let debug = temp_object(&format!("{tag}-debug"), &c.object);
+        let dump = |p: &Path| {
+            let (ok, text) = run("llvm-objdump-19", &["-dr", p.to_str().unwrap()]);
+            assert!(ok, "{text}");
+            // Drop the header line naming the file.
+            text.lines().skip(2).collect::<Vec<_>>().join("\n")
+        };
+        assert_eq!(
+            dump(&plain),
+            dump(&debug),
+            "{name}: code or relocations changed"
+        );
+        if have("bpftool") {
+            let btf = |p: &Path| run("bpftool", &["btf", "dump", "file", p.to_str().unwrap()]);
+            assert_eq!(btf(&plain), btf(&debug), "{name}: .BTF changed");
+        }
+        if !can_load {
+            continue;
+        }
+        let pin = format!("/sys/fs/bpf/bpfcc-dwarf-{}-{tag}", std::process::id());
+        let (plain_ok, _) = run(
+            "bpftool",
+            &["prog", "loadall", plain.to_str().unwrap(), &pin],
+        );
+        let _ = std::fs::remove_dir_all(&pin);
+        if !plain_ok {
+            // The programs themselves do not load here (kernel support):
+            // nothing to compare.
+            continue;
+        }
+        let (ok, out) = run(
+            "bpftool",
+            &["prog", "loadall", debug.to_str().unwrap(), &pin],
+        );
+        let _ = std::fs::remove_dir_all(&pin);
+        assert!(
+            ok,
+            "{name}: the object with debug info does not load:\n{out}"
+        );
+        loaded += 1;
+    }
+    if can_load {
+        eprintln!("{loaded} objects with debug info loaded");
+        assert!(loaded >= 3, "only {loaded} objects loaded");
+    } else {
+        eprintln!("SKIP (loading): needs root, bpftool and /sys/fs/bpf");
+    }
 }
