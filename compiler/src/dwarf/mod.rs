@@ -111,6 +111,7 @@ pub fn build(
         interner,
         dwarf: DwarfUnit::new(encoding),
         symbols: Vec::new(),
+        symbol_index: BTreeMap::new(),
         types: HashMap::new(),
         base_types: BTreeMap::new(),
         files: BTreeMap::new(),
@@ -127,6 +128,7 @@ struct Builder<'a> {
     dwarf: DwarfUnit,
     /// Relocation targets that gimli refers to as `Address::Symbol { symbol }`.
     symbols: Vec<DebugRelocTarget>,
+    symbol_index: BTreeMap<DebugRelocTarget, usize>,
     /// Type entries by (type, qualifiers), so each is described once.
     types: HashMap<(TypeId, (bool, bool, bool)), UnitEntryId>,
     base_types: BTreeMap<IntKind, UnitEntryId>,
@@ -144,10 +146,11 @@ struct Placed<'a> {
 
 impl<'a> Builder<'a> {
     fn symbol(&mut self, target: DebugRelocTarget) -> usize {
-        if let Some(i) = self.symbols.iter().position(|t| *t == target) {
+        if let Some(&i) = self.symbol_index.get(&target) {
             return i;
         }
-        self.symbols.push(target);
+        self.symbols.push(target.clone());
+        self.symbol_index.insert(target, self.symbols.len() - 1);
         self.symbols.len() - 1
     }
 
@@ -660,14 +663,21 @@ impl<'a> Builder<'a> {
 
     // ---- variables and functions ----
 
+    /// The globals that made it into the object (as clang, unused statics
+    /// and unused extern declarations are not described).
     fn global_variables(&mut self, module: &ir::Module) {
         let root = self.dwarf.unit.root();
         let program = self.program;
+        let data: BTreeMap<&str, &ir::DataObject> =
+            module.data.values().map(|d| (d.name.as_str(), d)).collect();
         for (_, g) in program.globals.iter() {
             if g.synthesized || g.helper_id.is_some() {
                 continue;
             }
             let name = self.name(g.name);
+            let Some(object) = data.get(name) else {
+                continue;
+            };
             let id = self.new_entry(root, DW_TAG_variable);
             self.set_name(id, name);
             self.set_type(id, g.ty);
@@ -675,35 +685,43 @@ impl<'a> Builder<'a> {
                 self.set(id, DW_AT_external, AttributeValue::Flag(true));
             }
             self.decl(id, g.span);
-            let data = module.data.values().find(|d| d.name == name);
-            match data {
-                Some(d) if !d.is_extern && !g.is_extern => {
-                    let symbol = self.symbol(DebugRelocTarget::Symbol(name.to_string()));
-                    let mut location = Expression::new();
-                    location.op_addr(Address::Symbol { symbol, addend: 0 });
-                    self.set(id, DW_AT_location, AttributeValue::Exprloc(location));
-                }
-                _ if g.is_extern => {
-                    self.set(id, DW_AT_declaration, AttributeValue::Flag(true));
-                }
-                // Unused statics have no storage: described without a location.
-                _ => {}
+            if object.is_extern || g.is_extern {
+                self.set(id, DW_AT_declaration, AttributeValue::Flag(true));
+            } else {
+                let symbol = self.symbol(DebugRelocTarget::Symbol(name.to_string()));
+                let mut location = Expression::new();
+                location.op_addr(Address::Symbol { symbol, addend: 0 });
+                self.set(id, DW_AT_location, AttributeValue::Exprloc(location));
             }
             self.decl_tags(id, &g.attrs.decl_tags);
         }
     }
 
+    /// The typed functions by symbol name, those with a body or without.
+    fn functions_by_name(&self, with_body: bool) -> BTreeMap<&'a str, &'a tir::Function> {
+        let program = self.program;
+        program
+            .functions
+            .values()
+            .filter(|d| d.body.is_some() == with_body)
+            .map(|d| {
+                (
+                    d.asm_label.as_deref().unwrap_or_else(|| self.name(d.name)),
+                    d,
+                )
+            })
+            .collect()
+    }
+
     fn subprograms(&mut self, sections: &[(String, Vec<Placed<'a>>, u64)]) {
         let program = self.program;
         let root = self.dwarf.unit.root();
+        let defined = self.functions_by_name(true);
         for (section, placed, _) in sections {
             for p in placed {
                 let f = p.function;
                 // The typed function this machine code came from.
-                let Some(def) = program.functions.values().find(|d| {
-                    d.body.is_some()
-                        && d.asm_label.as_deref().unwrap_or_else(|| self.name(d.name)) == f.name
-                }) else {
+                let Some(&def) = defined.get(f.name.as_str()) else {
                     continue;
                 };
                 let body = def.body.as_ref().expect("checked above");
@@ -754,11 +772,9 @@ impl<'a> Builder<'a> {
     fn extern_functions(&mut self, module: &ir::Module) {
         let program = self.program;
         let root = self.dwarf.unit.root();
+        let declared = self.functions_by_name(false);
         for name in &module.extern_functions {
-            let Some(def) = program.functions.values().find(|d| {
-                d.body.is_none()
-                    && d.asm_label.as_deref().unwrap_or_else(|| self.name(d.name)) == name
-            }) else {
+            let Some(&def) = declared.get(name.as_str()) else {
                 continue;
             };
             let TypeKind::Function(ft) = program.types.ckind(def.ty) else {
