@@ -853,3 +853,6 @@ impl RelocateWriter for SectionWriter {
         self.relocs.push(relocation);
     }
 }
+
+#[cfg(test)]
+mod tests;
