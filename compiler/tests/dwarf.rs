@@ -43,12 +43,25 @@ fn compile_with_debug_info(name: &str, text: &str) -> Compiled {
 /// [`compile_with_debug_info`], with compile errors (C the rest of the
 /// compiler does not support yet) returned instead of failing.
 fn try_compile_with_debug_info(name: &str, text: &str) -> Result<Compiled, String> {
+    try_compile_with_include(name, text, None)
+}
+
+/// [`try_compile_with_debug_info`] with one more `-I` directory.
+fn try_compile_with_include(
+    name: &str,
+    text: &str,
+    include: Option<&Path>,
+) -> Result<Compiled, String> {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let main = sources.add(name, Some(PathBuf::from(name)), text.to_string());
     let mut interner = Interner::new();
     let options = PreprocessOptions {
-        include_dirs: vec![arch_include()],
+        include_dirs: include
+            .map(Path::to_path_buf)
+            .into_iter()
+            .chain([arch_include()])
+            .collect(),
         after_dirs: vec![PathBuf::from("/usr/include")],
         builtin_include_dir: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime-headers")),
         cpu_version: 3,
@@ -587,4 +600,77 @@ fn objects_with_debug_info_keep_their_code_and_load() {
     } else {
         eprintln!("SKIP (loading): needs root, bpftool and /sys/fs/bpf");
     }
+}
+
+/// The running kernel's vmlinux.h, generated as the compat runner does.
+fn vmlinux_dir() -> Option<PathBuf> {
+    if !Path::new("/sys/kernel/btf/vmlinux").exists() || !have("bpftool") {
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!("bpfcc-dwarf-{}-vmlinux", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let out = Command::new("bpftool")
+        .args([
+            "btf",
+            "dump",
+            "file",
+            "/sys/kernel/btf/vmlinux",
+            "format",
+            "c",
+        ])
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    std::fs::write(dir.join("vmlinux.h"), out.stdout).ok()?;
+    Some(dir)
+}
+
+/// The compat programs (CO-RE through vmlinux.h, kprobes of several
+/// architectures, kfuncs, kconfig externs): the DWARF verifies and pahole
+/// converts it.
+#[test]
+fn compat_programs_verify_and_convert() {
+    if !have("llvm-dwarfdump-19") || !have("pahole") || !have("bpftool") || !have("llvm-objcopy-19")
+    {
+        eprintln!("SKIP: llvm-dwarfdump-19, pahole, bpftool or llvm-objcopy-19 missing");
+        return;
+    }
+    let Some(vmlinux) = vmlinux_dir() else {
+        eprintln!("SKIP: no kernel BTF to make vmlinux.h from");
+        return;
+    };
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for path in corpus("compat")
+        .into_iter()
+        .chain(corpus("compat/build-only"))
+    {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.to_str().unwrap();
+        let Ok(Compiled { object, .. }) = try_compile_with_include(name, &text, Some(&vmlinux))
+        else {
+            continue;
+        };
+        let tag = format!("compat-{}", path.file_stem().unwrap().to_str().unwrap());
+        let obj = temp_object(&tag, &object);
+        let (ok, out) = run("llvm-dwarfdump-19", &["--verify", obj.to_str().unwrap()]);
+        if !ok || !out.contains("No errors.") {
+            failures.push(format!("{name}: dwarfdump --verify:\n{out}"));
+            continue;
+        }
+        if let Err(e) = pahole_btf(&tag, &object) {
+            failures.push(format!("{name}: {e}"));
+        }
+        count += 1;
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    eprintln!("{count} compat programs verified and converted");
+    assert!(count >= 30, "only {count} programs");
 }
