@@ -524,6 +524,7 @@ fn compare_with_clang(programs: &[PathBuf], vmlinux: Option<&Path>, at_least: us
         );
         if !ok {
             // Programs clang refuses (known-failure notes of the compat suite).
+            assert!(!all, "clang-19 fails on {name}: {out}");
             continue;
         }
         let theirs = named_btf(
