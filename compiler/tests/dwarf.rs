@@ -704,3 +704,25 @@ fn compat_programs_verify_and_convert() {
     eprintln!("{count} compat programs verified and converted");
     assert!(count >= 30, "only {count} programs");
 }
+
+/// Units without code (data only) and with a single code section verify too.
+#[test]
+fn small_units_verify() {
+    if !have("llvm-dwarfdump-19") {
+        eprintln!("SKIP: llvm-dwarfdump-19 missing");
+        return;
+    }
+    for (tag, text) in [
+        ("data-only", "int x = 1;\nstruct s { long a; } y;\n"),
+        (
+            "one-section",
+            "int f(void *c) { return 1; }\nint g(void *c) { return 2; }\n",
+        ),
+        ("empty", "typedef int unused;\n"),
+    ] {
+        let Compiled { object, .. } = compile_with_debug_info(&format!("{tag}.c"), text);
+        let path = temp_object(tag, &object);
+        let (ok, out) = run("llvm-dwarfdump-19", &["--verify", path.to_str().unwrap()]);
+        assert!(ok && out.contains("No errors."), "{tag}: {out}");
+    }
+}

@@ -218,3 +218,17 @@ fn objects_that_cannot_take_the_sections_are_refused() {
     let e = add_to_object(&plain, &missing).unwrap_err();
     assert!(e.0.contains("no_such_symbol"), "{e}");
 }
+
+#[test]
+fn data_only_unit_has_no_code_range() {
+    let (plain, debug) = compile("int x = 1;\nstruct s { long a; } y;\n");
+    let info = debug.get(".debug_info").unwrap();
+    assert!(info
+        .relocs
+        .iter()
+        .all(|r| !matches!(r.target, DebugRelocTarget::CodeSection(_))));
+    assert!(debug.get(".debug_rnglists").is_none());
+    let names = strings(debug.get(".debug_str").unwrap());
+    assert!(names.iter().any(|n| n == "y"), "{names:?}");
+    add_to_object(&plain, &debug).unwrap();
+}
