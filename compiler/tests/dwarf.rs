@@ -719,10 +719,23 @@ fn small_units_verify() {
             "int f(void *c) { return 1; }\nint g(void *c) { return 2; }\n",
         ),
         ("empty", "typedef int unused;\n"),
+        (
+            "helpers",
+            "#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n\
+             SEC(\"xdp\") int p(void *ctx) { return bpf_get_prandom_u32() & 1; }\n",
+        ),
     ] {
         let Compiled { object, .. } = compile_with_debug_info(&format!("{tag}.c"), text);
         let path = temp_object(tag, &object);
         let (ok, out) = run("llvm-dwarfdump-19", &["--verify", path.to_str().unwrap()]);
         assert!(ok && out.contains("No errors."), "{tag}: {out}");
+        if tag == "helpers" {
+            let (_, info) = run(
+                "llvm-dwarfdump-19",
+                &["--debug-info", path.to_str().unwrap()],
+            );
+            let at = info.find("(\"bpf_get_prandom_u32\")").expect(&info);
+            assert!(info[at..].contains("DW_AT_const_value\t(7)"), "{info}");
+        }
     }
 }

@@ -25,7 +25,7 @@ mod object_file;
 
 pub use object_file::{add_to_object, AppendError};
 
-use crate::bpf::insn::MachFunction;
+use crate::bpf::insn::{MachFunction, BPF_CALL, BPF_JMP};
 use crate::intern::{Interner, Sym};
 use crate::ir;
 use crate::sema::tir::{self, Linkage};
@@ -36,7 +36,7 @@ use gimli::write::{
     RangeList, RelocateWriter, Relocation, RelocationTarget, Sections, UnitEntryId,
 };
 use gimli::{constants::*, Encoding, Format, LineEncoding, LittleEndian, Register};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 /// What a relocation in a debug section refers to.
@@ -244,6 +244,7 @@ impl<'a> Builder<'a> {
         }
 
         self.global_variables(module);
+        self.helpers(functions);
         self.subprograms(&sections);
         self.extern_functions(module);
         self.line_table(&sections);
@@ -694,6 +695,52 @@ impl<'a> Builder<'a> {
                 self.set(id, DW_AT_location, AttributeValue::Exprloc(location));
             }
             self.decl_tags(id, &g.attrs.decl_tags);
+        }
+    }
+
+    /// The helpers the code calls, as clang describes libbpf's
+    /// `static ret (*const name)(...) = (void *)id`: a variable of pointer to
+    /// function type whose constant value is the helper number. bpfcc's
+    /// `kernel_helper(id)` prototypes are described the same way.
+    fn helpers(&mut self, functions: &[MachFunction]) {
+        let called: BTreeSet<i64> = functions
+            .iter()
+            .flat_map(|f| &f.insns)
+            .filter(|i| i.code == BPF_JMP | BPF_CALL && i.src == 0)
+            .map(|i| i.imm as i64)
+            .collect();
+        let program = self.program;
+        let root = self.dwarf.unit.root();
+        let mut described = BTreeSet::new();
+        let variables = program
+            .globals
+            .values()
+            .filter_map(|g| Some((g.helper_id?, g.name, g.span, Some(g.ty), None)));
+        let prototypes = program
+            .functions
+            .values()
+            .filter_map(|f| Some((f.helper_id?, f.name, f.span, None, Some(f.ty))));
+        for (id, name, span, variable_type, function_type) in variables.chain(prototypes) {
+            if !called.contains(&id) || !described.insert(self.name(name)) {
+                continue;
+            }
+            let v = self.new_entry(root, DW_TAG_variable);
+            self.set_name(v, self.name(name));
+            match (variable_type, function_type) {
+                // The `const` of the pointer is left out, as clang does for a
+                // variable that is only a constant.
+                (Some(qt), _) => self.set_type(v, QualType::new(qt.ty)),
+                (None, Some(ft)) => {
+                    let pointer = self.new_entry(root, DW_TAG_pointer_type);
+                    if let Some(f) = self.ty(ft) {
+                        self.set(pointer, DW_AT_type, AttributeValue::UnitRef(f));
+                    }
+                    self.set(v, DW_AT_type, AttributeValue::UnitRef(pointer));
+                }
+                (None, None) => unreachable!(),
+            }
+            self.decl(v, span);
+            self.set(v, DW_AT_const_value, AttributeValue::Udata(id as u64));
         }
     }
 

@@ -232,3 +232,17 @@ fn data_only_unit_has_no_code_range() {
     assert!(names.iter().any(|n| n == "y"), "{names:?}");
     add_to_object(&plain, &debug).unwrap();
 }
+
+#[test]
+fn called_helpers_are_described_by_number() {
+    let (_, debug) = compile(
+        "static long (*const ktime)(void) = (void *) 5;\n\
+         static long (*const unused_helper)(void) = (void *) 6;\n\
+         extern unsigned int prandom(void) __attribute__((kernel_helper(7)));\n\
+         int f(void *ctx) { return ktime() + prandom(); }\n",
+    );
+    let names = strings(debug.get(".debug_str").unwrap());
+    assert!(names.iter().any(|n| n == "ktime"), "{names:?}");
+    assert!(names.iter().any(|n| n == "prandom"), "{names:?}");
+    assert!(!names.iter().any(|n| n == "unused_helper"), "{names:?}");
+}
