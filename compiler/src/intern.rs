@@ -24,8 +24,11 @@ impl Hasher for FxHasher {
             let v = u64::from_le_bytes(c.try_into().unwrap());
             self.hash = (self.hash.rotate_left(5) ^ v).wrapping_mul(K);
         }
-        for &b in chunks.remainder() {
-            self.hash = (self.hash.rotate_left(5) ^ b as u64).wrapping_mul(K);
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.hash = (self.hash.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
         }
     }
 
@@ -175,6 +178,13 @@ impl Interner {
         self.strings.push(boxed.clone());
         self.map.insert(boxed, sym);
         sym
+    }
+
+    /// Makes room for `additional` more strings (the preprocessor sizes the
+    /// table from the input so it is not rehashed while lexing).
+    pub fn reserve(&mut self, additional: usize) {
+        self.map.reserve(additional);
+        self.strings.reserve(additional);
     }
 
     /// The symbol for `s` if it was interned already.

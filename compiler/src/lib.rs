@@ -17,6 +17,7 @@ pub mod lower;
 pub mod parse;
 pub mod passes;
 pub mod preprocess;
+pub mod reference_sources;
 pub mod sema;
 pub mod source;
 

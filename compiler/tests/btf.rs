@@ -86,7 +86,14 @@ fn bpfcc(name: &str, dir: &Path) -> PathBuf {
     let obj = out_dir.join(format!("{name}.o"));
     let src = program_dir().join(format!("{name}.c"));
     run(Command::new(env!("CARGO_BIN_EXE_bpfcc"))
-        .args(["-O2", "-g", "--target=bpf", "-mcpu=v3", &arch_include(), "-c"])
+        .args([
+            "-O2",
+            "-g",
+            "--target=bpf",
+            "-mcpu=v3",
+            &arch_include(),
+            "-c",
+        ])
         .arg(&src)
         .arg("-o")
         .arg(&obj))
@@ -102,7 +109,14 @@ fn clang(name: &str, dir: &Path) -> PathBuf {
     let obj = out_dir.join(format!("{name}.o"));
     let src = program_dir().join(format!("{name}.c"));
     run(Command::new("clang-19")
-        .args(["-O2", "-g", "--target=bpf", "-mcpu=v3", &arch_include(), "-c"])
+        .args([
+            "-O2",
+            "-g",
+            "--target=bpf",
+            "-mcpu=v3",
+            &arch_include(),
+            "-c",
+        ])
         .arg(&src)
         .arg("-o")
         .arg(&obj))
@@ -231,7 +245,12 @@ impl Dump {
 }
 
 fn btf_dump(obj: &Path) -> Result<Dump, String> {
-    run(Command::new("bpftool").arg("btf").arg("dump").arg("file").arg(obj)).map(|t| parse_dump(&t))
+    run(Command::new("bpftool")
+        .arg("btf")
+        .arg("dump")
+        .arg("file")
+        .arg(obj))
+    .map(|t| parse_dump(&t))
 }
 
 /// Every line in one list and not in the other (multiset difference).
@@ -387,14 +406,10 @@ fn objects_load_and_run_like_clang() {
     let mut loaded = 0;
     for name in ["maps", "globals", "externs", "subprogs"] {
         let ours = bpfcc(name, &dir);
-        let pin_ours = Path::new("/sys/fs/bpf").join(format!(
-            "bpfcc-btf-{}-{name}",
-            std::process::id()
-        ));
-        let pin_theirs = Path::new("/sys/fs/bpf").join(format!(
-            "bpfcc-btf-clang-{}-{name}",
-            std::process::id()
-        ));
+        let pin_ours =
+            Path::new("/sys/fs/bpf").join(format!("bpfcc-btf-{}-{name}", std::process::id()));
+        let pin_theirs =
+            Path::new("/sys/fs/bpf").join(format!("bpfcc-btf-clang-{}-{name}", std::process::id()));
         unpin(&pin_ours);
         if let Err(e) = load(&ours, &pin_ours) {
             failures.push(format!("{name}: bpfcc's object does not load: {e}"));
@@ -475,13 +490,15 @@ fn skeleton_data_structs_match_clang() {
         return;
     }
     let dir = scratch("skel");
-    for name in ["globals", "maps", "subprogs"] {
+    for name in ["globals", "maps", "subprogs", "externs", "link_b"] {
         let ours = skeleton_structs(&bpfcc(name, &dir), name).unwrap();
         let mut theirs = skeleton_structs(&clang(name, &dir), name).unwrap();
         // clang's constant pools (struct literals) have empty structs.
         theirs.retain(|s| !s.contains("__rodata_cst"));
         assert!(
-            ours.iter().any(|s| s.contains("__bss") || s.contains("__data")) || name != "globals"
+            ours.iter()
+                .any(|s| s.contains("__bss") || s.contains("__data"))
+                || name != "globals"
         );
         assert_eq!(ours, theirs, "{name}: skeleton structs differ");
     }
@@ -534,4 +551,405 @@ fn map_in_map_values() {
     unpin(&pin);
     let _ = std::fs::remove_dir_all(&dir);
     r.unwrap();
+}
+
+// ------------------------------------------------ in-process, no tools needed
+
+mod decoded {
+    //! A small `.BTF` / `.BTF.ext` reader for checking bpfcc's output.
+
+    pub struct Type {
+        pub kind: u32,
+        pub name: String,
+        pub kind_flag: bool,
+        pub vlen: u32,
+        pub size_or_type: u32,
+        /// The words after the common header (members, params, entries...).
+        pub extra: Vec<u32>,
+    }
+
+    pub struct Btf {
+        pub types: Vec<Type>,
+        pub strings: Vec<u8>,
+    }
+
+    fn u32_at(b: &[u8], o: usize) -> u32 {
+        u32::from_le_bytes(b[o..o + 4].try_into().unwrap())
+    }
+
+    impl Btf {
+        pub fn parse(b: &[u8]) -> Btf {
+            assert_eq!(&b[0..4], &[0x9f, 0xeb, 1, 0], "magic, version, flags");
+            let hdr = u32_at(b, 4) as usize;
+            let (toff, tlen) = (u32_at(b, 8) as usize, u32_at(b, 12) as usize);
+            let (soff, slen) = (u32_at(b, 16) as usize, u32_at(b, 20) as usize);
+            assert_eq!(hdr + soff + slen, b.len(), "sections cover the data");
+            let strings = b[hdr + soff..hdr + soff + slen].to_vec();
+            assert_eq!(strings.first(), Some(&0));
+            assert_eq!(strings.last(), Some(&0));
+            let t = &b[hdr + toff..hdr + toff + tlen];
+            let mut types = Vec::new();
+            let mut o = 0;
+            while o < t.len() {
+                let name_off = u32_at(t, o);
+                let info = u32_at(t, o + 4);
+                let size_or_type = u32_at(t, o + 8);
+                o += 12;
+                let kind = (info >> 24) & 0x1f;
+                let vlen = info & 0xffff;
+                let words = match kind {
+                    1 | 14 | 17 => 1,
+                    3 => 3,
+                    4 | 5 => 3 * vlen,
+                    6 | 13 => 2 * vlen,
+                    15 | 19 => 3 * vlen,
+                    _ => 0,
+                } as usize;
+                let extra = (0..words).map(|i| u32_at(t, o + 4 * i)).collect();
+                o += 4 * words;
+                types.push(Type {
+                    kind,
+                    name: Self::str_at(&strings, name_off),
+                    kind_flag: info >> 31 == 1,
+                    vlen,
+                    size_or_type,
+                    extra,
+                });
+            }
+            Btf { types, strings }
+        }
+
+        pub fn str_at(strings: &[u8], off: u32) -> String {
+            let rest = &strings[off as usize..];
+            let end = rest.iter().position(|&c| c == 0).unwrap();
+            String::from_utf8_lossy(&rest[..end]).into_owned()
+        }
+
+        pub fn string(&self, off: u32) -> String {
+            Self::str_at(&self.strings, off)
+        }
+
+        /// (id, type) of the first type of `kind` named `name`.
+        pub fn find(&self, kind: u32, name: &str) -> Option<(u32, &Type)> {
+            self.types
+                .iter()
+                .enumerate()
+                .find(|(_, t)| t.kind == kind && t.name == name)
+                .map(|(i, t)| (i as u32 + 1, t))
+        }
+
+        pub fn get(&self, id: u32) -> &Type {
+            &self.types[id as usize - 1]
+        }
+    }
+
+    /// `.BTF.ext` records: (section, records) for func_info and line_info.
+    pub struct Ext {
+        pub func_info: Vec<(String, Vec<[u32; 2]>)>,
+        pub line_info: Vec<(String, Vec<[u32; 4]>)>,
+    }
+
+    impl Ext {
+        pub fn parse(b: &[u8], btf: &Btf) -> Ext {
+            assert_eq!(&b[0..4], &[0x9f, 0xeb, 1, 0]);
+            let hdr = u32_at(b, 4) as usize;
+            assert_eq!(hdr, 32, "clang's header, with CO-RE relocation fields");
+            let read = |off: usize, len: usize, rec_words: usize| {
+                let s = &b[hdr + off..hdr + off + len];
+                assert_eq!(u32_at(s, 0) as usize, rec_words * 4, "record size");
+                let mut out = Vec::new();
+                let mut o = 4;
+                while o < s.len() {
+                    let sec = btf.string(u32_at(s, o));
+                    let n = u32_at(s, o + 4) as usize;
+                    o += 8;
+                    let mut recs = Vec::new();
+                    for _ in 0..n {
+                        recs.push(
+                            (0..rec_words)
+                                .map(|i| u32_at(s, o + 4 * i))
+                                .collect::<Vec<_>>(),
+                        );
+                        o += 4 * rec_words;
+                    }
+                    out.push((sec, recs));
+                }
+                out
+            };
+            let fi = read(u32_at(b, 8) as usize, u32_at(b, 12) as usize, 2);
+            let li = read(u32_at(b, 16) as usize, u32_at(b, 20) as usize, 4);
+            Ext {
+                func_info: fi
+                    .into_iter()
+                    .map(|(s, r)| (s, r.into_iter().map(|v| [v[0], v[1]]).collect()))
+                    .collect(),
+                line_info: li
+                    .into_iter()
+                    .map(|(s, r)| (s, r.into_iter().map(|v| [v[0], v[1], v[2], v[3]]).collect()))
+                    .collect(),
+            }
+        }
+    }
+}
+
+const KIND_INT: u32 = 1;
+const KIND_PTR: u32 = 2;
+const KIND_STRUCT: u32 = 4;
+const KIND_ENUM: u32 = 6;
+const KIND_FWD: u32 = 7;
+const KIND_FUNC: u32 = 12;
+const KIND_FUNC_PROTO: u32 = 13;
+const KIND_VAR: u32 = 14;
+const KIND_DATASEC: u32 = 15;
+const KIND_DECL_TAG: u32 = 17;
+const KIND_TYPE_TAG: u32 = 18;
+const KIND_ENUM64: u32 = 19;
+
+fn compile_source(text: &str) -> Vec<u8> {
+    let out = bpfcc::compile(
+        bpfcc::Input::Source {
+            name: "t.c".into(),
+            text: text.into(),
+        },
+        &bpfcc::Options {
+            opt_level: 2,
+            ..bpfcc::Options::default()
+        },
+    );
+    assert!(!out.failed(), "{}", out.render_diagnostics());
+    out.output.unwrap()
+}
+
+fn sections(obj: &[u8]) -> (decoded::Btf, Option<decoded::Ext>) {
+    use object::{Object, ObjectSection};
+    let elf = object::File::parse(obj).unwrap();
+    let btf = decoded::Btf::parse(elf.section_by_name(".BTF").unwrap().data().unwrap());
+    let ext = elf
+        .section_by_name(".BTF.ext")
+        .map(|s| decoded::Ext::parse(s.data().unwrap(), &btf));
+    (btf, ext)
+}
+
+const TYPES_SOURCE: &str = r#"
+#define SEC(n) __attribute__((section(n), used))
+struct later;
+struct node { struct node *next; struct other *o; struct later *l; unsigned a : 3, b : 5; int c; };
+struct other { int x; };
+enum e { A, B };
+enum s { M = -1 };
+enum w { W = 0x100000000ULL };
+typedef unsigned long ulong_t;
+struct node head;
+ulong_t counter SEC(".data.ctr") = 1;
+static const volatile int cfg = 3;
+enum e ev; enum s sv; enum w wv;
+int __attribute__((btf_type_tag("user"))) *uptr;
+int tagged __attribute__((btf_decl_tag("hello")));
+_Bool flag; char ch; signed char sch; unsigned char uch;
+extern int ext_kcfg __attribute__((section(".kconfig")));
+static __attribute__((noinline)) int sub(int v) { return v + cfg; }
+SEC("xdp") int prog(void *ctx)
+{
+	counter++;
+	ev = B;
+	return sub(head.c) + ext_kcfg + tagged;
+}
+char LICENSE[] SEC("license") = "GPL";
+"#;
+
+#[test]
+fn types_follow_clang_conventions() {
+    let obj = compile_source(TYPES_SOURCE);
+    let (btf, _) = sections(&obj);
+    // A record with bitfields: kind_flag, sizes in the member offsets.
+    let (_, node) = btf.find(KIND_STRUCT, "node").unwrap();
+    assert!(node.kind_flag);
+    assert_eq!(node.vlen, 6);
+    let member = |i: usize| &node.extra[3 * i..3 * i + 3];
+    assert_eq!(member(3)[2], (3 << 24) | 192, "a: 3 bits at bit 192");
+    assert_eq!(member(4)[2], (5 << 24) | 195, "b: 5 bits at bit 195");
+    assert_eq!(member(5)[2], 224, "c: no bitfield size");
+    // `struct other` is reached only through a member pointer: FWD, as with
+    // clang; `struct node` is defined, and its self-pointer points to it.
+    assert!(btf.find(KIND_FWD, "other").is_some());
+    assert!(btf.find(KIND_STRUCT, "other").is_none());
+    assert!(btf.find(KIND_FWD, "later").is_some());
+    let (node_id, _) = btf.find(KIND_STRUCT, "node").unwrap();
+    let next = btf.get(member(0)[1]);
+    assert_eq!((next.kind, next.size_or_type), (KIND_PTR, node_id));
+    // Enum signedness and ENUM64.
+    assert!(!btf.find(KIND_ENUM, "e").unwrap().1.kind_flag);
+    assert!(btf.find(KIND_ENUM, "s").unwrap().1.kind_flag);
+    let (_, w) = btf.find(KIND_ENUM64, "w").unwrap();
+    assert_eq!(
+        (w.size_or_type, w.extra.clone()),
+        (8, vec![w.extra[0], 0, 1])
+    );
+    // INT encodings: char signed, _Bool BOOL, unsigned none.
+    let enc = |name: &str| btf.find(KIND_INT, name).unwrap().1.extra[0] >> 24;
+    assert_eq!(enc("char"), 1);
+    assert_eq!(enc("signed char"), 1);
+    assert_eq!(enc("unsigned char"), 0);
+    assert_eq!(enc("_Bool"), 4);
+    assert_eq!(enc("unsigned long"), 0);
+    // Type tag between the pointer and the pointee.
+    let (_, uptr) = btf.find(KIND_VAR, "uptr").unwrap();
+    let p = btf.get(uptr.size_or_type);
+    assert_eq!(p.kind, KIND_PTR);
+    let tag = btf.get(p.size_or_type);
+    assert_eq!((tag.kind, tag.name.as_str()), (KIND_TYPE_TAG, "user"));
+    // Decl tag on a variable, component -1.
+    let (tagged, _) = btf.find(KIND_VAR, "tagged").unwrap();
+    let dt = btf
+        .types
+        .iter()
+        .find(|t| t.kind == KIND_DECL_TAG && t.name == "hello")
+        .unwrap();
+    assert_eq!((dt.size_or_type, dt.extra[0]), (tagged, u32::MAX));
+    // Linkage of functions and variables.
+    assert_eq!(btf.find(KIND_FUNC, "sub").unwrap().1.vlen, 0);
+    assert_eq!(btf.find(KIND_FUNC, "prog").unwrap().1.vlen, 1);
+    assert_eq!(btf.find(KIND_VAR, "cfg").unwrap().1.extra[0], 0);
+    assert_eq!(btf.find(KIND_VAR, "counter").unwrap().1.extra[0], 1);
+    assert_eq!(btf.find(KIND_VAR, "ext_kcfg").unwrap().1.extra[0], 2);
+    // Parameter names in the prototype.
+    let (_, sub) = btf.find(KIND_FUNC, "sub").unwrap();
+    let proto = btf.get(sub.size_or_type);
+    assert_eq!(proto.kind, KIND_FUNC_PROTO);
+    assert_eq!(btf.string(proto.extra[0]), "v");
+}
+
+#[test]
+fn datasec_offsets_are_the_symbols() {
+    use object::{Object, ObjectSymbol};
+    let obj = compile_source(TYPES_SOURCE);
+    let (btf, _) = sections(&obj);
+    let elf = object::File::parse(&*obj).unwrap();
+    let mut checked = 0;
+    for sec in btf.types.iter().filter(|t| t.kind == KIND_DATASEC) {
+        // DATASECs come sorted by name.
+        for e in sec.extra.chunks(3) {
+            let var = btf.get(e[0]);
+            if var.kind != KIND_VAR || var.extra[0] == 2 {
+                continue;
+            }
+            let sym = elf.symbol_by_name(&var.name).unwrap();
+            assert_eq!(e[1] as u64, sym.address(), "{}", var.name);
+            assert_eq!(e[2] as u64, sym.size(), "{}", var.name);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 8, "{checked}");
+    let names: Vec<&str> = btf
+        .types
+        .iter()
+        .filter(|t| t.kind == KIND_DATASEC)
+        .map(|t| t.name.as_str())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    assert!(names.contains(&".kconfig") && names.contains(&".data.ctr"));
+}
+
+#[test]
+fn func_and_line_info() {
+    let obj = compile_source(TYPES_SOURCE);
+    let (btf, ext) = sections(&obj);
+    let ext = ext.unwrap();
+    let fi: Vec<(String, Vec<String>)> = ext
+        .func_info
+        .iter()
+        .map(|(s, recs)| {
+            (
+                s.clone(),
+                recs.iter().map(|r| btf.get(r[1]).name.clone()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fi,
+        vec![
+            (".text".to_string(), vec!["sub".to_string()]),
+            ("xdp".to_string(), vec!["prog".to_string()])
+        ]
+    );
+    for (sec, lines) in &ext.line_info {
+        assert_eq!(lines[0][0], 0, "{sec}: a line at the function's start");
+        assert!(
+            lines.windows(2).all(|w| w[0][0] < w[1][0]),
+            "{sec}: increasing"
+        );
+        for l in lines {
+            assert_eq!(btf.string(l[1]), "t.c");
+            let (line, col) = (l[3] >> 10, l[3] & 0x3ff);
+            let text = TYPES_SOURCE.lines().nth(line as usize - 1).unwrap();
+            assert_eq!(btf.string(l[2]), text);
+            assert!(col >= 1 && (col as usize) <= text.len() + 1);
+        }
+    }
+    // The statement `counter++;` starts a line record.
+    let xdp = &ext.line_info.iter().find(|(s, _)| s == "xdp").unwrap().1;
+    assert!(xdp.iter().any(|l| btf.string(l[2]).trim() == "counter++;"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    assert_eq!(compile_source(TYPES_SOURCE), compile_source(TYPES_SOURCE));
+}
+
+/// A struct first seen through a member's pointer (deferred), then through
+/// a parameter of a kfunc: it must be defined and the pointer lead to it,
+/// else libbpf finds the kfunc's prototype incompatible with the kernel's.
+#[test]
+fn deferred_struct_completed_when_reached_elsewhere() {
+    let obj = compile_source(
+        r#"
+struct cg { long id; };
+struct holder { struct cg *c; };
+struct holder h;
+extern void release(struct cg *c) __attribute__((section(".ksyms")));
+__attribute__((noinline)) int take(struct holder *hp) { release(hp->c); return 0; }
+__attribute__((section("syscall"), used)) int run(void *ctx) { return take(&h); }
+"#,
+    );
+    let (btf, _) = sections(&obj);
+    assert!(btf.find(KIND_FWD, "cg").is_none());
+    let (cg, _) = btf.find(KIND_STRUCT, "cg").unwrap();
+    let (_, release) = btf.find(KIND_FUNC, "release").unwrap();
+    let proto = btf.get(release.size_or_type);
+    let param = btf.get(proto.extra[1]);
+    assert_eq!((param.kind, param.size_or_type), (KIND_PTR, cg));
+}
+
+/// Static locals of one name (what `bpf_printk` makes) each get their own
+/// type, whose size is the DATASEC entry's: the kernel rejects a smaller one.
+#[test]
+fn same_named_static_locals() {
+    let obj = compile_source(
+        r#"
+int x;
+__attribute__((section("syscall"), used)) int run(void *ctx)
+{
+	{ static const char a[] = "ab"; x += a[x & 1]; }
+	{ static const char a[] = "abcdef"; x += a[x & 3]; }
+	return x;
+}
+"#,
+    );
+    let (btf, _) = sections(&obj);
+    let mut sizes = Vec::new();
+    for sec in btf.types.iter().filter(|t| t.kind == KIND_DATASEC) {
+        for e in sec.extra.chunks(3) {
+            let var = btf.get(e[0]);
+            if var.name == "run.a" {
+                let array = btf.get(var.size_or_type);
+                assert_eq!(array.kind, 3);
+                assert_eq!(array.extra[2], e[2], "array length = entry size");
+                sizes.push(e[2]);
+            }
+        }
+    }
+    sizes.sort();
+    assert_eq!(sizes, vec![3, 7]);
 }

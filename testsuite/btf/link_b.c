@@ -2,7 +2,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-int b_calls = 0;
+int b_calls;
 const volatile int b_offset = 2;
 
 __attribute__((noinline)) int shared_sub(int x)

@@ -7,7 +7,9 @@
 
 use super::table::*;
 use crate::intern::{Interner, Sym};
-use crate::sema::types::{EnumId, FunctionType, IntKind, QualType, RecordId, TypeId, TypeKind, TypeTable};
+use crate::sema::types::{
+    EnumId, FunctionType, IntKind, QualType, RecordId, TypeId, TypeKind, TypeTable,
+};
 use std::collections::{BTreeMap, HashMap};
 
 /// Where a type is being converted, for clang's forward-declaration rule.
@@ -79,6 +81,9 @@ impl<'a> Converter<'a> {
 
     pub fn ty(&mut self, id: TypeId, ctx: Ctx) -> u32 {
         if let Some(&b) = self.memo.get(&id) {
+            if ctx != Ctx::MemberPointee {
+                self.complete_deferred(id, ctx);
+            }
             return b;
         }
         let types = self.types;
@@ -148,6 +153,43 @@ impl<'a> Converter<'a> {
         };
         self.memo.insert(id, b);
         b
+    }
+
+    /// `id` was converted before, maybe below a member's pointer, where a
+    /// struct it leads to was deferred. Reached now from elsewhere, follow
+    /// its pointers and typedefs to the first type not converted yet and
+    /// convert it in this context, so that such a struct gets defined (what
+    /// clang's `visitTypeEntry` does on a type it has seen).
+    fn complete_deferred(&mut self, id: TypeId, ctx: Ctx) {
+        let types = self.types;
+        let mut t = id;
+        let mut seen_pointer = false;
+        loop {
+            let next = match types.kind(t) {
+                TypeKind::Pointer { pointee, .. } => {
+                    seen_pointer |= ctx == Ctx::Member;
+                    pointee.ty
+                }
+                TypeKind::Typedef { target, .. } => target.ty,
+                _ => return,
+            };
+            let next_ctx = if seen_pointer {
+                Ctx::MemberPointee
+            } else {
+                ctx
+            };
+            match types.kind(next) {
+                TypeKind::Record(r) if !self.records.contains_key(r) => {
+                    self.record(*r, next_ctx);
+                    return;
+                }
+                _ if !self.memo.contains_key(&next) => {
+                    self.ty(next, next_ctx);
+                    return;
+                }
+                _ => t = next,
+            }
+        }
     }
 
     pub fn int(&mut self, k: IntKind) -> u32 {

@@ -83,18 +83,21 @@ pub fn build(
             }
         }
     }
-    let mut tir_globals: BTreeMap<&str, tir::GlobalId> = BTreeMap::new();
-    for (id, g) in program.globals.iter() {
-        let name = interner.resolve(g.name);
-        match tir_globals.get(name) {
-            Some(&old) if !program.globals[old].is_extern || g.is_extern => {}
-            _ => {
-                tir_globals.insert(name, id);
-            }
-        }
-    }
+    let tir_globals = match_globals(program, interner, module);
 
     let mut datasecs: BTreeMap<String, Vec<SecInfo>> = BTreeMap::new();
+
+    // Map definitions first, as clang visits them before anything else: the
+    // key and value types they point to are emitted in full.
+    let mut map_types: BTreeMap<DataId, u32> = BTreeMap::new();
+    for (did, d) in module.data.iter() {
+        if d.section != ".maps" || d.is_extern {
+            continue;
+        }
+        if let Some(&g) = tir_globals.get(&did) {
+            map_types.insert(did, cv.map_definition(program.globals[g].ty));
+        }
+    }
 
     // Functions with machine code.
     let mut func_ids = Vec::with_capacity(functions.len());
@@ -132,11 +135,7 @@ pub fn build(
     }
 
     // Extern functions referenced by code: kfuncs.
-    let mut extern_names: Vec<&str> = module
-        .extern_functions
-        .iter()
-        .map(String::as_str)
-        .collect();
+    let mut extern_names: Vec<&str> = module.extern_functions.iter().map(String::as_str).collect();
     for mf in functions {
         for r in &mf.relocs {
             if let RelocTarget::Extern(n) = &r.target {
@@ -183,7 +182,7 @@ pub fn build(
         if d.name.starts_with('.') {
             continue;
         }
-        let Some(g) = tir_globals.get(d.name.as_str()).map(|&i| &program.globals[i]) else {
+        let Some(g) = tir_globals.get(&did).map(|&i| &program.globals[i]) else {
             continue;
         };
         if g.helper_id.is_some() {
@@ -193,10 +192,9 @@ pub fn build(
             // A plain `extern` resolved by the linker: clang leaves it out.
             continue;
         }
-        let ty = if d.section == ".maps" {
-            cv.map_definition(g.ty)
-        } else {
-            cv.qual(g.ty, Ctx::Normal)
+        let ty = match map_types.get(&did) {
+            Some(&ty) => ty,
+            None => cv.qual(g.ty, Ctx::Normal),
         };
         let linkage = if d.is_extern {
             LINKAGE_EXTERN
@@ -216,11 +214,14 @@ pub fn build(
         } else {
             layout.data.get(&did).copied().unwrap_or(0)
         };
-        datasecs.entry(d.section.clone()).or_default().push(SecInfo {
-            ty: var,
-            offset: offset as u32,
-            size: d.size as u32,
-        });
+        datasecs
+            .entry(d.section.clone())
+            .or_default()
+            .push(SecInfo {
+                ty: var,
+                offset: offset as u32,
+                size: d.size as u32,
+            });
     }
 
     for (sec, vars) in datasecs {
@@ -250,6 +251,38 @@ pub fn build(
         btf: table.encode(),
         ext,
     }
+}
+
+/// The typed global each data object comes from. Lowering creates the
+/// objects in declaration order with the globals' names, but names are not
+/// unique (static locals of one function: `f.___fmt` several times), so the
+/// objects are matched in order, each to the next global with its name,
+/// extern-ness and size.
+fn match_globals(
+    program: &tir::Program,
+    interner: &Interner,
+    module: &Module,
+) -> BTreeMap<DataId, tir::GlobalId> {
+    let globals: Vec<(tir::GlobalId, &tir::Global)> = program.globals.iter().collect();
+    let fits = |d: &crate::ir::DataObject, g: &tir::Global| {
+        interner.resolve(g.name) == d.name
+            && g.is_extern == d.is_extern
+            && match program.types.size_of(g.ty.ty) {
+                // Flexible array members and `[]` arrays take their size
+                // from the initializer.
+                Some(size) => d.size >= size,
+                None => true,
+            }
+    };
+    let mut out = BTreeMap::new();
+    let mut cursor = 0;
+    for (did, d) in module.data.iter() {
+        if let Some(i) = (cursor..globals.len()).find(|&i| fits(d, globals[i].1)) {
+            out.insert(did, globals[i].0);
+            cursor = i + 1;
+        }
+    }
+    out
 }
 
 fn function_type(types: &TypeTable, ty: TypeId) -> Option<&FunctionType> {
@@ -316,19 +349,21 @@ fn encode_ext(
     layout: &ObjectLayout,
     func_ids: &[u32],
 ) -> Vec<u8> {
-    // Section → records, in order of the section's first function.
-    let mut sections: Vec<(String, Vec<[u32; 2]>, Vec<[u32; 4]>)> = Vec::new();
+    // Section → (func_info, line_info) records, in order of the section's
+    // first function.
+    type Records = (Vec<[u32; 2]>, Vec<[u32; 4]>);
+    let mut sections: Vec<(String, Records)> = Vec::new();
     let mut files: BTreeMap<crate::source::FileId, u32> = BTreeMap::new();
     for (i, mf) in functions.iter().enumerate() {
         let (sec, base) = &layout.functions[i];
-        let idx = match sections.iter().position(|(s, _, _)| s == sec) {
+        let idx = match sections.iter().position(|(s, _)| s == sec) {
             Some(i) => i,
             None => {
-                sections.push((sec.clone(), Vec::new(), Vec::new()));
+                sections.push((sec.clone(), (Vec::new(), Vec::new())));
                 sections.len() - 1
             }
         };
-        sections[idx].1.push([*base as u32, func_ids[i]]);
+        sections[idx].1 .0.push([*base as u32, func_ids[i]]);
         // The verifier wants a line at each function's first instruction and
         // strictly increasing offsets.
         let mut lines: Vec<(usize, Span)> = Vec::with_capacity(mf.lines.len() + 1);
@@ -345,13 +380,15 @@ fn encode_ext(
             lines.insert(0, (0, mf.span));
         }
         for (slot, span) in lines {
-            let file_off = *files
-                .entry(span.file)
-                .or_insert_with(|| table.strings.add(line_info_file_name(sources, span).as_bytes()));
+            let file_off = *files.entry(span.file).or_insert_with(|| {
+                table
+                    .strings
+                    .add(line_info_file_name(sources, span).as_bytes())
+            });
             let (line, col) = sources.line_col(span);
             let text = sources.file(span.file).line_text(line);
             let line_off = table.strings.add(text.as_bytes());
-            sections[idx].2.push([
+            sections[idx].1 .1.push([
                 (*base + slot as u64 * 8) as u32,
                 file_off,
                 line_off,
@@ -361,7 +398,7 @@ fn encode_ext(
     }
     let mut func_info: Vec<u8> = 8u32.to_le_bytes().to_vec();
     let mut line_info: Vec<u8> = 16u32.to_le_bytes().to_vec();
-    for (sec, funcs, lines) in &sections {
+    for (sec, (funcs, lines)) in &sections {
         let name = table.strings.add(sec.as_bytes());
         for (out, n) in [(&mut func_info, funcs.len()), (&mut line_info, lines.len())] {
             out.extend_from_slice(&name.to_le_bytes());

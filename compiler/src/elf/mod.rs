@@ -24,8 +24,8 @@
 //! Output is deterministic: sections, symbols and relocations come out in the
 //! order of the module's functions and data, never of a hash map.
 
-use crate::btf::{BtfInput, ObjectLayout};
 use crate::bpf::insn::{Insn, MachFunction, Reloc, RelocKind, RelocTarget};
+use crate::btf::{BtfInput, ObjectLayout};
 use crate::ir::{DataId, FuncId, Linkage, Module, SymbolTarget};
 use object::write::{
     Object, Relocation, SectionId, StandardSegment, Symbol, SymbolId, SymbolSection,
@@ -219,9 +219,8 @@ impl<'a> ObjectWriter<'a> {
     /// Where [`Self::place_functions`] and [`Self::place_data`] put
     /// everything, for BTF.
     fn layout(&self) -> ObjectLayout {
-        let section_name = |id: SectionId| {
-            self.obj.section(id).name().unwrap_or_default().to_string()
-        };
+        let section_name =
+            |id: SectionId| self.obj.section(id).name().unwrap_or_default().to_string();
         ObjectLayout {
             functions: self
                 .func_places
@@ -288,12 +287,10 @@ impl<'a> ObjectWriter<'a> {
         Ok(())
     }
 
-    /// Lays out the data sections in order of their first object, `.bss`-like
-    /// (NOBITS) ones last as clang orders them.
+    /// Lays out the data sections (see [`Self::clang_data_order`]).
     fn place_data(&mut self) -> Result<(), ObjectError> {
         let module = self.module;
-        // Section name → its objects, in module order.
-        let mut order: Vec<(&str, Vec<DataId>)> = Vec::new();
+        let mut ids: Vec<DataId> = Vec::new();
         for (id, d) in module.data.iter() {
             if d.is_extern {
                 continue;
@@ -312,26 +309,26 @@ impl<'a> ObjectWriter<'a> {
                     d.size
                 )));
             }
-            match order.iter_mut().find(|(s, _)| *s == d.section) {
-                Some((_, ids)) => ids.push(id),
-                None => order.push((&d.section, vec![id])),
-            }
+            ids.push(id);
         }
+        // Objects in clang's order; sections in order of their first object,
+        // as clang's assembler creates them.
         let rank = self.clang_data_order();
-        for (_, ids) in order.iter_mut() {
-            ids.sort_by_key(|i| rank[i]);
+        ids.sort_by_key(|i| rank[i]);
+        let mut order: Vec<(&str, Vec<DataId>)> = Vec::new();
+        for id in ids {
+            let section = module.data[id].section.as_str();
+            match order.iter_mut().find(|(s, _)| *s == section) {
+                Some((_, ids)) => ids.push(id),
+                None => order.push((section, vec![id])),
+            }
         }
         let nobits = |ids: &[DataId]| {
             ids.iter()
                 .all(|&i| module.data[i].bytes.iter().all(|&b| b == 0))
         };
-        let (mut progbits, bss): (Vec<_>, Vec<_>) = order
-            .into_iter()
-            .partition(|(name, ids)| !(is_bss_section(name) && nobits(ids)));
-        let bss_start = progbits.len();
-        progbits.extend(bss);
-        for (i, (name, ids)) in progbits.into_iter().enumerate() {
-            let is_bss = i >= bss_start;
+        for (name, ids) in order {
+            let is_bss = is_bss_section(name) && nobits(&ids);
             let kind = if is_bss {
                 SectionKind::UninitializedData
             } else if is_string_section(name) {
@@ -387,14 +384,45 @@ impl<'a> ObjectWriter<'a> {
 
     /// The order in which clang lays out data objects within a section, so
     /// that offsets (and the skeletons `bpftool gen skeleton` derives from
-    /// them) match: clang creates the LLVM variable of an initialized global
-    /// at its definition, but that of a static or a tentative definition
-    /// (`int x;`) at its first use, and those never used at the end of the
-    /// unit. Uses are taken from the code of the global functions, then of
-    /// the static ones (which clang emits when first called).
-    fn clang_data_order(&self) -> BTreeMap<DataId, (u8, usize)> {
+    /// them) match. clang creates an object's LLVM variable at its first
+    /// reference or at its definition, whichever comes first, and only
+    /// initialized globals are defined where they stand (statics are
+    /// deferred, tentative definitions such as `int x;` wait for the end of
+    /// the unit). So: initialized globals in order, each preceded by the
+    /// not yet created objects its initializer points to; then objects in
+    /// order of first use in the code of the global functions and then of
+    /// the static ones (which clang emits when first called); then the rest.
+    fn clang_data_order(&self) -> BTreeMap<DataId, usize> {
         let module = self.module;
-        let mut first_use: BTreeMap<DataId, usize> = BTreeMap::new();
+        struct Order {
+            rank: BTreeMap<DataId, usize>,
+            next: usize,
+        }
+        fn create(module: &Module, id: DataId, o: &mut Order) {
+            if o.rank.contains_key(&id) {
+                return;
+            }
+            // Reserved first so that cycles of addresses end.
+            o.rank.insert(id, usize::MAX);
+            for (_, target, _) in &module.data[id].relocs {
+                match target {
+                    SymbolTarget::Data(t) if module.data.get(*t).is_some() => create(module, *t, o),
+                    _ => {}
+                }
+            }
+            o.rank.insert(id, o.next);
+            o.next += 1;
+        }
+        let mut order = Order {
+            rank: BTreeMap::new(),
+            next: 0,
+        };
+        let rank = &mut order;
+        for (id, d) in module.data.iter() {
+            if d.linkage != Linkage::Local && !d.bytes.is_empty() {
+                create(module, id, rank);
+            }
+        }
         let by_linkage = |local: bool| {
             self.functions
                 .iter()
@@ -405,26 +433,16 @@ impl<'a> ObjectWriter<'a> {
             relocs.sort_by_key(|r| r.insn);
             for r in relocs {
                 if let RelocTarget::Data(id) = r.target {
-                    let next = first_use.len();
-                    first_use.entry(id).or_insert(next);
+                    if module.data.get(id).is_some() {
+                        create(module, id, rank);
+                    }
                 }
             }
         }
-        module
-            .data
-            .iter()
-            .enumerate()
-            .map(|(index, (id, d))| {
-                let key = if d.linkage != Linkage::Local && !d.bytes.is_empty() {
-                    (0, index)
-                } else if let Some(&u) = first_use.get(&id) {
-                    (1, u)
-                } else {
-                    (2, index)
-                };
-                (id, key)
-            })
-            .collect()
+        for id in module.data.keys() {
+            create(module, id, rank);
+        }
+        order.rank
     }
 
     /// A symbol for every function and every named data object, in module

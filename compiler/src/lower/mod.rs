@@ -6,9 +6,16 @@
 //! (header helpers, libbpf's helper-pointer constants) produce nothing.
 //!
 //! Each emitted global becomes a [`DataObject`], each emitted function an IR
-//! [`ir::Function`] built by [`function::lower_function`]: locals and
+//! [`ir::Function`] built by `function::lower_function`: locals and
 //! parameters live in stack slots, which `passes::mem2reg` later promotes to
-//! SSA values when their address is never taken.
+//! SSA values when their address is never taken. Calls that a BPF call
+//! cannot express or that clang always inlines (`always_inline`, more than
+//! five argument registers, a static function returning a struct) are
+//! lowered in place, and such functions are not emitted on their own.
+//!
+//! Files: `refs` (what is emitted), `function` (frames, statements,
+//! inlining), `expr` (expressions), `memory` (addresses, loads and stores,
+//! bitfields, copies).
 
 #[cfg(test)]
 mod c_source_tests;

@@ -485,9 +485,9 @@ pub enum ExprKind {
     },
     /// Adjacent literals concatenated, escapes decoded, without the terminating NUL.
     /// `prefix` is the whole literal's (a plain piece adopts a prefixed one's).
-    /// Plain and `u8` strings hold bytes (`\u` escapes as UTF-8); `u` strings
-    /// hold little-endian 2-byte UTF-16 units, `U` and `L` strings little-endian
-    /// 4-byte code points (BPF's `wchar_t` is `int`).
+    /// Plain and `u8` strings hold bytes (escapes as written, `\u` as UTF-8);
+    /// wide ones (`u`, `U`, `L`) hold the UTF-8 encoding of their code points,
+    /// for sema to encode as 2- or 4-byte units.
     StringLit {
         bytes: Vec<u8>,
         prefix: StrPrefix,

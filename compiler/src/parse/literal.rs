@@ -372,10 +372,10 @@ pub(super) fn decode_char(text: &str) -> Result<(i64, StrPrefix, Option<String>)
     Ok((value, prefix, warning))
 }
 
-/// Appends the decoded content of one string literal piece to `out`,
-/// encoded for the prefix of the whole (concatenated) literal: bytes for
-/// plain and `u8` strings, little-endian 2-byte units for `u`, little-endian
-/// 4-byte units for `U` and `L`. Returns a warning, if any.
+/// Appends the decoded content of one string literal piece to `out`. Plain
+/// and `u8` literals give bytes (escapes as written, `\u` as UTF-8); wide
+/// ones (`u`, `U`, `L`) give the UTF-8 encoding of their code points, which
+/// sema re-encodes for the element type. Returns a warning, if any.
 pub(super) fn decode_string(
     text: &str,
     prefix: StrPrefix,
@@ -414,21 +414,19 @@ pub(super) fn decode_string(
                     .encode_utf8(&mut buf);
                 out.extend_from_slice(s.as_bytes());
             }
-            (Unit::Raw(v), StrPrefix::Utf16) => {
-                if v > 0xFFFF {
-                    return Err("hex escape sequence out of range".to_string());
-                }
-                out.extend_from_slice(&(v as u16).to_le_bytes());
-            }
-            (Unit::Char(cp), StrPrefix::Utf16) => {
-                let mut buf = [0u16; 2];
-                let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
-                for unit in c.encode_utf16(&mut buf) {
-                    out.extend_from_slice(&unit.to_le_bytes());
-                }
-            }
-            (Unit::Raw(v) | Unit::Char(v), StrPrefix::Wide | StrPrefix::Utf32) => {
-                out.extend_from_slice(&v.to_le_bytes());
+            (unit, _) => {
+                // A `\x`/octal escape is one code unit: in a `u` string at most 0xFFFF.
+                let (v, limit) = match unit {
+                    Unit::Raw(v) if prefix == StrPrefix::Utf16 => (v, 0xFFFF),
+                    Unit::Raw(v) | Unit::Char(v) => (v, u32::MAX),
+                };
+                let Some(c) = char::from_u32(v).filter(|_| v <= limit) else {
+                    return Err(format!(
+                        "escape value {v:#x} in a wide string literal is not a Unicode character (unsupported)"
+                    ));
+                };
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
             }
         }
     }
@@ -511,11 +509,13 @@ mod tests {
         decode_string(r#""a\tb\x41\101\u00e9""#, StrPrefix::None, &mut out).unwrap();
         assert_eq!(out, b"a\tbAA\xc3\xa9");
         let mut out = Vec::new();
-        decode_string(r#""hi""#, StrPrefix::Utf16, &mut out).unwrap();
-        assert_eq!(out, [b'h', 0, b'i', 0]);
+        decode_string(r#""hi\u20ac""#, StrPrefix::Utf16, &mut out).unwrap();
+        assert_eq!(out, "hi€".as_bytes());
         let mut out = Vec::new();
-        decode_string(r#"L"é""#, StrPrefix::Wide, &mut out).unwrap();
-        assert_eq!(out, [0xE9, 0, 0, 0]);
+        decode_string(r#"L"é\x41""#, StrPrefix::Wide, &mut out).unwrap();
+        assert_eq!(out, "éA".as_bytes());
+        let mut out = Vec::new();
+        assert!(decode_string(r#"L"\xd800""#, StrPrefix::Wide, &mut out).is_err());
         let mut out = Vec::new();
         assert!(decode_string(r#""\400""#, StrPrefix::None, &mut out).is_err());
         let mut out = Vec::new();

@@ -10,6 +10,7 @@
 //!   `x&-1` are `x`; `x*0`, `x&0`, `x%1`, `x-x`, `x^x` are 0; `x&x`, `x|x`
 //!   are `x`; `narrow(widen(x))` is `x`; an extension of a value whose upper
 //!   bits are already right (an extension or a narrow load) is that value.
+//! - A stack address plus or minus a constant is a stack address.
 //! - A branch on a constant becomes a jump.
 //! - A block parameter that receives one value on every edge (apart from
 //!   itself around a loop), or the same constant on every edge, is replaced
@@ -20,13 +21,14 @@
 
 use super::dce::{block_call, calls_to_blocks, remove_block_params};
 use super::dominators::reverse_postorder;
+use super::functions_with_bodies;
 use super::{create_inst, simplify_cfg};
 use crate::ir::interp::{eval_binary, eval_bswap, eval_cond, eval_extend, eval_unary, eval_widen};
 use crate::ir::*;
 
 pub fn run(module: &mut Module) -> bool {
     let mut changed = false;
-    for (_, f) in module.functions.iter_mut() {
+    for f in functions_with_bodies(module) {
         changed |= fold(f);
     }
     changed
@@ -36,6 +38,8 @@ pub fn run(module: &mut Module) -> bool {
 enum Folded {
     Const(u64),
     Value(Value),
+    /// A cheaper operation with the same result.
+    Op(Op),
 }
 
 /// The canonical `iconst` payload for `v` of type `ty`: an `I32` constant is
@@ -72,6 +76,11 @@ pub fn fold(f: &mut Function) -> bool {
                 Some(Folded::Value(v)) => {
                     let r = f.insts[i].result.unwrap();
                     f.replace_uses(r, v);
+                    changed = true;
+                }
+                Some(Folded::Op(op)) => {
+                    f.insts[i].op = op;
+                    insts.push(i);
                     changed = true;
                 }
             }
@@ -222,6 +231,26 @@ fn simplify_binary(f: &Function, op: BinOp, a: Value, b: Value) -> Option<Folded
             (And, x) if x == ones => return Some(Folded::Value(b)),
             (Or, x) if x == ones => return Some(Folded::Const(ones)),
             _ => {}
+        }
+    }
+    // A constant offset from a stack address is a stack address: the slot's
+    // accesses stay visible to mem2reg, store forwarding and dead store
+    // elimination.
+    if let (Add | Sub, Some(Op::StackAddr { slot, offset })) =
+        (op, f.def_inst(a).map(|d| &f.insts[d].op))
+    {
+        if let Some(c) = cb {
+            let c = c as i64;
+            let delta = if op == Add { Some(c) } else { c.checked_neg() };
+            if let Some(new) = delta
+                .and_then(|d| i64::from(*offset).checked_add(d))
+                .and_then(|o| i32::try_from(o).ok())
+            {
+                return Some(Folded::Op(Op::StackAddr {
+                    slot: *slot,
+                    offset: new,
+                }));
+            }
         }
     }
     if a == b {

@@ -12,12 +12,13 @@
 //! Side effects and their order are untouched; only values nothing observes
 //! disappear.
 
+use super::functions_with_bodies;
 use crate::ir::*;
 use cranelift_entity::SecondaryMap;
 
 pub fn run(module: &mut Module) -> bool {
     let mut changed = false;
-    for (_, f) in module.functions.iter_mut() {
+    for f in functions_with_bodies(module) {
         changed |= eliminate(f);
     }
     changed

@@ -4,12 +4,14 @@
 //!
 //! Nothing here changes a function.
 
-use crate::ir::{Block, Function};
+use crate::ir::{BinOp, Block, Cond, Function, Op, Value};
 use cranelift_entity::SecondaryMap;
 
 /// Blocks reachable from the entry in reverse postorder. At a `Brif` the
 /// `else` successor is visited first, so that the `then` block comes right
-/// after its branch when it is not reached earlier (the layout clang uses).
+/// after its branch when it is not reached earlier (the back end then
+/// branches on the inverted condition to `else`); for bit tests, which
+/// cannot be inverted, it is the other way round.
 pub fn reverse_postorder(f: &Function) -> Vec<Block> {
     let mut visited: SecondaryMap<Block, bool> = SecondaryMap::new();
     let mut post = Vec::new();
@@ -39,8 +41,33 @@ fn visit_order(f: &Function, b: Block) -> Vec<Block> {
     let Some(&t) = f.blocks[b].insts.last() else {
         return Vec::new();
     };
-    // successors() is [then, else]; popping visits else first.
-    f.insts[t].op.successors()
+    let op = &f.insts[t].op;
+    // successors() is [then, else]; popping visits else first, so then
+    // follows the branch...
+    let mut order = op.successors();
+    // ...except for a bit test, which BPF branches on only one way (`JSET`
+    // has no inverse): there the else side should follow.
+    if let Op::Brif { cond, .. } = op {
+        if is_bit_test(f, *cond) {
+            order.reverse();
+        }
+    }
+    order
+}
+
+/// Whether a branch on `cond` is a bit test (`a & b`, `a & b != 0`).
+fn is_bit_test(f: &Function, cond: Value) -> bool {
+    let op_of = |v: Value| f.def_inst(v).map(|i| &f.insts[i].op);
+    match op_of(cond) {
+        Some(Op::Icmp(Cond::Set, ..)) | Some(Op::Binary(BinOp::And, ..)) => true,
+        Some(Op::Icmp(Cond::Ne, a, b)) => {
+            let and_with_zero = |x: Value, y: Value| {
+                f.const_value(y) == Some(0) && matches!(op_of(x), Some(Op::Binary(BinOp::And, ..)))
+            };
+            and_with_zero(*a, *b) || and_with_zero(*b, *a)
+        }
+        _ => false,
+    }
 }
 
 /// The dominator tree of the blocks reachable from the entry.
@@ -275,5 +302,26 @@ mod tests {
             dom.preorder(),
             [entry, head, body, left, right, latch, exit]
         );
+    }
+
+    #[test]
+    fn bit_tests_put_the_else_side_next() {
+        for bit_test in [false, true] {
+            let mut f = Function::new("f", ".text", vec![Type::I64], Some(Type::I64));
+            let mut b = FunctionBuilder::new(&mut f);
+            let [entry, then_b, else_b] = [(); 3].map(|_| b.create_block());
+            let x = b.append_block_param(entry, Type::I64);
+            b.switch_to_block(entry);
+            let four = b.iconst(Type::I64, 4);
+            let op = if bit_test { BinOp::And } else { BinOp::Sub };
+            let c = b.binary(op, x, four);
+            b.brif(c, then_b, else_b);
+            for blk in [then_b, else_b] {
+                b.switch_to_block(blk);
+                b.ret(Some(x));
+            }
+            let next = if bit_test { else_b } else { then_b };
+            assert_eq!(reverse_postorder(&f)[1], next);
+        }
     }
 }

@@ -16,12 +16,13 @@
 //! the tracking of that slot in the block. Everything a load can observe is
 //! unchanged.
 
+use super::functions_with_bodies;
 use crate::ir::*;
 use cranelift_entity::SecondaryMap;
 
 pub fn run(module: &mut Module) -> bool {
     let mut changed = false;
-    for (_, f) in module.functions.iter_mut() {
+    for f in functions_with_bodies(module) {
         changed |= eliminate(f);
     }
     changed

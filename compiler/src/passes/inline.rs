@@ -1,10 +1,11 @@
 //! Inlining of BPF-to-BPF calls.
 //!
 //! A call to a function of this module is replaced by a copy of the callee's
-//! body when the callee is `always_inline`, or (from -O1) when it is
-//! `static`, lives in `.text` and is small or called only once. Functions
-//! marked `noinline` or `naked`, weak functions, program entries (a section
-//! other than `.text`) and calls on a recursion cycle stay calls. Callees
+//! body when the callee is `always_inline`, or (from -O1) when it lives in
+//! `.text` and is small, or `static` and called only once; a global function
+//! inlined this way stays in the object for other users, as with clang.
+//! Functions marked `noinline` or `naked`, weak functions, program entries
+//! (a section other than `.text`) and calls on a recursion cycle stay calls. Callees
 //! are processed before their callers, so each body is copied with its own
 //! inlined calls already in it. The caller's block is split after the call:
 //! the callee's entry block receives the call's arguments as a jump, each
@@ -22,8 +23,9 @@
 use crate::ir::*;
 use cranelift_entity::{EntityRef, PrimaryMap, SecondaryMap};
 
-/// Largest callee, in instructions, inlined for being small.
-const SMALL_FUNCTION: usize = 40;
+/// Largest callee inlined for being small, in instructions that cost
+/// machine code (see [`inline_cost`]).
+const SMALL_FUNCTION: usize = 48;
 
 /// A caller stops growing by inlining past this many instructions (only
 /// `always_inline` callees are inlined beyond it).
@@ -34,7 +36,7 @@ pub fn run_always_inline(module: &mut Module) -> bool {
     inline_module(module, false)
 }
 
-/// Inlines `always_inline` callees and small or single-use static ones.
+/// Inlines `always_inline` callees, small functions and single-use static ones.
 pub fn run(module: &mut Module) -> bool {
     inline_module(module, true)
 }
@@ -62,6 +64,41 @@ fn inline_module(module: &mut Module, small_statics: bool) -> bool {
         done[caller] = true;
     }
     changed
+}
+
+/// The functions of the module that nothing refers to (no call, address or
+/// data relocation names them).
+pub fn unreferenced_functions(module: &Module) -> SecondaryMap<FuncId, bool> {
+    let mut referenced: SecondaryMap<FuncId, bool> = SecondaryMap::new();
+    for (_, f) in module.functions.iter() {
+        for &b in &f.layout {
+            for &i in &f.blocks[b].insts {
+                match &f.insts[i].op {
+                    Op::Call {
+                        callee: Callee::Func(c),
+                        ..
+                    }
+                    | Op::SymbolAddr {
+                        target: SymbolTarget::Func(c),
+                        ..
+                    } => referenced[*c] = true,
+                    _ => {}
+                }
+            }
+        }
+    }
+    for (_, d) in module.data.iter() {
+        for (_, target, _) in &d.relocs {
+            if let SymbolTarget::Func(c) = target {
+                referenced[*c] = true;
+            }
+        }
+    }
+    let mut out = SecondaryMap::new();
+    for id in module.functions.keys() {
+        out[id] = !referenced[id];
+    }
+    out
 }
 
 #[cfg(test)]
@@ -141,6 +178,27 @@ fn inst_count(f: &Function) -> usize {
     f.layout.iter().map(|&b| f.blocks[b].insts.len()).sum()
 }
 
+/// The size a callee counts for when deciding to inline it: its
+/// instructions, except those that usually cost no machine code (constants
+/// and addresses folded into their users, width changes, plain jumps).
+fn inline_cost(f: &Function) -> usize {
+    f.layout
+        .iter()
+        .flat_map(|&b| f.blocks[b].insts.iter())
+        .filter(|&&i| {
+            !matches!(
+                f.insts[i].op,
+                Op::Iconst(_)
+                    | Op::StackAddr { .. }
+                    | Op::SymbolAddr { .. }
+                    | Op::Widen { .. }
+                    | Op::Narrow(_)
+                    | Op::Jump(_)
+            )
+        })
+        .count()
+}
+
 /// What deciding and doing the inlining into one caller needs.
 struct InlineCx<'a> {
     caller: FuncId,
@@ -171,9 +229,18 @@ impl InlineCx<'_> {
         if callee.always_inline {
             return true;
         }
-        self.small_statics
-            && callee.linkage == Linkage::Local
-            && (self.call_sites[callee_id] == 1 || inst_count(callee) <= SMALL_FUNCTION)
+        if !self.small_statics {
+            return false;
+        }
+        let small = inline_cost(callee) <= SMALL_FUNCTION;
+        match callee.linkage {
+            Linkage::Local => small || self.call_sites[callee_id] == 1,
+            // A global function stays in the object, but its calls are
+            // inlined when it is small, as clang does (the verifier then
+            // checks the body in its caller's context, not on its own).
+            Linkage::Global => small,
+            Linkage::Weak => false,
+        }
     }
 }
 
@@ -381,12 +448,15 @@ fn new_inst(f: &mut Function, op: Op, result: Option<Type>, span: crate::source:
 /// Removes `static` `.text` functions nothing refers to any more (after
 /// inlining, or when dead code held their last call), renumbering the others
 /// (in order) everywhere they are named.
-pub fn remove_dead_functions(module: &mut Module) -> bool {
+///
+/// Functions in `keep` stay whatever refers to them: the ones lowering
+/// emitted without any reference (`__attribute__((used))`).
+pub fn remove_dead_functions(module: &mut Module, keep: &SecondaryMap<FuncId, bool>) -> bool {
     let n = module.functions.len();
     let mut live: SecondaryMap<FuncId, bool> = SecondaryMap::new();
     let mut work = Vec::new();
     for (id, f) in module.functions.iter() {
-        if f.linkage != Linkage::Local || f.section != ".text" {
+        if f.linkage != Linkage::Local || f.section != ".text" || keep[id] {
             live[id] = true;
             work.push(id);
         }

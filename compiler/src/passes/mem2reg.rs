@@ -21,6 +21,7 @@
 //! bounds of a loop counter that lives on the stack.
 
 use super::dominators::DomTree;
+use super::functions_with_bodies;
 use super::{create_inst, simplify_cfg};
 use crate::ir::*;
 use cranelift_entity::SecondaryMap;
@@ -38,7 +39,7 @@ struct Candidate {
 /// has been inlined) lose their `address_taken` mark first.
 pub fn run(module: &mut Module) -> bool {
     let mut changed = false;
-    for (_, f) in module.functions.iter_mut() {
+    for f in functions_with_bodies(module) {
         changed |= unmark_unescaped_slots(f);
         changed |= promote(f);
     }
@@ -234,7 +235,6 @@ fn promote(f: &mut Function) -> bool {
     let n = promoted.len();
     let mut def_blocks: Vec<Vec<Block>> = vec![Vec::new(); n];
     let mut live_in: Vec<Vec<Block>> = vec![Vec::new(); n];
-    let mut stores_in: SecondaryMap<Block, Vec<u32>> = SecondaryMap::new();
     for &b in &dom.rpo {
         let mut stored: Vec<u32> = Vec::new();
         for &i in &f.blocks[b].insts {
@@ -257,7 +257,6 @@ fn promote(f: &mut Function) -> bool {
                 _ => {}
             }
         }
-        stores_in[b] = stored;
     }
 
     // Liveness, then parameters at the pruned iterated dominance frontier.
@@ -265,10 +264,15 @@ fn promote(f: &mut Function) -> bool {
     let mut params_of: SecondaryMap<Block, Vec<(u32, Value)>> = SecondaryMap::new();
     let mut live: SecondaryMap<Block, bool> = SecondaryMap::new();
     let mut has_param: SecondaryMap<Block, bool> = SecondaryMap::new();
+    let mut defines: SecondaryMap<Block, bool> = SecondaryMap::new();
     for k in 0..n {
         for &b in &dom.rpo {
             live[b] = false;
             has_param[b] = false;
+            defines[b] = false;
+        }
+        for &b in &def_blocks[k] {
+            defines[b] = true;
         }
         let mut work = live_in[k].clone();
         for &b in &work {
@@ -276,7 +280,7 @@ fn promote(f: &mut Function) -> bool {
         }
         while let Some(b) = work.pop() {
             for &p in &dom.preds[b] {
-                if !live[p] && !stores_in[p].contains(&(k as u32)) {
+                if !live[p] && !defines[p] {
                     live[p] = true;
                     work.push(p);
                 }

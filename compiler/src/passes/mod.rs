@@ -2,11 +2,18 @@
 //! what it preserves.
 //!
 //! Rules every pass keeps so that the kernel verifier accepts what it
-//! accepted before: a load, packet load or call is never moved or merged
-//! across a branch that guards it, a pointer comparison (the null check of a
-//! helper's result) is never rewritten into arithmetic, and packet loads are
-//! never hoisted above bounds checks. The passes are local: they fold,
-//! forward and delete, but never move a memory access to another block.
+//! accepted before: no load, packet load or call ever runs on a path where
+//! it did not (nothing is hoisted above the branch that guards it, packet
+//! loads stay behind their bounds checks); a later load may only reuse the
+//! value of an identical one that has already run with no write in between
+//! (which is what makes a reloaded `skb->data` the checked pointer); a
+//! pointer comparison (the null check of a helper's result) is never
+//! rewritten into arithmetic. The passes are local: they fold,
+//! forward and delete, but never move a memory access to another block
+//! (inlining copies a callee's body in order, in place of the call).
+//! Comparisons are never merged and end up right before the branch that
+//! tests them, so that the back end emits one conditional jump, from which
+//! the verifier learns the bounds of the compared values.
 
 pub mod const_fold;
 pub mod cse;
@@ -16,6 +23,7 @@ pub mod dse;
 pub mod inline;
 pub mod mem2reg;
 pub mod simplify_cfg;
+pub mod sink_compares;
 pub mod store_forward;
 
 #[cfg(test)]
@@ -34,25 +42,29 @@ const MAX_ROUNDS: usize = 8;
 /// -O0: inlining of `always_inline` functions (as clang's always-inliner
 /// does at every level), then mem2reg (the verifier needs loop counters in
 /// registers).
-/// Every level ends by removing static functions nothing calls any more.
+///
 /// -O1 and up: mem2reg, then constant folding, dead code elimination, common
 /// subexpression elimination, store-to-load forwarding, dead store
-/// elimination and CFG simplification,
-/// repeated until nothing changes (at most `MAX_ROUNDS`); then inlining of
-/// `always_inline` and small or single-use static functions, and the scalar
-/// passes again.
+/// elimination and CFG simplification, repeated until nothing changes (at
+/// most `MAX_ROUNDS`); then inlining of `always_inline`, small, and
+/// single-use static functions, and the scalar passes again.
+///
+/// Every level then puts each branch's comparison right before it (for the
+/// back end and the verifier) and removes static functions nothing calls
+/// any more.
 pub fn optimize(module: &mut Module, opt_level: u8) {
     if cfg!(debug_assertions) {
         check_module(module, "before optimization (as lowered)");
     }
+    // Static functions lowering emitted with nothing referring to them are
+    // `used`: they stay.
+    let keep = inline::unreferenced_functions(module);
+    let remove_dead_functions = |m: &mut Module| inline::remove_dead_functions(m, &keep);
     if opt_level == 0 {
         run_pass(module, "inline", inline::run_always_inline);
         run_pass(module, "mem2reg", mem2reg::run);
-        run_pass(
-            module,
-            "remove_dead_functions",
-            inline::remove_dead_functions,
-        );
+        run_pass(module, "sink_compares", sink_compares::run);
+        run_pass(module, "remove_dead_functions", remove_dead_functions);
         return;
     }
     run_pass(module, "mem2reg", mem2reg::run);
@@ -68,11 +80,8 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
             scalar_rounds(module);
         }
     }
-    run_pass(
-        module,
-        "remove_dead_functions",
-        inline::remove_dead_functions,
-    );
+    run_pass(module, "sink_compares", sink_compares::run);
+    run_pass(module, "remove_dead_functions", remove_dead_functions);
 }
 
 /// The scalar passes, repeated until nothing changes (at most `MAX_ROUNDS`).
@@ -92,7 +101,7 @@ fn scalar_rounds(module: &mut Module) {
 }
 
 /// Runs one pass over the module, checking the IR afterwards in debug builds.
-fn run_pass(module: &mut Module, name: &str, pass: fn(&mut Module) -> bool) -> bool {
+fn run_pass(module: &mut Module, name: &str, pass: impl FnOnce(&mut Module) -> bool) -> bool {
     let changed = pass(module);
     if cfg!(debug_assertions) {
         check_module(module, &format!("after pass {name}"));
@@ -111,6 +120,15 @@ fn check_module(module: &Module, when: &str) {
             );
         }
     }
+}
+
+/// The functions of the module that have blocks (the passes skip any
+/// without, rather than assume an entry block).
+fn functions_with_bodies(module: &mut Module) -> impl Iterator<Item = &mut Function> {
+    module
+        .functions
+        .values_mut()
+        .filter(|f| !f.layout.is_empty())
 }
 
 /// Creates an instruction outside any block (the caller places it), with a

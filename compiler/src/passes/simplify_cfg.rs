@@ -19,12 +19,13 @@
 //! keeps each access behind the same branches.
 
 use super::dominators::reverse_postorder;
+use super::functions_with_bodies;
 use crate::ir::*;
 use cranelift_entity::SecondaryMap;
 
 pub fn run(module: &mut Module) -> bool {
     let mut changed = false;
-    for (_, f) in module.functions.iter_mut() {
+    for f in functions_with_bodies(module) {
         changed |= simplify(f);
     }
     changed

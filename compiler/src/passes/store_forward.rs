@@ -18,13 +18,14 @@
 
 use super::dominators::DomTree;
 use super::dse::{slot_accesses, Access};
+use super::functions_with_bodies;
 use super::{create_inst, dce};
 use crate::ir::*;
 use cranelift_entity::SecondaryMap;
 
 pub fn run(module: &mut Module) -> bool {
     let mut changed = false;
-    for (_, f) in module.functions.iter_mut() {
+    for f in functions_with_bodies(module) {
         changed |= forward(f);
     }
     changed

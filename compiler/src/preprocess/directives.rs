@@ -52,13 +52,11 @@ impl<'a> Preprocessor<'a> {
     fn expect_end_of_line(&mut self, directive: &str) {
         let rest = self.read_line();
         if let Some(t) = rest.first() {
-            self.diags
-                .warning(t.tok.span, format!("extra tokens at end of #{directive} directive"));
+            self.diags.warning(
+                t.tok.span,
+                format!("extra tokens at end of #{directive} directive"),
+            );
         }
-    }
-
-    fn cur_file_guard(&mut self) -> Option<&mut Guard> {
-        self.files.last_mut().map(|f| &mut f.guard)
     }
 
     /// Runs the directive whose `#` is `hash`.
@@ -84,13 +82,17 @@ impl<'a> Preprocessor<'a> {
             TokenKind::Number(_) => {
                 // GNU line marker `# 12 "file" flags`.
                 self.note_guard_directive(None, false);
-                let mut toks = vec![PTok { tok: name_tok, flags: 0 }];
+                let mut toks = vec![PTok {
+                    tok: name_tok,
+                    flags: 0,
+                }];
                 toks.extend(self.read_line());
                 self.line_directive(&toks, hash.span);
                 return;
             }
             _ => {
-                self.diags.error(name_tok.span, "invalid preprocessing directive");
+                self.diags
+                    .error(name_tok.span, "invalid preprocessing directive");
                 self.skip_rest_of_line();
                 return;
             }
@@ -100,9 +102,6 @@ impl<'a> Preprocessor<'a> {
             "define" => {
                 self.note_guard_directive(None, false);
                 let toks = self.read_line();
-                if let (Guard::Inside(g), Some(first)) = (self.files.last().unwrap().guard.clone(), toks.first()) {
-                    let _ = (g, first);
-                }
                 self.define(&toks, span);
             }
             "undef" => {
@@ -111,8 +110,10 @@ impl<'a> Preprocessor<'a> {
                 match toks.first().map(|t| t.tok.kind) {
                     Some(TokenKind::Ident(s)) => {
                         if s == self.sym.defined {
-                            self.diags
-                                .error(toks[0].tok.span, "'defined' cannot be used as a macro name");
+                            self.diags.error(
+                                toks[0].tok.span,
+                                "'defined' cannot be used as a macro name",
+                            );
                         } else {
                             self.undefine(s);
                         }
@@ -208,11 +209,10 @@ impl<'a> Preprocessor<'a> {
                 self.note_guard_directive(None, false);
                 let toks = self.read_line();
                 let text = self.line_text(&toks);
-                let msg = format!("{text}");
                 if name == "error" {
-                    self.diags.error(span, msg);
+                    self.diags.error(span, text);
                 } else {
-                    self.diags.warning(span, msg);
+                    self.diags.warning(span, text);
                 }
             }
             "pragma" => {
@@ -226,7 +226,8 @@ impl<'a> Preprocessor<'a> {
             }
             _ => {
                 self.note_guard_directive(None, false);
-                self.diags.error(name_tok.span, "invalid preprocessing directive");
+                self.diags
+                    .error(name_tok.span, "invalid preprocessing directive");
                 self.skip_rest_of_line();
             }
         }
@@ -235,7 +236,9 @@ impl<'a> Preprocessor<'a> {
     /// Updates the include-guard detection for a directive: `guard` is the
     /// macro of an `#ifndef X` / `#if !defined X`; `is_else` for `#else`/`#elif`.
     fn note_guard_directive(&mut self, guard: Option<Sym>, is_else: bool) {
-        let Some(fs) = self.files.last_mut() else { return };
+        let Some(fs) = self.files.last_mut() else {
+            return;
+        };
         match fs.guard.clone() {
             Guard::Start => {
                 fs.guard = match guard {
@@ -251,7 +254,6 @@ impl<'a> Preprocessor<'a> {
             Guard::Closed(_) => fs.guard = Guard::NotGuarded,
             Guard::NotGuarded => {}
         }
-        let _ = self.cur_file_guard();
     }
 
     /// `X` for `#if !defined X` or `#if !defined(X)`.
@@ -286,7 +288,9 @@ impl<'a> Preprocessor<'a> {
     fn skip_group(&mut self) {
         let mut depth = 0u32;
         loop {
-            let Some(fs) = self.files.last_mut() else { return };
+            let Some(fs) = self.files.last_mut() else {
+                return;
+            };
             let src = self.sources.file(fs.lexer.file).text.as_bytes();
             let t = fs.lexer.next(src, self.interner);
             // Lexical errors in skipped text are not errors (except an unterminated comment).
@@ -382,7 +386,13 @@ impl<'a> Preprocessor<'a> {
                         }
                     };
                     if v {
-                        self.files.last_mut().unwrap().conds.last_mut().unwrap().taken = true;
+                        self.files
+                            .last_mut()
+                            .unwrap()
+                            .conds
+                            .last_mut()
+                            .unwrap()
+                            .taken = true;
                         return;
                     }
                 }
@@ -417,7 +427,8 @@ impl<'a> Preprocessor<'a> {
         let name = match toks.get(1).map(|t| t.tok.kind) {
             Some(TokenKind::Str(s)) => Some(destringize(self.interner.resolve(s))),
             Some(_) => {
-                self.diags.error(toks[1].tok.span, "invalid filename for #line directive");
+                self.diags
+                    .error(toks[1].tok.span, "invalid filename for #line directive");
                 return;
             }
             None => None,
@@ -443,13 +454,15 @@ impl<'a> Preprocessor<'a> {
         let w: Vec<&str> = words.iter().map(|s| s.as_str()).collect();
         match w.as_slice() {
             ["once", ..] => {
-                let f = self.files.last().unwrap().lexer.file;
-                self.once_files.insert(f);
+                if let Some(f) = self.files.last() {
+                    self.once_files.insert(f.lexer.file);
+                }
             }
             ["GCC", "system_header", ..] | ["clang", "system_header", ..] => {
-                let f = self.files.last().unwrap().lexer.file;
-                if f != self.main_file {
-                    self.system_files.push(f);
+                if let Some(f) = self.files.last() {
+                    if f.lexer.file != self.main_file {
+                        self.system_files.push(f.lexer.file);
+                    }
                 }
             }
             ["push_macro", "(", ..] | ["pop_macro", "(", ..] => {
@@ -575,10 +588,12 @@ impl<'a> Preprocessor<'a> {
             None => {
                 let toks = self.read_line();
                 match toks.first().map(|t| t.tok.kind) {
-                    Some(TokenKind::Str(_)) if toks.len() >= 1 => {
+                    Some(TokenKind::Str(_)) => {
                         if toks.len() > 1 {
-                            self.diags
-                                .warning(toks[1].tok.span, "extra tokens at end of #include directive");
+                            self.diags.warning(
+                                toks[1].tok.span,
+                                "extra tokens at end of #include directive",
+                            );
                         }
                         self.header_spec_from_tokens(&toks[..1])
                     }
@@ -592,7 +607,8 @@ impl<'a> Preprocessor<'a> {
             }
         };
         let Some((name, angled)) = spec else {
-            self.diags.error(span, "expected \"FILENAME\" or <FILENAME>");
+            self.diags
+                .error(span, "expected \"FILENAME\" or <FILENAME>");
             return;
         };
         if name.is_empty() {
@@ -601,8 +617,18 @@ impl<'a> Preprocessor<'a> {
         }
         let Some(found) = self.find_include(&name, angled, next) else {
             self.diags.error(span, format!("'{name}' file not found"));
+            // Fatal, as in clang: what follows would only cascade into
+            // errors about the missing declarations.
+            self.files.clear();
+            self.contexts.clear();
+            self.lookahead.clear();
             return;
         };
+        // Every header named by an #include is a dependency (even when its
+        // guard skips it), one `__has_include` only checks is not.
+        if let Some(p) = self.sources.file(found.file).path.clone() {
+            self.add_dependency(p);
+        }
         if self.once_files.contains(&found.file) {
             return;
         }

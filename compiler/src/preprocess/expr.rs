@@ -66,7 +66,12 @@ pub(crate) fn parse_int(spelling: &str) -> Result<Value, String> {
     let unsigned_suffix = match suffix {
         "" | "l" | "ll" => false,
         "u" | "ul" | "lu" | "ull" | "llu" => true,
-        _ => return Err(format!("invalid suffix '{}' on integer constant", &s[s.len() - suffix.len()..])),
+        _ => {
+            return Err(format!(
+                "invalid suffix '{}' on integer constant",
+                &s[s.len() - suffix.len()..]
+            ))
+        }
     };
     if body.is_empty() && radix != 8 {
         return Err(format!("invalid integer constant '{s}'"));
@@ -74,8 +79,9 @@ pub(crate) fn parse_int(spelling: &str) -> Result<Value, String> {
     let v = if body.is_empty() {
         0
     } else {
-        u64::from_str_radix(body, radix)
-            .map_err(|_| "integer literal is too large to be represented in any integer type".to_string())?
+        u64::from_str_radix(body, radix).map_err(|_| {
+            "integer literal is too large to be represented in any integer type".to_string()
+        })?
     };
     // Decimal literals that do not fit intmax_t become unsigned (with a warning
     // in clang); octal/hex ones too.
@@ -129,13 +135,21 @@ pub(crate) fn char_value(spelling: &str) -> Result<i64, String> {
                     vals.push(v);
                     continue;
                 }
-                other => other as u32,
+                // An unknown escape stands for the character itself.
+                _ => {
+                    let ch = body[i..].chars().next().unwrap_or('\\');
+                    vals.push(ch as u32);
+                    i += ch.len_utf8().max(1);
+                    continue;
+                }
             };
             vals.push(v);
             i += 1;
         } else {
             // A UTF-8 sequence counts as its bytes for plain char constants.
-            let ch = body[i..].chars().next().unwrap();
+            let Some(ch) = body[i..].chars().next() else {
+                break;
+            };
             if prefix.is_empty() {
                 for b in body[i..i + ch.len_utf8()].bytes() {
                     vals.push(b as u32);
@@ -241,9 +255,10 @@ impl<'p, 'a> ExprParser<'p, 'a> {
     /// Binary operators of precedence above `min`, by precedence climbing.
     fn binary(&mut self, min: u8, eval: bool) -> Result<Value, Error> {
         let mut lhs = self.unary(eval)?;
-        loop {
-            let Some(p) = self.peek_punct() else { break };
-            let Some(prec) = Self::precedence(p) else { break };
+        while let Some(p) = self.peek_punct() {
+            let Some(prec) = Self::precedence(p) else {
+                break;
+            };
             if prec <= min {
                 break;
             }
@@ -402,7 +417,9 @@ impl<'p, 'a> ExprParser<'p, 'a> {
                     return self.err("expected value in expression");
                 }
                 let sp = self.pp.spelling(t.tok.kind).into_owned();
-                self.err(format!("invalid token at start of a preprocessor expression: '{sp}'"))
+                self.err(format!(
+                    "invalid token at start of a preprocessor expression: '{sp}'"
+                ))
             }
         }
     }

@@ -10,20 +10,23 @@ use super::token::{Punct, Token, TokenKind};
 use crate::intern::{Interner, Sym};
 use crate::source::{FileId, Span};
 
-/// The symbol for a token's spelling. Token boundaries never split a UTF-8
-/// sequence (identifier characters include every byte >= 0x80), so the
-/// conversion does not fail on text from the source map.
+/// The symbol for a token's spelling.
 #[inline]
 pub(crate) fn intern_bytes(interner: &mut Interner, s: &[u8]) -> Sym {
-    match std::str::from_utf8(s) {
-        Ok(x) => interner.intern(x),
-        Err(_) => interner.intern(&String::from_utf8_lossy(s)),
-    }
+    debug_assert!(std::str::from_utf8(s).is_ok());
+    // SAFETY: `s` is a token's spelling cut from a `str` (a source file or a
+    // pasted spelling) at token boundaries, and token boundaries never split a
+    // UTF-8 sequence: identifiers and pp-numbers take every byte >= 0x80,
+    // literals end at an ASCII quote or newline, punctuators are ASCII, and
+    // `Other` tokens are whole `char`s. Removing line splices (ASCII) keeps
+    // the text valid.
+    interner.intern(unsafe { std::str::from_utf8_unchecked(s) })
 }
 
 /// Why the lexer could not finish a token (reported by the preprocessor,
 /// which knows whether the text is being skipped).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)]
 pub(crate) enum LexError {
     UnterminatedComment,
     UnterminatedString,
@@ -51,14 +54,30 @@ pub(crate) struct Lexer {
     pub error: Option<(LexError, u32)>,
 }
 
+/// Byte classes: bit 0 identifier start, bit 1 identifier continue.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        if c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80 {
+            t[i] = 3;
+        } else if c.is_ascii_digit() {
+            t[i] = 2;
+        }
+        i += 1;
+    }
+    t
+};
+
 #[inline]
 pub(crate) fn is_ident_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80
+    CLASS[c as usize] & 1 != 0
 }
 
 #[inline]
 pub(crate) fn is_ident_continue(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80
+    CLASS[c as usize] & 2 != 0
 }
 
 /// Length of a line splice (`\` newline) starting at `i`, or 0.
@@ -125,8 +144,7 @@ impl Lexer {
     fn skip_space(&mut self, src: &[u8]) -> Option<bool> {
         let mut space = false;
         let mut i = self.pos;
-        loop {
-            let Some(&c) = src.get(i) else { break };
+        while let Some(&c) = src.get(i) {
             match c {
                 b' ' | b'\t' | b'\x0c' | b'\x0b' | b'\r' => {
                     i += 1;
@@ -155,7 +173,11 @@ impl Lexer {
                         let mut k = j + 1;
                         while k < src.len() {
                             if src[k] == b'\n' {
-                                let prev = if k >= 1 && src[k - 1] == b'\r' { k - 1 } else { k };
+                                let prev = if k >= 1 && src[k - 1] == b'\r' {
+                                    k - 1
+                                } else {
+                                    k
+                                };
                                 if prev >= 1 && src[prev - 1] == b'\\' {
                                     k += 1;
                                     continue;
@@ -251,7 +273,11 @@ impl Lexer {
                 let (q, qi) = Self::at(src, i);
                 if q == b'"' || q == b'\'' {
                     let word: &[u8] = &src[start..i];
-                    let word = if dirty { clean_spelling(word) } else { word.to_vec() };
+                    let word = if dirty {
+                        clean_spelling(word)
+                    } else {
+                        word.to_vec()
+                    };
                     if matches!(&word[..], b"L" | b"u" | b"U" | b"u8") {
                         i = self.lex_quoted(src, qi + 1, q);
                         let make = if q == b'"' {
@@ -261,7 +287,13 @@ impl Lexer {
                         };
                         let kind = self.intern_spelling(src, start, i, interner, make);
                         self.pos = i;
-                        return Lexed::Token(self.token(kind, start, i, leading_space, at_line_start));
+                        return Lexed::Token(self.token(
+                            kind,
+                            start,
+                            i,
+                            leading_space,
+                            at_line_start,
+                        ));
                     }
                 }
                 if dirty {
@@ -277,17 +309,10 @@ impl Lexer {
                 match p {
                     Some(p) => TokenKind::Punct(p),
                     None => {
-                        // A stray character; keep whole UTF-8 sequences together.
-                        let s = std::str::from_utf8(&src[start..]).ok();
-                        let ch = match s.and_then(|s| s.chars().next()) {
-                            Some(ch) => ch,
-                            None => {
-                                // Not at a char boundary cannot happen for valid UTF-8.
-                                c as char
-                            }
-                        };
-                        i = start + ch.len_utf8();
-                        TokenKind::Other(ch)
+                        // A stray ASCII character (`@`, `\\`, a backquote...):
+                        // bytes >= 0x80 all start identifiers.
+                        i = start + 1;
+                        TokenKind::Other(c as char)
                     }
                 }
             }
@@ -338,10 +363,10 @@ impl Lexer {
         let mut prev = src[start];
         loop {
             let (c, j) = Self::at(src, i);
-            if is_ident_continue(c) || c == b'.' {
-                prev = c;
-                i = j + 1;
-            } else if (c == b'+' || c == b'-') && matches!(prev, b'e' | b'E' | b'p' | b'P') {
+            if is_ident_continue(c)
+                || c == b'.'
+                || ((c == b'+' || c == b'-') && matches!(prev, b'e' | b'E' | b'p' | b'P'))
+            {
                 prev = c;
                 i = j + 1;
             } else if c == b'\'' && prev.is_ascii_alphanumeric() {
@@ -385,9 +410,8 @@ impl Lexer {
                     } else {
                         // An escape: skip the next character (itself maybe spliced).
                         let (_, j) = Self::at(src, i + 1);
-                        if j >= src.len() {
-                            i = j;
-                        } else if src[j] == b'\n' {
+                        // A newline ends the literal (unterminated) even after `\\`.
+                        if j >= src.len() || src[j] == b'\n' {
                             i = j;
                         } else {
                             i = j + 1;
@@ -575,11 +599,7 @@ impl Lexer {
 }
 
 /// Lexes a standalone string (a pasted token, a `-D` value) into tokens.
-pub(crate) fn lex_string(
-    text: &str,
-    file: FileId,
-    interner: &mut Interner,
-) -> (Vec<Token>, bool) {
+pub(crate) fn lex_string(text: &str, file: FileId, interner: &mut Interner) -> (Vec<Token>, bool) {
     let mut lx = Lexer::new(file);
     let mut out = Vec::new();
     loop {

@@ -28,7 +28,7 @@ pub(crate) enum Builtin {
     HasCAttribute,
     HasCppAttribute,
     HasDeclspecAttribute,
-    HasBuiltin,
+    HasBuiltinFunction,
     HasFeature,
     HasExtension,
     HasWarning,
@@ -70,7 +70,9 @@ impl Macro {
                 .iter()
                 .zip(other.body.iter())
                 .enumerate()
-                .all(|(i, (a, b))| a.kind == b.kind && (i == 0 || a.leading_space == b.leading_space))
+                .all(|(i, (a, b))| {
+                    a.kind == b.kind && (i == 0 || a.leading_space == b.leading_space)
+                })
     }
 }
 
@@ -99,7 +101,7 @@ impl<'a> Preprocessor<'a> {
             ("__has_c_attribute", HasCAttribute),
             ("__has_cpp_attribute", HasCppAttribute),
             ("__has_declspec_attribute", HasDeclspecAttribute),
-            ("__has_builtin", HasBuiltin),
+            ("__has_builtin", HasBuiltinFunction),
             ("__has_feature", HasFeature),
             ("__has_extension", HasExtension),
             ("__has_warning", HasWarning),
@@ -157,11 +159,13 @@ impl<'a> Preprocessor<'a> {
             return;
         };
         let TokenKind::Ident(name) = first.tok.kind else {
-            self.diags.error(first.tok.span, "macro name must be an identifier");
+            self.diags
+                .error(first.tok.span, "macro name must be an identifier");
             return;
         };
         if name == self.sym.defined {
-            self.diags.error(first.tok.span, "'defined' cannot be used as a macro name");
+            self.diags
+                .error(first.tok.span, "'defined' cannot be used as a macro name");
             return;
         }
         let mut i = 1;
@@ -173,7 +177,8 @@ impl<'a> Preprocessor<'a> {
                 let mut ps = Vec::new();
                 loop {
                     let Some(t) = toks.get(i) else {
-                        self.diags.error(directive_span, "missing ')' in macro parameter list");
+                        self.diags
+                            .error(directive_span, "missing ')' in macro parameter list");
                         return;
                     };
                     i += 1;
@@ -183,7 +188,8 @@ impl<'a> Preprocessor<'a> {
                             variadic = true;
                             ps.push(self.sym.va_args);
                             if !toks.get(i).is_some_and(|t| t.tok.is_punct(Punct::RParen)) {
-                                self.diags.error(t.tok.span, "missing ')' in macro parameter list");
+                                self.diags
+                                    .error(t.tok.span, "missing ')' in macro parameter list");
                                 return;
                             }
                             i += 1;
@@ -193,7 +199,10 @@ impl<'a> Preprocessor<'a> {
                             if ps.contains(&p) {
                                 self.diags.error(
                                     t.tok.span,
-                                    format!("duplicate macro parameter name '{}'", self.interner.resolve(p)),
+                                    format!(
+                                        "duplicate macro parameter name '{}'",
+                                        self.interner.resolve(p)
+                                    ),
                                 );
                                 return;
                             }
@@ -209,7 +218,10 @@ impl<'a> Preprocessor<'a> {
                                     variadic = true;
                                     i += 1;
                                     if !toks.get(i).is_some_and(|t| t.tok.is_punct(Punct::RParen)) {
-                                        self.diags.error(t.tok.span, "missing ')' in macro parameter list");
+                                        self.diags.error(
+                                            t.tok.span,
+                                            "missing ')' in macro parameter list",
+                                        );
                                         return;
                                     }
                                     i += 1;
@@ -217,13 +229,15 @@ impl<'a> Preprocessor<'a> {
                                 }
                                 _ => {
                                     let sp = toks.get(i).map(|t| t.tok.span).unwrap_or(t.tok.span);
-                                    self.diags.error(sp, "expected comma in macro parameter list");
+                                    self.diags
+                                        .error(sp, "expected comma in macro parameter list");
                                     return;
                                 }
                             }
                         }
                         _ => {
-                            self.diags.error(t.tok.span, "invalid token in macro parameter list");
+                            self.diags
+                                .error(t.tok.span, "invalid token in macro parameter list");
                             return;
                         }
                     }
@@ -253,21 +267,23 @@ impl<'a> Preprocessor<'a> {
                     let ok = param_index.get(j + 1).is_some_and(|&p| p != NOT_PARAM)
                         || body.get(j + 1).is_some_and(|t| t.is_ident(self.sym.va_opt));
                     if !ok {
-                        self.diags.error(body[j].span, "'#' is not followed by a macro parameter");
+                        self.diags
+                            .error(body[j].span, "'#' is not followed by a macro parameter");
                         return;
                     }
                 }
             }
         }
         if body.first().is_some_and(|t| t.is_punct(Punct::HashHash))
-            || (body.len() > 0 && body[body.len() - 1].is_punct(Punct::HashHash))
+            || body.last().is_some_and(|t| t.is_punct(Punct::HashHash))
         {
             let sp = if body[0].is_punct(Punct::HashHash) {
                 body[0].span
             } else {
                 body[body.len() - 1].span
             };
-            self.diags.error(sp, "'##' cannot appear at either end of a macro expansion");
+            self.diags
+                .error(sp, "'##' cannot appear at either end of a macro expansion");
             return;
         }
         let m = Macro {
@@ -375,7 +391,10 @@ impl<'a> Preprocessor<'a> {
     /// Reads a function-like macro's arguments after its `(`; returns them
     /// and the span of the closing `)`, or `None` after an error.
     fn collect_args(&mut self, m: u32, name_tok: PTok) -> Option<(Args, Span)> {
-        let nparams = self.macros[m as usize].params.as_ref().map_or(0, |p| p.len());
+        let nparams = self.macros[m as usize]
+            .params
+            .as_ref()
+            .map_or(0, |p| p.len());
         let variadic = self.macros[m as usize].variadic;
         let mut raw: Vec<Vec<PTok>> = vec![Vec::new()];
         let mut depth = 0u32;
@@ -387,7 +406,10 @@ impl<'a> Preprocessor<'a> {
                 self.collecting_args -= 1;
                 // Leave the end (of a directive line or file) for the caller.
                 self.lookahead.push(t);
-                let name = self.interner.resolve(self.macros[m as usize].name).to_string();
+                let name = self
+                    .interner
+                    .resolve(self.macros[m as usize].name)
+                    .to_string();
                 let d = crate::diag::Diagnostic {
                     severity: crate::diag::Severity::Error,
                     message: format!("unterminated function-like macro invocation '{name}'"),
@@ -407,11 +429,12 @@ impl<'a> Preprocessor<'a> {
                     }
                     depth -= 1;
                 }
-                TokenKind::Punct(Punct::Comma) if depth == 0 => {
-                    if !(variadic && raw.len() >= nparams) {
-                        raw.push(Vec::new());
-                        continue;
-                    }
+                // Commas split arguments, except inside the variadic one.
+                TokenKind::Punct(Punct::Comma)
+                    if depth == 0 && !(variadic && raw.len() >= nparams) =>
+                {
+                    raw.push(Vec::new());
+                    continue;
                 }
                 _ => {}
             }
@@ -432,11 +455,19 @@ impl<'a> Preprocessor<'a> {
                 // The variadic argument may be left out entirely.
                 raw.push(Vec::new());
             } else {
-                self.arg_count_error(m, name_tok, "too few arguments provided to function-like macro invocation");
+                self.arg_count_error(
+                    m,
+                    name_tok,
+                    "too few arguments provided to function-like macro invocation",
+                );
                 return None;
             }
         } else if raw.len() > nparams {
-            self.arg_count_error(m, name_tok, "too many arguments provided to function-like macro invocation");
+            self.arg_count_error(
+                m,
+                name_tok,
+                "too many arguments provided to function-like macro invocation",
+            );
             return None;
         }
         let n = raw.len();
@@ -499,8 +530,8 @@ impl<'a> Preprocessor<'a> {
             // `__VA_OPT__ ( ... )`
             if variadic && t.is_ident(self.sym.va_opt) {
                 let (content_end, close) = match_paren(body, i + 1, end);
-                let va_nonempty = !args.raw[va_index].is_empty()
-                    && !self.expanded_arg(args, va_index).is_empty();
+                let va_nonempty =
+                    !args.raw[va_index].is_empty() && !self.expanded_arg(args, va_index).is_empty();
                 let mut operand = Vec::new();
                 if va_nonempty {
                     self.substitute_range(m, body, pidx, i + 2, content_end, args, &mut operand);
@@ -510,8 +541,11 @@ impl<'a> Preprocessor<'a> {
                 } else {
                     operand[0].tok.leading_space = t.leading_space;
                 }
-                let pastes_after = body.get(close + 1).is_some_and(|t| t.is_punct(Punct::HashHash)) && close + 1 < end;
-                self.append_operand(out, operand, &mut paste_next);
+                let pastes_after = body
+                    .get(close + 1)
+                    .is_some_and(|t| t.is_punct(Punct::HashHash))
+                    && close + 1 < end;
+                self.append_operand(out, &operand, &mut paste_next);
                 i = close + 1;
                 let _ = pastes_after;
                 continue;
@@ -529,14 +563,22 @@ impl<'a> Preprocessor<'a> {
                     let (content_end, close) = match_paren(body, i + 2, end);
                     let mut operand = Vec::new();
                     if !args.raw[va_index].is_empty() {
-                        self.substitute_range(m, body, pidx, i + 3, content_end, args, &mut operand);
+                        self.substitute_range(
+                            m,
+                            body,
+                            pidx,
+                            i + 3,
+                            content_end,
+                            args,
+                            &mut operand,
+                        );
                     }
                     operand.retain(|t| t.flags & PLACEMARKER == 0);
                     i = close + 1;
                     self.stringify(&operand)
                 } else {
                     i += 1;
-                    self.append_operand(out, vec![PTok { tok: t, flags: 0 }], &mut paste_next);
+                    self.append_operand(out, &[PTok { tok: t, flags: 0 }], &mut paste_next);
                     continue;
                 };
                 let sym = self.intern(&text);
@@ -544,7 +586,7 @@ impl<'a> Preprocessor<'a> {
                     kind: TokenKind::Str(sym),
                     ..t
                 };
-                self.append_operand(out, vec![PTok { tok, flags: 0 }], &mut paste_next);
+                self.append_operand(out, &[PTok { tok, flags: 0 }], &mut paste_next);
                 continue;
             }
             if t.is_punct(Punct::HashHash) {
@@ -583,19 +625,19 @@ impl<'a> Preprocessor<'a> {
                 } else {
                     operand[0].tok.leading_space = t.leading_space;
                 }
-                self.append_operand(out, operand, &mut paste_next);
+                self.append_operand(out, &operand, &mut paste_next);
                 i += 1;
                 continue;
             }
-            self.append_operand(out, vec![PTok { tok: t, flags: 0 }], &mut paste_next);
+            self.append_operand(out, &[PTok { tok: t, flags: 0 }], &mut paste_next);
             i += 1;
         }
     }
 
     /// Appends `operand`, pasting its first token onto the last one of `out`
     /// when a `##` preceded it.
-    fn append_operand(&mut self, out: &mut Vec<PTok>, operand: Vec<PTok>, paste_next: &mut bool) {
-        let mut it = operand.into_iter();
+    fn append_operand(&mut self, out: &mut Vec<PTok>, operand: &[PTok], paste_next: &mut bool) {
+        let mut it = operand.iter().copied();
         if *paste_next {
             *paste_next = false;
             if let Some(first) = it.next() {
@@ -687,7 +729,8 @@ impl<'a> Preprocessor<'a> {
             let t = self.next_unexpanded();
             if t.is_end() {
                 self.lookahead.push(t);
-                self.diags.error(t.tok.span, "missing ')' after builtin macro operand");
+                self.diags
+                    .error(t.tok.span, "missing ')' after builtin macro operand");
                 return None;
             }
             match t.tok.kind {
@@ -717,7 +760,8 @@ impl<'a> Preprocessor<'a> {
         let exp = self.add_expansion(Expansion {
             macro_name: m,
             call_site: site,
-            definition: Span::default(),
+            // A built-in macro has no `#define`; point at the use.
+            definition: site,
             parent,
         });
         let mut v = self.take_vec();
@@ -822,7 +866,10 @@ impl<'a> Preprocessor<'a> {
                         self.pragma_text(&text, name_tok.tok.span.to(end));
                     }
                     _ => {
-                        self.diags.error(name_tok.tok.span, "_Pragma takes a parenthesized string literal");
+                        self.diags.error(
+                            name_tok.tok.span,
+                            "_Pragma takes a parenthesized string literal",
+                        );
                     }
                 }
             }
@@ -854,7 +901,7 @@ impl<'a> Preprocessor<'a> {
                         }
                         _ => 0,
                     },
-                    HasBuiltin => match words.as_slice() {
+                    HasBuiltinFunction => match words.as_slice() {
                         [w] => features::is_supported_builtin(w) as i64,
                         _ => 0,
                     },
@@ -864,7 +911,9 @@ impl<'a> Preprocessor<'a> {
                     },
                     IsIdentifier => match toks.as_slice() {
                         [t] => match t.tok.kind {
-                            TokenKind::Ident(s) => ((s.0 as usize) >= crate::intern::KEYWORDS.len()) as i64,
+                            TokenKind::Ident(s) => {
+                                ((s.0 as usize) >= crate::intern::KEYWORDS.len()) as i64
+                            }
                             _ => 0,
                         },
                         _ => 0,
@@ -881,7 +930,11 @@ impl<'a> Preprocessor<'a> {
     /// `__has_include(...)`: 1 when the header exists.
     fn eval_has_include(&mut self, name_tok: PTok, next: bool) -> Option<(bool, Span)> {
         // The header name may be a `<...>` written directly in the file.
-        let direct = self.lookahead.is_empty() && self.contexts.iter().all(|c| c.pos >= c.toks.len() && !c.barrier);
+        let direct = self.lookahead.is_empty()
+            && self
+                .contexts
+                .iter()
+                .all(|c| c.pos >= c.toks.len() && !c.barrier);
         let lp = self.next_unexpanded();
         if !lp.tok.is_punct(Punct::LParen) || lp.flags & END_MARK != 0 {
             let sp = lp.tok.span;
@@ -905,10 +958,15 @@ impl<'a> Preprocessor<'a> {
         let mut depth = 0;
         let end;
         loop {
-            let t = if spec.is_some() { self.next_unexpanded() } else { self.next_expanded() };
+            let t = if spec.is_some() {
+                self.next_unexpanded()
+            } else {
+                self.next_expanded()
+            };
             if t.is_end() {
                 self.lookahead.push(t);
-                self.diags.error(t.tok.span, "missing ')' after '__has_include'");
+                self.diags
+                    .error(t.tok.span, "missing ')' after '__has_include'");
                 return None;
             }
             match t.tok.kind {
@@ -929,7 +987,8 @@ impl<'a> Preprocessor<'a> {
             None => match self.header_spec_from_tokens(&toks) {
                 Some(s) => s,
                 None => {
-                    self.diags.error(name_tok.tok.span, "expected \"FILENAME\" or <FILENAME>");
+                    self.diags
+                        .error(name_tok.tok.span, "expected \"FILENAME\" or <FILENAME>");
                     return None;
                 }
             },

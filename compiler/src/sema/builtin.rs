@@ -55,7 +55,18 @@ impl Checker<'_> {
                     return Some(self.error_expr(span));
                 }
                 let v = self.expr(args[0]);
-                let c = matches!(v.kind, ExprKind::Const(_)) && !self.is_error(v.ty.ty)
+                let const_local = match &v.kind {
+                    ExprKind::Load(x) => match x.kind {
+                        ExprKind::Local(l) => self
+                            .fn_ctx
+                            .as_ref()
+                            .is_some_and(|c| c.const_locals.contains(&l)),
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                let c = const_local
+                    || matches!(v.kind, ExprKind::Const(_)) && !self.is_error(v.ty.ty)
                     || matches!(v.kind, ExprKind::AddrOf(ref g) if matches!(g.kind, ExprKind::Global(_)));
                 self.konst(c as i64, self.t.int, span)
             }

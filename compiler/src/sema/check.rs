@@ -174,6 +174,9 @@ pub(crate) struct FnCtx {
     /// Enclosing loops and switches: (is a loop, scope depth that `break`
     /// leaves, scope depth that `continue` leaves).
     pub jump_levels: Vec<(bool, usize, usize)>,
+    /// `const` locals initialized with a constant: `__builtin_constant_p`
+    /// sees through them, as clang's does.
+    pub const_locals: std::collections::HashSet<LocalId>,
 }
 
 pub(crate) struct Checker<'a> {
@@ -208,6 +211,9 @@ pub(crate) struct Checker<'a> {
     /// Unsupported features met in `static` functions, reported only if the
     /// function turns out to be reachable ([`Checker::report_deferred`]).
     pub deferred: Vec<(FuncId, Span, String)>,
+    /// Inside an expression evaluated at compile time (static initializers,
+    /// integer constant expressions): no code is generated for it.
+    pub const_context: u32,
 }
 
 impl<'a> Checker<'a> {
@@ -257,7 +263,11 @@ impl<'a> Checker<'a> {
             globals: PrimaryMap::new(),
             functions: PrimaryMap::new(),
             toplevel_asm: Vec::new(),
-            scopes: vec![Scope::default()],
+            // File scope: sized for the unit (vmlinux.h binds ~100k names).
+            scopes: vec![Scope {
+                ords: SymMap::with_capacity_and_hasher(tu.items.len() * 2, Default::default()),
+                tags: SymMap::with_capacity_and_hasher(tu.items.len(), Default::default()),
+            }],
             t: Common {
                 void,
                 bool_,
@@ -287,6 +297,7 @@ impl<'a> Checker<'a> {
             bad_bitfields: Default::default(),
             pending_srem: Vec::new(),
             deferred: Vec::new(),
+            const_context: 0,
         }
     }
 

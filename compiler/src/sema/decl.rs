@@ -490,7 +490,10 @@ impl Checker<'_> {
     ) -> TypeId {
         let kw = if rs.is_union { "union" } else { "struct" };
         let Some(members) = &rs.members else {
-            let (name, span) = rs.name.expect("parser: anonymous record without body");
+            let Some((name, span)) = rs.name else {
+                // The parser reports `struct;`; nothing to name here.
+                return self.t.error;
+            };
             if !forward_decl {
                 if let Some(tag) = self.lookup_tag(name) {
                     return self.tag_type(tag, rs.is_union, name, span);
@@ -703,7 +706,9 @@ impl Checker<'_> {
     ) -> TypeId {
         let fixed = es.underlying.as_ref().map(|tn| self.type_name(tn));
         let Some(enumerators) = &es.enumerators else {
-            let (name, span) = es.name.expect("parser: anonymous enum without body");
+            let Some((name, span)) = es.name else {
+                return self.t.error;
+            };
             let found = if forward_decl {
                 self.scopes.last().unwrap().tags.get(&name).copied()
             } else {
@@ -1242,7 +1247,9 @@ impl Checker<'_> {
                 );
                 return Some(gid);
             }
+            self.const_context += 1;
             let (ci, new_ty) = self.global_init(ty, init);
+            self.const_context -= 1;
             let g = &mut self.globals[gid];
             g.is_extern = false;
             g.ty = new_ty;
@@ -1367,6 +1374,7 @@ impl Checker<'_> {
             func_name_global: None,
             pending: vec![],
             cleanups: vec![],
+            const_locals: Default::default(),
             jump_levels: vec![],
         });
         self.push_scope();

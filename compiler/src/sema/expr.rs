@@ -34,7 +34,9 @@ impl Checker<'_> {
 
     /// An integer constant expression's value (reports when it is not one).
     pub fn const_int(&mut self, e: ExprId) -> Option<i64> {
+        self.const_context += 1;
         let c = self.expr(e);
+        self.const_context -= 1;
         if self.is_error(c.ty.ty) {
             return None;
         }
@@ -155,17 +157,19 @@ impl Checker<'_> {
         let Some(k) = self.types.int_kind(e.ty.ty) else {
             return e;
         };
-        // Bit-fields narrower than int promote to int.
+        // Bit-fields narrower than int promote to int whatever their declared
+        // type (as clang does: `long x:20` too); as wide as int, to int or
+        // unsigned int.
         if let ExprKind::Load(inner) = &e.kind {
             if let ExprKind::Member {
                 bitfield: Some(bf), ..
             } = &inner.kind
             {
-                if bf.width < 32 && k.size() <= 4 {
+                if bf.width < 32 && k != IntKind::Bool {
                     let t = self.t.int;
                     return self.cast_to(e, t);
                 }
-                if bf.width == 32 && k.size() <= 4 {
+                if bf.width == 32 {
                     let t = if k.is_signed() {
                         self.t.int
                     } else {
@@ -891,7 +895,12 @@ impl Checker<'_> {
                 self.warning(span, "division by zero is undefined");
             }
         }
-        if matches!(op, BinOp::Div | BinOp::Rem) && self.is_signed(t) && self.opts.cpu_version < 4 {
+        if matches!(op, BinOp::Div | BinOp::Rem)
+            && self.is_signed(t)
+            && self.opts.cpu_version < 4
+            && self.fn_ctx.is_some()
+            && self.const_context == 0
+        {
             return self.signed_division(op, a, b, t, span);
         }
         if matches!(op, BinOp::Eq | BinOp::Ne) {
@@ -1201,6 +1210,10 @@ impl Checker<'_> {
                 let y = self.expr(b);
                 if self.is_error(x.ty.ty) || self.is_error(y.ty.ty) {
                     return self.error_expr(span);
+                }
+                if let (ExprKind::Const(_), ExprKind::Const(_)) = (&x.kind, &y.kind) {
+                    // `(1, 2)`: a constant (clang accepts it in initializers).
+                    return Expr { span, ..y };
                 }
                 let ty = y.ty;
                 return Expr {
@@ -1773,6 +1786,26 @@ impl Checker<'_> {
                     self.expr(*a);
                 }
                 return self.error_expr(span);
+            }
+        }
+        // The C library functions clang treats as builtins when only declared
+        // (`#include <string.h>`): expanded inline, never a call.
+        if let ast::ExprKind::Ident(name) = &self.tu.exprs[callee].kind {
+            if let Some(Binding::Func(fid)) = self.lookup(*name) {
+                let func = &self.functions[fid];
+                if func.body.is_none() && func.helper_id.is_none() && func.asm_label.is_none() {
+                    let builtin = match self.name(*name) {
+                        "memcpy" => Some("__builtin_memcpy"),
+                        "memmove" => Some("__builtin_memmove"),
+                        "memset" => Some("__builtin_memset"),
+                        _ => None,
+                    };
+                    if let Some(b) = builtin {
+                        return self
+                            .builtin_call(b, callee, args, span)
+                            .expect("a memory builtin");
+                    }
+                }
             }
         }
         let f = self.expr_nodecay(callee);

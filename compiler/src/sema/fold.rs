@@ -147,8 +147,16 @@ impl Checker<'_> {
                     ConstVal::Addr(s, o) => ConstVal::Addr(s, o.wrapping_add(d)),
                 })
             }
-            ExprKind::Binary(op @ (BinOp::Add | BinOp::Sub), a, b) => {
+            ExprKind::Binary(op, a, b) => {
                 let (x, y) = (self.eval_const(a)?, self.eval_const(b)?);
+                if let (ConstVal::Int(x), ConstVal::Int(y)) = (x, y) {
+                    // Operands are of the operation's type (the left one for shifts).
+                    let (bits, signed) = self.int_shape(a.ty.ty);
+                    return fold_binop(*op, x, y, bits, signed).map(ConstVal::Int);
+                }
+                if !matches!(op, BinOp::Add | BinOp::Sub) {
+                    return None;
+                }
                 match (x, y) {
                     (ConstVal::Addr(s, o), ConstVal::Int(i)) => Some(ConstVal::Addr(
                         s,
@@ -164,11 +172,48 @@ impl Checker<'_> {
                     _ => None,
                 }
             }
+            ExprKind::Unary(op, x) => match self.eval_const(x)? {
+                ConstVal::Int(v) => Some(ConstVal::Int(self.fold_un(*op, v, e.ty.ty))),
+                ConstVal::Addr(..) => None,
+            },
+            ExprKind::LogAnd(a, b) | ExprKind::LogOr(a, b) => {
+                let and = matches!(e.kind, ExprKind::LogAnd(..));
+                let ConstVal::Int(x) = self.eval_const(a)? else {
+                    return None;
+                };
+                if (x == 0) == and {
+                    return Some(ConstVal::Int(!and as i64));
+                }
+                let ConstVal::Int(y) = self.eval_const(b)? else {
+                    return None;
+                };
+                Some(ConstVal::Int((y != 0) as i64))
+            }
             ExprKind::Cond { cond, then, els } => match self.eval_const(cond)? {
                 ConstVal::Int(0) => self.eval_const(els),
                 _ => self.eval_const(then),
             },
-            ExprKind::Comma(_, _) => None,
+            // GNU: a `const` object with a constant initializer folds
+            // (`static const int beta = 717;` used in another initializer).
+            ExprKind::Load(inner) => match inner.kind {
+                ExprKind::Global(g) => {
+                    let gl = &self.globals[g];
+                    let q = self.types.canonical_qual(gl.ty);
+                    let init = gl.init.as_ref()?;
+                    let size = self.types.size_of(e.ty.ty)? as usize;
+                    if !q.quals.is_const || q.quals.is_volatile || gl.is_extern {
+                        return None;
+                    }
+                    if !init.relocs.is_empty() || size > 8 || init.bytes.len() < size {
+                        return None;
+                    }
+                    let mut b = [0u8; 8];
+                    b[..size].copy_from_slice(&init.bytes[..size]);
+                    let v = i64::from_le_bytes(b);
+                    Some(ConstVal::Int(self.wrap_to(v, e.ty.ty)))
+                }
+                _ => None,
+            },
             _ => None,
         }
     }

@@ -834,7 +834,8 @@ fn item_span(c: &Checker, item: &ast::InitItem) -> Span {
 }
 
 /// A string literal's bytes with its terminating NUL, as elements of `esize`
-/// bytes (wide literals: one element per UTF-8 code point).
+/// bytes: the parser gives wide literals (`u`, `U`, `L`) as the UTF-8 of their
+/// code points, encoded here as UTF-16 units or 4-byte code points.
 fn encode_string(bytes: &[u8], esize: u8) -> Vec<u8> {
     if esize == 1 {
         let mut v = Vec::with_capacity(bytes.len() + 1);
@@ -843,16 +844,15 @@ fn encode_string(bytes: &[u8], esize: u8) -> Vec<u8> {
         return v;
     }
     let s = String::from_utf8_lossy(bytes);
-    let mut v = Vec::new();
+    let mut v = Vec::with_capacity((s.len() + 1) * esize as usize);
     for ch in s.chars().chain(std::iter::once('\0')) {
-        let c = ch as u32;
         if esize == 2 {
             let mut buf = [0u16; 2];
             for u in ch.encode_utf16(&mut buf) {
                 v.extend_from_slice(&u.to_le_bytes());
             }
         } else {
-            v.extend_from_slice(&c.to_le_bytes());
+            v.extend_from_slice(&(ch as u32).to_le_bytes());
         }
     }
     v

@@ -66,8 +66,12 @@ pub(crate) fn layout_record(
             Some(w) => {
                 let w = w as u64;
                 if w == 0 {
-                    if !field_packed && !is_union {
+                    // Pads to the type's alignment even in packed records, and
+                    // at the end makes the record that long (clang), without
+                    // raising the record's alignment.
+                    if !is_union {
                         offset_bits = round_up(offset_bits, talign * 8);
+                        size_bits = size_bits.max(offset_bits);
                     }
                     fields.push(Field {
                         name: m.name,

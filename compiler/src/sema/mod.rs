@@ -1,12 +1,14 @@
 //! Semantic analysis: C's rules applied to the syntax tree, producing the
 //! typed tree ([`tir`]).
 //!
-//! One [`Checker`](check::Checker) walks the translation unit in order:
-//! declarations build types and layouts ([`decl`], [`layout`]), expressions get
-//! their types and implicit conversions ([`expr`], folded by [`fold`]),
-//! initializers are flattened ([`init`]) and statements checked ([`stmt`]).
+//! One `Checker` walks the translation unit in order:
+//! declarations build types and layouts (`decl`, `layout`), expressions get
+//! their types and implicit conversions (`expr`, folded by `fold`),
+//! initializers are flattened (`init`) and statements checked (`stmt`).
 //! Errors are reported through [`Diagnostics`] and produce an error type that
-//! silences follow-on diagnostics.
+//! silences follow-on diagnostics. Features bpfcc lacks that appear only in
+//! `static` functions nothing uses are not reported (`reach`), since no
+//! code is generated for those functions (as with clang).
 
 mod builtin;
 mod check;

@@ -12,6 +12,50 @@ use crate::source::Span;
 impl Checker<'_> {
     /// The items of a block, in the current scope.
     pub fn block_items(&mut self, items: &[BlockItem]) -> Vec<Stmt> {
+        self.block_items_with_result(items, false).0
+    }
+
+    /// The last expression statement of a block, under any labels
+    /// (`l: ret;` ends libbpf's `__bpf_cmp`), if the block ends with one.
+    fn result_stmt(
+        &self,
+        item: &BlockItem,
+    ) -> Option<(Vec<(crate::intern::Sym, Span)>, ast::ExprId)> {
+        let BlockItem::Stmt(mut s) = item else {
+            return None;
+        };
+        let mut labels = Vec::new();
+        loop {
+            let st = &self.tu.stmts[s];
+            match &st.kind {
+                ast::StmtKind::Label { name, body, .. } => {
+                    labels.push((*name, st.span));
+                    s = *body;
+                }
+                ast::StmtKind::Expr(Some(e)) => return Some((labels, *e)),
+                _ => return None,
+            }
+        }
+    }
+
+    /// A block's items; with `want_result`, a final expression statement is
+    /// returned apart as the value of a statement expression.
+    fn block_items_with_result(
+        &mut self,
+        items: &[BlockItem],
+        want_result: bool,
+    ) -> (Vec<Stmt>, Option<Expr>) {
+        let mut result = None;
+        let mut items = items;
+        let mut result_item = None;
+        if want_result {
+            if let Some(last) = items.last() {
+                if let Some(r) = self.result_stmt(last) {
+                    result_item = Some(r);
+                    items = &items[..items.len() - 1];
+                }
+            }
+        }
         let mut out = Vec::with_capacity(items.len());
         // `__label__` declarations open a label namespace for this block.
         let local_labels = items.iter().any(|i| {
@@ -35,6 +79,22 @@ impl Checker<'_> {
                     }
                 }
             }
+        }
+        if let Some((labels, e)) = result_item {
+            for (name, span) in labels {
+                let l = self.label(name, span, true);
+                out.push(Stmt {
+                    kind: StmtKind::Label(l),
+                    span,
+                });
+            }
+            let v = self.expr_nodecay(e);
+            let v = if self.types.is_aggregate(v.ty.ty) && !self.is_array(v.ty.ty) {
+                v
+            } else {
+                self.rvalue(v)
+            };
+            result = Some(v);
         }
         // Leaving the block: its cleanup variables' functions run, last first.
         let depth = self.scopes.len();
@@ -62,7 +122,7 @@ impl Checker<'_> {
                 self.error(span, format!("use of undeclared label '{s}'"));
             }
         }
-        out
+        (out, result)
     }
 
     /// Takes the pending compound-literal declarations, placing them before `s`.
@@ -218,6 +278,16 @@ impl Checker<'_> {
                 local.address_taken |= self.types.is_aggregate(ty.ty);
             }
             self.bind(name, Binding::Local(l));
+            let q = self.types.canonical_qual(ty).quals;
+            if q.is_const && !q.is_volatile {
+                if let Some(tir::LocalInit::Expr(Expr {
+                    kind: ExprKind::Const(_),
+                    ..
+                })) = &init
+                {
+                    self.fn_ctx.as_mut().unwrap().const_locals.insert(l);
+                }
+            }
             if let Some(a) = cleanup_attr {
                 self.register_cleanup(l, a, nspan);
             }
@@ -912,22 +982,7 @@ impl Checker<'_> {
         self.push_scope();
         // Compound literals inside belong to the inner statements.
         let outer_pending = self.take_pending();
-        let (last_expr, head) = match items.last() {
-            Some(BlockItem::Stmt(last)) => match self.tu.stmts[*last].kind {
-                ast::StmtKind::Expr(Some(e)) => (Some(e), &items[..items.len() - 1]),
-                _ => (None, &items[..]),
-            },
-            _ => (None, &items[..]),
-        };
-        let mut body = self.block_items(head);
-        let result = last_expr.map(|e| {
-            let v = self.expr_nodecay(e);
-            if self.types.is_aggregate(v.ty.ty) && !self.is_array(v.ty.ty) {
-                v
-            } else {
-                self.rvalue(v)
-            }
-        });
+        let (mut body, result) = self.block_items_with_result(items, true);
         body.extend(self.take_pending());
         self.pop_scope();
         if let Some(ctx) = self.fn_ctx.as_mut() {
