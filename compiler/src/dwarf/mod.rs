@@ -5,8 +5,11 @@
 //! subranges, structs and unions with their members and bit fields, enums,
 //! function prototypes), the functions that have machine code (with their
 //! address range, `DW_OP_reg10` frame base, parameters and locals), the global
-//! variables (located by `DW_OP_addr` on their symbol), and the line table
-//! built from each [`MachFunction`]'s statement positions. This is what
+//! variables (located by `DW_OP_addr` on their symbol), the extern functions
+//! called (declarations), the helpers called (variables whose constant value
+//! is the helper number, as clang describes libbpf's helper pointers),
+//! `btf_decl_tag`/`btf_type_tag` as `DW_TAG_LLVM_annotation`, and the line
+//! table built from each [`MachFunction`]'s statement positions. This is what
 //! `pahole -J` turns into BTF, and what debuggers and `bpftool prog dump
 //! jited linum` read.
 //!
@@ -20,6 +23,12 @@
 //! addresses `DW_FORM_addr` (clang uses `strx1`/`addrx` through
 //! `.debug_str_offsets`/`.debug_addr`); both are valid DWARF 5 and every
 //! consumer reads them, and they need no extra sections.
+//!
+//! Not described yet: locations of parameters and locals (they are listed
+//! without `DW_AT_location`), lexical blocks (block-scoped locals sit in their
+//! function), functions inlined everywhere (no abstract/inlined-subroutine
+//! entries), `.debug_frame`, and the types clang adds for explicit casts and
+//! for enums whose constants are used (the typed tree no longer shows them).
 
 mod object_file;
 
