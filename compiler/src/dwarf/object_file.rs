@@ -157,12 +157,18 @@ pub fn add_to_object(elf: &[u8], debug: &DebugSections) -> Result<Vec<u8>, Appen
         return Err(err("objects with .llvm_addrsig are not supported"));
     }
     let symtab = headers[symtab_index].clone();
+    if symtab.link as usize >= shnum {
+        return Err(err("malformed symbol table"));
+    }
     let strtab = elf[headers[symtab.link as usize].range()].to_vec();
     let mut symbols: Vec<Vec<u8>> = elf[symtab.range()]
         .chunks_exact(SYM_SIZE)
         .map(|s| s.to_vec())
         .collect();
     let first_global = symtab.info as usize;
+    if first_global > symbols.len() {
+        return Err(err("malformed symbol table"));
+    }
 
     // The new sections' indices: each debug section, then its relocations.
     let mut debug_index = Vec::new();
