@@ -9,6 +9,7 @@ pub mod bpf;
 pub mod btf;
 pub mod diag;
 pub mod driver;
+pub mod dwarf;
 pub mod elf;
 pub mod intern;
 pub mod ir;
