@@ -361,7 +361,8 @@ pub enum StmtKind {
     },
     Break,
     Continue,
-    Goto(Sym),
+    /// `goto label;`, with the label's span.
+    Goto(Sym, Span),
     /// `goto *expr;`
     GotoIndirect(ExprId),
     Label {

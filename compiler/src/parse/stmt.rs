@@ -133,9 +133,9 @@ impl Parser<'_> {
                     self.semi_after("goto")?;
                     StmtKind::GotoIndirect(e)
                 } else {
-                    let (l, _) = self.expect_ident("identifier")?;
+                    let (l, label_span) = self.expect_ident("identifier")?;
                     self.semi_after("goto")?;
-                    StmtKind::Goto(l)
+                    StmtKind::Goto(l, label_span)
                 }
             }
             Some(kw::Return) => {

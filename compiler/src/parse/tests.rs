@@ -692,7 +692,7 @@ fn all_statements() {
                 StmtKind::DoWhile { .. } => "do",
                 StmtKind::If { .. } => "if",
                 StmtKind::Switch { .. } => "switch",
-                StmtKind::Goto(_) => "goto",
+                StmtKind::Goto(..) => "goto",
                 StmtKind::GotoIndirect(_) => "goto*",
                 StmtKind::Label { .. } => "label",
                 _ => "other",

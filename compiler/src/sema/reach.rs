@@ -104,7 +104,7 @@ fn stmt_refs(s: &Stmt, out: &mut Vec<FuncId>) {
         | StmtKind::Case(_)
         | StmtKind::Break
         | StmtKind::Continue
-        | StmtKind::Goto(_)
+        | StmtKind::Goto(..)
         | StmtKind::Label(_) => {}
     }
 }

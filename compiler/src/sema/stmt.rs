@@ -499,14 +499,15 @@ impl Checker<'_> {
                     return self.jump_with_cleanups(level, StmtKind::Continue, span);
                 }
             }
-            ast::StmtKind::Goto(name) => {
+            ast::StmtKind::Goto(name, label_span) => {
                 if !self.fn_ctx.as_ref().unwrap().cleanups.is_empty() {
                     self.unsupported(
                         span,
                         "'goto' in the scope of a 'cleanup' variable is not supported by bpfcc yet",
                     );
                 }
-                StmtKind::Goto(self.label(*name, span, false))
+                // An undefined label is reported at its name, as clang does.
+                StmtKind::Goto(self.label(*name, *label_span, false))
             }
             ast::StmtKind::GotoIndirect(_) => {
                 self.error(span, "indirect goto is not supported by BPF");
