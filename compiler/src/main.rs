@@ -5,7 +5,7 @@
 
 use bpfcc::diag::{Diagnostics, Severity};
 use bpfcc::driver::args::{self, Action, Invocation};
-use bpfcc::driver::{compile, depfile, runtime_headers_dir, Emit, Input};
+use bpfcc::driver::{compile_then_exit, depfile, runtime_headers_dir, Emit, Input};
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -71,7 +71,8 @@ fn compile_one(inv: &Invocation, input: &Path) -> u8 {
         return 1;
     }
     let options = &inv.options;
-    let result = std::panic::catch_unwind(|| compile(Input::File(input.to_path_buf()), options));
+    let result =
+        std::panic::catch_unwind(|| compile_then_exit(Input::File(input.to_path_buf()), options));
     let out = match result {
         Ok(out) => out,
         Err(_) => return EXIT_INTERNAL,
