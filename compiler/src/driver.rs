@@ -118,6 +118,62 @@ pub fn runtime_headers_dir() -> Option<PathBuf> {
 
 /// Compiles one input.
 pub fn compile(input: Input, options: &Options) -> CompileOutput {
+    compile_with(input, options, Teardown::Free)
+}
+
+/// Like [`compile`], for a process that exits right after: the token stream,
+/// syntax tree, typed tree and IR are never freed. Freeing them is pure work
+/// at exit (millions of small allocations for a vmlinux.h), the OS reclaims
+/// the memory anyway.
+pub fn compile_then_exit(input: Input, options: &Options) -> CompileOutput {
+    compile_with(input, options, Teardown::Leak)
+}
+
+/// Whether the compiler's large intermediate structures are freed.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Teardown {
+    Free,
+    Leak,
+}
+
+/// Owns a value that is dropped, or deliberately leaked, per [`Teardown`].
+struct Phase<T> {
+    value: std::mem::ManuallyDrop<T>,
+    teardown: Teardown,
+}
+
+impl<T> Phase<T> {
+    fn new(value: T, teardown: Teardown) -> Phase<T> {
+        Phase {
+            value: std::mem::ManuallyDrop::new(value),
+            teardown,
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Phase<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T> std::ops::DerefMut for Phase<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.value
+    }
+}
+
+impl<T> Drop for Phase<T> {
+    fn drop(&mut self) {
+        if self.teardown == Teardown::Free {
+            // SAFETY: dropped exactly once, here; `value` is not used after.
+            unsafe { std::mem::ManuallyDrop::drop(&mut self.value) }
+        }
+    }
+}
+
+fn compile_with(input: Input, options: &Options, teardown: Teardown) -> CompileOutput {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics {
         warnings_as_errors: options.warnings_as_errors,
@@ -164,8 +220,11 @@ pub fn compile(input: Input, options: &Options) -> CompileOutput {
     pp_options.cpu_version = options.cpu_version;
     pp_options.opt_level = options.opt_level;
     add_default_system_dirs(&mut pp_options);
-    let mut interner = Interner::new();
-    let pp = preprocess::preprocess(main, &pp_options, &mut sources, &mut interner, &mut diags);
+    let mut interner = Phase::new(Interner::new(), teardown);
+    let pp = Phase::new(
+        preprocess::preprocess(main, &pp_options, &mut sources, &mut interner, &mut diags),
+        teardown,
+    );
     let dependencies = pp.dependencies.clone();
     let mut system_dependencies: Vec<PathBuf> = pp
         .system_files
@@ -196,19 +255,25 @@ pub fn compile(input: Input, options: &Options) -> CompileOutput {
         return finish(Some(text.into_bytes()), diags, sources);
     }
 
-    let tu = parse::parse(&pp.tokens, &mut interner, &mut diags);
+    let tu = Phase::new(
+        parse::parse_with_expansions(&pp.tokens, &pp.expansions, &mut interner, &mut diags),
+        teardown,
+    );
     if diags.has_errors() {
         return finish(None, diags, sources);
     }
     let sema_options = SemaOptions {
         cpu_version: options.cpu_version,
     };
-    let program = sema::check(&tu, &mut interner, &sema_options, &mut diags);
+    let program = Phase::new(
+        sema::check(&tu, &mut interner, &sema_options, &mut diags),
+        teardown,
+    );
     if diags.has_errors() || options.emit == Emit::SyntaxOnly {
         return finish(None, diags, sources);
     }
 
-    let mut module = lower::lower(&program, &interner, &mut diags);
+    let mut module = Phase::new(lower::lower(&program, &interner, &mut diags), teardown);
     if diags.has_errors() {
         return finish(None, diags, sources);
     }

@@ -5,8 +5,7 @@
 //! integers. C keywords are interned first, in the order of [`KEYWORDS`], so
 //! the parser recognises them by index.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 /// FxHash (rustc's hasher): identifiers are short and not attacker-chosen,
 /// and SipHash was the largest single cost of lexing vmlinux.h.
@@ -146,9 +145,22 @@ pub const KEYWORDS: &[&str] = &[
     "__bf16",
 ];
 
+/// The interned strings, and an open-addressing hash table over them.
+///
+/// Every identifier occurrence the lexer sees goes through [`Interner::intern`]
+/// (a vmlinux.h has about a million), so the table is built for cache
+/// behaviour: one 8-byte slot per entry holding the symbol and 32 bits of its
+/// hash (a probe rarely touches a string that does not match), and the
+/// strings' bytes in one contiguous buffer (no allocation per new string).
 pub struct Interner {
-    map: HashMap<Box<str>, Sym, BuildHasherDefault<FxHasher>>,
-    strings: Vec<Box<str>>,
+    /// `0` is an empty slot; otherwise `(hash tag << 32) | (symbol + 1)`.
+    slots: Vec<u64>,
+    /// `log2(slots.len())`.
+    slot_bits: u32,
+    /// The bytes of every interned string, back to back.
+    bytes: String,
+    /// `(start, end)` of each symbol's string in `bytes`, by symbol index.
+    spans: Vec<(u32, u32)>,
 }
 
 impl Default for Interner {
@@ -157,43 +169,112 @@ impl Default for Interner {
     }
 }
 
+/// The FxHash of a string's bytes.
+#[inline]
+fn hash_str(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
 impl Interner {
     pub fn new() -> Interner {
         let mut i = Interner {
-            map: HashMap::with_capacity_and_hasher(4096, Default::default()),
-            strings: Vec::with_capacity(4096),
+            slots: Vec::new(),
+            slot_bits: 0,
+            bytes: String::with_capacity(64 * 1024),
+            spans: Vec::with_capacity(4096),
         };
+        i.grow_to(8192);
         for k in KEYWORDS {
             i.intern(k);
         }
         i
     }
 
-    pub fn intern(&mut self, s: &str) -> Sym {
-        if let Some(&sym) = self.map.get(s) {
-            return sym;
+    /// Where `s` is or would be: `Ok(slot)` if interned, else `Err(empty slot)`.
+    #[inline]
+    fn find(&self, s: &str, hash: u64) -> Result<usize, usize> {
+        let mask = self.slots.len() - 1;
+        // FxHash's high bits are the well-mixed ones: index by them, tag with
+        // the low half.
+        let mut i = (hash >> (64 - self.slot_bits)) as usize;
+        let tag = hash as u32;
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return Err(i);
+            }
+            if (slot >> 32) as u32 == tag && self.str_at((slot as u32 - 1) as usize) == s {
+                return Ok(i);
+            }
+            i = (i + 1) & mask;
         }
-        let sym = Sym(self.strings.len() as u32);
-        let boxed: Box<str> = s.into();
-        self.strings.push(boxed.clone());
-        self.map.insert(boxed, sym);
-        sym
+    }
+
+    #[inline]
+    fn str_at(&self, index: usize) -> &str {
+        let (start, end) = self.spans[index];
+        &self.bytes[start as usize..end as usize]
+    }
+
+    /// Rebuilds the table with `capacity` slots (a power of two).
+    fn grow_to(&mut self, capacity: usize) {
+        debug_assert!(capacity.is_power_of_two());
+        self.slot_bits = capacity.trailing_zeros();
+        self.slots = vec![0; capacity];
+        let mask = capacity - 1;
+        for index in 0..self.spans.len() {
+            let hash = hash_str(self.str_at(index));
+            let mut i = (hash >> (64 - self.slot_bits)) as usize;
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = ((hash as u32 as u64) << 32) | (index as u64 + 1);
+        }
+    }
+
+    pub fn intern(&mut self, s: &str) -> Sym {
+        let hash = hash_str(s);
+        let empty = match self.find(s, hash) {
+            Ok(slot) => return Sym((self.slots[slot] as u32) - 1),
+            Err(empty) => empty,
+        };
+        let index = self.spans.len();
+        let start = self.bytes.len();
+        self.bytes.push_str(s);
+        assert!(
+            self.bytes.len() <= u32::MAX as usize,
+            "interned strings exceed 4 GiB"
+        );
+        self.spans.push((start as u32, self.bytes.len() as u32));
+        self.slots[empty] = ((hash as u32 as u64) << 32) | (index as u64 + 1);
+        // Keep the load at most one half: probes stay short.
+        if self.spans.len() * 2 > self.slots.len() {
+            self.grow_to(self.slots.len() * 2);
+        }
+        Sym(index as u32)
     }
 
     /// Makes room for `additional` more strings (the preprocessor sizes the
     /// table from the input so it is not rehashed while lexing).
     pub fn reserve(&mut self, additional: usize) {
-        self.map.reserve(additional);
-        self.strings.reserve(additional);
+        let needed = (self.spans.len() + additional) * 2;
+        if needed > self.slots.len() {
+            self.grow_to(needed.next_power_of_two());
+        }
+        self.spans.reserve(additional);
     }
 
     /// The symbol for `s` if it was interned already.
     pub fn get(&self, s: &str) -> Option<Sym> {
-        self.map.get(s).copied()
+        self.find(s, hash_str(s))
+            .ok()
+            .map(|slot| Sym((self.slots[slot] as u32) - 1))
     }
 
     pub fn resolve(&self, sym: Sym) -> &str {
-        &self.strings[sym.0 as usize]
+        self.str_at(sym.0 as usize)
     }
 
     /// The symbol of keyword `k`, which must be in [`KEYWORDS`].
@@ -202,5 +283,48 @@ impl Interner {
             .iter()
             .position(|x| *x == k)
             .expect("not a keyword") as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_have_fixed_symbols() {
+        let i = Interner::new();
+        for (n, k) in KEYWORDS.iter().enumerate() {
+            assert_eq!(i.get(k), Some(Sym(n as u32)));
+            assert_eq!(i.resolve(Sym(n as u32)), *k);
+        }
+        assert_eq!(Interner::keyword("while"), i.get("while").unwrap());
+    }
+
+    #[test]
+    fn same_string_same_symbol_across_growth() {
+        let mut i = Interner::new();
+        let names: Vec<String> = (0..50_000).map(|n| format!("name_{n}")).collect();
+        let syms: Vec<Sym> = names.iter().map(|s| i.intern(s)).collect();
+        for (s, &sym) in names.iter().zip(&syms) {
+            assert_eq!(i.intern(s), sym);
+            assert_eq!(i.get(s), Some(sym));
+            assert_eq!(i.resolve(sym), s);
+        }
+        let distinct: std::collections::BTreeSet<Sym> = syms.iter().copied().collect();
+        assert_eq!(distinct.len(), names.len());
+        assert_eq!(i.get("name_50000"), None);
+    }
+
+    #[test]
+    fn empty_and_prefix_strings_are_distinct() {
+        let mut i = Interner::new();
+        i.reserve(10);
+        let e = i.intern("");
+        let a = i.intern("abcdefgh");
+        let b = i.intern("abcdefgh\0");
+        let c = i.intern("abcdefg");
+        assert!(e != a && a != b && b != c && a != c);
+        assert_eq!(i.resolve(e), "");
+        assert_eq!(i.resolve(b), "abcdefgh\0");
     }
 }

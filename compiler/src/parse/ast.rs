@@ -115,8 +115,10 @@ pub enum TypeSpec {
     OtherFloat,
     /// `__builtin_va_list`.
     VaList,
-    Record(RecordSpec),
-    Enum(EnumSpec),
+    /// Boxed: a definition is large and rare next to `int`/typedef names, and
+    /// keeping `TypeSpec` small keeps every `DeclSpecs` small.
+    Record(Box<RecordSpec>),
+    Enum(Box<EnumSpec>),
     TypedefName(Sym, Span),
     /// `typeof(expr)` / `__typeof__(expr)`; `unqual` for `__typeof_unqual__`.
     TypeofExpr {

@@ -288,11 +288,11 @@ impl Parser<'_> {
                 kw::AutoType => self.simple_spec(TypeSpec::AutoType),
                 kw::Struct | kw::Union => {
                     let r = self.record_spec()?;
-                    self.type_spec_stack.push(TypeSpec::Record(r));
+                    self.type_spec_stack.push(TypeSpec::Record(Box::new(r)));
                 }
                 kw::Enum => {
                     let e = self.enum_spec()?;
-                    self.type_spec_stack.push(TypeSpec::Enum(e));
+                    self.type_spec_stack.push(TypeSpec::Enum(Box::new(e)));
                 }
                 kw::Typeof
                 | kw::Typeof2
