@@ -25,6 +25,7 @@ pub mod mem2reg;
 pub mod simplify_cfg;
 pub mod sink_compares;
 pub mod store_forward;
+pub mod unroll;
 
 #[cfg(test)]
 mod source_tests;
@@ -63,6 +64,7 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
     if opt_level == 0 {
         run_pass(module, "inline", inline::run_always_inline);
         run_pass(module, "mem2reg", mem2reg::run);
+        run_pass(module, "unroll", unroll::run_pointer_exits);
         run_pass(module, "sink_compares", sink_compares::run);
         run_pass(module, "remove_dead_functions", remove_dead_functions);
         return;
@@ -79,6 +81,11 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
         if run_pass(module, "mem2reg", mem2reg::run) {
             scalar_rounds(module);
         }
+    }
+    // Unrolled loops index their arrays at constant offsets: forwarding and
+    // folding clean up after them.
+    if run_pass(module, "unroll", unroll::run) {
+        scalar_rounds(module);
     }
     run_pass(module, "sink_compares", sink_compares::run);
     run_pass(module, "remove_dead_functions", remove_dead_functions);
