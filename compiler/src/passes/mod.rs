@@ -31,6 +31,8 @@ pub mod unroll;
 mod source_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod unroll_tests;
 
 use crate::ir::{Function, Inst, InstData, Module, Op, Type, ValueData, ValueDef};
 use crate::source::Span;

@@ -165,8 +165,8 @@ struct Plan {
     exiting: Block,
     /// Whether the `then` side of its branch is the one that stays.
     stay_on_then: bool,
-    /// Copies of the loop blocks, the original (last) one included. The
-    /// header runs once more than the body when it is the exiting block.
+    /// Copies of the loop blocks, the original (last) one included: one more
+    /// than the times the exit branch stays in the loop.
     copies: usize,
 }
 
@@ -201,7 +201,11 @@ fn plan_unroll(f: &Function, l: &Loop, optimizing: bool) -> Option<Plan> {
     // The latch reaches the header through one edge only, and when it is
     // the exiting block that edge is the one that stays.
     let latch_op = &f.insts[f.terminator(l.latch)].op;
-    let back_edges = latch_op.successors().iter().filter(|&&s| s == l.header).count();
+    let back_edges = latch_op
+        .successors()
+        .iter()
+        .filter(|&&s| s == l.header)
+        .count();
     if back_edges != 1 {
         return None;
     }
@@ -223,7 +227,11 @@ fn plan_unroll(f: &Function, l: &Loop, optimizing: bool) -> Option<Plan> {
     if !optimizing && !pointer_exit {
         return None;
     }
-    let limits = if pointer_exit { POINTER_EXIT } else { OPTIMIZING };
+    let limits = if pointer_exit {
+        POINTER_EXIT
+    } else {
+        OPTIMIZING
+    };
 
     let mut eval = Evaluator::new(f, l);
     let mut state = entry_state(f, l, &mut eval)?;
@@ -247,13 +255,15 @@ fn plan_unroll(f: &Function, l: &Loop, optimizing: bool) -> Option<Plan> {
         }
         state = back_args.iter().map(|&a| eval.eval(a)).collect();
     }
-    let copies = if exiting == l.header {
-        trips as usize + 1
-    } else {
-        trips as usize
-    };
+    // The exiting block runs once more than it decides to stay: the header
+    // one last time before leaving, or the whole body of the last iteration.
+    let copies = trips as usize + 1;
+    let body_runs = if exiting == l.header { trips } else { trips + 1 };
+    if body_runs > limits.max_trips {
+        return None;
+    }
     let size: usize = l.blocks.iter().map(|&b| f.blocks[b].insts.len()).sum();
-    if copies == 0 || size.saturating_mul(copies) > limits.max_insts {
+    if size.saturating_mul(copies) > limits.max_insts {
         return None;
     }
     Some(Plan {
@@ -311,7 +321,8 @@ fn compares_pointers(f: &Function, l: &Loop, cond: Value) -> bool {
         return false;
     };
     eval.start_iteration(&start);
-    let is_address = |s: Option<Sym>| matches!(s, Some(s) if matches!(s.base, Base::Slot(_) | Base::Data(_)));
+    let is_address =
+        |s: Option<Sym>| matches!(s, Some(s) if matches!(s.base, Base::Slot(_) | Base::Data(_)));
     is_address(eval.eval(*a)) && is_address(eval.eval(*b))
 }
 
@@ -428,9 +439,7 @@ impl<'f> Evaluator<'f> {
                 off: addend as u64,
             }),
             Op::Binary(op, a, b) => self.binary(op, ty, a, b),
-            Op::Unary(op, a) => self
-                .constant_of(a)
-                .map(|a| constant(eval_unary(op, ty, a))),
+            Op::Unary(op, a) => self.constant_of(a).map(|a| constant(eval_unary(op, ty, a))),
             Op::Extend {
                 value,
                 from_bits,
@@ -596,7 +605,11 @@ fn unroll(f: &mut Function, l: &Loop, plan: &Plan) {
                     ..
                 } = op
                 {
-                    op = Op::Jump(if plan.stay_on_then { then_dest } else { else_dest });
+                    op = Op::Jump(if plan.stay_on_then {
+                        then_dest
+                    } else {
+                        else_dest
+                    });
                 }
             }
             let next_header = header_of(k + 1, &block_maps);
@@ -619,7 +632,11 @@ fn unroll(f: &mut Function, l: &Loop, plan: &Plan) {
         ..
     } = f.insts[t].op.clone()
     {
-        f.insts[t].op = Op::Jump(if plan.stay_on_then { else_dest } else { then_dest });
+        f.insts[t].op = Op::Jump(if plan.stay_on_then {
+            else_dest
+        } else {
+            then_dest
+        });
     }
 
     // Entering edges go to the first copy.
