@@ -44,13 +44,16 @@ const MAX_ROUNDS: usize = 8;
 ///
 /// -O0: inlining of `always_inline` functions (as clang's always-inliner
 /// does at every level), then mem2reg (the verifier needs loop counters in
-/// registers).
+/// registers), then unrolling of the loops whose exit compares two pointers
+/// (the verifier cannot bound them; see `unroll`).
 ///
 /// -O1 and up: mem2reg, then constant folding, dead code elimination, common
 /// subexpression elimination, store-to-load forwarding, dead store
 /// elimination and CFG simplification, repeated until nothing changes (at
 /// most `MAX_ROUNDS`); then inlining of `always_inline`, small, and
-/// single-use static functions, and the scalar passes again.
+/// single-use static functions, and the scalar passes again; then full
+/// unrolling of loops with a small constant trip count, and the scalar
+/// passes again when a loop was unrolled.
 ///
 /// Every level then puts each branch's comparison right before it (for the
 /// back end and the verifier) and removes static functions nothing calls

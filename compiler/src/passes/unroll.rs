@@ -258,7 +258,11 @@ fn plan_unroll(f: &Function, l: &Loop, optimizing: bool) -> Option<Plan> {
     // The exiting block runs once more than it decides to stay: the header
     // one last time before leaving, or the whole body of the last iteration.
     let copies = trips as usize + 1;
-    let body_runs = if exiting == l.header { trips } else { trips + 1 };
+    let body_runs = if exiting == l.header {
+        trips
+    } else {
+        trips + 1
+    };
     if body_runs > limits.max_trips {
         return None;
     }
@@ -354,7 +358,12 @@ struct Evaluator<'f> {
     params: Vec<Option<Sym>>,
     /// Memo of this iteration: `None` not computed yet, `Some(None)` unknown.
     memo: SecondaryMap<Value, Option<Option<Sym>>>,
+    /// The values in `memo`, to forget at the next iteration (clearing the
+    /// whole map would cost the function's size per iteration).
+    memoized: Vec<Value>,
     inst_in_loop: SecondaryMap<Inst, bool>,
+    /// Depth of the recursion through definitions.
+    depth: u32,
 }
 
 fn mask(ty: Type, v: u64) -> u64 {
@@ -370,6 +379,10 @@ fn constant(off: u64) -> Sym {
         off,
     }
 }
+
+/// How deep evaluation follows definitions (a long chain of additions
+/// before the loop is not worth following, nor the stack it would take).
+const MAX_EVAL_DEPTH: u32 = 64;
 
 /// Offsets past this (either way) from an object's address are not assumed
 /// to stay inside the address space when comparing.
@@ -388,13 +401,17 @@ impl<'f> Evaluator<'f> {
             l,
             params: Vec::new(),
             memo: SecondaryMap::new(),
+            memoized: Vec::new(),
             inst_in_loop,
+            depth: 0,
         }
     }
 
     fn start_iteration(&mut self, params: &[Option<Sym>]) {
         self.params = params.to_vec();
-        self.memo.clear();
+        for v in self.memoized.drain(..) {
+            self.memo[v] = None;
+        }
     }
 
     fn eval(&mut self, v: Value) -> Option<Sym> {
@@ -405,8 +422,14 @@ impl<'f> Evaluator<'f> {
         // Evaluated operands are defined earlier on the dominator tree, so
         // the recursion follows the SSA definitions, which are acyclic
         // except through block parameters (which end it).
+        if self.depth >= MAX_EVAL_DEPTH {
+            return None;
+        }
+        self.depth += 1;
         let s = self.compute(v);
+        self.depth -= 1;
         self.memo[v] = Some(s);
+        self.memoized.push(v);
         s
     }
 
