@@ -234,3 +234,257 @@ fn unrolling_alone_keeps_results_and_removes_the_loop() {
         }
     }
 }
+
+/// xorshift64*: a small deterministic generator.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn small(&mut self) -> i64 {
+        self.below(25) as i64 - 12
+    }
+}
+
+/// A random counting loop as SSA: a counter (an integer, or a pointer into
+/// a stack array) with a random start, step, bound and comparison, exiting
+/// from the header or from the latch, with a branch in its body and its
+/// values used after the loop.
+fn random_loop(rng: &mut Rng) -> Function {
+    use crate::ir::builder::FunctionBuilder;
+    use crate::ir::*;
+    let mut f = Function::new("loop", ".text", vec![Type::I64], Some(Type::I64));
+    let conds = [
+        Cond::Eq,
+        Cond::Ne,
+        Cond::Ult,
+        Cond::Ule,
+        Cond::Ugt,
+        Cond::Uge,
+        Cond::Slt,
+        Cond::Sle,
+        Cond::Sgt,
+        Cond::Sge,
+        Cond::Set,
+    ];
+    let pointer = rng.below(3) == 0;
+    let ty = if pointer || rng.below(2) == 0 {
+        Type::I64
+    } else {
+        Type::I32
+    };
+    let cond = conds[rng.below(conds.len() as u64) as usize];
+    let latch_exit = rng.below(2) == 0;
+    let separate_latch = rng.below(2) == 0;
+    let (start, step, bound) = (rng.small(), rng.small() / 3, rng.small());
+    let swap = rng.below(2) == 0;
+    let mut b = FunctionBuilder::new(&mut f);
+    let slot = b.create_slot(128, 8, Some("array".into()), Default::default());
+    let entry = b.create_block();
+    let x = b.append_block_param(entry, Type::I64);
+    let header = b.create_block();
+    let i = b.append_block_param(header, ty);
+    let acc = b.append_block_param(header, Type::I64);
+    let body = b.create_block();
+    let odd = b.create_block();
+    let join = b.create_block();
+    let acc2 = b.append_block_param(join, Type::I64);
+    let exit = b.create_block();
+    let out = b.append_block_param(exit, Type::I64);
+    let out_i = b.append_block_param(exit, ty);
+
+    // The array holds x, x+1, ... (16 words); the counter starts in its middle.
+    b.switch_to_block(entry);
+    for k in 0..16 {
+        let a = b.ins_value(
+            Op::StackAddr {
+                slot,
+                offset: 8 * k,
+            },
+            Type::I64,
+        );
+        let kc = b.iconst(Type::I64, k as i64);
+        let v = b.binary(BinOp::Add, x, kc);
+        b.ins(
+            Op::Store {
+                addr: a,
+                offset: 0,
+                value: v,
+                width: MemWidth::B8,
+                volatile: false,
+            },
+            None,
+        );
+    }
+    let (start_v, bound_v, step_v) = if pointer {
+        let s = b.ins_value(
+            Op::StackAddr {
+                slot,
+                offset: (64 + 8 * start) as i32,
+            },
+            Type::I64,
+        );
+        let base = b.ins_value(Op::StackAddr { slot, offset: 0 }, Type::I64);
+        let off = b.iconst(Type::I64, 64 + 8 * bound);
+        let e = b.binary(BinOp::Add, base, off);
+        (s, e, 8 * step)
+    } else {
+        (b.iconst(ty, start), b.iconst(ty, bound), step)
+    };
+    b.jump(header, vec![start_v, x]);
+
+    let exit_test = |b: &mut FunctionBuilder, i: Value, acc: Value, stay: Block, stay_args| {
+        let c = if swap {
+            b.icmp(cond.swapped(), bound_v, i, Type::I32)
+        } else {
+            b.icmp(cond, i, bound_v, Type::I32)
+        };
+        b.ins(
+            Op::Brif {
+                cond: c,
+                then_dest: BlockCall {
+                    block: stay,
+                    args: stay_args,
+                },
+                else_dest: BlockCall {
+                    block: exit,
+                    args: vec![acc, i],
+                },
+            },
+            None,
+        );
+    };
+
+    b.switch_to_block(header);
+    if latch_exit {
+        b.jump(body, vec![]);
+    } else {
+        exit_test(&mut b, i, acc, body, vec![]);
+    }
+
+    // acc = acc * 31 + (counter or the word it points at); odd: acc ^= x.
+    b.switch_to_block(body);
+    let term = if pointer {
+        b.ins_value(
+            Op::Load {
+                addr: i,
+                offset: 0,
+                width: MemWidth::B8,
+                signed: false,
+                volatile: false,
+            },
+            Type::I64,
+        )
+    } else if ty == Type::I32 {
+        b.ins_value(
+            Op::Widen {
+                value: i,
+                signed: true,
+            },
+            Type::I64,
+        )
+    } else {
+        i
+    };
+    let k31 = b.iconst(Type::I64, 31);
+    let m = b.binary(BinOp::Mul, acc, k31);
+    let sum = b.binary(BinOp::Add, m, term);
+    let one = b.iconst(Type::I64, 1);
+    let low = b.binary(BinOp::And, sum, one);
+    b.ins(
+        Op::Brif {
+            cond: low,
+            then_dest: BlockCall {
+                block: odd,
+                args: vec![],
+            },
+            else_dest: BlockCall {
+                block: join,
+                args: vec![sum],
+            },
+        },
+        None,
+    );
+    b.switch_to_block(odd);
+    let flipped = b.binary(BinOp::Xor, sum, x);
+    b.jump(join, vec![flipped]);
+
+    b.switch_to_block(join);
+    let stepc = b.iconst(ty, step_v);
+    let next = b.binary(BinOp::Add, i, stepc);
+    if separate_latch {
+        let latch = b.create_block();
+        b.jump(latch, vec![]);
+        b.switch_to_block(latch);
+    }
+    if latch_exit {
+        exit_test(&mut b, next, acc2, header, vec![next, acc2]);
+    } else {
+        b.jump(header, vec![next, acc2]);
+    }
+
+    b.switch_to_block(exit);
+    let out_i = if ty == Type::I32 {
+        b.ins_value(
+            Op::Widen {
+                value: out_i,
+                signed: false,
+            },
+            Type::I64,
+        )
+    } else {
+        out_i
+    };
+    let r = b.binary(BinOp::Xor, out, out_i);
+    b.ret(Some(r));
+    f
+}
+
+#[test]
+fn unrolling_random_loops_keeps_results() {
+    use crate::ir::interp::{Machine, NoEnv};
+    use crate::ir::FuncId;
+    use cranelift_entity::EntityRef;
+    let mut rng = Rng(0x5eed_1007_cafe_f00d);
+    let mut unrolled = 0;
+    for case in 0..400 {
+        let f = random_loop(&mut rng);
+        crate::ir::verify::verify_ssa(&f).unwrap();
+        let mut m = Module::default();
+        m.functions.push(f);
+        let mut after = m.clone();
+        let changed =
+            unroll::unroll_function(after.functions.get_mut(FuncId::new(0)).unwrap(), true);
+        let fa = &after.functions[FuncId::new(0)];
+        crate::ir::verify::verify_ssa(fa).unwrap();
+        if changed {
+            unrolled += 1;
+            assert_eq!(back_edges(&after, "loop"), 0);
+        }
+        for x in [0u64, 1, 7, u64::MAX, 0x8000_0000] {
+            let run = |m: &Module| {
+                let mut machine = Machine::new(m);
+                machine.step_limit = 20_000;
+                machine.call(FuncId::new(0), &[x], &mut NoEnv)
+            };
+            assert_eq!(
+                run(&after),
+                run(&m),
+                "case {case}, x = {x}\nbefore:\n{}\nafter:\n{}",
+                crate::ir::print::print_function(&m.functions[FuncId::new(0)]),
+                crate::ir::print::print_function(fa)
+            );
+        }
+    }
+    // Most random loops end within the limits.
+    assert!(unrolled > 150, "only {unrolled} loops unrolled");
+}
