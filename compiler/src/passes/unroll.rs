@@ -37,6 +37,7 @@ use super::simplify_cfg::remove_unreachable_blocks;
 use crate::ir::interp::{eval_binary, eval_cond, eval_extend, eval_unary, eval_widen};
 use crate::ir::*;
 use cranelift_entity::SecondaryMap;
+use std::collections::{HashMap, HashSet};
 
 /// How far a loop may be unrolled.
 #[derive(Clone, Copy, Debug)]
@@ -112,6 +113,8 @@ struct Loop {
     /// The loop's blocks in layout order (the header among them).
     blocks: Vec<Block>,
     in_loop: SecondaryMap<Block, bool>,
+    /// The blocks outside the loop that jump to its header.
+    entering: Vec<Block>,
 }
 
 /// The natural loops with a single back edge, smallest (innermost) first.
@@ -147,11 +150,18 @@ fn find_loops(f: &Function) -> Vec<Loop> {
             work.extend(dom.preds[b].iter().copied());
         }
         let blocks = f.layout.iter().copied().filter(|&b| in_loop[b]).collect();
+        let mut entering: Vec<Block> = dom.preds[header]
+            .iter()
+            .copied()
+            .filter(|&p| !in_loop[p])
+            .collect();
+        entering.dedup();
         loops.push(Loop {
             header,
             latch,
             blocks,
             in_loop,
+            entering,
         });
     }
     loops.sort_by_key(|l| l.blocks.len());
@@ -281,9 +291,8 @@ fn plan_unroll(f: &Function, l: &Loop, optimizing: bool) -> Option<Plan> {
 /// entering edge, or unknown where the edges disagree. `None` when the
 /// header has no entering edge.
 fn entry_state(f: &Function, l: &Loop, eval: &mut Evaluator) -> Option<Vec<Option<Sym>>> {
-    let preds = f.predecessors();
     let mut state: Option<Vec<Option<Sym>>> = None;
-    for &p in preds[l.header].iter().filter(|&&p| !l.in_loop[p]) {
+    for &p in &l.entering {
         let op = &f.insts[f.terminator(p)].op;
         let calls: Vec<&BlockCall> = match op {
             Op::Jump(bc) => vec![bc],
@@ -356,12 +365,10 @@ struct Evaluator<'f> {
     l: &'f Loop,
     /// Values of the header's parameters in this iteration.
     params: Vec<Option<Sym>>,
-    /// Memo of this iteration: `None` not computed yet, `Some(None)` unknown.
-    memo: SecondaryMap<Value, Option<Option<Sym>>>,
-    /// The values in `memo`, to forget at the next iteration (clearing the
-    /// whole map would cost the function's size per iteration).
-    memoized: Vec<Value>,
-    inst_in_loop: SecondaryMap<Inst, bool>,
+    /// Memo of this iteration (`None`: unknown). Hash maps rather than
+    /// maps over all values: a loop is small, its function may not be.
+    memo: HashMap<Value, Option<Sym>>,
+    inst_in_loop: HashSet<Inst>,
     /// Depth of the recursion through definitions.
     depth: u32,
 }
@@ -390,18 +397,16 @@ const MAX_OBJECT_OFFSET: i64 = 1 << 31;
 
 impl<'f> Evaluator<'f> {
     fn new(f: &'f Function, l: &'f Loop) -> Evaluator<'f> {
-        let mut inst_in_loop = SecondaryMap::new();
-        for &b in &l.blocks {
-            for &i in &f.blocks[b].insts {
-                inst_in_loop[i] = true;
-            }
-        }
+        let inst_in_loop = l
+            .blocks
+            .iter()
+            .flat_map(|&b| f.blocks[b].insts.iter().copied())
+            .collect();
         Evaluator {
             f,
             l,
             params: Vec::new(),
-            memo: SecondaryMap::new(),
-            memoized: Vec::new(),
+            memo: HashMap::new(),
             inst_in_loop,
             depth: 0,
         }
@@ -409,14 +414,12 @@ impl<'f> Evaluator<'f> {
 
     fn start_iteration(&mut self, params: &[Option<Sym>]) {
         self.params = params.to_vec();
-        for v in self.memoized.drain(..) {
-            self.memo[v] = None;
-        }
+        self.memo.clear();
     }
 
     fn eval(&mut self, v: Value) -> Option<Sym> {
         let v = self.f.resolve(v);
-        if let Some(s) = self.memo[v] {
+        if let Some(&s) = self.memo.get(&v) {
             return s;
         }
         // Evaluated operands are defined earlier on the dominator tree, so
@@ -428,8 +431,7 @@ impl<'f> Evaluator<'f> {
         self.depth += 1;
         let s = self.compute(v);
         self.depth -= 1;
-        self.memo[v] = Some(s);
-        self.memoized.push(v);
+        self.memo.insert(v, s);
         s
     }
 
@@ -479,7 +481,7 @@ impl<'f> Evaluator<'f> {
         };
         // Anything else computed before the loop is the same in every
         // iteration: a base of its own.
-        computed.or((!self.inst_in_loop[inst]).then_some(defined_outside))
+        computed.or((!self.inst_in_loop.contains(&inst)).then_some(defined_outside))
     }
 
     fn constant_of(&mut self, v: Value) -> Option<u64> {
