@@ -40,6 +40,21 @@ pub struct Diagnostics {
     pub warnings_as_errors: bool,
     /// `-w`: warnings are dropped.
     pub suppress_warnings: bool,
+    /// Source ranges where a warning group is off (`#pragma GCC diagnostic
+    /// ignored "-Wint-conversion"` up to the matching `pop`); recorded by the
+    /// preprocessor, honoured by [`Diagnostics::warning_in_group`].
+    pub ignored_warnings: Vec<IgnoredWarnings>,
+}
+
+/// Warnings of `group` (the flag without `-W`, e.g. `int-conversion`) are
+/// dropped inside `start..=end` of `file`. `_Pragma`s from a macro expansion
+/// all sit at the invocation's span, so the range is inclusive of it.
+#[derive(Clone, Debug)]
+pub struct IgnoredWarnings {
+    pub group: String,
+    pub file: FileId,
+    pub start: u32,
+    pub end: u32,
 }
 
 impl Diagnostics {
@@ -70,6 +85,32 @@ impl Diagnostics {
             span: Some(span),
             notes: vec![],
         });
+    }
+
+    /// Turns warnings of `group` off from `from` (the `ignored` pragma)
+    /// through `to` (the `pop`, or the end of the file); a range spanning two
+    /// files is ignored.
+    pub fn ignore_warnings(&mut self, group: &str, from: Span, to: Span) {
+        if from.file != to.file || to.end < from.start {
+            return;
+        }
+        self.ignored_warnings.push(IgnoredWarnings {
+            group: group.to_string(),
+            file: from.file,
+            start: from.start,
+            end: to.end,
+        });
+    }
+
+    /// A warning of a `-W` group (e.g. `int-conversion`): dropped where a
+    /// pragma turned that group off.
+    pub fn warning_in_group(&mut self, span: Span, group: &str, message: impl Into<String>) {
+        let ignored = self.ignored_warnings.iter().any(|r| {
+            r.group == group && r.file == span.file && r.start <= span.start && span.end <= r.end
+        });
+        if !ignored {
+            self.warning(span, message);
+        }
     }
 
     pub fn error_nospan(&mut self, message: impl Into<String>) {

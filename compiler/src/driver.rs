@@ -15,7 +15,7 @@ use crate::intern::Interner;
 use crate::preprocess::{self, PreprocessOptions};
 use crate::sema::{self, SemaOptions};
 use crate::source::SourceMap;
-use crate::{btf, elf, ir, lower, parse, passes};
+use crate::{btf, dwarf, elf, ir, lower, parse, passes};
 use std::path::{Path, PathBuf};
 
 /// What to compile.
@@ -244,7 +244,25 @@ pub fn compile(input: Input, options: &Options) -> CompileOutput {
                 interner: &interner,
                 sources: &sources,
             };
-            match elf::write_object_with_btf(&module, &functions, Some(&file_name), Some(&btf)) {
+            let object =
+                elf::write_object_with_btf(&module, &functions, Some(&file_name), Some(&btf))
+                    .map_err(|e| e.to_string());
+            // `-g`: DWARF describing types, functions, variables and lines, appended
+            // to the object (the BTF above is written with or without it).
+            let object = object.and_then(|bytes| {
+                if !options.debug_info {
+                    return Ok(bytes);
+                }
+                let comp_dir = std::env::current_dir()
+                    .map(|d| d.to_string_lossy().into_owned())
+                    .unwrap_or_else(|_| ".".into());
+                let producer = concat!("bpfcc version ", env!("CARGO_PKG_VERSION"));
+                let debug = dwarf::build(
+                    &program, &module, &functions, &sources, &interner, &comp_dir, producer,
+                );
+                dwarf::add_to_object(&bytes, &debug).map_err(|e| e.to_string())
+            });
+            match object {
                 Ok(bytes) => finish(Some(bytes), diags, sources),
                 Err(e) => {
                     diags.error_nospan(format!("internal error writing the object: {e}"));

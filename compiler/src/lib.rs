@@ -9,6 +9,7 @@ pub mod bpf;
 pub mod btf;
 pub mod diag;
 pub mod driver;
+pub mod dwarf;
 pub mod elf;
 pub mod intern;
 pub mod ir;
@@ -16,6 +17,7 @@ pub mod lower;
 pub mod parse;
 pub mod passes;
 pub mod preprocess;
+pub mod reference_sources;
 pub mod sema;
 pub mod source;
 

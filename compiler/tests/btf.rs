@@ -360,7 +360,15 @@ fn map_contents(maps: &Path) -> BTreeMap<String, String> {
 
 // ------------------------------------------------------------ tests
 
-const PROGRAMS: [&str; 6] = ["maps", "globals", "externs", "subprogs", "link_a", "link_b"];
+const PROGRAMS: [&str; 7] = [
+    "maps",
+    "globals",
+    "externs",
+    "subprogs",
+    "link_a",
+    "link_b",
+    "ksym_exists",
+];
 
 /// Named types, functions, variables and data sections equal clang's.
 #[test]
@@ -533,6 +541,107 @@ fn linked_objects_load() {
     let _ = std::fs::remove_dir_all(&dir);
     // shared_sub(20) = 20 + b_offset (2).
     assert_eq!(ran, Ok(22), "{loaded:?}");
+}
+
+/// A relocation as (symbol name, ELF type, opcode of the instruction at the
+/// place).
+type RelocDesc = (String, u32, u8);
+
+/// Each relocation of section `section` of an ELF object, sorted; and the
+/// undefined symbols as (name, weak).
+fn relocations_and_undefined(obj: &Path, section: &str) -> (Vec<RelocDesc>, Vec<(String, bool)>) {
+    use object::{Object, ObjectSection, ObjectSymbol, RelocationFlags, RelocationTarget};
+    let bytes = std::fs::read(obj).unwrap();
+    let elf = object::File::parse(&*bytes).unwrap();
+    let sec = elf.section_by_name(section).unwrap();
+    let code = sec.data().unwrap();
+    let mut relocs = Vec::new();
+    for (offset, r) in sec.relocations() {
+        let RelocationTarget::Symbol(sym) = r.target() else {
+            panic!("relocation at {offset:#x} is not against a symbol");
+        };
+        let name = elf
+            .symbol_by_index(sym)
+            .unwrap()
+            .name()
+            .unwrap()
+            .to_string();
+        let RelocationFlags::Elf { r_type } = r.flags() else {
+            unreachable!("an ELF object has ELF relocations")
+        };
+        relocs.push((name, r_type, code[offset as usize]));
+    }
+    relocs.sort();
+    let mut undefined: Vec<(String, bool)> = elf
+        .symbols()
+        .filter(|s| s.is_undefined() && !s.name().unwrap_or("").is_empty())
+        .map(|s| (s.name().unwrap().to_string(), s.is_weak()))
+        .collect();
+    undefined.sort();
+    (relocs, undefined)
+}
+
+/// Weak kfuncs and `bpf_ksym_exists`: the address of an extern function is an
+/// `ld_imm64` with `R_BPF_64_64` against its weak undefined symbol, as clang
+/// emits it; loaded, it is non-null for a kfunc of the running kernel and null
+/// for one the kernel lacks (whose dead call libbpf leaves to the verifier).
+#[test]
+fn weak_kfunc_addresses() {
+    const R_BPF_64_64: u32 = 1;
+    const R_BPF_64_32: u32 = 10;
+    const LD_IMM64: u8 = 0x18;
+    const CALL: u8 = 0x85;
+    let dir = scratch("ksym");
+    let ours = bpfcc("ksym_exists", &dir);
+    let (relocs, undefined) = relocations_and_undefined(&ours, "syscall");
+    let kfuncs = [
+        "bpf_rcu_read_lock",
+        "bpf_rcu_read_unlock",
+        "bpfcc_no_such_kfunc",
+    ];
+    assert_eq!(
+        undefined,
+        kfuncs.map(|k| (k.to_string(), true)).to_vec(),
+        "the kfuncs are WEAK undefined symbols"
+    );
+    for k in kfuncs {
+        assert!(
+            relocs.contains(&(k.to_string(), R_BPF_64_64, LD_IMM64)),
+            "no ld_imm64 of {k}: {relocs:?}"
+        );
+        assert!(
+            relocs.contains(&(k.to_string(), R_BPF_64_32, CALL)),
+            "no call of {k}: {relocs:?}"
+        );
+    }
+    let theirs = have("clang-19").then(|| clang("ksym_exists", &dir));
+    if let Some(theirs) = &theirs {
+        assert_eq!(
+            (relocs, undefined),
+            relocations_and_undefined(theirs, "syscall"),
+            "bpfcc's relocations and undefined symbols differ from clang's"
+        );
+    }
+    if let Err(why) = can_load() {
+        println!("SKIP loading: {why}");
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
+    let mut results = Vec::new();
+    for (who, obj) in std::iter::once(("bpfcc", &ours)).chain(theirs.iter().map(|o| ("clang", o))) {
+        let pin =
+            Path::new("/sys/fs/bpf").join(format!("bpfcc-btf-{}-ksym-{who}", std::process::id()));
+        unpin(&pin);
+        let ran = load(obj, &pin).and_then(|()| test_run_syscall(&pin.join("progs").join("run")));
+        unpin(&pin);
+        results.push((who, ran));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    // bpf_rcu_read_lock exists (+1), bpfcc_no_such_kfunc does not (+100),
+    // bpf_rcu_read_unlock exists (+1000).
+    for (who, ran) in results {
+        assert_eq!(ran, Ok(1101), "{who}'s build");
+    }
 }
 
 /// Map-in-map with an initialized `values` array.

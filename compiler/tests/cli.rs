@@ -1561,3 +1561,44 @@ fn standard_input() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("int n = 7;"));
 }
+
+/// `#pragma GCC diagnostic ignored "-Wint-conversion"` between push and pop
+/// (as libbpf's BPF_PROG spells it, through `_Pragma` in a macro) silences
+/// that warning group there and only there.
+#[test]
+fn diagnostic_pragmas_silence_a_warning_group() {
+    let text = r#"
+#define QUIET(x) _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wint-conversion\"") x _Pragma("GCC diagnostic pop")
+int f(void *p)
+{
+	int a;
+	QUIET(a = p;)
+	int b = p;
+#pragma clang diagnostic ignored "-Wint-conversion"
+	int c = p;
+	return a + b + c;
+}
+"#;
+    let out = bpfcc::compile(
+        bpfcc::Input::Source {
+            name: "pragma.c".into(),
+            text: text.into(),
+        },
+        &bpfcc::Options {
+            emit: Emit::SyntaxOnly,
+            ..Default::default()
+        },
+    );
+    let warnings: Vec<String> = out
+        .diagnostics
+        .list
+        .iter()
+        .filter_map(|d| d.span.map(|s| out.sources.describe(s)))
+        .collect();
+    assert_eq!(
+        warnings,
+        vec!["pragma.c:7:10".to_string()],
+        "{}",
+        out.render_diagnostics()
+    );
+}

@@ -1,5 +1,4 @@
 /* syscall program: a global (non-inlined, verified separately) function and a static __noinline one. */
-// bpfcc-known-failure: v[1] on the context pointer is compiled as `r += 4` then a load at offset 0; the verifier refuses a load through a modified ctx pointer ("dereference of modified ctx ptr R6 off=4 disallowed")
 // gcc-12 cannot: calls to BPF subprograms carry relocations libbpf cannot resolve ("no .text section found yet sub-program call exists")
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

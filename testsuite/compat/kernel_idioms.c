@@ -1,5 +1,4 @@
 /* syscall program: container_of, offsetof, likely/unlikely and KERNEL_VERSION from bpf_helpers.h. */
-// bpfcc-known-failure: v[1] on the context pointer is compiled as `r += 4` then a load at offset 0 ("dereference of modified ctx ptr R2 off=4 disallowed")
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

@@ -1,5 +1,4 @@
 // gcc-12 cannot: it emits no BTF for extern functions, which libbpf needs for __ksym ("failed to find BTF for extern")
-// bpfcc-known-failure: the address of an extern (__ksym) function is not supported yet ("the address of a function declared but not defined here is not supported yet")
 /* syscall program: bpf_ksym_exists on a __weak kfunc the kernel has and on one it lacks (libbpf resolves the latter to 0). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

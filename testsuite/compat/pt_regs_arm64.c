@@ -1,4 +1,3 @@
-// bpfcc-known-failure: a constant-index array field of the context (regs[1], gpr[4], gprs[3]) is read as `r += off` then a load at offset 0 ("dereference of modified ctx ptr ... disallowed")
 /*
  * bpf_tracing.h for arm64: BPF_KPROBE arguments and the PT_REGS_* accessors read
  * the user_pt_regs layout (regs[31], sp, pc, pstate) followed by orig_x0.

@@ -1,4 +1,3 @@
-// bpfcc-known-failure: a constant-index array field of the context (regs[1], gpr[4], gprs[3]) is read as `r += off` then a load at offset 0 ("dereference of modified ctx ptr ... disallowed")
 /*
  * bpf_tracing.h for powerpc: BPF_KPROBE arguments and the PT_REGS_* accessors read
  * the powerpc64 pt_regs (gpr[32], nip, msr, orig_gpr3, ctr, link, xer, ccr, softe, trap, dar, dsisr, result).

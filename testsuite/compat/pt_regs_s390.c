@@ -1,4 +1,3 @@
-// bpfcc-known-failure: a constant-index array field of the context (regs[1], gpr[4], gprs[3]) is read as `r += off` then a load at offset 0 ("dereference of modified ctx ptr ... disallowed")
 /*
  * bpf_tracing.h for s390: BPF_KPROBE arguments and the PT_REGS_* accessors read
  * user_pt_regs (psw mask and address, gprs[16]) followed by orig_gpr2.

@@ -1,5 +1,4 @@
 /* raw tracepoint: BPF_PROG from bpf_tracing.h unpacks the u64 argument array into typed arguments. */
-// bpfcc-known-failure: BPF_PROG reads ctx[1], compiled as `r1 += 8` then a load at offset 0 ("dereference of modified ctx ptr R1 off=8 disallowed")
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>

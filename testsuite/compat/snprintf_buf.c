@@ -1,5 +1,4 @@
 /* syscall program: BPF_SNPRINTF formats into a buffer; the length and a digit are returned. */
-// bpfcc-known-failure: v[1] on the context pointer is compiled as `r1 += 4` then a load at offset 0 ("dereference of modified ctx ptr R1 off=4 disallowed")
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

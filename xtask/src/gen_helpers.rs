@@ -394,18 +394,17 @@ pub fn render(helpers: &[Helper], source: &str) -> Result<String, String> {
     Ok(out)
 }
 
-/// Where linux-source-6.12's UAPI header may be: the unpacked tree of this
-/// machine, or Debian's package unpacked under /usr/src.
-const BPF_H_CANDIDATES: &[&str] = &[
-    "/work/ref/linux-source-6.12/include/uapi/linux/bpf.h",
-    "/usr/src/linux-source-6.12/include/uapi/linux/bpf.h",
-];
-
-/// The default input: the first of [`BPF_H_CANDIDATES`] that exists.
+/// The default input: linux-source-6.12's UAPI header, from the tree
+/// `cargo xtask refs` unpacks (see `bpfcc::reference_sources`), or Debian's
+/// package unpacked under /usr/src.
 pub fn default_bpf_h() -> Option<std::path::PathBuf> {
-    BPF_H_CANDIDATES
-        .iter()
-        .map(std::path::PathBuf::from)
+    let unpacked =
+        bpfcc::reference_sources::linux_source().map(|d| d.join("include/uapi/linux/bpf.h"));
+    unpacked
+        .into_iter()
+        .chain([std::path::PathBuf::from(
+            "/usr/src/linux-source-6.12/include/uapi/linux/bpf.h",
+        )])
         .find(|p| p.exists())
 }
 

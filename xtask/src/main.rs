@@ -1,5 +1,6 @@
 //! Project tasks: `cargo xtask bench`, `cargo xtask gen-helpers` (see
-//! [`gen_helpers`]) and `cargo xtask compat` (see [`compat`]).
+//! [`gen_helpers`]), `cargo xtask compat` (see [`compat`]) and `cargo xtask
+//! refs` (see [`refs`]).
 //!
 //! `bench` builds bpfcc in release mode, then measures, with repeated runs
 //! and medians:
@@ -12,6 +13,7 @@
 
 mod compat;
 mod gen_helpers;
+mod refs;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -20,6 +22,10 @@ use std::time::{Duration, Instant};
 const USAGE: &str = "usage: cargo xtask bench [--runs N] [--vmlinux PATH]
        cargo xtask gen-helpers [BPF_H]
        cargo xtask compat [--only PROGRAM-SUBSTRING]
+       cargo xtask refs
+
+  refs            unpacks linux-source-6.12's selftests, libbpf and UAPI headers and a
+                  vmlinux.h of the running kernel into target/ref/ (the tests' references)
 
   gen-helpers     writes runtime-headers/bpf/bpf_helper_defs.h from the kernel's UAPI
                   bpf.h (default: linux-source-6.12's include/uapi/linux/bpf.h)
@@ -75,6 +81,13 @@ fn main() -> ExitCode {
             }
         }
         Some("compat") => compat::main(&args[1..]),
+        Some("refs") => match refs::main(&workspace_root()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("xtask: error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         _ => {
             eprintln!("{USAGE}");
             ExitCode::FAILURE

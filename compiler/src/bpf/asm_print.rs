@@ -351,6 +351,7 @@ pub fn print_assembly(functions: &[MachFunction], module: &Module) -> String {
                     let name = match t {
                         SymbolTarget::Data(x) => names.data(*x),
                         SymbolTarget::Func(x) => names.function(*x),
+                        SymbolTarget::ExternFunc(x) => x,
                     };
                     let _ = writeln!(out, "\t.quad\t{}", with_addend(name, *a));
                     pos += 8;
@@ -366,6 +367,18 @@ pub fn print_assembly(functions: &[MachFunction], module: &Module) -> String {
         }
         let _ = writeln!(out, "\t.size\t{name}, {}", d.size);
         out.push('\n');
+    }
+    // Undefined weak symbols, as LLVM lists them at the end: variables, then
+    // functions.
+    for (id, d) in module.data.iter() {
+        if d.is_extern && d.linkage == Linkage::Weak {
+            let _ = writeln!(out, "\t.weak\t{}", names.data(id));
+        }
+    }
+    for name in &module.extern_functions {
+        if module.extern_function_linkage(name) == Linkage::Weak {
+            let _ = writeln!(out, "\t.weak\t{name}");
+        }
     }
     out
 }

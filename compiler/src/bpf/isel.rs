@@ -324,6 +324,10 @@ impl Selector<'_> {
                 let reloc = match target {
                     SymbolTarget::Data(d) => RelocTarget::Data(d),
                     SymbolTarget::Func(f) => RelocTarget::Func(f),
+                    // `r = kfunc ll` with R_BPF_64_64 against the undefined
+                    // symbol, as clang: libbpf turns it into a BTF id load, or 0
+                    // for a missing weak kfunc.
+                    SymbolTarget::ExternFunc(name) => RelocTarget::Extern(name),
                 };
                 self.emit(MInst::LdImm64 {
                     dst,

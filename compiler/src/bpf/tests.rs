@@ -2049,3 +2049,39 @@ fn narrowed_pointers_are_copied_before_32_bit_arithmetic() {
     });
     reassemble_pending();
 }
+
+/// The address of an extern function (`bpf_ksym_exists`): an `ld_imm64`
+/// relocated against its symbol, declared `.weak` in the assembly when weak.
+#[test]
+fn extern_function_address_is_ld_imm64() {
+    let mut m = Module::default();
+    let main = prog(|b, _| {
+        let a = b.ins_value(
+            Op::SymbolAddr {
+                target: SymbolTarget::ExternFunc("bpf_maybe".into()),
+                addend: 0,
+            },
+            Type::I64,
+        );
+        let zero = b.iconst(Type::I64, 0);
+        let r = b.ins_value(Op::Icmp(Cond::Ne, a, zero), Type::I64);
+        let r = b.ins_value(Op::Narrow(r), Type::I32);
+        b.ret(Some(r));
+    });
+    m.functions.push(main);
+    m.extern_functions.push("bpf_maybe".into());
+    m.weak_extern_functions.insert("bpf_maybe".into());
+    for cpu in 1..=4 {
+        let funcs = compile_ok(&m, cpu);
+        let text = print_assembly(&funcs, &m);
+        assert!(text.contains("\tr1 = bpf_maybe ll\n"), "{text}");
+        assert!(text.ends_with("\t.weak\tbpf_maybe\n"), "{text}");
+        let f = &funcs[0];
+        let ld = f.relocs.iter().find(|r| r.kind == RelocKind::Ld64).unwrap();
+        assert_eq!(ld.target, RelocTarget::Extern("bpf_maybe".into()));
+        assert_eq!(ld.addend, 0);
+        assert!(f.insns[ld.insn].is_ld_imm64());
+        check_reassembles(&m, &funcs, cpu);
+    }
+    reassemble_pending();
+}

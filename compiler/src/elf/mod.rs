@@ -546,9 +546,12 @@ impl<'a> ObjectWriter<'a> {
     }
 
     fn resolve_symbol_target(&mut self, t: &SymbolTarget) -> Result<Resolved, ObjectError> {
-        match *t {
-            SymbolTarget::Data(d) => self.resolve_data(d),
-            SymbolTarget::Func(f) => self.resolve_func(f),
+        match t {
+            SymbolTarget::Data(d) => self.resolve_data(*d),
+            SymbolTarget::Func(f) => self.resolve_func(*f),
+            SymbolTarget::ExternFunc(name) => Ok(Resolved::Undefined(
+                self.undefined_symbol(name, self.module.extern_function_linkage(name)),
+            )),
         }
     }
 
@@ -665,9 +668,12 @@ impl<'a> ObjectWriter<'a> {
         }
     }
 
-    /// An extern named only by string: weak if the module declares a weak data
-    /// object of that name.
+    /// An extern named only by string: weak if the module declares a weak
+    /// extern function or data object of that name.
     fn extern_linkage(&self, name: &str) -> Linkage {
+        if self.module.extern_function_linkage(name) == Linkage::Weak {
+            return Linkage::Weak;
+        }
         self.module
             .data
             .values()

@@ -136,6 +136,12 @@ pub trait Env {
         Err(Trap::UnknownKfunc(name.to_string()))
     }
 
+    /// The address of a kernel function declared `extern` (`&kfunc`): 0 for
+    /// a weak one the kernel lacks, as libbpf resolves it.
+    fn kfunc_addr(&mut self, name: &str) -> Result<u64, Trap> {
+        Err(Trap::UnknownKfunc(name.to_string()))
+    }
+
     /// The packet `LoadPacket` reads.
     fn packet(&self) -> &[u8] {
         &[]
@@ -523,6 +529,7 @@ impl<'m> Machine<'m> {
                 let base = match target {
                     SymbolTarget::Data(d) => self.data_addrs[*d],
                     SymbolTarget::Func(func) => self.func_addr(*func),
+                    SymbolTarget::ExternFunc(name) => env.kfunc_addr(name)?,
                 };
                 base.wrapping_add(*addend as u64)
             }

@@ -18,6 +18,7 @@ pub mod verify;
 
 use crate::source::Span;
 use cranelift_entity::{entity_impl, PrimaryMap, SecondaryMap};
+use std::collections::BTreeSet;
 
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Block(u32);
@@ -194,6 +195,10 @@ pub enum Callee {
 pub enum SymbolTarget {
     Data(DataId),
     Func(FuncId),
+    /// A function declared but not defined here (a kfunc), by symbol name; it
+    /// is listed in `Module::extern_functions`. Its address is 0 when a weak
+    /// one is missing from the kernel (`bpf_ksym_exists`).
+    ExternFunc(String),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -639,6 +644,21 @@ pub struct Module {
     pub functions: PrimaryMap<FuncId, Function>,
     pub data: PrimaryMap<DataId, DataObject>,
     /// Functions that are declared but not defined here (kfuncs, externs),
-    /// referred to by `Callee::Kfunc` or `SymbolTarget::Func`.
+    /// referred to by `Callee::Kfunc` or `SymbolTarget::ExternFunc`.
     pub extern_functions: Vec<String>,
+    /// Those of `extern_functions` declared `__attribute__((weak))`: their
+    /// undefined symbols are `STB_WEAK`, so libbpf lets them be missing.
+    pub weak_extern_functions: BTreeSet<String>,
+}
+
+impl Module {
+    /// The binding of the undefined symbol of extern function `name`: weak if
+    /// it was declared `__weak`, else global.
+    pub fn extern_function_linkage(&self, name: &str) -> Linkage {
+        if self.weak_extern_functions.contains(name) {
+            Linkage::Weak
+        } else {
+            Linkage::Global
+        }
+    }
 }

@@ -75,6 +75,7 @@ pub fn print_op(out: &mut String, op: &Op) {
         Op::SymbolAddr { target, addend } => match target {
             SymbolTarget::Data(d) => write!(out, "symbol_addr {d}{addend:+}"),
             SymbolTarget::Func(f) => write!(out, "symbol_addr {f}{addend:+}"),
+            SymbolTarget::ExternFunc(name) => write!(out, "symbol_addr extern {name}{addend:+}"),
         },
         Op::Call { callee, args } => match callee {
             Callee::Helper(n) => write!(out, "call helper#{n}({})", list(args)),

@@ -367,17 +367,6 @@ fn switches() {
 }
 
 #[test]
-#[ignore]
-fn scratch() {
-    let src = std::fs::read_to_string("/tmp/lw/scratch.c").unwrap();
-    let m = compile_ok(&src);
-    println!("{}", print::print_module(&m));
-    let mut o = m.clone();
-    crate::passes::optimize(&mut o, 2);
-    println!("{}", print::print_module(&o));
-}
-
-#[test]
 fn structs_unions_arrays_and_bitfields() {
     let src = r#"
         struct inner { short a; char b; };
@@ -655,4 +644,293 @@ fn corpus_selftests() {
         "selftests: {} files, {front_fail} front-end failures, {clean} lower cleanly, {diag_fail} with lowering errors, {panics} panics",
         files.len()
     );
+}
+
+/// Structs of at most 16 bytes travel in one or two registers, as clang
+/// passes them; passing larger ones is refused.
+#[test]
+fn struct_arguments() {
+    let src = r#"
+        struct small { short a; char b; };
+        struct two { int a; int c; long b; };
+        static __attribute__((noinline)) int take(struct small s, int k, struct two t) {
+            return s.a * 1000 + s.b * 100 + k + t.a + t.b + t.c;
+        }
+        int call(int x) { struct small s = { -3, 7 }; struct two t = { x, 5, 1L << 33 }; return take(s, 2, t); }
+    "#;
+    let m = compile_ok(src);
+    let take = m.functions.values().find(|f| f.name == "take").unwrap();
+    use crate::ir::Type::*;
+    assert_eq!(take.params, vec![I64, I32, I64, I64]);
+    check(
+        src,
+        "call",
+        &[(&[10], s32((-3000 + 700 + 2 + 10 + 5 + (1i64 << 33)) as i32))],
+    );
+    let (m, diags, text) = compile(
+        "struct big { long a, b, c; };
+         long f(struct big b) { return b.a + b.c; }
+         long g(struct big *p) { return f(*p); }",
+    );
+    // The callee compiles (it reads the caller's copy); the call is refused.
+    assert_eq!(diags.error_count(), 1, "{text}");
+    assert!(
+        text.contains("test.c:3:43: passing a struct or union larger than 16 bytes"),
+        "{text}"
+    );
+    let f = m.functions.values().find(|f| f.name == "f").unwrap();
+    assert_eq!(f.params, vec![I64]);
+}
+
+/// `always_inline` functions and static functions with more than five
+/// argument registers (BPF_PROG's inner functions) are lowered in place and
+/// not emitted; their locals, labels, loops and returns stay their own.
+#[test]
+fn inlining_at_calls() {
+    let src = r#"
+        static inline __attribute__((always_inline)) int clamp(int v, int lo, int hi) {
+            if (v < lo) return lo;
+            int r = v;
+            for (int i = 0; i < 3; i++) { if (r > hi) { r = hi; break; } }
+            return r;
+        }
+        static __attribute__((always_inline)) int six(int a, int b, int c, int d, int e, int f) {
+            switch (a) { case 1: goto out; default: break; }
+            return a + b * 2 + c * 3 + d * 4 + e * 5 + f * 6;
+        out:
+            return -1;
+        }
+        static __attribute__((always_inline)) void nothing(int *p) { *p += 1; }
+        int outer(int x) {
+            int k = 10;
+            nothing(&k);
+            for (int i = 0; i < 2; i++) k += clamp(x, 0, 100);
+            return k + six(x, 1, 2, 3, 4, 5) * 1000;
+        }
+    "#;
+    let m = compile_ok(src);
+    let names: Vec<&str> = m.functions.values().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, vec!["outer"]);
+    let expect = |x: i32| {
+        let c = x.clamp(0, 100);
+        let six = if x == 1 { -1 } else { x + 2 + 6 + 12 + 20 + 30 };
+        11 + 2 * c + six * 1000
+    };
+    check(
+        src,
+        "outer",
+        &[
+            (&[5], s32(expect(5))),
+            (&[1], s32(expect(1))),
+            (&[s32(-4)], s32(expect(-4))),
+            (&[500], s32(expect(500))),
+        ],
+    );
+}
+
+/// A static function returning a struct is inlined, the struct returned
+/// through a temporary (bpf_experimental.h's guard constructors).
+#[test]
+fn inlined_struct_return() {
+    let src = r#"
+        struct pair { int a; long b; };
+        static inline struct pair make(int x) {
+            struct pair p = { x, 2L * x };
+            if (x < 0) { struct pair z = { 0, -1 }; return z; }
+            return p;
+        }
+        long use(int x) { struct pair p = make(x); make(1); return p.b * 10 + p.a + make(x + 1).a * 1000; }
+    "#;
+    let m = compile_ok(src);
+    assert_eq!(m.functions.len(), 1);
+    let expect = |x: i64| {
+        let mk = |x: i64| if x < 0 { (0, -1) } else { (x, 2 * x) };
+        let (a, b) = mk(x);
+        b * 10 + a + mk(x + 1).0 * 1000
+    };
+    check(
+        src,
+        "use",
+        &[
+            (&[4], expect(4) as u64),
+            (&[s32(-5)], expect(-5) as u64),
+            (&[s32(-1)], expect(-1) as u64),
+        ],
+    );
+}
+
+/// Members of packed structs are accessed in aligned pieces: the verifier
+/// refuses misaligned stack, context and packet accesses.
+#[test]
+fn packed_members_use_aligned_pieces() {
+    let src = r#"
+        struct __attribute__((packed)) wire { unsigned char kind; unsigned int value; short port; long big; };
+        long f(long v) {
+            struct wire w;
+            w.kind = 1;
+            w.value = v;
+            w.port = v >> 8;
+            w.big = v * 3;
+            return w.value + w.port + w.kind + w.big;
+        }
+    "#;
+    let m = compile_ok(src);
+    use crate::ir::Op;
+    let f = m.functions.values().next().unwrap();
+    let w = f
+        .slots
+        .iter()
+        .find(|(_, d)| d.name.as_deref() == Some("w"))
+        .unwrap()
+        .0;
+    for inst in f.insts.values() {
+        if let Op::Load { addr, width, .. } | Op::Store { addr, width, .. } = inst.op {
+            let on_w = f
+                .def_inst(addr)
+                .is_some_and(|i| matches!(f.insts[i].op, Op::StackAddr { slot, .. } if slot == w));
+            if on_w {
+                assert_eq!(
+                    width,
+                    crate::ir::MemWidth::B1,
+                    "{}",
+                    print::print_function(f)
+                );
+            }
+        }
+    }
+    let v: i64 = 0x1234_5678_9abc;
+    let expect = (v as u32) as i64 + (v >> 8) as i16 as i64 + 1 + v * 3;
+    check(
+        src,
+        "f",
+        &[
+            (&[v as u64], expect as u64),
+            (&[u64::MAX], (u32::MAX as i64 - 1 + 1 - 3) as u64),
+        ],
+    );
+}
+
+/// Constant offsets from a pointer stay in the access (`load [ctx+12]`),
+/// never in a pointer computed first: the verifier refuses
+/// "dereference of modified ctx ptr".
+#[test]
+fn context_fields_use_base_plus_offset() {
+    let src = r#"
+        struct ctx { int a; int b; long r[4]; unsigned short s[4]; };
+        int f(struct ctx *c) { c->r[2] = c->a + c->s[3] + ((unsigned char *)c)[4]; return (&c->r[1])[1]; }
+    "#;
+    let m = compile_ok(src);
+    use crate::ir::Op;
+    let f = m.functions.values().next().unwrap();
+    for inst in f.insts.values() {
+        if let Op::Binary(..) = inst.op {
+            let uses_ctx = inst.op.args().iter().any(|&a| {
+                f.def_inst(a).is_some_and(|i| {
+                    matches!(
+                        f.insts[i].op,
+                        Op::Load {
+                            offset: 0,
+                            width: crate::ir::MemWidth::B8,
+                            ..
+                        }
+                    )
+                })
+            });
+            assert!(!uses_ctx, "{}", print::print_function(f));
+        }
+    }
+    let text = print::print_function(f);
+    for access in ["+46]", "+4]", "+24]"] {
+        assert!(text.contains(access), "{access}: {text}");
+    }
+}
+
+/// A volatile local keeps its slot through mem2reg: its accesses stay.
+#[test]
+fn volatile_locals_stay_in_memory() {
+    let src = "int f(int x) { volatile int v = x; v += 1; return v; }";
+    let mut m = compile_ok(src);
+    crate::passes::optimize(&mut m, 2);
+    let text = print::print_module(&m);
+    assert!(text.contains("store.volatile32"), "{text}");
+    assert!(text.contains("load.volatile32"), "{text}");
+    check(src, "f", &[(&[41], 42)]);
+}
+
+/// Resolves the addresses of extern functions as libbpf would (present
+/// kfuncs at some kernel address, missing weak ones at 0) and implements
+/// `here(x) = x + 4` and `strong() = 0`.
+struct KsymEnv {
+    present: &'static [&'static str],
+}
+
+impl Env for KsymEnv {
+    fn kfunc_addr(&mut self, name: &str) -> Result<u64, Trap> {
+        Ok(if self.present.contains(&name) {
+            0xffff_ffff_8100_0000
+        } else {
+            0
+        })
+    }
+
+    fn call_kfunc(&mut self, name: &str, args: &[u64], _: &mut Memory) -> Result<u64, Trap> {
+        match name {
+            "here" => Ok(args[0] + 4),
+            "strong" => Ok(0),
+            _ => Err(Trap::UnknownKfunc(name.to_string())),
+        }
+    }
+}
+
+/// `bpf_ksym_exists(kfunc)`: the address of an extern function is a symbol
+/// address, null when a weak kfunc is missing; weak-ness reaches the module.
+#[test]
+fn extern_function_addresses() {
+    let src = r#"
+        extern int here(int) __attribute__((section(".ksyms"), weak));
+        extern void gone(void) __attribute__((section(".ksyms"), weak));
+        extern void strong(void) __attribute__((section(".ksyms")));
+        int f(void) {
+            int r = 0;
+            if (!!here) r += here(1);
+            if (!!gone) r += 10;
+            strong();
+            return r + (gone ? 100 : 1000);
+        }
+    "#;
+    let m = compile_ok(src);
+    assert_eq!(m.extern_functions, ["here", "gone", "strong"]);
+    let weak: Vec<&str> = m.weak_extern_functions.iter().map(String::as_str).collect();
+    assert_eq!(weak, ["gone", "here"]);
+    assert_eq!(
+        m.extern_function_linkage("strong"),
+        crate::ir::Linkage::Global
+    );
+    assert_eq!(m.extern_function_linkage("gone"), crate::ir::Linkage::Weak);
+    let text = print::print_module(&m);
+    assert!(text.contains("symbol_addr extern here+0"), "{text}");
+    assert!(text.contains("symbol_addr extern gone+0"), "{text}");
+
+    let present = &mut KsymEnv {
+        present: &["here", "strong"],
+    };
+    check_env(src, "f", &[(&[], 1005)], present);
+    let all = &mut KsymEnv {
+        present: &["here", "gone", "strong"],
+    };
+    check_env(src, "f", &[(&[], 115)], all);
+}
+
+/// A `kernel_helper` function has no symbol: taking its address is an error
+/// with a location, not a panic or a null constant.
+#[test]
+fn helper_address_is_an_error() {
+    let src = r#"
+        long helper(void) __attribute__((kernel_helper(7)));
+        long f(void) { return (long)&helper; }
+    "#;
+    let (_, diags, text) = compile(src);
+    assert!(diags.has_errors(), "{text}");
+    assert!(text.contains("test.c:3:"), "{text}");
+    assert!(text.contains("kernel_helper"), "{text}");
 }

@@ -2,11 +2,11 @@
 //! aggregates (`lvalue`), side effects only (`effect`), and conditions as
 //! branches (`cond_branch`, short-circuiting `&&`, `||` and `!`).
 
-use super::function::FnLower;
+use super::function::{inlined_at_call, param_passing, FnLower, Passing};
 use super::memory::{Addr, Base};
 use super::{scalar_of, Scalar};
 use crate::ir::{self, BinOp as IrBin, Block, Cond, Op, SymbolTarget, Type, UnOp as IrUn, Value};
-use crate::sema::tir::{BinOp, Builtin, Callee, CompoundOp, Expr, ExprKind, UnOp};
+use crate::sema::tir::{BinOp, Builtin, Callee, CompoundOp, Expr, ExprKind, SymbolRef, UnOp};
 use crate::sema::types::{BitField, QualType, TypeId, TypeKind};
 
 /// A scalar lvalue: where it is and how it is accessed.
@@ -178,19 +178,19 @@ impl FnLower<'_, '_, '_> {
                     self.materialize(a)
                 }
             },
-            ExprKind::Func(f) => match self.cx.func_ids[*f] {
-                Some(id) => self.b.ins_value(
-                    Op::SymbolAddr {
-                        target: SymbolTarget::Func(id),
-                        addend: 0,
-                    },
-                    Type::I64,
-                ),
+            ExprKind::Func(f) => match self.cx.symbol_target(SymbolRef::Func(*f)) {
+                // An extern function's address is a relocation against its
+                // undefined symbol, as clang emits it for `bpf_ksym_exists`.
+                Some(target) => self
+                    .b
+                    .ins_value(Op::SymbolAddr { target, addend: 0 }, Type::I64),
                 None => {
-                    self.diags.error(
-                        e.span,
-                        "the address of a function declared but not defined here is not supported yet",
-                    );
+                    let why = if self.program().functions[*f].helper_id.is_some() {
+                        "the address of a BPF helper declared with `kernel_helper` cannot be taken"
+                    } else {
+                        "the address of this function cannot be taken: it has no symbol in the object"
+                    };
+                    self.diags.error(e.span, why);
                     self.b.iconst(Type::I64, 0)
                 }
             },
@@ -622,10 +622,13 @@ impl FnLower<'_, '_, '_> {
                 Addr::new(Base::Value(v), align)
             }
             ExprKind::Deref(p) => {
-                let v = self.rvalue(p);
-                let v = self.as_i64(v, p);
+                let a = self.pointer_addr(p, false);
+                // The lvalue's own type says how aligned it is (a cast pointer).
                 let align = self.program().types.align_of(e.ty.ty);
-                Addr::new(Base::Value(v), align)
+                match p.kind {
+                    ExprKind::AddrOf(_) => a,
+                    _ => Addr { align, ..a },
+                }
             }
             ExprKind::Member { base, offset, .. } => self.lvalue(base).at(*offset as i64),
             ExprKind::Load(x) => self.lvalue(x),
@@ -666,6 +669,19 @@ impl FnLower<'_, '_, '_> {
                 self.stmt_list(body);
                 self.lvalue(r)
             }
+            ExprKind::Call {
+                callee: Callee::Direct(f),
+                args,
+            } if !self.inlining.contains(f) && inlined_at_call(self.program(), *f, args.len()) => {
+                // An inlined callee returns the object into a temporary.
+                let types = &self.program().types;
+                let size = types.size_of(e.ty.ty).unwrap_or(0).max(1);
+                let align = types.align_of(e.ty.ty);
+                let slot = self.b.create_slot(size as u32, align as u32, None, e.span);
+                let addr = Addr::new(Base::Slot(slot), align);
+                self.call_into(e, Some(addr));
+                addr
+            }
             ExprKind::Call { .. } => {
                 self.diags.error(
                     e.span,
@@ -681,33 +697,59 @@ impl FnLower<'_, '_, '_> {
         }
     }
 
-    /// The address a pointer argument of memcpy/memset points to, with the best
-    /// alignment known: looks through pointer casts to `&object` or to the
-    /// original pointer type, as clang does.
-    fn pointer_target(&mut self, mut e: &Expr) -> Addr {
-        while let ExprKind::Cast(x) = &e.kind {
-            if self.program().types.is_pointer(x.ty.ty) {
-                e = x;
-            } else {
-                break;
+    /// The address a pointer expression holds, with constant offsets kept
+    /// out of the pointer value so that accesses are `base + offset` (the
+    /// verifier accepts context fields only in that form). `&object` is the
+    /// object's own address. The alignment is that of the pointee type, or
+    /// with `look_through_casts` (memcpy/memset arguments, as clang does) the
+    /// best one known before pointer casts.
+    fn pointer_addr(&mut self, e: &Expr, look_through_casts: bool) -> Addr {
+        let types = &self.program().types;
+        match &e.kind {
+            ExprKind::AddrOf(lv) if !matches!(lv.kind, ExprKind::Func(_)) => self.lvalue(lv),
+            ExprKind::PtrAdd { ptr, index, scale } if matches!(index.kind, ExprKind::Const(_)) => {
+                let ExprKind::Const(c) = index.kind else {
+                    unreachable!()
+                };
+                let a = self.pointer_addr(ptr, look_through_casts);
+                a.at(c.wrapping_mul(*scale as i64))
+            }
+            ExprKind::Cast(x) if types.is_pointer(x.ty.ty) && types.is_pointer(e.ty.ty) => {
+                let a = self.pointer_addr(x, look_through_casts);
+                if look_through_casts {
+                    a
+                } else {
+                    Addr {
+                        align: self.pointee_align(e.ty.ty),
+                        ..a
+                    }
+                }
+            }
+            _ => {
+                let v = self.rvalue(e);
+                let v = self.as_i64(v, e);
+                let align = self.pointee_align(e.ty.ty);
+                Addr::new(Base::Value(v), align)
             }
         }
-        if let ExprKind::AddrOf(lv) = &e.kind {
-            if !matches!(lv.kind, ExprKind::Func(_)) {
-                return self.lvalue(lv);
-            }
-        }
-        let v = self.rvalue(e);
-        let v = self.as_i64(v, e);
-        let align = match self.program().types.ckind(e.ty.ty) {
-            TypeKind::Pointer { pointee, .. } => self.program().types.align_of(pointee.ty),
+    }
+
+    fn pointee_align(&self, ptr_ty: TypeId) -> u64 {
+        let types = &self.program().types;
+        match types.ckind(ptr_ty) {
+            TypeKind::Pointer { pointee, .. } => types.align_of(pointee.ty),
             _ => 1,
-        };
-        Addr::new(Base::Value(v), align)
+        }
     }
 
     /// Lowers a call; the result (`None` for void or an error).
     fn call(&mut self, e: &Expr) -> Option<Value> {
+        self.call_into(e, None)
+    }
+
+    /// Lowers a call; an inlined callee returning a struct or union writes it
+    /// to `result_slot`.
+    fn call_into(&mut self, e: &Expr, result_slot: Option<Addr>) -> Option<Value> {
         let ExprKind::Call { callee, args } = &e.kind else {
             unreachable!()
         };
@@ -718,26 +760,76 @@ impl FnLower<'_, '_, '_> {
             }
             _ => None,
         };
-        if args.len() > 5 {
+        let inline = match callee {
+            Callee::Direct(f) if !self.inlining.contains(f) => {
+                inlined_at_call(self.program(), *f, args.len()).then_some(*f)
+            }
+            _ => None,
+        };
+        let mut groups: Vec<Vec<Value>> = Vec::with_capacity(args.len());
+        let mut passings = Vec::with_capacity(args.len());
+        for a in args {
+            let pass = param_passing(self.program(), a.ty.ty);
+            let vals = match pass {
+                Some(Passing::Scalar(_)) => vec![self.rvalue(a)],
+                Some(Passing::Chunks { size }) => {
+                    let src = self.lvalue(a);
+                    (0..size)
+                        .step_by(8)
+                        .map(|off| self.load_chunk(src.at(off as i64), (size - off).min(8)))
+                        .collect()
+                }
+                Some(Passing::ByReference { .. }) if inline.is_some() => {
+                    // The inlined callee copies the object into its parameter.
+                    let src = self.lvalue(a);
+                    vec![self.materialize(src)]
+                }
+                Some(Passing::ByReference { .. }) => {
+                    // clang: "pass by value not supported".
+                    self.diags.error(
+                        a.span,
+                        "passing a struct or union larger than 16 bytes by value is not supported on BPF",
+                    );
+                    self.effect(a);
+                    vec![]
+                }
+                None => {
+                    self.diags
+                        .error(a.span, "passing a 128-bit integer is not supported on BPF");
+                    self.effect(a);
+                    vec![]
+                }
+            };
+            groups.push(vals);
+            passings.push(pass.unwrap_or(Passing::Scalar(Scalar::LONG)));
+        }
+        if let Some(f) = inline {
+            if groups
+                .iter()
+                .zip(&passings)
+                .all(|(g, p)| g.len() == p.registers().len())
+            {
+                self.inlining.push(f);
+                let r = self.inline_call(
+                    &self.program().functions[f],
+                    &passings,
+                    &groups,
+                    result_slot,
+                );
+                self.inlining.pop();
+                return r;
+            }
+        }
+        let mut vals: Vec<Value> = groups.into_iter().flatten().collect();
+        if vals.len() > 5 {
             self.diags.error(
                 e.span,
                 format!(
-                    "this call passes {} arguments; BPF passes at most 5 in registers",
-                    args.len()
+                    "this call passes {} registers of arguments; BPF passes at most 5",
+                    vals.len()
                 ),
             );
-        }
-        let mut vals = Vec::with_capacity(args.len());
-        for a in args {
-            if scalar_of(self.program(), a.ty.ty).is_none() {
-                self.diags.error(
-                    a.span,
-                    "passing a struct, union or 128-bit integer by value is not supported on BPF",
-                );
-                self.effect(a);
-                continue;
-            }
-            vals.push(self.rvalue(a));
+            vals.truncate(5);
         }
         let ret = if self.is_void(e.ty.ty) {
             None
@@ -760,6 +852,14 @@ impl FnLower<'_, '_, '_> {
                 let callee = match (self.cx.func_ids[*f], func.helper_id) {
                     (Some(id), _) => ir::Callee::Func(id),
                     (None, Some(n)) => ir::Callee::Helper(n),
+                    (None, None) if func.body.is_some() => {
+                        // Only inlined functions have a body and no IR function.
+                        self.diags.error(
+                            e.span,
+                            "a recursive call of an always_inline function cannot be inlined",
+                        );
+                        ir::Callee::Helper(0)
+                    }
                     (None, None) => ir::Callee::Kfunc(self.cx.extern_function(*f)),
                 };
                 Op::Call { callee, args: vals }
@@ -821,13 +921,13 @@ impl FnLower<'_, '_, '_> {
                 ))
             }
             Builtin::Memcpy { size } => {
-                let dst = self.pointer_target(&args[0]);
-                let src = self.pointer_target(&args[1]);
+                let dst = self.pointer_addr(&args[0], true);
+                let src = self.pointer_addr(&args[1], true);
                 self.copy_bytes(dst, src, size, false);
                 self.builtin_result(e, dst)
             }
             Builtin::Memset { size } => {
-                let dst = self.pointer_target(&args[0]);
+                let dst = self.pointer_addr(&args[0], true);
                 match args[1].kind {
                     ExprKind::Const(c) => self.fill_const(dst, c as u8, size, false),
                     _ => {

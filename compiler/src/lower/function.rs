@@ -35,6 +35,7 @@ pub(crate) fn lower_function<'p>(
         match scalar_of(cx.program, fty.ret.ty) {
             Some(s) => Some(s),
             None => {
+                // clang: "aggregate returns are not supported".
                 diags.error(
                     f.span,
                     format!("function '{name}' returns a struct, union or 128-bit integer by value, which BPF does not support"),
@@ -44,27 +45,27 @@ pub(crate) fn lower_function<'p>(
         }
     };
     let mut params = Vec::new();
-    let mut param_scalars = Vec::new();
+    let mut passing = Vec::new();
     for &p in &body.params {
         let local = &body.locals[p];
-        let s = match scalar_of(cx.program, local.ty.ty) {
-            Some(s) => s,
+        let pass = match param_passing(cx.program, local.ty.ty) {
+            Some(pass) => pass,
             None => {
                 diags.error(
                     local.span,
-                    "a struct, union or 128-bit integer parameter passed by value is not supported on BPF",
+                    "a 128-bit integer parameter is not supported on BPF",
                 );
-                Scalar::LONG
+                Passing::Scalar(Scalar::LONG)
             }
         };
-        params.push(s.ty);
-        param_scalars.push(s);
+        params.extend(pass.registers());
+        passing.push(pass);
     }
     if params.len() > 5 {
         diags.error(
             f.span,
             format!(
-                "function '{name}' has {} parameters; BPF passes at most 5 in registers",
+                "function '{name}' takes {} registers of arguments; BPF passes at most 5",
                 params.len()
             ),
         );
@@ -95,8 +96,11 @@ pub(crate) fn lower_function<'p>(
         continues: Vec::new(),
         placed: Vec::new(),
         placed_set: EntitySet::new(),
+        return_to: None,
+        return_slot: None,
+        inlining: Vec::new(),
     };
-    fl.lower_body(&param_scalars, f.span);
+    fl.lower_body(&passing, f.span);
     let placed = std::mem::take(&mut fl.placed);
     drop(fl);
     finish_layout(&mut func, placed);
@@ -153,6 +157,25 @@ pub(crate) struct FnLower<'c, 'p, 'f> {
     /// Blocks in the order code was put in them: the final layout.
     placed: Vec<Block>,
     placed_set: EntitySet<Block>,
+    /// While lowering an inlined body: where its `return` continues, and
+    /// where it returns a struct or union.
+    return_to: Option<Block>,
+    return_slot: Option<Addr>,
+    /// The functions being inlined, innermost last (no recursive inlining).
+    pub inlining: Vec<tir::FuncId>,
+}
+
+/// The caller's state saved while a callee's body is inlined.
+struct InlineFrame<'p> {
+    body: &'p FunctionBody,
+    ret: Option<Scalar>,
+    slots: SecondaryMap<LocalId, Option<StackSlot>>,
+    labels: SecondaryMap<LabelId, Option<Block>>,
+    cases: SecondaryMap<CaseId, Option<Block>>,
+    breaks: Vec<Block>,
+    continues: Vec<Block>,
+    return_to: Option<Block>,
+    return_slot: Option<Addr>,
 }
 
 impl<'p> FnLower<'_, 'p, '_> {
@@ -185,30 +208,22 @@ impl<'p> FnLower<'_, 'p, '_> {
         Addr::new(Base::Slot(slot), align)
     }
 
-    fn lower_body(&mut self, params: &[Scalar], span: Span) {
+    fn lower_body(&mut self, params: &[Passing], span: Span) {
         let entry = self.b.create_block();
         self.b.set_srcloc(span);
-        let param_values: Vec<Value> = params
+        let param_values: Vec<Vec<Value>> = params
             .iter()
-            .map(|s| self.b.append_block_param(entry, s.ty))
+            .map(|p| {
+                p.registers()
+                    .into_iter()
+                    .map(|ty| self.b.append_block_param(entry, ty))
+                    .collect()
+            })
             .collect();
         self.switch_to(entry);
 
-        let types = &self.program().types;
-        for (id, local) in self.body.locals.iter() {
-            let size = types.size_of(local.ty.ty).unwrap_or(0).max(1);
-            let align = local.align.max(types.align_of(local.ty.ty)).max(1);
-            let name = local.name.map(|s| self.cx.interner.resolve(s).to_string());
-            let slot = self
-                .b
-                .create_slot(size as u32, align as u32, name, local.span);
-            self.b.func.slots[slot].address_taken = local.address_taken;
-            self.slots[id] = Some(slot);
-        }
-        for (i, &p) in self.body.params.iter().enumerate() {
-            let a = self.local_addr(p);
-            self.store_scalar(a, param_values[i], params[i], false);
-        }
+        self.create_slots();
+        self.store_params(params, &param_values);
 
         let body = self.body;
         self.stmt_list(&body.body);
@@ -220,6 +235,98 @@ impl<'p> FnLower<'_, 'p, '_> {
             let v = self.ret.map(|s| self.b.iconst(s.ty, 0));
             self.b.ret(v);
         }
+    }
+
+    /// A stack slot for every local of the current body.
+    fn create_slots(&mut self) {
+        let types = &self.program().types;
+        for (id, local) in self.body.locals.iter() {
+            let size = types.size_of(local.ty.ty).unwrap_or(0).max(1);
+            let align = local.align.max(types.align_of(local.ty.ty)).max(1);
+            let name = local.name.map(|s| self.cx.interner.resolve(s).to_string());
+            let slot = self
+                .b
+                .create_slot(size as u32, align as u32, name, local.span);
+            // A volatile local stays in memory, as with clang: every access
+            // is a real load or store.
+            let volatile = types.canonical_qual(local.ty).quals.is_volatile;
+            self.b.func.slots[slot].address_taken = local.address_taken || volatile;
+            self.slots[id] = Some(slot);
+        }
+    }
+
+    /// Stores the incoming argument registers into the parameters' slots.
+    fn store_params(&mut self, params: &[Passing], values: &[Vec<Value>]) {
+        for (i, &p) in self.body.params.iter().enumerate() {
+            let a = self.local_addr(p);
+            let vals = &values[i];
+            match params[i] {
+                Passing::Scalar(s) => self.store_scalar(a, vals[0], s, false),
+                Passing::Chunks { size } => {
+                    for (n, &v) in vals.iter().enumerate() {
+                        let off = n as u64 * 8;
+                        self.store_chunk(a.at(off as i64), v, (size - off).min(8));
+                    }
+                }
+                Passing::ByReference { size } => {
+                    let src = Addr::new(Base::Value(vals[0]), a.align);
+                    self.copy_bytes(a, src, size, false);
+                }
+            }
+        }
+    }
+
+    /// Lowers a call of `callee` (an `always_inline` function, or one whose
+    /// arguments do not fit in registers) in place, as clang inlines it:
+    /// its locals get slots of this function, `return` jumps to the
+    /// continuation. Returns the call's value.
+    pub fn inline_call(
+        &mut self,
+        callee: &'p tir::Function,
+        params: &[Passing],
+        values: &[Vec<Value>],
+        result_slot: Option<Addr>,
+    ) -> Option<Value> {
+        let body = callee
+            .body
+            .as_ref()
+            .expect("inlining a function without body");
+        let ret = match self.program().types.ckind(callee.ty) {
+            TypeKind::Function(ft) => scalar_of(self.program(), ft.ret.ty),
+            _ => None,
+        };
+        let cont = self.b.create_block();
+        let result = ret.map(|s| self.b.append_block_param(cont, s.ty));
+        let saved = InlineFrame {
+            body: std::mem::replace(&mut self.body, body),
+            ret: std::mem::replace(&mut self.ret, ret),
+            slots: std::mem::take(&mut self.slots),
+            labels: std::mem::take(&mut self.labels),
+            cases: std::mem::take(&mut self.cases),
+            breaks: std::mem::take(&mut self.breaks),
+            continues: std::mem::take(&mut self.continues),
+            return_to: self.return_to.replace(cont),
+            return_slot: std::mem::replace(&mut self.return_slot, result_slot),
+        };
+        self.create_slots();
+        self.store_params(params, values);
+        self.stmt_list(&body.body);
+        self.b.set_srcloc(body.end_span);
+        if !self.b.is_terminated() {
+            let v = ret.map(|s| self.b.iconst(s.ty, 0));
+            self.b.jump(cont, v.into_iter().collect());
+        }
+        self.body = saved.body;
+        self.ret = saved.ret;
+        self.slots = saved.slots;
+        self.labels = saved.labels;
+        self.cases = saved.cases;
+        self.breaks = saved.breaks;
+        self.continues = saved.continues;
+        self.return_to = saved.return_to;
+        self.return_slot = saved.return_slot;
+        self.switch_to(cont);
+        result
     }
 
     pub fn stmt_list(&mut self, stmts: &[Stmt]) {
@@ -353,6 +460,13 @@ impl<'p> FnLower<'_, 'p, '_> {
                     (Some(e), Some(_)) if scalar_of(self.program(), e.ty.ty).is_some() => {
                         Some(self.rvalue(e))
                     }
+                    (Some(e), None) if self.return_slot.is_some() => {
+                        let dst = self.return_slot.unwrap();
+                        let size = self.program().types.size_of(e.ty.ty).unwrap_or(0);
+                        let src = self.lvalue(e);
+                        self.copy_bytes(dst, src, size, false);
+                        None
+                    }
                     (Some(e), ret) => {
                         // `return f();` in a void function, or an error already reported.
                         self.effect(e);
@@ -361,7 +475,10 @@ impl<'p> FnLower<'_, 'p, '_> {
                     (None, Some(s)) => Some(self.b.iconst(s.ty, 0)),
                     (None, None) => None,
                 };
-                self.b.ret(v);
+                match self.return_to {
+                    Some(cont) => self.b.jump(cont, v.into_iter().collect()),
+                    None => self.b.ret(v),
+                }
                 self.after_terminator();
             }
             StmtKind::Asm(_) => self
@@ -571,4 +688,82 @@ impl<'p> FnLower<'_, 'p, '_> {
         let span = self.b.iconst(s.ty, hi.wrapping_sub(lo));
         self.b.icmp(Cond::Ule, d, span, Type::I32)
     }
+}
+
+/// How a parameter travels in registers, as clang's BPF target passes it.
+#[derive(Copy, Clone, Debug)]
+pub(crate) enum Passing {
+    Scalar(Scalar),
+    /// A struct or union of at most 16 bytes: its bytes in one or two `I64`
+    /// registers, little-endian.
+    Chunks {
+        size: u64,
+    },
+    /// A larger struct or union: a pointer to a copy the caller made (clang
+    /// compiles such callees but refuses the calls).
+    ByReference {
+        size: u64,
+    },
+}
+
+impl Passing {
+    pub fn registers(self) -> Vec<Type> {
+        match self {
+            Passing::Scalar(s) => vec![s.ty],
+            Passing::Chunks { size } => vec![Type::I64; size.div_ceil(8).max(1) as usize],
+            Passing::ByReference { .. } => vec![Type::I64],
+        }
+    }
+}
+
+/// How a value of type `ty` is passed; `None` for types no register holds.
+pub(crate) fn param_passing(
+    program: &tir::Program,
+    ty: crate::sema::types::TypeId,
+) -> Option<Passing> {
+    if let Some(s) = scalar_of(program, ty) {
+        return Some(Passing::Scalar(s));
+    }
+    if !matches!(program.types.ckind(ty), TypeKind::Record(_)) {
+        return None;
+    }
+    let size = program.types.size_of(ty)?;
+    Some(if size <= 16 {
+        Passing::Chunks { size }
+    } else {
+        Passing::ByReference { size }
+    })
+}
+
+/// Whether a call of `f` with `nargs` arguments is lowered in place:
+/// `always_inline` functions (clang always inlines them), and static
+/// functions that a BPF call could not express: returning a struct
+/// (`__bpf_preempt_constructor`), or with more than five argument registers
+/// (clang inlines them at -O2).
+pub(crate) fn inlined_at_call(program: &tir::Program, f: tir::FuncId, nargs: usize) -> bool {
+    let f = &program.functions[f];
+    let Some(body) = &f.body else { return false };
+    let arity_matches = match program.types.ckind(f.ty) {
+        TypeKind::Function(ft) => !ft.variadic && ft.params.len() == nargs,
+        _ => false,
+    };
+    if f.attrs.noinline || f.attrs.weak || !arity_matches || body.params.len() != nargs {
+        return false;
+    }
+    let returns_aggregate = match program.types.ckind(f.ty) {
+        TypeKind::Function(ft) => program.types.is_aggregate(ft.ret.ty),
+        _ => false,
+    };
+    f.attrs.always_inline
+        || (f.linkage == tir::Linkage::Internal && returns_aggregate)
+        || (f.linkage == tir::Linkage::Internal
+            && body
+                .params
+                .iter()
+                .map(|&p| {
+                    param_passing(program, body.locals[p].ty.ty)
+                        .map_or(1, |pp| pp.registers().len())
+                })
+                .sum::<usize>()
+                > 5)
 }

@@ -134,6 +134,23 @@ impl FnLower<'_, '_, '_> {
 
     /// A scalar of type `s` from memory, extended as its C type requires.
     pub fn load_scalar(&mut self, a: Addr, s: Scalar, volatile: bool) -> Value {
+        if a.align < s.size {
+            // A member of a packed struct: the verifier refuses misaligned
+            // accesses, so read it in aligned pieces, as clang does.
+            let v = self.load_unaligned(a, s.size, s.ty, volatile);
+            return if s.signed && s.size < 4 {
+                self.b.ins_value(
+                    Op::Extend {
+                        value: v,
+                        from_bits: (s.size * 8) as u8,
+                        signed: true,
+                    },
+                    Type::I32,
+                )
+            } else {
+                v
+            };
+        }
         // Only bytes and halves need extension into an I32; a 4-byte load into
         // an I32 and an 8-byte load into an I64 are exact.
         let signed = s.signed && s.size < 4;
@@ -141,12 +158,54 @@ impl FnLower<'_, '_, '_> {
     }
 
     pub fn store_scalar(&mut self, a: Addr, value: Value, s: Scalar, volatile: bool) {
-        self.store_raw(a, value, s.size, volatile)
+        self.store_unit(a, value, s.size, volatile)
+    }
+
+    /// Loads `size` bytes zero-extended into `ty`, in aligned pieces when `a`
+    /// is less aligned than `size` (or `size` is not a power of two).
+    fn load_unit(&mut self, a: Addr, size: u64, ty: Type, volatile: bool) -> Value {
+        if a.align >= size && size.is_power_of_two() {
+            self.load_raw(a, size, false, ty, volatile)
+        } else {
+            self.load_unaligned(a, size, ty, volatile)
+        }
+    }
+
+    /// Stores the low `size` bytes of `value`, in aligned pieces when `a` is
+    /// less aligned than `size` (or `size` is not a power of two).
+    fn store_unit(&mut self, a: Addr, value: Value, size: u64, volatile: bool) {
+        if a.align >= size && size.is_power_of_two() {
+            return self.store_raw(a, value, size, volatile);
+        }
+        let mut off = 0;
+        while off < size {
+            let w = chunk_width(a.at(off as i64).align, size - off);
+            let part = self.shift(BinOp::LShr, value, (off * 8) as u32);
+            self.store_raw(a.at(off as i64), part, w, volatile);
+            off += w;
+        }
+    }
+
+    /// `size` bytes at `a`, little-endian, combined from aligned pieces.
+    fn load_unaligned(&mut self, a: Addr, size: u64, ty: Type, volatile: bool) -> Value {
+        let mut acc: Option<Value> = None;
+        let mut off = 0;
+        while off < size {
+            let w = chunk_width(a.at(off as i64).align, size - off);
+            let v = self.load_raw(a.at(off as i64), w, false, ty, volatile);
+            let v = self.shift(BinOp::Shl, v, (off * 8) as u32);
+            acc = Some(match acc {
+                None => v,
+                Some(prev) => self.b.binary(BinOp::Or, prev, v),
+            });
+            off += w;
+        }
+        acc.unwrap_or_else(|| self.b.iconst(ty, 0))
     }
 
     /// Reads a bitfield of type `s` whose storage unit (of `s.size` bytes) is at `a`.
     pub fn load_bitfield(&mut self, a: Addr, s: Scalar, bf: BitField, volatile: bool) -> Value {
-        let unit = self.load_raw(a, s.size, false, s.ty, volatile);
+        let unit = self.load_unit(a, s.size, s.ty, volatile);
         self.extract_bits(unit, s, bf)
     }
 
@@ -187,7 +246,7 @@ impl FnLower<'_, '_, '_> {
         bf: BitField,
         volatile: bool,
     ) -> Value {
-        let unit = self.load_raw(a, s.size, false, s.ty, volatile);
+        let unit = self.load_unit(a, s.size, s.ty, volatile);
         let field_mask = low_mask(bf.width);
         let m = self.b.iconst(s.ty, field_mask);
         let v = self.b.binary(BinOp::And, value, m);
@@ -196,7 +255,7 @@ impl FnLower<'_, '_, '_> {
         let hole = self.b.iconst(s.ty, hole);
         let kept = self.b.binary(BinOp::And, unit, hole);
         let new = self.b.binary(BinOp::Or, kept, placed);
-        self.store_raw(a, new, s.size, volatile);
+        self.store_unit(a, new, s.size, volatile);
         // The stored value, read back as the field's type.
         if s.signed && !s.is_bool && bf.width < s.ty.bits() {
             let bits = s.ty.bits();
@@ -288,6 +347,19 @@ impl FnLower<'_, '_, '_> {
             self.store_raw(dst.at(off as i64), v, w as u64, false);
             off += w;
         }
+    }
+}
+
+impl FnLower<'_, '_, '_> {
+    /// `size` (at most 8) bytes at `a` as one little-endian `I64`, read with
+    /// the widest accesses the alignment allows.
+    pub fn load_chunk(&mut self, a: Addr, size: u64) -> Value {
+        self.load_unaligned(a, size, Type::I64, false)
+    }
+
+    /// Stores the low `size` (at most 8) bytes of the `I64` `v` at `a`.
+    pub fn store_chunk(&mut self, a: Addr, v: Value, size: u64) {
+        self.store_unit(a, v, size, false)
     }
 }
 

@@ -6,9 +6,16 @@
 //! (header helpers, libbpf's helper-pointer constants) produce nothing.
 //!
 //! Each emitted global becomes a [`DataObject`], each emitted function an IR
-//! [`ir::Function`] built by [`function::lower_function`]: locals and
+//! [`ir::Function`] built by `function::lower_function`: locals and
 //! parameters live in stack slots, which `passes::mem2reg` later promotes to
-//! SSA values when their address is never taken.
+//! SSA values when their address is never taken. Calls that a BPF call
+//! cannot express or that clang always inlines (`always_inline`, more than
+//! five argument registers, a static function returning a struct) are
+//! lowered in place, and such functions are not emitted on their own.
+//!
+//! Files: `refs` (what is emitted), `function` (frames, statements,
+//! inlining), `expr` (expressions), `memory` (addresses, loads and stores,
+//! bitfields, copies).
 
 #[cfg(test)]
 mod c_source_tests;
@@ -59,6 +66,7 @@ pub fn lower(program: &Program, interner: &Interner, diags: &mut Diagnostics) ->
         func_ids,
         externs: Vec::new(),
         extern_set: BTreeSet::new(),
+        weak_externs: BTreeSet::new(),
     };
 
     // Addresses in initializers.
@@ -72,7 +80,7 @@ pub fn lower(program: &Program, interner: &Interner, diags: &mut Diagnostics) ->
                 Some(t) => relocs.push((r.offset, t, r.addend)),
                 None => diags.error(
                     g.span,
-                    "the address of a function declared but not defined here is not supported in an initializer",
+                    "the address of a BPF helper declared with `kernel_helper` cannot be stored in an initializer",
                 ),
             }
         }
@@ -87,6 +95,7 @@ pub fn lower(program: &Program, interner: &Interner, diags: &mut Diagnostics) ->
         module.functions.push(func);
     }
     module.extern_functions = cx.externs;
+    module.weak_extern_functions = cx.weak_externs;
     module
 }
 
@@ -96,9 +105,12 @@ pub(crate) struct ModuleCx<'a> {
     pub interner: &'a Interner,
     pub data_ids: SecondaryMap<GlobalId, Option<DataId>>,
     pub func_ids: SecondaryMap<FuncId, Option<ir::FuncId>>,
-    /// Undefined functions called (kfuncs), in order of first use.
+    /// Undefined functions called or whose address is taken (kfuncs), in
+    /// order of first use.
     pub externs: Vec<String>,
     extern_set: BTreeSet<String>,
+    /// Those of `externs` declared `__weak`.
+    weak_externs: BTreeSet<String>,
 }
 
 impl ModuleCx<'_> {
@@ -110,20 +122,35 @@ impl ModuleCx<'_> {
         }
     }
 
-    /// Records a call to an undefined function and returns its name.
+    /// Records a use of an undefined function and returns its name.
     pub fn extern_function(&mut self, f: FuncId) -> String {
-        let name = self.func_name(&self.program.functions[f]);
+        let func = &self.program.functions[f];
+        let name = self.func_name(func);
         if self.extern_set.insert(name.clone()) {
             self.externs.push(name.clone());
+        }
+        // Any declaration may say `__weak`; sema merges the attributes.
+        if func.attrs.weak {
+            self.weak_externs.insert(name.clone());
         }
         name
     }
 
-    /// The IR target of an address constant; `None` for an undefined function.
-    pub fn symbol_target(&self, s: tir::SymbolRef) -> Option<SymbolTarget> {
+    /// The IR target of an address constant; `None` for a function that has
+    /// no symbol: a BPF helper (`kernel_helper`).
+    pub fn symbol_target(&mut self, s: tir::SymbolRef) -> Option<SymbolTarget> {
         match s {
             tir::SymbolRef::Global(g) => self.data_ids[g].map(SymbolTarget::Data),
-            tir::SymbolRef::Func(f) => self.func_ids[f].map(SymbolTarget::Func),
+            tir::SymbolRef::Func(f) => {
+                if let Some(id) = self.func_ids[f] {
+                    return Some(SymbolTarget::Func(id));
+                }
+                let func = &self.program.functions[f];
+                if func.body.is_some() || func.helper_id.is_some() {
+                    return None;
+                }
+                Some(SymbolTarget::ExternFunc(self.extern_function(f)))
+            }
         }
     }
 }

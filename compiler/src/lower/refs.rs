@@ -3,6 +3,7 @@
 //! initializers. This is what keeps `static` helpers of headers out of the
 //! object, as clang does.
 
+use super::function::inlined_at_call;
 use crate::sema::tir::{
     Callee, Expr, ExprKind, FuncId, GlobalId, InitStore, LocalInit, Program, Stmt, StmtKind,
     SymbolRef,
@@ -37,14 +38,36 @@ pub(crate) fn reachable(program: &Program) -> Reachable {
             work.push(SymbolRef::Global(id));
         }
     }
-    while let Some(s) = work.pop() {
+    // Functions whose bodies were walked: emitted ones, and those only
+    // inlined at their calls (whose references count for their callers).
+    let mut scanned: BTreeSet<FuncId> = BTreeSet::new();
+    let mut inlined: Vec<FuncId> = Vec::new();
+    loop {
+        if let Some(f) = inlined.pop() {
+            if scanned.insert(f) {
+                if let Some(body) = &program.functions[f].body {
+                    let mut walker = Walker {
+                        program,
+                        out: &mut work,
+                        inlined: &mut inlined,
+                    };
+                    walker.stmts(&body.body);
+                }
+            }
+            continue;
+        }
+        let Some(s) = work.pop() else { break };
         match s {
             SymbolRef::Func(f) => {
-                if !r.functions.insert(f) {
+                if !r.functions.insert(f) || !scanned.insert(f) {
                     continue;
                 }
                 if let Some(body) = &program.functions[f].body {
-                    let mut walker = Walker { out: &mut work };
+                    let mut walker = Walker {
+                        program,
+                        out: &mut work,
+                        inlined: &mut inlined,
+                    };
                     walker.stmts(&body.body);
                 }
             }
@@ -61,9 +84,12 @@ pub(crate) fn reachable(program: &Program) -> Reachable {
     r
 }
 
-/// Collects the symbols a function body refers to.
+/// Collects the symbols a function body refers to; calls that lowering
+/// inlines go to `inlined` instead.
 struct Walker<'w> {
+    program: &'w Program,
     out: &'w mut Vec<SymbolRef>,
+    inlined: &'w mut Vec<FuncId>,
 }
 
 impl Walker<'_> {
@@ -165,6 +191,9 @@ impl Walker<'_> {
             ExprKind::IncDec { lhs, .. } => self.expr(lhs),
             ExprKind::Call { callee, args } => {
                 match callee {
+                    Callee::Direct(f) if inlined_at_call(self.program, *f, args.len()) => {
+                        self.inlined.push(*f)
+                    }
                     Callee::Direct(f) => self.out.push(SymbolRef::Func(*f)),
                     Callee::Helper(_) => {}
                     Callee::Indirect(c) => self.expr(c),

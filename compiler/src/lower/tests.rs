@@ -1849,13 +1849,3 @@ fn unsupported_constructs_are_diagnosed() {
     );
     assert!(msgs.iter().any(|m| m.contains("at most 5")), "{msgs:?}");
 }
-
-#[test]
-#[ignore]
-fn dump_ir() {
-    let p = switch_program(&[(1, 1), (5, 5), (7, 9)], true);
-    let mut m = p.lower_ok();
-    println!("{}", print::print_module(&m));
-    crate::passes::optimize(&mut m, 2);
-    println!("{}", print::print_module(&m));
-}

@@ -378,6 +378,7 @@ impl Parser<'_> {
 
     fn record_spec(&mut self) -> PResult<RecordSpec> {
         let start = self.span();
+        let keyword_index = self.pos;
         let is_union = self.is_kw(kw::Union);
         self.bump();
         let mut attrs = Vec::new();
@@ -395,6 +396,15 @@ impl Parser<'_> {
             members = Some(self.record_body()?);
             // Attributes right after the closing brace belong to the type.
             self.attributes(&mut attrs)?;
+            for region in self.record_attributes {
+                if region.tokens.contains(&keyword_index) {
+                    attrs.push(Attribute {
+                        name: region.name,
+                        args: Vec::new(),
+                        span: region.span,
+                    });
+                }
+            }
         } else if name.is_none() {
             return Err(self.error_here(format!(
                 "expected identifier or '{{' after '{}'",

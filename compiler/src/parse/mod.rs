@@ -42,7 +42,45 @@ pub fn parse_with_expansions(
     interner: &mut Interner,
     diags: &mut Diagnostics,
 ) -> ast::TranslationUnit {
-    let mut p = Parser::new(tokens, expansions, interner, diags);
+    let context = ParseContext {
+        expansions,
+        record_attributes: &[],
+    };
+    parse_with_context(tokens, &context, interner, diags)
+}
+
+/// What the preprocessor knows beyond the tokens.
+#[derive(Default, Clone, Copy)]
+pub struct ParseContext<'a> {
+    /// The macro expansion table, for "in expansion of macro" notes.
+    pub expansions: &'a [Expansion],
+    /// `#pragma clang attribute push/pop` regions, in token order.
+    pub record_attributes: &'a [RecordAttributeRegion],
+}
+
+/// The tokens between `#pragma clang attribute push(__attribute__((name)),
+/// apply_to = record)` and its `pop` (vmlinux.h wraps its types in one with
+/// `preserve_access_index`, which CO-RE relies on): every struct or union
+/// defined there gets the attribute `name` (underscores stripped, no
+/// arguments).
+#[derive(Clone, Debug)]
+pub struct RecordAttributeRegion {
+    /// Indices into the token slice given to the parser.
+    pub tokens: std::ops::Range<usize>,
+    pub name: Sym,
+    /// The `#pragma`, for the attribute's span.
+    pub span: Span,
+}
+
+/// The most general entry point: [`parse`] with a [`ParseContext`].
+pub fn parse_with_context(
+    tokens: &[Token],
+    context: &ParseContext,
+    interner: &mut Interner,
+    diags: &mut Diagnostics,
+) -> ast::TranslationUnit {
+    let mut p = Parser::new(tokens, context.expansions, interner, diags);
+    p.record_attributes = context.record_attributes;
     p.translation_unit();
     p.tu
 }
@@ -269,6 +307,7 @@ struct Parser<'a> {
     /// Scratch stacks (see `decl_specs` and `record_body`).
     type_spec_stack: Vec<ast::TypeSpec>,
     member_stack: Vec<ast::MemberDecl>,
+    record_attributes: &'a [RecordAttributeRegion],
 }
 
 const MAX_DEPTH: u32 = 1000;
@@ -302,6 +341,7 @@ impl<'a> Parser<'a> {
             eof,
             type_spec_stack: Vec::new(),
             member_stack: Vec::new(),
+            record_attributes: &[],
         }
     }
 
@@ -499,24 +539,27 @@ impl<'a> Parser<'a> {
     /// Skips to the end of the current statement: past a `;` at this nesting
     /// level, or up to (not past) a `}` closing the enclosing block.
     fn sync_stmt(&mut self) {
-        let mut depth = 0i32;
+        // Braces and parentheses are counted apart: an unclosed `(` or `[`
+        // before the error must not swallow the block's closing `}`.
+        let (mut braces, mut parens) = (0i32, 0i32);
         loop {
             match self.kind() {
                 TokenKind::Eof => return,
-                TokenKind::Punct(Punct::LParen | Punct::LBracket | Punct::LBrace) => depth += 1,
-                TokenKind::Punct(Punct::RParen | Punct::RBracket) if depth > 0 => depth -= 1,
+                TokenKind::Punct(Punct::LParen | Punct::LBracket) => parens += 1,
+                TokenKind::Punct(Punct::RParen | Punct::RBracket) if parens > 0 => parens -= 1,
+                TokenKind::Punct(Punct::LBrace) => braces += 1,
                 TokenKind::Punct(Punct::RBrace) => {
-                    if depth == 0 {
+                    if braces == 0 {
                         return;
                     }
-                    depth -= 1;
-                    if depth == 0 {
+                    braces -= 1;
+                    if braces == 0 && parens == 0 {
                         // A block statement ended: the statement is over.
                         self.bump();
                         return;
                     }
                 }
-                TokenKind::Punct(Punct::Semi) if depth == 0 => {
+                TokenKind::Punct(Punct::Semi) if braces == 0 && parens == 0 => {
                     self.bump();
                     return;
                 }

@@ -489,9 +489,52 @@ impl<'a> Preprocessor<'a> {
                     self.diags.warning(span, msg);
                 }
             }
-            // Everything else (`GCC diagnostic`, `clang loop`, `unroll`, ...)
-            // has no effect on bpfcc's output.
+            ["GCC", "diagnostic", ..] | ["clang", "diagnostic", ..] => {
+                self.diagnostic_pragma(toks, span)
+            }
+            // Everything else (`clang loop`, `unroll`, ...) has no effect on
+            // bpfcc's output.
             _ => {}
+        }
+    }
+
+    /// `#pragma GCC diagnostic push|pop|ignored "-Wgroup"` (and the clang
+    /// spelling): the ranges where a warning group is off go to the
+    /// diagnostics, which drop warnings of that group inside them (libbpf's
+    /// BPF_PROG turns off `-Wint-conversion` this way).
+    fn diagnostic_pragma(&mut self, toks: &[PTok], span: Span) {
+        let action = toks.get(2).map(|t| self.spelling(t.tok.kind).into_owned());
+        match action.as_deref() {
+            Some("push") => self.diagnostic_pushes.push(self.ignored_warnings.len()),
+            Some("pop") => {
+                let keep = self.diagnostic_pushes.pop().unwrap_or(0);
+                self.end_ignored_warnings(keep, Some(span));
+            }
+            Some("ignored") => {
+                if let Some(TokenKind::Str(s)) = toks.get(3).map(|t| t.tok.kind) {
+                    let flag = destringize(self.interner.resolve(s));
+                    if let Some(group) = flag.strip_prefix("-W") {
+                        self.ignored_warnings.push((group.to_string(), span));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Closes the ignored ranges past the first `keep` at `end` (`None`: the end
+    /// of the file each began in).
+    pub(crate) fn end_ignored_warnings(&mut self, keep: usize, end: Option<Span>) {
+        while self.ignored_warnings.len() > keep {
+            let (group, start) = self.ignored_warnings.pop().expect("len checked");
+            let end = match end {
+                Some(e) if e.file == start.file => e,
+                _ => {
+                    let len = self.sources.file(start.file).text.len() as u32;
+                    Span::new(start.file, len, len)
+                }
+            };
+            self.diags.ignore_warnings(&group, start, end);
         }
     }
 
@@ -617,8 +660,18 @@ impl<'a> Preprocessor<'a> {
         }
         let Some(found) = self.find_include(&name, angled, next) else {
             self.diags.error(span, format!("'{name}' file not found"));
+            // Fatal, as in clang: what follows would only cascade into
+            // errors about the missing declarations.
+            self.files.clear();
+            self.contexts.clear();
+            self.lookahead.clear();
             return;
         };
+        // Every header named by an #include is a dependency (even when its
+        // guard skips it), one `__has_include` only checks is not.
+        if let Some(p) = self.sources.file(found.file).path.clone() {
+            self.add_dependency(p);
+        }
         if self.once_files.contains(&found.file) {
             return;
         }

@@ -166,8 +166,10 @@ impl<'a> Preprocessor<'a> {
                     .unwrap_or_default(),
             }
         };
+        // A file next to one in the working directory is `./name`, as clang
+        // spells it (this shows in `__FILE__` and line markers).
         let p = if dir.as_os_str().is_empty() {
-            PathBuf::from(name)
+            Path::new(".").join(name)
         } else {
             dir.join(name)
         };
@@ -202,7 +204,6 @@ impl<'a> Preprocessor<'a> {
         };
         let name = p.to_string_lossy().into_owned();
         let file = self.sources.add(name, Some(p.clone()), text);
-        self.add_dependency(p.clone());
         self.file_cache.insert(p, file);
         self.file_cache.insert(canon, file);
         Some(file)

@@ -9,6 +9,11 @@
 //! handles `#` lines and conditional skipping; [`expr`] evaluates `#if`;
 //! [`include`] finds headers; [`predefined`] writes the predefined macros;
 //! [`output`] prints `-E` text.
+//!
+//! Checks beyond the unit tests (all `#[ignore]`d, in `tests.rs`):
+//! `corpus_selftests` compares the token stream of every BPF selftest with
+//! `clang-19 -E`; `bench_vmlinux` and `bench_lexer_only` time vmlinux.h
+//! (run them with `--release`); `dump_preprocessed` prints `-E` for a file.
 
 mod directives;
 mod expr;
@@ -211,6 +216,10 @@ pub(crate) struct Preprocessor<'a> {
     builtin_file: Option<FileId>,
     /// `#pragma push_macro` stacks.
     pushed_macros: HashMap<Sym, Vec<u32>>,
+    /// Warning groups turned off by `#pragma GCC/clang diagnostic ignored`, with
+    /// where; and the lengths of that list at each `diagnostic push`.
+    ignored_warnings: Vec<(String, Span)>,
+    diagnostic_pushes: Vec<usize>,
     vec_pool: Vec<Vec<PTok>>,
     sym: KnownSyms,
 }
@@ -258,6 +267,8 @@ impl<'a> Preprocessor<'a> {
             main_file: FileId(0),
             builtin_file: None,
             pushed_macros: HashMap::new(),
+            ignored_warnings: Vec::new(),
+            diagnostic_pushes: Vec::new(),
             vec_pool: Vec::new(),
             sym,
         }
@@ -298,6 +309,7 @@ impl<'a> Preprocessor<'a> {
             }
             self.out.push(t.tok);
         }
+        self.end_ignored_warnings(0, None);
         self.system_files.sort();
         self.system_files.dedup();
         PreprocessOutput {

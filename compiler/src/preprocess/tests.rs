@@ -486,11 +486,17 @@ fn lexical_errors() {
         e.len() == 1 && e[0].contains("invalid preprocessing directive"),
         "{e:?}"
     );
-    let e = pp_errs("#include \"does-not-exist.h\"\n");
+    // A missing header is fatal: nothing after it is preprocessed.
+    let (t, e) = pp_with(
+        "a\n#include \"does-not-exist.h\"\nb\n#if\n",
+        &PreprocessOptions::default(),
+    );
     assert!(
         e.len() == 1 && e[0].contains("'does-not-exist.h' file not found"),
         "{e:?}"
     );
+    assert!(e[0].starts_with("test.c:2:1"), "{e:?}");
+    assert_eq!(t, "a");
 }
 
 #[test]
@@ -633,9 +639,11 @@ fn include_search_order_and_next() {
     std::fs::write(dq.join("h.h"), "quote\n").unwrap();
     std::fs::write(
         dir.join("main.c"),
-        "#include \"h.h\"\n#include <h.h>\n#include \"sub.h\"\n",
+        "#if __has_include(\"unused.h\")\n#endif\n#include \"h.h\"\n#include <h.h>\n#include \"sub.h\"\n#include \"sub.h\"\n",
     )
     .unwrap();
+    // Checked by __has_include only: not a dependency.
+    std::fs::write(dir.join("unused.h"), "").unwrap();
     std::fs::write(dir.join("sub.h"), "#pragma once\nsub\n").unwrap();
     let opts = PreprocessOptions {
         quote_dirs: vec![dq.clone()],
@@ -1056,4 +1064,77 @@ fn include_macro_expanded_and_has_include_forms() {
     assert!(e.is_empty(), "{e:?}");
     assert_eq!(t, "from_h from_h yes macro_form");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Random sequences of preprocessor fragments (a fixed-seed generator, so
+/// failures reproduce) must never panic or loop.
+#[test]
+fn random_fragments_do_not_panic() {
+    const PIECES: &[&str] = &[
+        "#define ",
+        "#if ",
+        "#ifdef ",
+        "#elif ",
+        "#else\n",
+        "#endif\n",
+        "#undef ",
+        "#include ",
+        "#line ",
+        "#pragma ",
+        "\n",
+        " ",
+        "(",
+        ")",
+        ",",
+        "##",
+        "#",
+        "__VA_ARGS__",
+        "__VA_OPT__",
+        "F",
+        "G",
+        "x",
+        "F(",
+        "G(a,",
+        "\"s\"",
+        "'c'",
+        "\"",
+        "'",
+        "/*",
+        "*/",
+        "//",
+        "\\\n",
+        "defined",
+        "1",
+        "0x1u",
+        "...",
+        "_Pragma(\"once\")",
+        "__has_include(",
+        "<",
+        ">",
+        "__LINE__",
+        "__COUNTER__",
+        "+",
+        "-",
+        "/",
+        "?",
+        ":",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let rounds: usize = std::env::var("PP_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    for _ in 0..rounds {
+        let mut src = String::new();
+        for _ in 0..(next() % 60) {
+            src.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+        }
+        let _ = pp_with(&src, &PreprocessOptions::default());
+    }
 }

@@ -1,12 +1,25 @@
 //! Compiler builtins called by name (`__builtin_expect`, `__builtin_bswap32`,
 //! `__builtin_memcpy`, `__builtin_bpf_load_byte`, ...): folded, mapped to
-//! [`tir::Builtin`], or diagnosed as unsupported.
+//! [`tir::Builtin`], expanded into plain typed-tree code (`__builtin_memcmp`),
+//! or diagnosed as unsupported.
 
 use super::check::Checker;
-use super::tir::{Builtin, Expr, ExprKind};
+use super::tir::{BinOp, Builtin, Expr, ExprKind, Stmt, StmtKind};
 use super::types::{QualType, TypeKind};
 use crate::parse::ast::ExprId;
 use crate::source::Span;
+
+/// One side of an inline `memcmp`.
+enum MemcmpOperand {
+    /// A string literal's bytes, at least as many as compared.
+    Bytes(Vec<u8>),
+    /// A `void *` (evaluated once, into a temporary).
+    Pointer(Expr),
+}
+
+/// The longest `memcmp` expanded inline (clang's expansion has no such
+/// limit, but the selftests compare at most a `sun_path`).
+const MEMCMP_MAX: u64 = 256;
 
 impl Checker<'_> {
     fn arg_count(&mut self, name: &str, args: &[ExprId], n: usize, span: Span) -> bool {
@@ -127,6 +140,57 @@ impl Checker<'_> {
                     Builtin::Memcpy { size: size as u64 }
                 };
                 self.mk(ExprKind::Builtin(b, vec![dst, second]), void, span)
+            }
+            "__builtin_memcmp" | "__builtin_bcmp" => {
+                if !self.arg_count(name, args, 3, span) {
+                    return Some(self.error_expr(span));
+                }
+                // The size first: a string literal operand that covers it is
+                // used as constant bytes, without making its object.
+                let n = self.expr(args[2]);
+                let size = match n.kind {
+                    ExprKind::Const(size) if !self.is_error(n.ty.ty) => Some(size as u64),
+                    _ => None,
+                };
+                let vp = QualType::new(self.t.void_ptr);
+                let mut operands = Vec::with_capacity(2);
+                for &arg in &args[..2] {
+                    let lit = self
+                        .string_literal(arg)
+                        .filter(|l| size.is_some_and(|n| l.len() as u64 >= n));
+                    operands.push(match lit {
+                        Some(l) => MemcmpOperand::Bytes(l),
+                        None => {
+                            let p = self.expr(arg);
+                            MemcmpOperand::Pointer(self.convert_pointer_arg(p, vp))
+                        }
+                    });
+                }
+                let bad = |c: &Self, o: &MemcmpOperand| matches!(o, MemcmpOperand::Pointer(p) if c.is_error(p.ty.ty));
+                if self.is_error(n.ty.ty) || operands.iter().any(|o| bad(self, o)) {
+                    return Some(self.error_expr(span));
+                }
+                let Some(size) = size else {
+                    self.unsupported(
+                        n.span,
+                        format!("'{name}' with a non-constant size is not supported by BPF"),
+                    );
+                    return Some(self.error_expr(span));
+                };
+                if size > MEMCMP_MAX {
+                    self.unsupported(
+                        n.span,
+                        format!("'{name}' of more than {MEMCMP_MAX} bytes is not supported"),
+                    );
+                    return Some(self.error_expr(span));
+                }
+                if self.fn_ctx.is_none() {
+                    self.error(span, "initializer element is not a compile-time constant");
+                    return Some(self.error_expr(span));
+                }
+                let b = operands.pop().unwrap();
+                let a = operands.pop().unwrap();
+                self.expand_memcmp([a, b], size, span)
             }
             "__builtin_trap" | "__builtin_unreachable" => {
                 if !self.arg_count(name, args, 0, span) {
@@ -309,6 +373,138 @@ impl Checker<'_> {
             _ => None,
         };
         Some((lit(*args.first()?)?, lit(*args.get(1)?)?))
+    }
+
+    /// The bytes (with the NUL) of a plain string literal argument.
+    fn string_literal(&self, e: ExprId) -> Option<Vec<u8>> {
+        match &self.tu.exprs[e].kind {
+            crate::parse::ast::ExprKind::StringLit {
+                bytes,
+                prefix: crate::parse::ast::StrPrefix::None | crate::parse::ast::StrPrefix::Utf8,
+            } => {
+                let mut v = bytes.clone();
+                v.push(0);
+                Some(v)
+            }
+            _ => None,
+        }
+    }
+
+    /// `memcmp(a, b, size)` as byte compares, inline as clang expands it for
+    /// BPF (there is no library to call), with the same results: clang
+    /// compares blocks of 8, 4, 2 bytes as big-endian words (giving -1 or 1)
+    /// and a trailing odd byte by subtraction. So here, on unsigned bytes:
+    /// `({ pa = a; pb = b; r = 0; if (r == 0) r = (pa[0] > pb[0]) - (pa[0] < pb[0]);
+    /// ...; if (r == 0) r = pa[n-1] - pb[n-1] /* n odd */; r; })`.
+    /// A string literal operand long enough gives its bytes as constants.
+    /// Every byte is read, which memcmp's contract allows.
+    fn expand_memcmp(&mut self, operands: [MemcmpOperand; 2], size: u64, span: Span) -> Expr {
+        let (int, long, uchar) = (self.t.int, self.t.long, self.t.uchar);
+        let byte_ptr = self.pointer_to(QualType::new(uchar));
+        let mut body = Vec::new();
+        let mut sides = Vec::new();
+        for o in operands {
+            let p = match o {
+                MemcmpOperand::Bytes(l) => {
+                    sides.push((None, Some(l)));
+                    continue;
+                }
+                MemcmpOperand::Pointer(p) => p,
+            };
+            let l = self.new_local(None, QualType::new(byte_ptr), 8, span);
+            let local = self.mk(ExprKind::Local(l), byte_ptr, span);
+            let p = self.cast_to(p, byte_ptr);
+            let set = ExprKind::Assign {
+                lhs: Box::new(local),
+                rhs: Box::new(p),
+            };
+            body.push(self.expr_stmt(self.mk(set, byte_ptr, span)));
+            sides.push((Some(l), None));
+        }
+        let r = self.new_local(None, QualType::new(int), 4, span);
+        let r_lv = self.mk(ExprKind::Local(r), int, span);
+        let zero = self.konst(0, int, span);
+        let init = ExprKind::Assign {
+            lhs: Box::new(r_lv.clone()),
+            rhs: Box::new(zero.clone()),
+        };
+        body.push(self.expr_stmt(self.mk(init, int, span)));
+        for i in 0..size {
+            let mut bytes = Vec::with_capacity(2);
+            for (local, lit) in &sides {
+                let byte = match (local, lit) {
+                    (_, Some(l)) => self.konst(l[i as usize] as i64, int, span),
+                    (Some(local), None) => {
+                        let base = self.mk(ExprKind::Local(*local), byte_ptr, span);
+                        let base = self.mk(ExprKind::Load(Box::new(base)), byte_ptr, span);
+                        let at = ExprKind::PtrAdd {
+                            ptr: Box::new(base),
+                            index: Box::new(self.konst(i as i64, long, span)),
+                            scale: 1,
+                        };
+                        let at = self.mk(at, byte_ptr, span);
+                        let lv = self.mk(ExprKind::Deref(Box::new(at)), uchar, span);
+                        let v = self.mk(ExprKind::Load(Box::new(lv)), uchar, span);
+                        self.cast_to(v, int)
+                    }
+                    (None, None) => unreachable!("each side is a literal or a pointer"),
+                };
+                bytes.push(byte);
+            }
+            let (rhs, lhs) = (bytes.pop().unwrap(), bytes.pop().unwrap());
+            let bin = |c: &Self, op, l: &Expr, r: &Expr| {
+                c.mk(
+                    ExprKind::Binary(op, Box::new(l.clone()), Box::new(r.clone())),
+                    int,
+                    span,
+                )
+            };
+            let diff = if size % 2 == 1 && i + 1 == size {
+                // clang's trailing 1-byte block gives the difference.
+                bin(self, BinOp::Sub, &lhs, &rhs)
+            } else {
+                // Its wider blocks compare big-endian words: -1 or 1.
+                let gt = bin(self, BinOp::Gt, &lhs, &rhs);
+                let lt = bin(self, BinOp::Lt, &lhs, &rhs);
+                bin(self, BinOp::Sub, &gt, &lt)
+            };
+            let set = ExprKind::Assign {
+                lhs: Box::new(r_lv.clone()),
+                rhs: Box::new(diff),
+            };
+            let set = self.expr_stmt(self.mk(set, int, span));
+            let r_now = self.mk(ExprKind::Load(Box::new(r_lv.clone())), int, span);
+            let undecided = self.mk(
+                ExprKind::Binary(BinOp::Eq, Box::new(r_now), Box::new(zero.clone())),
+                int,
+                span,
+            );
+            body.push(Stmt {
+                kind: StmtKind::If {
+                    cond: undecided,
+                    then: Box::new(set),
+                    els: None,
+                },
+                span,
+            });
+        }
+        let result = self.mk(ExprKind::Load(Box::new(r_lv)), int, span);
+        self.mk(
+            ExprKind::StmtExpr {
+                body,
+                result: Some(Box::new(result)),
+            },
+            int,
+            span,
+        )
+    }
+
+    fn expr_stmt(&self, e: Expr) -> Stmt {
+        let span = e.span;
+        Stmt {
+            kind: StmtKind::Expr(e),
+            span,
+        }
     }
 
     /// A pointer argument of a memory builtin.

@@ -203,6 +203,12 @@ pub(crate) struct Checker<'a> {
     pub strings: HashMap<(u8, Vec<u8>), GlobalId>,
     /// Initializer expressions already checked while looking for brace elision.
     pub init_cache: HashMap<ast::ExprId, tir::Expr>,
+    /// The record type of the static object whose initializer is being
+    /// flattened: only its own flexible array member may be initialized (GNU C).
+    pub flex_init_top: Option<TypeId>,
+    /// End of the initialized elements of a flexible array member: the
+    /// object grows past its type's size to hold them, as clang sizes it.
+    pub init_extent: u64,
     /// Bit-fields of packed records whose storage unit does not fit the
     /// record (by span): declaring them is fine, accessing them is an error.
     pub bad_bitfields: std::collections::HashSet<Span>,
@@ -294,6 +300,8 @@ impl<'a> Checker<'a> {
             last_params: Vec::new(),
             strings: HashMap::new(),
             init_cache: HashMap::new(),
+            flex_init_top: None,
+            init_extent: 0,
             bad_bitfields: Default::default(),
             pending_srem: Vec::new(),
             deferred: Vec::new(),

@@ -274,11 +274,13 @@ impl Checker<'_> {
             }
             (TypeKind::Int(IntKind::Bool), TypeKind::Pointer { .. }) => self.cast_to(e, to.ty),
             (TypeKind::Int(_) | TypeKind::Enum(_), TypeKind::Pointer { .. }) => {
-                // clang's -Wint-conversion: an error by default, but headers turn it
-                // off with pragmas (BPF_SEQ_PRINTF) that bpfcc does not track.
+                // clang's -Wint-conversion: an error by default, but libbpf's
+                // headers turn it off with pragmas (BPF_PROG, BPF_SEQ_PRINTF), so
+                // a warning here, dropped where a pragma ignores the group.
                 let (a, b) = (self.type_str(to), self.type_str(e.ty));
-                self.warning(
+                self.diags.warning_in_group(
                     span,
+                    "int-conversion",
                     format!("incompatible pointer to integer conversion {what} '{a}' from '{b}'"),
                 );
                 self.cast_to(e, to.ty)
@@ -286,8 +288,9 @@ impl Checker<'_> {
             (TypeKind::Pointer { .. }, TypeKind::Int(_) | TypeKind::Enum(_)) => {
                 if !self.is_null_const(&e) {
                     let (a, b) = (self.type_str(to), self.type_str(e.ty));
-                    self.warning(
+                    self.diags.warning_in_group(
                         span,
+                        "int-conversion",
                         format!(
                             "incompatible integer to pointer conversion {what} '{a}' from '{b}'"
                         ),
@@ -1307,16 +1310,24 @@ impl Checker<'_> {
             self.common_int(lprom, r.ty.ty)
         };
         let rhs = self.promote(rhs);
-        let rhs = self.cast_to(rhs, op_ty);
+        let mut op_ty = op_ty;
         if matches!(bop, BinOp::Div | BinOp::Rem)
             && self.is_signed(op_ty)
             && self.opts.cpu_version < 4
         {
-            self.error(
-                span,
-                "unsupported signed division, please convert to unsigned div/mod.",
-            );
+            // A narrow unsigned lhs promotes to a non-negative int: with a
+            // non-negative divisor the division is unsigned, as clang's
+            // optimizer makes it (`u8 a; a /= 2;`).
+            if lk < IntKind::Int && !self.is_signed(lhs.ty.ty) && self.known_nonneg(&rhs) {
+                op_ty = self.unsigned_of(op_ty);
+            } else {
+                self.error(
+                    span,
+                    "unsupported signed division, please convert to unsigned div/mod.",
+                );
+            }
         }
+        let rhs = self.cast_to(rhs, op_ty);
         Expr {
             kind: ExprKind::CompoundAssign {
                 op: CompoundOp::Arith { op: bop, op_ty },
@@ -1798,6 +1809,8 @@ impl Checker<'_> {
                         "memcpy" => Some("__builtin_memcpy"),
                         "memmove" => Some("__builtin_memmove"),
                         "memset" => Some("__builtin_memset"),
+                        "memcmp" => Some("__builtin_memcmp"),
+                        "bcmp" => Some("__builtin_bcmp"),
                         _ => None,
                     };
                     if let Some(b) = builtin {

@@ -111,6 +111,8 @@ impl Checker<'_> {
                                 self.warning(span, "initializer-string for char array is too long");
                             }
                             bytes.truncate((len * esize) as usize);
+                        } else {
+                            self.init_extent = self.init_extent.max(offset + bytes.len() as u64);
                         }
                         out.push(Item::Bytes { offset, bytes });
                         return Some(n);
@@ -259,6 +261,9 @@ impl Checker<'_> {
                     idx += 1;
                     count = count.max(idx);
                 }
+                if len.is_none() {
+                    self.init_extent = self.init_extent.max(offset + count * esize);
+                }
                 count
             }
             TypeKind::Record(rid) => {
@@ -290,6 +295,13 @@ impl Checker<'_> {
                         };
                         let (f_off, fty, bf, top_index, fspan) = path;
                         let rest = &item.designators[1..];
+                        if self.is_flexible_member(rid, top_index)
+                            && (self.flex_subobject_designator(rest)
+                                || !self.flex_init_allowed(ty.ty, offset, item))
+                        {
+                            *pos += 1;
+                            continue;
+                        }
                         if rest.is_empty() {
                             self.field_from(fspan, fty, bf, items, pos, offset + f_off, out, true);
                         } else {
@@ -322,17 +334,11 @@ impl Checker<'_> {
                         break;
                     }
                     let f = self.types.records[rid].fields[fi].clone();
-                    if let Some(TypeKind::Array { len: None, .. }) = Some(self.ck(f.ty.ty).clone())
+                    if self.is_flexible_member(rid, fi)
+                        && !self.flex_init_allowed(ty.ty, offset, item)
                     {
-                        if fi + 1 == nfields {
-                            let span = item_span(self, item);
-                            self.error(
-                                span,
-                                "initialization of flexible array member is not supported",
-                            );
-                            *pos = items.len();
-                            break;
-                        }
+                        *pos = items.len();
+                        break;
                     }
                     self.field_from(
                         f.span,
@@ -356,6 +362,54 @@ impl Checker<'_> {
                 1
             }
         }
+    }
+
+    /// Field `index` of record `rid` is its flexible array member.
+    fn is_flexible_member(&self, rid: super::types::RecordId, index: usize) -> bool {
+        let fields = &self.types.records[rid].fields;
+        index + 1 == fields.len()
+            && matches!(
+                self.ck(fields[index].ty.ty),
+                TypeKind::Array { len: None, .. }
+            )
+    }
+
+    /// Whether the flexible array member of record `rec` (at `offset` in the
+    /// object) may be initialized by `item`; reports the error when not.
+    fn flex_init_allowed(&mut self, rec: TypeId, offset: u64, item: &ast::InitItem) -> bool {
+        let span = item_span(self, item);
+        self.flex_init_ok(rec, offset, &item.init, span)
+    }
+
+    /// `.flex[i] = v`: clang refuses designators into a flexible array member
+    /// (its size comes only from a braced list); reports it.
+    fn flex_subobject_designator(&mut self, rest: &[ast::Designator]) -> bool {
+        let Some(d) = rest.first() else {
+            return false;
+        };
+        let span = match d {
+            ast::Designator::Index(e) | ast::Designator::Range(e, _) => self.tu.exprs[*e].span,
+            ast::Designator::Field(_, s) => *s,
+        };
+        self.error(span, "designator into flexible array member subobject");
+        true
+    }
+
+    /// GNU C lets a static object initialize its own flexible array member
+    /// (clang then sizes the object to hold the elements); a nested record,
+    /// an array element or a local cannot. Empty braces store nothing.
+    fn flex_init_ok(&mut self, rec: TypeId, offset: u64, init: &Initializer, span: Span) -> bool {
+        if matches!(init, Initializer::List(items, _) if items.is_empty()) {
+            return true;
+        }
+        if offset == 0 && self.flex_init_top == Some(self.types.canonical(rec)) {
+            return true;
+        }
+        self.error(
+            span,
+            "initialization of flexible array member is not allowed",
+        );
+        false
     }
 
     /// The field named `name` in record `rid`, through anonymous members:
@@ -500,7 +554,13 @@ impl Checker<'_> {
         match (d, self.ck(ty.ty).clone()) {
             (ast::Designator::Field(name, nspan), TypeKind::Record(rid)) => {
                 match self.member_path(rid, *name) {
-                    Some((o, fty, bf, _, fspan)) => {
+                    Some((o, fty, bf, top_index, fspan)) => {
+                        if self.is_flexible_member(rid, top_index)
+                            && (self.flex_subobject_designator(&desig[1..])
+                                || !self.flex_init_ok(ty.ty, off, init, init_span(self, init)))
+                        {
+                            return;
+                        }
                         if bf.is_some() && self.bad_bitfields.contains(&fspan) {
                             self.error(*nspan, "unsupported bit-field layout in packed record");
                             return;
@@ -605,7 +665,9 @@ impl Checker<'_> {
             }
         }
         let mut items = Vec::new();
+        let outer_flex = self.flex_init_top.take();
         let count = self.init_value(ty, init, 0, &mut items);
+        self.flex_init_top = outer_flex;
         self.init_cache.clear();
         let ty = self.sized_type(ty, count);
         if !self.types.is_aggregate(ty.ty) {
@@ -636,10 +698,22 @@ impl Checker<'_> {
     /// incomplete array).
     pub fn global_init(&mut self, ty: QualType, init: &Initializer) -> (ConstInit, QualType) {
         let mut items = Vec::new();
+        // A compound literal inside this initializer has its own object.
+        let top = self
+            .is_record(ty.ty)
+            .is_some()
+            .then(|| self.types.canonical(ty.ty));
+        let outer = (
+            std::mem::replace(&mut self.flex_init_top, top),
+            std::mem::take(&mut self.init_extent),
+        );
         let count = self.init_value(ty, init, 0, &mut items);
+        let extent = self.init_extent;
+        (self.flex_init_top, self.init_extent) = outer;
         self.init_cache.clear();
         let ty = self.sized_type(ty, count);
-        let size = self.types.size_of(ty.ty).unwrap_or(0);
+        // Initialized flexible array elements lie past the type's size.
+        let size = self.types.size_of(ty.ty).unwrap_or(0).max(extent);
         let mut ci = ConstInit {
             bytes: vec![0; size as usize],
             relocs: vec![],
@@ -827,7 +901,11 @@ impl Checker<'_> {
 }
 
 fn item_span(c: &Checker, item: &ast::InitItem) -> Span {
-    match &item.init {
+    init_span(c, &item.init)
+}
+
+fn init_span(c: &Checker, init: &Initializer) -> Span {
+    match init {
         Initializer::Expr(e) => c.tu.exprs[*e].span,
         Initializer::List(_, s) => *s,
     }

@@ -1546,3 +1546,298 @@ fn corpus_vmlinux_layouts_match_clang() {
     println!("{} records compared, {bad} differ", names.len());
     assert_eq!(bad, 0);
 }
+
+#[test]
+fn typeless_ksym_extern_is_void() {
+    let c = check_ok(
+        r#"
+extern const void bpf_prog_active __attribute__((section(".ksyms")));
+extern const void maybe __attribute__((section(".ksyms"), weak));
+void *p;
+int f(void) { p = (void *)&bpf_prog_active; return &maybe != 0; }
+"#,
+    );
+    let g = c.global("bpf_prog_active");
+    assert!(g.is_extern);
+    assert!(matches!(c.prog.types.ckind(g.ty.ty), TypeKind::Void));
+    assert!(c.global("maybe").attrs.weak);
+    // Only an extern declaration may have type void.
+    let c = check("void v;\nextern void w = 1;\n");
+    assert_eq!(
+        c.errors(),
+        vec![
+            "1:6: variable has incomplete type 'void'",
+            "2:13: variable has incomplete type 'void'",
+        ]
+    );
+}
+
+/// Sizes and bytes from `clang-19 --target=bpf` (symbol sizes in `.data`).
+#[test]
+fn flexible_array_member_initializers_grow_the_object() {
+    let c = check_ok(
+        r#"
+struct A { int n; char c[]; } a1 = { 1, { 1, 2, 3 } };
+struct B { int n; char c; char d[]; } b1 = { 1, 2, { 5 } };
+struct B b2 = { .d = { [4] = 1 } };
+struct A a3 = { 1, "hello" };
+struct A a4 = { 1, {} };
+struct C { long x; int y[]; } c1 = { 1, { 7 } };
+"#,
+    );
+    let img = |n: &str| c.global(n).init.as_ref().unwrap().bytes.clone();
+    assert_eq!(img("a1"), vec![1, 0, 0, 0, 1, 2, 3]);
+    assert_eq!(img("b1"), vec![1, 0, 0, 0, 2, 5, 0, 0]);
+    assert_eq!(img("b2"), vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    assert_eq!(img("a3"), b"\x01\0\0\0hello\0".to_vec());
+    assert_eq!(img("a4"), vec![1, 0, 0, 0]);
+    assert_eq!(img("c1"), vec![1, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0]);
+    // The type stays the declared record.
+    assert_eq!(c.prog.types.size_of(c.global("c1").ty.ty), Some(8));
+}
+
+/// libbpf's map-in-map and prog-array definitions (`__array(values, ...)`).
+#[test]
+fn map_in_map_values_initializers() {
+    let c = check_ok(
+        r#"
+#define __uint(name, val) int (*name)[val]
+#define __type(name, val) typeof(val) *name
+#define __array(name, val) typeof(val) *name[]
+struct inner { __uint(type, 2); __uint(max_entries, 1); __type(key, int); __type(value, int); } a, b;
+struct { __uint(type, 12); __uint(max_entries, 4); __type(key, int);
+         __array(values, struct inner); } outer = { .values = { &a, &b } };
+int prog(void *ctx) { return 0; }
+struct { __uint(type, 3); __uint(max_entries, 4); __type(key, int);
+         __array(values, int (void *)); } jt = { .values = { [1] = (void *)&prog } };
+"#,
+    );
+    let targets = |n: &str| -> Vec<(u64, String)> {
+        let ci = c.global(n).init.as_ref().unwrap();
+        ci.relocs
+            .iter()
+            .map(|r| {
+                let name = match r.target {
+                    tir::SymbolRef::Global(g) => c.prog.globals[g].name,
+                    tir::SymbolRef::Func(f) => c.prog.functions[f].name,
+                };
+                (r.offset, c.interner.resolve(name).to_string())
+            })
+            .collect()
+    };
+    let outer = c.global("outer").init.as_ref().unwrap();
+    assert_eq!(outer.bytes, vec![0; 40]);
+    assert_eq!(
+        targets("outer"),
+        vec![(24, "a".to_string()), (32, "b".to_string())]
+    );
+    assert_eq!(c.global("jt").init.as_ref().unwrap().bytes, vec![0; 40]);
+    assert_eq!(targets("jt"), vec![(32, "prog".to_string())]);
+}
+
+#[test]
+fn flexible_array_member_initializers_only_at_top_of_static_objects() {
+    let c = check(
+        r#"struct A { int n; char c[]; };
+struct W { int q; struct A a; } w = { 1, { 2, { 3 } } };
+struct A arr[2] = { { 1, { 2 } } };
+int f(void) { struct A l = { 1, { 2 } }; return l.n; }
+struct A ok = { 1, { 2 } };
+int g(void) { struct A l = { .c = { 2 } }; static struct A s = { .c = { 4 } }; return l.n; }
+struct W w2 = { .a.c = { 1 } };
+struct A d = { .c[1] = 2 };
+"#,
+    );
+    assert_eq!(
+        c.errors(),
+        vec![
+            "2:47: initialization of flexible array member is not allowed",
+            "3:26: initialization of flexible array member is not allowed",
+            "4:33: initialization of flexible array member is not allowed",
+            "6:35: initialization of flexible array member is not allowed",
+            "7:24: initialization of flexible array member is not allowed",
+            "8:19: designator into flexible array member subobject",
+        ]
+    );
+    assert_eq!(c.global("ok").init.as_ref().unwrap().bytes.len(), 5);
+    assert_eq!(c.global("g.s").init.as_ref().unwrap().bytes.len(), 5);
+}
+
+/// `int x = 0;` keeps a (zero) image; a tentative `int y;` has none, which
+/// lowering uses to order `.bss` as clang does.
+#[test]
+fn explicit_zero_initializer_is_kept() {
+    let c = check_ok("int x = 0;\nint y;\nstatic int z = {0};\nstruct { int a[2]; } s = {};\n");
+    assert_eq!(c.global("x").init.as_ref().unwrap().bytes, vec![0; 4]);
+    assert!(c.global("y").init.is_none());
+    assert_eq!(c.global("z").init.as_ref().unwrap().bytes, vec![0; 4]);
+    assert_eq!(c.global("s").init.as_ref().unwrap().bytes, vec![0; 8]);
+}
+
+/// `__builtin_memcmp`/`memcmp` with a constant size become byte compares
+/// giving clang's results: `({ pa = a; pb = b; r = 0;
+/// if (r == 0) r = (pa[i] > pb[i]) - (pa[i] < pb[i]); ...; r; })`, and a
+/// difference for a trailing odd byte.
+#[test]
+fn memcmp_expands_to_byte_compares() {
+    let c = check_ok(
+        r#"
+int memcmp(const void *, const void *, unsigned long);
+int f(char *a, char *b) { return __builtin_memcmp(a, b, 3); }
+int g(char *a) { return memcmp(a, "xyz", 2); }
+int h(char *a) { return __builtin_memcmp(a, "x", 4); }
+"#,
+    );
+    // The temporaries set, and per byte: ("sign" or "diff", constant byte).
+    let shape = |f: &str| -> (usize, Vec<(&str, Option<i64>)>) {
+        let e = ret_expr(c.func(f));
+        let ExprKind::StmtExpr { body, result } = &e.kind else {
+            panic!("{e:?}")
+        };
+        assert!(result.is_some());
+        assert!(c.prog.types.int_kind(e.ty.ty) == Some(IntKind::Int));
+        let sets = body
+            .iter()
+            .filter(|s| matches!(s.kind, StmtKind::Expr(_)))
+            .count();
+        let konst = |e: &tir::Expr| match e.kind {
+            ExprKind::Const(v) => Some(v),
+            _ => None,
+        };
+        let bytes = body
+            .iter()
+            .filter_map(|s| {
+                let StmtKind::If { then, .. } = &s.kind else {
+                    return None;
+                };
+                let StmtKind::Expr(set) = &then.kind else {
+                    panic!("{then:?}")
+                };
+                let ExprKind::Assign { rhs, .. } = &set.kind else {
+                    panic!("{set:?}")
+                };
+                let ExprKind::Binary(tir::BinOp::Sub, l, r) = &rhs.kind else {
+                    panic!("{rhs:?}")
+                };
+                Some(match (&l.kind, &r.kind) {
+                    (
+                        ExprKind::Binary(tir::BinOp::Gt, _, gr),
+                        ExprKind::Binary(tir::BinOp::Lt, _, _),
+                    ) => ("sign", konst(gr)),
+                    _ => ("diff", konst(r)),
+                })
+            })
+            .collect();
+        (sets, bytes)
+    };
+    // Two pointer temporaries and the result; 2 bytes in a word, then one.
+    assert_eq!(
+        shape("f"),
+        (3, vec![("sign", None), ("sign", None), ("diff", None)])
+    );
+    // The literal's bytes are constants and the literal makes no object.
+    assert_eq!(
+        shape("g"),
+        (
+            2,
+            vec![("sign", Some(b'x' as i64)), ("sign", Some(b'y' as i64))]
+        )
+    );
+    // A literal shorter than the size is read through its object.
+    assert_eq!(shape("h"), (3, vec![("sign", None); 4]));
+    let literals: Vec<&[u8]> = c
+        .prog
+        .globals
+        .values()
+        .filter(|g| g.synthesized)
+        .map(|g| g.init.as_ref().unwrap().bytes.as_slice())
+        .collect();
+    assert_eq!(literals, vec![b"x\0".as_slice()]);
+    let c = check("int f(char *a, char *b, int n) { return __builtin_memcmp(a, b, n); }\nint x = __builtin_memcmp(\"a\", \"b\", 1);\n");
+    assert_eq!(
+        c.errors(),
+        vec![
+            "1:64: '__builtin_memcmp' with a non-constant size is not supported by BPF",
+            "2:9: initializer element is not a compile-time constant",
+        ]
+    );
+}
+
+/// `#pragma GCC diagnostic ignored "-Wint-conversion"` regions (recorded in
+/// `Diagnostics` by the preprocessor) drop the int-conversion warnings inside.
+#[test]
+fn int_conversion_warnings_honour_ignored_ranges() {
+    let src = "long f(void *p) { return p; }\nlong g(void *p) { return p; }\nvoid *h(long v) { return v; }\n";
+    let mut sources = SourceMap::new();
+    let mut interner = Interner::new();
+    let mut diags = Diagnostics::new();
+    let main = sources.add("t.c", None, src.to_string());
+    let at = |needle: &str| {
+        let o = src.find(needle).unwrap() as u32;
+        crate::source::Span::new(main, o, o + needle.len() as u32)
+    };
+    // f's body, and h's body.
+    diags.ignore_warnings("int-conversion", at("{ return p; }"), at("{ return p; }"));
+    diags.ignore_warnings("int-conversion", at("{ return v; }"), at("{ return v; }"));
+    // Another group changes nothing.
+    diags.ignore_warnings("unused-value", at("long g"), at("long g"));
+    let pp = preprocess::preprocess(
+        main,
+        &PreprocessOptions::default(),
+        &mut sources,
+        &mut interner,
+        &mut diags,
+    );
+    let tu = crate::parse::parse(&pp.tokens, &mut interner, &mut diags);
+    super::check(
+        &tu,
+        &mut interner,
+        &SemaOptions { cpu_version: 3 },
+        &mut diags,
+    );
+    let warnings: Vec<String> = diags
+        .list
+        .iter()
+        .map(|d| {
+            let (l, c) = sources.line_col(d.span.unwrap());
+            format!("{l}:{c}: {}", d.message)
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        vec!["2:26: incompatible pointer to integer conversion returning 'long' from 'void *'"]
+    );
+}
+
+/// `u8 a; a /= 2;` divides a non-negative promoted value: unsigned, accepted
+/// before v4 as clang's optimizer accepts it; a signed lhs is still refused.
+#[test]
+fn compound_division_of_narrow_unsigned_is_unsigned() {
+    let c = check_with(
+        "int f(unsigned char a, unsigned short h, short s, int n) {\n  a /= 2; a %= 100; h /= 7;\n  s /= 2;\n  a /= n;\n  return a + h + s;\n}\n",
+        3,
+    );
+    assert_eq!(
+        c.errors(),
+        vec![
+            "3:3: unsupported signed division, please convert to unsigned div/mod.",
+            "4:3: unsupported signed division, please convert to unsigned div/mod.",
+        ]
+    );
+    let c = check_ok("int f(unsigned char a) { a /= 2; return a; }");
+    let s = stmts(c.func("f"));
+    let op_ty = s
+        .iter()
+        .find_map(|s| match &s.kind {
+            StmtKind::Expr(e) => match &e.kind {
+                ExprKind::CompoundAssign {
+                    op: tir::CompoundOp::Arith { op_ty, .. },
+                    ..
+                } => Some(*op_ty),
+                _ => None,
+            },
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(c.prog.types.int_kind(op_ty), Some(IntKind::UInt));
+}

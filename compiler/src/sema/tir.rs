@@ -73,7 +73,11 @@ pub struct Global {
     pub linkage: Linkage,
     /// Declared but not defined in this unit (`extern int x;`, `__ksym`, `__kconfig`).
     pub is_extern: bool,
-    /// `None`: zero (a tentative definition or `= {0}`-like) or extern.
+    /// `None`: no initializer (a tentative definition `int x;`, or extern).
+    /// `Some` for every explicit initializer, even all-zero (`int x = 0;`):
+    /// clang puts both kinds in `.bss` but orders them differently. The image
+    /// can be longer than the type when a flexible array member is
+    /// initialized (libbpf's `.values = { &inner }`): that is the object's size.
     pub init: Option<ConstInit>,
     /// `section("...")`; lowering picks `.data`/`.rodata`/`.bss` when absent.
     pub section: Option<String>,
