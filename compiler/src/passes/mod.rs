@@ -25,11 +25,14 @@ pub mod mem2reg;
 pub mod simplify_cfg;
 pub mod sink_compares;
 pub mod store_forward;
+pub mod unroll;
 
 #[cfg(test)]
 mod source_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod unroll_tests;
 
 use crate::ir::{Function, Inst, InstData, Module, Op, Type, ValueData, ValueDef};
 use crate::source::Span;
@@ -41,13 +44,16 @@ const MAX_ROUNDS: usize = 8;
 ///
 /// -O0: inlining of `always_inline` functions (as clang's always-inliner
 /// does at every level), then mem2reg (the verifier needs loop counters in
-/// registers).
+/// registers), then unrolling of the loops whose exit compares two pointers
+/// (the verifier cannot bound them; see `unroll`).
 ///
 /// -O1 and up: mem2reg, then constant folding, dead code elimination, common
 /// subexpression elimination, store-to-load forwarding, dead store
 /// elimination and CFG simplification, repeated until nothing changes (at
 /// most `MAX_ROUNDS`); then inlining of `always_inline`, small, and
-/// single-use static functions, and the scalar passes again.
+/// single-use static functions, and the scalar passes again; then full
+/// unrolling of loops with a small constant trip count, and the scalar
+/// passes again when a loop was unrolled.
 ///
 /// Every level then puts each branch's comparison right before it (for the
 /// back end and the verifier) and removes static functions nothing calls
@@ -63,6 +69,7 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
     if opt_level == 0 {
         run_pass(module, "inline", inline::run_always_inline);
         run_pass(module, "mem2reg", mem2reg::run);
+        run_pass(module, "unroll", unroll::run_pointer_exits);
         run_pass(module, "sink_compares", sink_compares::run);
         run_pass(module, "remove_dead_functions", remove_dead_functions);
         return;
@@ -79,6 +86,11 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
         if run_pass(module, "mem2reg", mem2reg::run) {
             scalar_rounds(module);
         }
+    }
+    // Unrolled loops index their arrays at constant offsets: forwarding and
+    // folding clean up after them.
+    if run_pass(module, "unroll", unroll::run) {
+        scalar_rounds(module);
     }
     run_pass(module, "sink_compares", sink_compares::run);
     run_pass(module, "remove_dead_functions", remove_dead_functions);

@@ -15,7 +15,7 @@ use crate::source::SourceMap;
 use crate::{lower, parse};
 
 /// Compiles C source to unoptimized IR; panics with the diagnostics on error.
-fn lower_c(text: &str) -> Module {
+pub(super) fn lower_c(text: &str) -> Module {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let main = sources.add("test.c".to_string(), None, text.to_string());
@@ -68,7 +68,7 @@ fn call(m: &Module, name: &str, args: &[u64]) -> Outcome {
 /// Runs every global function of `text` on `args_per_call` argument lists
 /// at every level and compares with the unoptimized module. Returns the
 /// optimized -O2 module for further checks.
-fn check_program(text: &str, seeds: &[u64]) -> Module {
+pub(super) fn check_program(text: &str, seeds: &[u64]) -> Module {
     let base = lower_c(text);
     let mut optimized = Vec::new();
     for level in [0u8, 1, 2] {
@@ -108,7 +108,7 @@ fn check_program(text: &str, seeds: &[u64]) -> Module {
 }
 
 /// Arguments around interesting boundaries, plus a few arbitrary ones.
-const SEEDS: &[u64] = &[
+pub(super) const SEEDS: &[u64] = &[
     0,
     1,
     2,
