@@ -1,5 +1,4 @@
 /*
-// bpfcc-known-failure: the initializer of the flexible `values` array of a .maps definition is rejected ("address at offset 32 does not fit in `jump_table` (24 bytes)")
  * Socket filters: a program array initialised in the object (libbpf fills
  * it at load time) and tail calls through it, with bpf_tail_call_static and
  * bpf_tail_call.

@@ -686,7 +686,7 @@ int q(void) { int z = 1.5; return z(); }
             "6:5: too many arguments: BPF passes at most 5 arguments in registers",
             "7:15: call to undeclared function 'undeclared_fn'; ISO C99 and later do not support implicit function declarations",
             "7:33: 'break' statement not in loop or switch statement",
-            "7:40: use of undeclared label 'nowhere'",
+            "7:45: use of undeclared label 'nowhere'",
             "8:23: unsupported signed division, please convert to unsigned div/mod.",
             "9:48: duplicate case value '1'",
             "9:65: 'continue' statement not in loop statement",
