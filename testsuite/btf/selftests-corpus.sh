@@ -12,7 +12,8 @@ set -u
 B=$1
 OUT=$2
 FILT=${3:-}
-LINUX=${LINUX:-/work/ref/linux-source-6.12}
+REF=${REF:-$(cd "$(dirname "$0")/../.." && pwd)/target/ref}  # from `cargo xtask refs`
+LINUX=${LINUX:-$REF/linux-source-6.12}
 ST=$LINUX/tools/testing/selftests/bpf
 mkdir -p "$OUT/b" "$OUT/c" "$OUT/inc"
 if [ ! -s "$OUT/inc/bpf_helper_defs.h" ]; then
@@ -21,7 +22,7 @@ if [ ! -s "$OUT/inc/bpf_helper_defs.h" ]; then
 fi
 ARCH_INC=/usr/include/$(uname -m)-linux-gnu
 FLAGS="-g -O2 --target=bpf -mcpu=v3 -D__TARGET_ARCH_x86 -I$ST -I$LINUX/tools/lib -I$ST/progs
-  -I/work/ref -I$OUT/inc -I$LINUX/tools/include/uapi -idirafter /usr/include -idirafter $ARCH_INC
+  -I$REF -I$OUT/inc -I$LINUX/tools/include/uapi -idirafter /usr/include -idirafter $ARCH_INC
   -Wno-compare-distinct-pointer-types -fno-strict-aliasing"
 
 types() { bpftool btf dump file "$1" 2>/dev/null | grep -c '^\['; }

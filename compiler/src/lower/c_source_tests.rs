@@ -524,7 +524,10 @@ fn inline_asm_reports_its_place() {
     );
 }
 
-const LINUX: &str = "/work/ref/linux-source-6.12";
+const LINUX: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../target/ref/linux-source-6.12"
+);
 
 /// The selftests' BPF programs through the whole front end and lowering:
 /// counts files that lower cleanly, lowering diagnostics by message, and
@@ -558,7 +561,7 @@ fn corpus_selftests() {
             st.clone().into(),
             format!("{LINUX}/tools/lib").into(),
             format!("{st}/progs").into(),
-            "/work/ref".into(),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/ref").into(),
             inc.clone(),
             format!("{LINUX}/tools/include/uapi").into(),
         ],

@@ -1230,7 +1230,10 @@ fn selftests_corpus() {
     use std::process::Command;
     use std::time::{Duration, Instant};
 
-    let linux = Path::new("/work/ref/linux-source-6.12");
+    let linux = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../target/ref/linux-source-6.12"
+    ));
     let progs = linux.join("tools/testing/selftests/bpf/progs");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&progs)
         .expect("selftests dir")
@@ -1266,7 +1269,7 @@ fn selftests_corpus() {
             ))
             .arg(format!("-I{}", linux.join("tools/lib").display()))
             .arg(format!("-I{}", progs.display()))
-            .arg("-I/work/ref")
+            .arg(concat!("-I", env!("CARGO_MANIFEST_DIR"), "/../target/ref"))
             .arg(format!("-I{}", gen.display()))
             .args(["-idirafter", "/usr/include/x86_64-linux-gnu"])
             .arg(file)
@@ -1367,7 +1370,11 @@ fn standard_attributes_after_declarator_name() {
 #[ignore]
 fn vmlinux_parse_time() {
     use std::time::{Duration, Instant};
-    let vmlinux = std::fs::read_to_string("/work/ref/vmlinux.h").expect("vmlinux.h");
+    let vmlinux = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../target/ref/vmlinux.h"
+    ))
+    .expect("vmlinux.h");
     let mut interner = Interner::new();
     let mut sources = SourceMap::new();
     let file = sources.add("vmlinux.h", None, vmlinux.clone());
@@ -1467,7 +1474,10 @@ fn selftests_corpus_own_preprocessor() {
     use std::path::{Path, PathBuf};
     use std::time::{Duration, Instant};
 
-    let linux = Path::new("/work/ref/linux-source-6.12");
+    let linux = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../target/ref/linux-source-6.12"
+    ));
     let progs = linux.join("tools/testing/selftests/bpf/progs");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&progs)
         .expect("selftests dir")
@@ -1491,7 +1501,7 @@ fn selftests_corpus_own_preprocessor() {
             linux.join("tools/testing/selftests/bpf"),
             linux.join("tools/lib"),
             progs.clone(),
-            PathBuf::from("/work/ref"),
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/ref")),
             gen.clone(),
         ],
         // Where clang looks by default for --target=bpf, then the host's

@@ -1223,10 +1223,13 @@ int tagged __attribute__((btf_decl_tag("user"), aligned(16)));
 }
 
 // ---------------------------------------------------------------------------
-// Corpus runs (ignored: they need /work/ref; run with `--ignored --nocapture`,
+// Corpus runs (ignored: they need target/ref from `cargo xtask refs`; run with `--ignored --nocapture`,
 // in release mode for meaningful times).
 
-const LINUX: &str = "/work/ref/linux-source-6.12";
+const LINUX: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../target/ref/linux-source-6.12"
+);
 
 /// Preprocesses, parses and checks one file; returns (pp+parse errors, sema
 /// errors, first error text, sema time).
@@ -1269,7 +1272,10 @@ fn corpus_vmlinux_h() {
         cpu_version: 3,
         ..Default::default()
     };
-    let path = std::path::Path::new("/work/ref/vmlinux.h");
+    let path = std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../target/ref/vmlinux.h"
+    ));
     let (front, errs, first, _) = run_file(path, &opts);
     assert_eq!(front, 0, "front end errors");
     assert_eq!(errs, 0, "sema errors, first: {first}");
@@ -1349,7 +1355,7 @@ fn corpus_selftests() {
             st.clone().into(),
             format!("{LINUX}/tools/lib").into(),
             format!("{st}/progs").into(),
-            "/work/ref".into(),
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/ref").into(),
             inc.clone(),
             format!("{LINUX}/tools/include/uapi").into(),
         ],
@@ -1409,7 +1415,11 @@ fn corpus_selftests() {
 #[test]
 #[ignore]
 fn corpus_vmlinux_layouts_match_clang() {
-    let header = std::fs::read_to_string("/work/ref/vmlinux.h").unwrap();
+    let header = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../target/ref/vmlinux.h"
+    ))
+    .unwrap();
     let mut names = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for line in header.lines() {
@@ -1460,7 +1470,10 @@ fn corpus_vmlinux_layouts_match_clang() {
             members.push((rec.clone(), name));
         }
     }
-    let mut src = String::from("#include \"/work/ref/vmlinux.h\"\nunsigned long v[] = {\n");
+    let mut src = format!(
+        "#include \"{}/vmlinux.h\"\nunsigned long v[] = {{\n",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../target/ref")
+    );
     for n in &names {
         src.push_str(&format!("sizeof({n}), _Alignof({n}),\n"));
     }
