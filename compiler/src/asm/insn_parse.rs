@@ -613,7 +613,8 @@ fn pseudo_assign(c: &mut Cursor, dst: Reg) -> R<Parsed> {
             let mode = if signed { BPF_MEMSX } else { BPF_MEM };
             Ok(one(Insn::new(BPF_LDX | mode | size, dst.n, base.n, off, 0)))
         }
-        Some(Tok::Punct("(")) if matches!(c.peek_at(1), Some(Tok::Ident(t)) if t.starts_with('s') && size_code(&t[1..]).is_some()) => {
+        Some(Tok::Punct("(")) if matches!(c.peek_at(1), Some(Tok::Ident(t)) if t.starts_with('s') && size_code(&t[1..]).is_some()) =>
+        {
             // `rD = (s8)rS`: movsx.
             c.pos += 1;
             let Some(Tok::Ident(t)) = c.peek() else {
@@ -627,9 +628,18 @@ fn pseudo_assign(c: &mut Cursor, dst: Reg) -> R<Parsed> {
             c.expect_punct(")")?;
             let src = c.reg()?;
             no_mix(c, dst, src, c.pos - 1)?;
-            Ok(one(Insn::new(class | BPF_MOV | BPF_X, dst.n, src.n, bits, 0)))
+            Ok(one(Insn::new(
+                class | BPF_MOV | BPF_X,
+                dst.n,
+                src.n,
+                bits,
+                0,
+            )))
         }
-        Some(Tok::Punct("-")) if c.peek_at(1).is_some_and(|t| matches!(t, Tok::Ident(s) if reg_name(s).is_some())) => {
+        Some(Tok::Punct("-"))
+            if c.peek_at(1)
+                .is_some_and(|t| matches!(t, Tok::Ident(s) if reg_name(s).is_some())) =>
+        {
             c.pos += 1;
             let src = c.reg()?;
             if src != dst {
@@ -642,7 +652,9 @@ fn pseudo_assign(c: &mut Cursor, dst: Reg) -> R<Parsed> {
             no_mix(c, dst, src, c.pos - 1)?;
             Ok(one(Insn::new(class | BPF_MOV | BPF_X, dst.n, src.n, 0, 0)))
         }
-        Some(Tok::Ident(word)) if endian_op(word).is_some() && !c.toks.iter().any(|t| t.tok == Tok::Ident("ll")) => {
+        Some(Tok::Ident(word))
+            if endian_op(word).is_some() && !c.toks.iter().any(|t| t.tok == Tok::Ident("ll")) =>
+        {
             let (kind, bits) = endian_op(word).unwrap_or(("", 0));
             c.pos += 1;
             let src = c.reg()?;
@@ -720,7 +732,13 @@ fn pseudo_assign(c: &mut Cursor, dst: Reg) -> R<Parsed> {
                     end: c.toks[c.pos - 1].end,
                 });
             }
-            Ok(one(Insn::new(class | BPF_MOV | BPF_K, dst.n, 0, 0, v as i32)))
+            Ok(one(Insn::new(
+                class | BPF_MOV | BPF_K,
+                dst.n,
+                0,
+                0,
+                v as i32,
+            )))
         }
     }
 }
@@ -774,7 +792,11 @@ fn pseudo_atomic(c: &mut Cursor, dst: Reg) -> R<Parsed> {
         let (base, off) = mem_operand(c)?;
         (size, base, off)
     } else {
-        let size = if name.ends_with("32_32") { BPF_W } else { BPF_DW };
+        let size = if name.ends_with("32_32") {
+            BPF_W
+        } else {
+            BPF_DW
+        };
         let base = c.reg()?;
         let off = if c.eat_punct("+") {
             c.off16(false)?
@@ -900,7 +922,11 @@ fn gnu_insn(c: &mut Cursor, m: &str) -> R<Parsed> {
     };
     let p = if let Some(op) = gnu_alu(base) {
         let class = if is32 { BPF_ALU } else { BPF_ALU64 };
-        let off = if base.starts_with('s') && base != "sub" { 1 } else { 0 };
+        let off = if base.starts_with('s') && base != "sub" {
+            1
+        } else {
+            0
+        };
         let dst = c.reg()?;
         c.expect_punct(",")?;
         if let Some(src) = c.peek_reg() {
@@ -920,7 +946,13 @@ fn gnu_insn(c: &mut Cursor, m: &str) -> R<Parsed> {
         if !matches!(bits, 8 | 16 | 32) || (is32 && bits == 32) {
             return c.err("sign extension from 8, 16 or 32 bits");
         }
-        one(Insn::new(class | BPF_MOV | BPF_X, dst.n, src.n, bits as i16, 0))
+        one(Insn::new(
+            class | BPF_MOV | BPF_X,
+            dst.n,
+            src.n,
+            bits as i16,
+            0,
+        ))
     } else if base == "neg" {
         let class = if is32 { BPF_ALU } else { BPF_ALU64 };
         let dst = c.reg()?;

@@ -52,7 +52,7 @@ pub struct LexError {
 }
 
 fn is_ident_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_' || c == b'.' || c == b'$' || c == b'%'
+    c.is_ascii_alphabetic() || c == b'_' || c == b'.' || c == b'$' || c == b'%' || c == b'@'
 }
 
 fn is_ident_char(c: u8) -> bool {

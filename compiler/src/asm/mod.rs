@@ -53,7 +53,11 @@ impl TextMap {
             return Span::default();
         };
         let a = s.start.saturating_add(start - at.min(start)).min(s.end);
-        let b = s.start.saturating_add(end.saturating_sub(at)).min(s.end).max(a);
+        let b = s
+            .start
+            .saturating_add(end.saturating_sub(at))
+            .min(s.end)
+            .max(a);
         Span::new(s.file, a, b)
     }
 }
@@ -202,7 +206,11 @@ fn section_kind_from_name(name: &str) -> SectionKind {
         SectionKind::ReadOnly
     } else if name.starts_with(".bss") || name.starts_with(".tbss") {
         SectionKind::Bss
-    } else if name.starts_with(".data") || name == ".maps" || name == "license" || name.starts_with('.') {
+    } else if name.starts_with(".data")
+        || name == ".maps"
+        || name == "license"
+        || name.starts_with('.')
+    {
         SectionKind::Data
     } else {
         // `SEC("xdp")`-style program sections.
@@ -250,7 +258,9 @@ impl<'m> Assembler<'m> {
         self.sections.push(AsmSection {
             name: name.to_string(),
             kind: kind.unwrap_or_else(|| section_kind_from_name(name)),
-            align: if kind == Some(SectionKind::Code) || section_kind_from_name(name) == SectionKind::Code {
+            align: if kind == Some(SectionKind::Code)
+                || section_kind_from_name(name) == SectionKind::Code
+            {
                 8
             } else {
                 1
@@ -348,7 +358,8 @@ impl<'m> Assembler<'m> {
                     let mut insn = p.insns[0];
                     match field {
                         TargetField::Off if !(-32768..=32767).contains(&n) => {
-                            self.diags.error(span, format!("branch offset {n} does not fit in 16 bits"));
+                            self.diags
+                                .error(span, format!("branch offset {n} does not fit in 16 bits"));
                         }
                         TargetField::Off => insn.off = n as i16,
                         TargetField::Imm => insn.imm = n as i32,
@@ -404,7 +415,7 @@ impl<'m> Assembler<'m> {
                     Some(Tok::Str(f)) => Some(String::from_utf8_lossy(f).into_owned()),
                     _ => None,
                 };
-                let nobits = args.iter().any(|t| t.tok == Tok::Ident("nobits"));
+                let nobits = args.iter().any(|t| t.tok == Tok::Ident("@nobits"));
                 let kind = flags.map(|f| {
                     if f.contains('x') {
                         SectionKind::Code
@@ -643,11 +654,28 @@ impl<'m> Assembler<'m> {
 
     /// Where a label reference (`name`, `1b`, `1f`) points.
     fn resolve(&self, name: &str, ordinal: usize) -> Option<(usize, u64)> {
-        if let Some(num) = name.strip_suffix('b').filter(|n| n.bytes().all(|c| c.is_ascii_digit())) {
-            return self.numeric.get(num)?.iter().rev().find(|d| d.0 < ordinal).map(|d| (d.1, d.2));
+        if let Some(num) = name
+            .strip_suffix('b')
+            .filter(|n| n.bytes().all(|c| c.is_ascii_digit()))
+        {
+            return self
+                .numeric
+                .get(num)?
+                .iter()
+                .rev()
+                .find(|d| d.0 < ordinal)
+                .map(|d| (d.1, d.2));
         }
-        if let Some(num) = name.strip_suffix('f').filter(|n| n.bytes().all(|c| c.is_ascii_digit())) {
-            return self.numeric.get(num)?.iter().find(|d| d.0 > ordinal).map(|d| (d.1, d.2));
+        if let Some(num) = name
+            .strip_suffix('f')
+            .filter(|n| n.bytes().all(|c| c.is_ascii_digit()))
+        {
+            return self
+                .numeric
+                .get(num)?
+                .iter()
+                .find(|d| d.0 > ordinal)
+                .map(|d| (d.1, d.2));
         }
         self.labels.get(name).map(|l| (l.section, l.offset))
     }
@@ -662,7 +690,10 @@ impl<'m> Assembler<'m> {
                 continue;
             };
             if sec != f.section {
-                self.diags.error(f.span, format!("branch to `{}` in another section", f.target));
+                self.diags.error(
+                    f.span,
+                    format!("branch to `{}` in another section", f.target),
+                );
                 continue;
             }
             let rel = (target as i64 - f.offset as i64 - 8) / 8;
@@ -671,7 +702,13 @@ impl<'m> Assembler<'m> {
             match f.field {
                 TargetField::Off => {
                     if !(-32768..=32767).contains(&rel) {
-                        self.diags.error(f.span, format!("branch to `{}` is too far for `goto` (use `gotol`)", f.target));
+                        self.diags.error(
+                            f.span,
+                            format!(
+                                "branch to `{}` is too far for `goto` (use `gotol`)",
+                                f.target
+                            ),
+                        );
                         continue;
                     }
                     bytes[at + 2..at + 4].copy_from_slice(&(rel as i16).to_le_bytes());
@@ -690,12 +727,22 @@ impl<'m> Assembler<'m> {
             let relocs = std::mem::take(&mut self.sections[sec].relocs);
             let mut kept = Vec::new();
             for r in relocs {
-                let local = self.attrs.get(&r.symbol).and_then(|a| a.0).is_none_or(|b| b == Binding::Local);
+                let local = self
+                    .attrs
+                    .get(&r.symbol)
+                    .and_then(|a| a.0)
+                    .is_none_or(|b| b == Binding::Local);
                 match self.labels.get(&r.symbol) {
-                    Some(l) if r.kind == AsmRelocKind::Call && l.section == sec && local && !self.inline => {
+                    Some(l)
+                        if r.kind == AsmRelocKind::Call
+                            && l.section == sec
+                            && local
+                            && !self.inline =>
+                    {
                         let rel = (l.offset as i64 - r.offset as i64 - 8) / 8;
                         let at = r.offset as usize;
-                        self.sections[sec].bytes[at + 4..at + 8].copy_from_slice(&(rel as i32).to_le_bytes());
+                        self.sections[sec].bytes[at + 4..at + 8]
+                            .copy_from_slice(&(rel as i32).to_le_bytes());
                     }
                     _ => kept.push(r),
                 }
@@ -745,7 +792,11 @@ impl<'m> Assembler<'m> {
                 section: label.map(|l| l.section),
                 offset: label.map_or(0, |l| l.offset),
                 size: sizes.get(name).copied().unwrap_or(0),
-                binding: binding.unwrap_or(if label.is_some() { Binding::Local } else { Binding::Global }),
+                binding: binding.unwrap_or(if label.is_some() {
+                    Binding::Local
+                } else {
+                    Binding::Global
+                }),
                 kind: kind.unwrap_or(SymbolType::NoType),
             });
         }
@@ -755,7 +806,8 @@ impl<'m> Assembler<'m> {
 
 /// `.L...` labels and llvm's `LBB0_1`-style block labels are not symbols.
 fn is_temporary(name: &str) -> bool {
-    name.starts_with(".L") || (name.starts_with("LBB") && name[3..].bytes().all(|c| c.is_ascii_digit() || c == b'_'))
+    name.starts_with(".L")
+        || (name.starts_with("LBB") && name[3..].bytes().all(|c| c.is_ascii_digit() || c == b'_'))
 }
 
 /// Assembles a whole file.
@@ -818,7 +870,10 @@ pub fn assemble_inline(text: &str, map: &TextMap) -> Result<InlineAsm, Diagnosti
     a.run(text);
     let unresolved = a.fix_branches();
     if a.sections.len() > 1 || a.sections[0].name != ".text" {
-        a.diags.error(map.span(0, text.len() as u32), "section directives are not supported in inline asm");
+        a.diags.error(
+            map.span(0, text.len() as u32),
+            "section directives are not supported in inline asm",
+        );
     }
     if a.diags.has_errors() {
         return Err(a.diags);
@@ -826,8 +881,15 @@ pub fn assemble_inline(text: &str, map: &TextMap) -> Result<InlineAsm, Diagnosti
     let sec = &a.sections[0];
     Ok(InlineAsm {
         insns: sec.insns(),
-        relocs: sec.relocs.iter().map(|r| ((r.offset / 8) as usize, r.kind, r.symbol.clone(), r.addend)).collect(),
-        label_refs: unresolved.into_iter().map(|(_, off, name, field, _)| ((off / 8) as usize, name, field)).collect(),
+        relocs: sec
+            .relocs
+            .iter()
+            .map(|r| ((r.offset / 8) as usize, r.kind, r.symbol.clone(), r.addend))
+            .collect(),
+        label_refs: unresolved
+            .into_iter()
+            .map(|(_, off, name, field, _)| ((off / 8) as usize, name, field))
+            .collect(),
     })
 }
 

@@ -7,7 +7,10 @@
 
 use super::{AsmRelocKind, Assembly, Binding, SectionKind, SymbolType};
 use object::write::{Object, Relocation, Symbol, SymbolId, SymbolSection};
-use object::{elf, Architecture, BinaryFormat, Endianness, RelocationFlags, SymbolFlags, SymbolKind, SymbolScope};
+use object::{
+    elf, Architecture, BinaryFormat, Endianness, RelocationFlags, SymbolFlags, SymbolKind,
+    SymbolScope,
+};
 use std::collections::BTreeMap;
 
 pub fn write_object(asm: &Assembly, source_name: &str) -> Result<Vec<u8>, String> {
@@ -18,7 +21,9 @@ pub fn write_object(asm: &Assembly, source_name: &str) -> Result<Vec<u8>, String
         e_flags: 0,
     };
     obj.add_file_symbol(source_name.as_bytes().to_vec());
-    let segment = obj.segment_name(object::write::StandardSegment::Data).to_vec();
+    let segment = obj
+        .segment_name(object::write::StandardSegment::Data)
+        .to_vec();
     let mut ids = Vec::new();
     let mut sections = asm.sections.clone();
     for s in &sections {
@@ -40,6 +45,7 @@ pub fn write_object(asm: &Assembly, source_name: &str) -> Result<Vec<u8>, String
         let kind = match s.kind {
             SymbolType::Func => SymbolKind::Text,
             SymbolType::Object => SymbolKind::Data,
+            SymbolType::NoType if s.section.is_some() => SymbolKind::Label,
             SymbolType::NoType => SymbolKind::Unknown,
         };
         let id = obj.add_symbol(Symbol {
@@ -57,7 +63,8 @@ pub fn write_object(asm: &Assembly, source_name: &str) -> Result<Vec<u8>, String
         });
         symbols.insert(&s.name, id);
     }
-    let by_name: BTreeMap<&str, &super::AsmSymbol> = asm.symbols.iter().map(|s| (s.name.as_str(), s)).collect();
+    let by_name: BTreeMap<&str, &super::AsmSymbol> =
+        asm.symbols.iter().map(|s| (s.name.as_str(), s)).collect();
     let mut relocs = Vec::new();
     for (si, sec) in sections.iter_mut().enumerate() {
         for r in &sec.relocs {
@@ -93,8 +100,8 @@ pub fn write_object(asm: &Assembly, source_name: &str) -> Result<Vec<u8>, String
             let r_type = match r.kind {
                 AsmRelocKind::Ld64 => elf::R_BPF_64_64,
                 AsmRelocKind::Call => elf::R_BPF_64_32,
-                AsmRelocKind::Abs64 => 2 /* R_BPF_64_ABS64 */,
-                AsmRelocKind::Abs32 => 3 /* R_BPF_64_ABS32 */,
+                AsmRelocKind::Abs64 => 2, /* R_BPF_64_ABS64 */,
+                AsmRelocKind::Abs32 => 3, /* R_BPF_64_ABS32 */,
             };
             relocs.push((si, r.offset, target, r_type));
         }
@@ -118,5 +125,6 @@ pub fn write_object(asm: &Assembly, source_name: &str) -> Result<Vec<u8>, String
         )
         .map_err(|e| format!("cannot add a relocation: {e}"))?;
     }
-    obj.write().map_err(|e| format!("cannot write the object: {e}"))
+    obj.write()
+        .map_err(|e| format!("cannot write the object: {e}"))
 }
