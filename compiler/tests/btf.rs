@@ -86,14 +86,7 @@ fn bpfcc(name: &str, dir: &Path) -> PathBuf {
     let obj = out_dir.join(format!("{name}.o"));
     let src = program_dir().join(format!("{name}.c"));
     run(Command::new(env!("CARGO_BIN_EXE_bpfcc"))
-        .args([
-            "-O2",
-            "-g",
-            "--target=bpf",
-            "-mcpu=v3",
-            &arch_include(),
-            "-c",
-        ])
+        .args(["-O2", "-g", "--target=bpf", "-mcpu=v3", &arch_include(), "-c"])
         .arg(&src)
         .arg("-o")
         .arg(&obj))
@@ -109,14 +102,7 @@ fn clang(name: &str, dir: &Path) -> PathBuf {
     let obj = out_dir.join(format!("{name}.o"));
     let src = program_dir().join(format!("{name}.c"));
     run(Command::new("clang-19")
-        .args([
-            "-O2",
-            "-g",
-            "--target=bpf",
-            "-mcpu=v3",
-            &arch_include(),
-            "-c",
-        ])
+        .args(["-O2", "-g", "--target=bpf", "-mcpu=v3", &arch_include(), "-c"])
         .arg(&src)
         .arg("-o")
         .arg(&obj))
@@ -245,12 +231,7 @@ impl Dump {
 }
 
 fn btf_dump(obj: &Path) -> Result<Dump, String> {
-    run(Command::new("bpftool")
-        .arg("btf")
-        .arg("dump")
-        .arg("file")
-        .arg(obj))
-    .map(|t| parse_dump(&t))
+    run(Command::new("bpftool").arg("btf").arg("dump").arg("file").arg(obj)).map(|t| parse_dump(&t))
 }
 
 /// Every line in one list and not in the other (multiset difference).
@@ -406,10 +387,14 @@ fn objects_load_and_run_like_clang() {
     let mut loaded = 0;
     for name in ["maps", "globals", "externs", "subprogs"] {
         let ours = bpfcc(name, &dir);
-        let pin_ours =
-            Path::new("/sys/fs/bpf").join(format!("bpfcc-btf-{}-{name}", std::process::id()));
-        let pin_theirs =
-            Path::new("/sys/fs/bpf").join(format!("bpfcc-btf-clang-{}-{name}", std::process::id()));
+        let pin_ours = Path::new("/sys/fs/bpf").join(format!(
+            "bpfcc-btf-{}-{name}",
+            std::process::id()
+        ));
+        let pin_theirs = Path::new("/sys/fs/bpf").join(format!(
+            "bpfcc-btf-clang-{}-{name}",
+            std::process::id()
+        ));
         unpin(&pin_ours);
         if let Err(e) = load(&ours, &pin_ours) {
             failures.push(format!("{name}: bpfcc's object does not load: {e}"));
@@ -496,9 +481,7 @@ fn skeleton_data_structs_match_clang() {
         // clang's constant pools (struct literals) have empty structs.
         theirs.retain(|s| !s.contains("__rodata_cst"));
         assert!(
-            ours.iter()
-                .any(|s| s.contains("__bss") || s.contains("__data"))
-                || name != "globals"
+            ours.iter().any(|s| s.contains("__bss") || s.contains("__data")) || name != "globals"
         );
         assert_eq!(ours, theirs, "{name}: skeleton structs differ");
     }

@@ -7,9 +7,7 @@
 
 use super::table::*;
 use crate::intern::{Interner, Sym};
-use crate::sema::types::{
-    EnumId, FunctionType, IntKind, QualType, RecordId, TypeId, TypeKind, TypeTable,
-};
+use crate::sema::types::{EnumId, FunctionType, IntKind, QualType, RecordId, TypeId, TypeKind, TypeTable};
 use std::collections::{BTreeMap, HashMap};
 
 /// Where a type is being converted, for clang's forward-declaration rule.

@@ -132,7 +132,11 @@ pub fn build(
     }
 
     // Extern functions referenced by code: kfuncs.
-    let mut extern_names: Vec<&str> = module.extern_functions.iter().map(String::as_str).collect();
+    let mut extern_names: Vec<&str> = module
+        .extern_functions
+        .iter()
+        .map(String::as_str)
+        .collect();
     for mf in functions {
         for r in &mf.relocs {
             if let RelocTarget::Extern(n) = &r.target {
@@ -179,10 +183,7 @@ pub fn build(
         if d.name.starts_with('.') {
             continue;
         }
-        let Some(g) = tir_globals
-            .get(d.name.as_str())
-            .map(|&i| &program.globals[i])
-        else {
+        let Some(g) = tir_globals.get(d.name.as_str()).map(|&i| &program.globals[i]) else {
             continue;
         };
         if g.helper_id.is_some() {
@@ -215,14 +216,11 @@ pub fn build(
         } else {
             layout.data.get(&did).copied().unwrap_or(0)
         };
-        datasecs
-            .entry(d.section.clone())
-            .or_default()
-            .push(SecInfo {
-                ty: var,
-                offset: offset as u32,
-                size: d.size as u32,
-            });
+        datasecs.entry(d.section.clone()).or_default().push(SecInfo {
+            ty: var,
+            offset: offset as u32,
+            size: d.size as u32,
+        });
     }
 
     for (sec, vars) in datasecs {
@@ -347,11 +345,9 @@ fn encode_ext(
             lines.insert(0, (0, mf.span));
         }
         for (slot, span) in lines {
-            let file_off = *files.entry(span.file).or_insert_with(|| {
-                table
-                    .strings
-                    .add(line_info_file_name(sources, span).as_bytes())
-            });
+            let file_off = *files
+                .entry(span.file)
+                .or_insert_with(|| table.strings.add(line_info_file_name(sources, span).as_bytes()));
             let (line, col) = sources.line_col(span);
             let text = sources.file(span.file).line_text(line);
             let line_off = table.strings.add(text.as_bytes());

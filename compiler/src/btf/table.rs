@@ -384,13 +384,7 @@ impl BtfTable {
         out.extend_from_slice(&BTF_MAGIC.to_le_bytes());
         out.push(1); // version
         out.push(0); // flags
-        for v in [
-            24u32,
-            0,
-            types.len() as u32,
-            types.len() as u32,
-            strings.len() as u32,
-        ] {
+        for v in [24u32, 0, types.len() as u32, types.len() as u32, strings.len() as u32] {
             out.extend_from_slice(&v.to_le_bytes());
         }
         out.extend_from_slice(&types);

@@ -24,8 +24,8 @@
 //! Output is deterministic: sections, symbols and relocations come out in the
 //! order of the module's functions and data, never of a hash map.
 
-use crate::bpf::insn::{Insn, MachFunction, Reloc, RelocKind, RelocTarget};
 use crate::btf::{BtfInput, ObjectLayout};
+use crate::bpf::insn::{Insn, MachFunction, Reloc, RelocKind, RelocTarget};
 use crate::ir::{DataId, FuncId, Linkage, Module, SymbolTarget};
 use object::write::{
     Object, Relocation, SectionId, StandardSegment, Symbol, SymbolId, SymbolSection,
@@ -219,8 +219,9 @@ impl<'a> ObjectWriter<'a> {
     /// Where [`Self::place_functions`] and [`Self::place_data`] put
     /// everything, for BTF.
     fn layout(&self) -> ObjectLayout {
-        let section_name =
-            |id: SectionId| self.obj.section(id).name().unwrap_or_default().to_string();
+        let section_name = |id: SectionId| {
+            self.obj.section(id).name().unwrap_or_default().to_string()
+        };
         ObjectLayout {
             functions: self
                 .func_places

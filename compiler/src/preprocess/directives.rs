@@ -52,10 +52,8 @@ impl<'a> Preprocessor<'a> {
     fn expect_end_of_line(&mut self, directive: &str) {
         let rest = self.read_line();
         if let Some(t) = rest.first() {
-            self.diags.warning(
-                t.tok.span,
-                format!("extra tokens at end of #{directive} directive"),
-            );
+            self.diags
+                .warning(t.tok.span, format!("extra tokens at end of #{directive} directive"));
         }
     }
 
@@ -86,17 +84,13 @@ impl<'a> Preprocessor<'a> {
             TokenKind::Number(_) => {
                 // GNU line marker `# 12 "file" flags`.
                 self.note_guard_directive(None, false);
-                let mut toks = vec![PTok {
-                    tok: name_tok,
-                    flags: 0,
-                }];
+                let mut toks = vec![PTok { tok: name_tok, flags: 0 }];
                 toks.extend(self.read_line());
                 self.line_directive(&toks, hash.span);
                 return;
             }
             _ => {
-                self.diags
-                    .error(name_tok.span, "invalid preprocessing directive");
+                self.diags.error(name_tok.span, "invalid preprocessing directive");
                 self.skip_rest_of_line();
                 return;
             }
@@ -106,9 +100,7 @@ impl<'a> Preprocessor<'a> {
             "define" => {
                 self.note_guard_directive(None, false);
                 let toks = self.read_line();
-                if let (Guard::Inside(g), Some(first)) =
-                    (self.files.last().unwrap().guard.clone(), toks.first())
-                {
+                if let (Guard::Inside(g), Some(first)) = (self.files.last().unwrap().guard.clone(), toks.first()) {
                     let _ = (g, first);
                 }
                 self.define(&toks, span);
@@ -119,10 +111,8 @@ impl<'a> Preprocessor<'a> {
                 match toks.first().map(|t| t.tok.kind) {
                     Some(TokenKind::Ident(s)) => {
                         if s == self.sym.defined {
-                            self.diags.error(
-                                toks[0].tok.span,
-                                "'defined' cannot be used as a macro name",
-                            );
+                            self.diags
+                                .error(toks[0].tok.span, "'defined' cannot be used as a macro name");
                         } else {
                             self.undefine(s);
                         }
@@ -236,8 +226,7 @@ impl<'a> Preprocessor<'a> {
             }
             _ => {
                 self.note_guard_directive(None, false);
-                self.diags
-                    .error(name_tok.span, "invalid preprocessing directive");
+                self.diags.error(name_tok.span, "invalid preprocessing directive");
                 self.skip_rest_of_line();
             }
         }
@@ -246,9 +235,7 @@ impl<'a> Preprocessor<'a> {
     /// Updates the include-guard detection for a directive: `guard` is the
     /// macro of an `#ifndef X` / `#if !defined X`; `is_else` for `#else`/`#elif`.
     fn note_guard_directive(&mut self, guard: Option<Sym>, is_else: bool) {
-        let Some(fs) = self.files.last_mut() else {
-            return;
-        };
+        let Some(fs) = self.files.last_mut() else { return };
         match fs.guard.clone() {
             Guard::Start => {
                 fs.guard = match guard {
@@ -299,9 +286,7 @@ impl<'a> Preprocessor<'a> {
     fn skip_group(&mut self) {
         let mut depth = 0u32;
         loop {
-            let Some(fs) = self.files.last_mut() else {
-                return;
-            };
+            let Some(fs) = self.files.last_mut() else { return };
             let src = self.sources.file(fs.lexer.file).text.as_bytes();
             let t = fs.lexer.next(src, self.interner);
             // Lexical errors in skipped text are not errors (except an unterminated comment).
@@ -397,13 +382,7 @@ impl<'a> Preprocessor<'a> {
                         }
                     };
                     if v {
-                        self.files
-                            .last_mut()
-                            .unwrap()
-                            .conds
-                            .last_mut()
-                            .unwrap()
-                            .taken = true;
+                        self.files.last_mut().unwrap().conds.last_mut().unwrap().taken = true;
                         return;
                     }
                 }
@@ -438,8 +417,7 @@ impl<'a> Preprocessor<'a> {
         let name = match toks.get(1).map(|t| t.tok.kind) {
             Some(TokenKind::Str(s)) => Some(destringize(self.interner.resolve(s))),
             Some(_) => {
-                self.diags
-                    .error(toks[1].tok.span, "invalid filename for #line directive");
+                self.diags.error(toks[1].tok.span, "invalid filename for #line directive");
                 return;
             }
             None => None,
@@ -599,10 +577,8 @@ impl<'a> Preprocessor<'a> {
                 match toks.first().map(|t| t.tok.kind) {
                     Some(TokenKind::Str(_)) if toks.len() >= 1 => {
                         if toks.len() > 1 {
-                            self.diags.warning(
-                                toks[1].tok.span,
-                                "extra tokens at end of #include directive",
-                            );
+                            self.diags
+                                .warning(toks[1].tok.span, "extra tokens at end of #include directive");
                         }
                         self.header_spec_from_tokens(&toks[..1])
                     }
@@ -616,8 +592,7 @@ impl<'a> Preprocessor<'a> {
             }
         };
         let Some((name, angled)) = spec else {
-            self.diags
-                .error(span, "expected \"FILENAME\" or <FILENAME>");
+            self.diags.error(span, "expected \"FILENAME\" or <FILENAME>");
             return;
         };
         if name.is_empty() {

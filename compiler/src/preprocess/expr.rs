@@ -66,12 +66,7 @@ pub(crate) fn parse_int(spelling: &str) -> Result<Value, String> {
     let unsigned_suffix = match suffix {
         "" | "l" | "ll" => false,
         "u" | "ul" | "lu" | "ull" | "llu" => true,
-        _ => {
-            return Err(format!(
-                "invalid suffix '{}' on integer constant",
-                &s[s.len() - suffix.len()..]
-            ))
-        }
+        _ => return Err(format!("invalid suffix '{}' on integer constant", &s[s.len() - suffix.len()..])),
     };
     if body.is_empty() && radix != 8 {
         return Err(format!("invalid integer constant '{s}'"));
@@ -79,9 +74,8 @@ pub(crate) fn parse_int(spelling: &str) -> Result<Value, String> {
     let v = if body.is_empty() {
         0
     } else {
-        u64::from_str_radix(body, radix).map_err(|_| {
-            "integer literal is too large to be represented in any integer type".to_string()
-        })?
+        u64::from_str_radix(body, radix)
+            .map_err(|_| "integer literal is too large to be represented in any integer type".to_string())?
     };
     // Decimal literals that do not fit intmax_t become unsigned (with a warning
     // in clang); octal/hex ones too.
@@ -249,9 +243,7 @@ impl<'p, 'a> ExprParser<'p, 'a> {
         let mut lhs = self.unary(eval)?;
         loop {
             let Some(p) = self.peek_punct() else { break };
-            let Some(prec) = Self::precedence(p) else {
-                break;
-            };
+            let Some(prec) = Self::precedence(p) else { break };
             if prec <= min {
                 break;
             }
@@ -410,9 +402,7 @@ impl<'p, 'a> ExprParser<'p, 'a> {
                     return self.err("expected value in expression");
                 }
                 let sp = self.pp.spelling(t.tok.kind).into_owned();
-                self.err(format!(
-                    "invalid token at start of a preprocessor expression: '{sp}'"
-                ))
+                self.err(format!("invalid token at start of a preprocessor expression: '{sp}'"))
             }
         }
     }

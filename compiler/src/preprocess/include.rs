@@ -10,38 +10,14 @@ use std::path::{Path, PathBuf};
 /// directory `<bpfcc>`.
 pub(crate) const EMBEDDED_HEADERS: &[(&str, &str)] = &[
     ("float.h", include_str!("../../../runtime-headers/float.h")),
-    (
-        "limits.h",
-        include_str!("../../../runtime-headers/limits.h"),
-    ),
-    (
-        "stdalign.h",
-        include_str!("../../../runtime-headers/stdalign.h"),
-    ),
-    (
-        "stdarg.h",
-        include_str!("../../../runtime-headers/stdarg.h"),
-    ),
-    (
-        "stdatomic.h",
-        include_str!("../../../runtime-headers/stdatomic.h"),
-    ),
-    (
-        "stdbool.h",
-        include_str!("../../../runtime-headers/stdbool.h"),
-    ),
-    (
-        "stddef.h",
-        include_str!("../../../runtime-headers/stddef.h"),
-    ),
-    (
-        "stdint.h",
-        include_str!("../../../runtime-headers/stdint.h"),
-    ),
-    (
-        "stdnoreturn.h",
-        include_str!("../../../runtime-headers/stdnoreturn.h"),
-    ),
+    ("limits.h", include_str!("../../../runtime-headers/limits.h")),
+    ("stdalign.h", include_str!("../../../runtime-headers/stdalign.h")),
+    ("stdarg.h", include_str!("../../../runtime-headers/stdarg.h")),
+    ("stdatomic.h", include_str!("../../../runtime-headers/stdatomic.h")),
+    ("stdbool.h", include_str!("../../../runtime-headers/stdbool.h")),
+    ("stddef.h", include_str!("../../../runtime-headers/stddef.h")),
+    ("stdint.h", include_str!("../../../runtime-headers/stdint.h")),
+    ("stdnoreturn.h", include_str!("../../../runtime-headers/stdnoreturn.h")),
 ];
 
 /// The name of the virtual built-in directory.
@@ -138,12 +114,7 @@ impl<'a> Preprocessor<'a> {
     }
 
     /// `#include "x"` next to the including file.
-    fn find_relative(
-        &mut self,
-        includer: FileId,
-        dir_index: Option<usize>,
-        name: &str,
-    ) -> Option<Found> {
+    fn find_relative(&mut self, includer: FileId, dir_index: Option<usize>, name: &str) -> Option<Found> {
         let system = dir_index.is_some_and(|i| i >= self.search.system_start);
         let f = self.sources.file(includer);
         if f.name.starts_with(EMBEDDED_DIR) {
@@ -160,10 +131,7 @@ impl<'a> Preprocessor<'a> {
         } else {
             match &f.path {
                 Some(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
-                None => Path::new(&f.name)
-                    .parent()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_default(),
+                None => Path::new(&f.name).parent().map(Path::to_path_buf).unwrap_or_default(),
             }
         };
         let p = if dir.as_os_str().is_empty() {

@@ -155,11 +155,7 @@ impl Lexer {
                         let mut k = j + 1;
                         while k < src.len() {
                             if src[k] == b'\n' {
-                                let prev = if k >= 1 && src[k - 1] == b'\r' {
-                                    k - 1
-                                } else {
-                                    k
-                                };
+                                let prev = if k >= 1 && src[k - 1] == b'\r' { k - 1 } else { k };
                                 if prev >= 1 && src[prev - 1] == b'\\' {
                                     k += 1;
                                     continue;
@@ -255,11 +251,7 @@ impl Lexer {
                 let (q, qi) = Self::at(src, i);
                 if q == b'"' || q == b'\'' {
                     let word: &[u8] = &src[start..i];
-                    let word = if dirty {
-                        clean_spelling(word)
-                    } else {
-                        word.to_vec()
-                    };
+                    let word = if dirty { clean_spelling(word) } else { word.to_vec() };
                     if matches!(&word[..], b"L" | b"u" | b"U" | b"u8") {
                         i = self.lex_quoted(src, qi + 1, q);
                         let make = if q == b'"' {
@@ -269,13 +261,7 @@ impl Lexer {
                         };
                         let kind = self.intern_spelling(src, start, i, interner, make);
                         self.pos = i;
-                        return Lexed::Token(self.token(
-                            kind,
-                            start,
-                            i,
-                            leading_space,
-                            at_line_start,
-                        ));
+                        return Lexed::Token(self.token(kind, start, i, leading_space, at_line_start));
                     }
                 }
                 if dirty {
@@ -589,7 +575,11 @@ impl Lexer {
 }
 
 /// Lexes a standalone string (a pasted token, a `-D` value) into tokens.
-pub(crate) fn lex_string(text: &str, file: FileId, interner: &mut Interner) -> (Vec<Token>, bool) {
+pub(crate) fn lex_string(
+    text: &str,
+    file: FileId,
+    interner: &mut Interner,
+) -> (Vec<Token>, bool) {
     let mut lx = Lexer::new(file);
     let mut out = Vec::new();
     loop {

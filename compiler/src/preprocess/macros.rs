@@ -70,9 +70,7 @@ impl Macro {
                 .iter()
                 .zip(other.body.iter())
                 .enumerate()
-                .all(|(i, (a, b))| {
-                    a.kind == b.kind && (i == 0 || a.leading_space == b.leading_space)
-                })
+                .all(|(i, (a, b))| a.kind == b.kind && (i == 0 || a.leading_space == b.leading_space))
     }
 }
 
@@ -159,13 +157,11 @@ impl<'a> Preprocessor<'a> {
             return;
         };
         let TokenKind::Ident(name) = first.tok.kind else {
-            self.diags
-                .error(first.tok.span, "macro name must be an identifier");
+            self.diags.error(first.tok.span, "macro name must be an identifier");
             return;
         };
         if name == self.sym.defined {
-            self.diags
-                .error(first.tok.span, "'defined' cannot be used as a macro name");
+            self.diags.error(first.tok.span, "'defined' cannot be used as a macro name");
             return;
         }
         let mut i = 1;
@@ -177,8 +173,7 @@ impl<'a> Preprocessor<'a> {
                 let mut ps = Vec::new();
                 loop {
                     let Some(t) = toks.get(i) else {
-                        self.diags
-                            .error(directive_span, "missing ')' in macro parameter list");
+                        self.diags.error(directive_span, "missing ')' in macro parameter list");
                         return;
                     };
                     i += 1;
@@ -188,8 +183,7 @@ impl<'a> Preprocessor<'a> {
                             variadic = true;
                             ps.push(self.sym.va_args);
                             if !toks.get(i).is_some_and(|t| t.tok.is_punct(Punct::RParen)) {
-                                self.diags
-                                    .error(t.tok.span, "missing ')' in macro parameter list");
+                                self.diags.error(t.tok.span, "missing ')' in macro parameter list");
                                 return;
                             }
                             i += 1;
@@ -199,10 +193,7 @@ impl<'a> Preprocessor<'a> {
                             if ps.contains(&p) {
                                 self.diags.error(
                                     t.tok.span,
-                                    format!(
-                                        "duplicate macro parameter name '{}'",
-                                        self.interner.resolve(p)
-                                    ),
+                                    format!("duplicate macro parameter name '{}'", self.interner.resolve(p)),
                                 );
                                 return;
                             }
@@ -218,10 +209,7 @@ impl<'a> Preprocessor<'a> {
                                     variadic = true;
                                     i += 1;
                                     if !toks.get(i).is_some_and(|t| t.tok.is_punct(Punct::RParen)) {
-                                        self.diags.error(
-                                            t.tok.span,
-                                            "missing ')' in macro parameter list",
-                                        );
+                                        self.diags.error(t.tok.span, "missing ')' in macro parameter list");
                                         return;
                                     }
                                     i += 1;
@@ -229,15 +217,13 @@ impl<'a> Preprocessor<'a> {
                                 }
                                 _ => {
                                     let sp = toks.get(i).map(|t| t.tok.span).unwrap_or(t.tok.span);
-                                    self.diags
-                                        .error(sp, "expected comma in macro parameter list");
+                                    self.diags.error(sp, "expected comma in macro parameter list");
                                     return;
                                 }
                             }
                         }
                         _ => {
-                            self.diags
-                                .error(t.tok.span, "invalid token in macro parameter list");
+                            self.diags.error(t.tok.span, "invalid token in macro parameter list");
                             return;
                         }
                     }
@@ -267,8 +253,7 @@ impl<'a> Preprocessor<'a> {
                     let ok = param_index.get(j + 1).is_some_and(|&p| p != NOT_PARAM)
                         || body.get(j + 1).is_some_and(|t| t.is_ident(self.sym.va_opt));
                     if !ok {
-                        self.diags
-                            .error(body[j].span, "'#' is not followed by a macro parameter");
+                        self.diags.error(body[j].span, "'#' is not followed by a macro parameter");
                         return;
                     }
                 }
@@ -282,8 +267,7 @@ impl<'a> Preprocessor<'a> {
             } else {
                 body[body.len() - 1].span
             };
-            self.diags
-                .error(sp, "'##' cannot appear at either end of a macro expansion");
+            self.diags.error(sp, "'##' cannot appear at either end of a macro expansion");
             return;
         }
         let m = Macro {
@@ -391,10 +375,7 @@ impl<'a> Preprocessor<'a> {
     /// Reads a function-like macro's arguments after its `(`; returns them
     /// and the span of the closing `)`, or `None` after an error.
     fn collect_args(&mut self, m: u32, name_tok: PTok) -> Option<(Args, Span)> {
-        let nparams = self.macros[m as usize]
-            .params
-            .as_ref()
-            .map_or(0, |p| p.len());
+        let nparams = self.macros[m as usize].params.as_ref().map_or(0, |p| p.len());
         let variadic = self.macros[m as usize].variadic;
         let mut raw: Vec<Vec<PTok>> = vec![Vec::new()];
         let mut depth = 0u32;
@@ -406,10 +387,7 @@ impl<'a> Preprocessor<'a> {
                 self.collecting_args -= 1;
                 // Leave the end (of a directive line or file) for the caller.
                 self.lookahead.push(t);
-                let name = self
-                    .interner
-                    .resolve(self.macros[m as usize].name)
-                    .to_string();
+                let name = self.interner.resolve(self.macros[m as usize].name).to_string();
                 let d = crate::diag::Diagnostic {
                     severity: crate::diag::Severity::Error,
                     message: format!("unterminated function-like macro invocation '{name}'"),
@@ -454,19 +432,11 @@ impl<'a> Preprocessor<'a> {
                 // The variadic argument may be left out entirely.
                 raw.push(Vec::new());
             } else {
-                self.arg_count_error(
-                    m,
-                    name_tok,
-                    "too few arguments provided to function-like macro invocation",
-                );
+                self.arg_count_error(m, name_tok, "too few arguments provided to function-like macro invocation");
                 return None;
             }
         } else if raw.len() > nparams {
-            self.arg_count_error(
-                m,
-                name_tok,
-                "too many arguments provided to function-like macro invocation",
-            );
+            self.arg_count_error(m, name_tok, "too many arguments provided to function-like macro invocation");
             return None;
         }
         let n = raw.len();
@@ -529,8 +499,8 @@ impl<'a> Preprocessor<'a> {
             // `__VA_OPT__ ( ... )`
             if variadic && t.is_ident(self.sym.va_opt) {
                 let (content_end, close) = match_paren(body, i + 1, end);
-                let va_nonempty =
-                    !args.raw[va_index].is_empty() && !self.expanded_arg(args, va_index).is_empty();
+                let va_nonempty = !args.raw[va_index].is_empty()
+                    && !self.expanded_arg(args, va_index).is_empty();
                 let mut operand = Vec::new();
                 if va_nonempty {
                     self.substitute_range(m, body, pidx, i + 2, content_end, args, &mut operand);
@@ -540,10 +510,7 @@ impl<'a> Preprocessor<'a> {
                 } else {
                     operand[0].tok.leading_space = t.leading_space;
                 }
-                let pastes_after = body
-                    .get(close + 1)
-                    .is_some_and(|t| t.is_punct(Punct::HashHash))
-                    && close + 1 < end;
+                let pastes_after = body.get(close + 1).is_some_and(|t| t.is_punct(Punct::HashHash)) && close + 1 < end;
                 self.append_operand(out, operand, &mut paste_next);
                 i = close + 1;
                 let _ = pastes_after;
@@ -562,15 +529,7 @@ impl<'a> Preprocessor<'a> {
                     let (content_end, close) = match_paren(body, i + 2, end);
                     let mut operand = Vec::new();
                     if !args.raw[va_index].is_empty() {
-                        self.substitute_range(
-                            m,
-                            body,
-                            pidx,
-                            i + 3,
-                            content_end,
-                            args,
-                            &mut operand,
-                        );
+                        self.substitute_range(m, body, pidx, i + 3, content_end, args, &mut operand);
                     }
                     operand.retain(|t| t.flags & PLACEMARKER == 0);
                     i = close + 1;
@@ -728,8 +687,7 @@ impl<'a> Preprocessor<'a> {
             let t = self.next_unexpanded();
             if t.is_end() {
                 self.lookahead.push(t);
-                self.diags
-                    .error(t.tok.span, "missing ')' after builtin macro operand");
+                self.diags.error(t.tok.span, "missing ')' after builtin macro operand");
                 return None;
             }
             match t.tok.kind {
@@ -864,10 +822,7 @@ impl<'a> Preprocessor<'a> {
                         self.pragma_text(&text, name_tok.tok.span.to(end));
                     }
                     _ => {
-                        self.diags.error(
-                            name_tok.tok.span,
-                            "_Pragma takes a parenthesized string literal",
-                        );
+                        self.diags.error(name_tok.tok.span, "_Pragma takes a parenthesized string literal");
                     }
                 }
             }
@@ -909,9 +864,7 @@ impl<'a> Preprocessor<'a> {
                     },
                     IsIdentifier => match toks.as_slice() {
                         [t] => match t.tok.kind {
-                            TokenKind::Ident(s) => {
-                                ((s.0 as usize) >= crate::intern::KEYWORDS.len()) as i64
-                            }
+                            TokenKind::Ident(s) => ((s.0 as usize) >= crate::intern::KEYWORDS.len()) as i64,
                             _ => 0,
                         },
                         _ => 0,
@@ -928,11 +881,7 @@ impl<'a> Preprocessor<'a> {
     /// `__has_include(...)`: 1 when the header exists.
     fn eval_has_include(&mut self, name_tok: PTok, next: bool) -> Option<(bool, Span)> {
         // The header name may be a `<...>` written directly in the file.
-        let direct = self.lookahead.is_empty()
-            && self
-                .contexts
-                .iter()
-                .all(|c| c.pos >= c.toks.len() && !c.barrier);
+        let direct = self.lookahead.is_empty() && self.contexts.iter().all(|c| c.pos >= c.toks.len() && !c.barrier);
         let lp = self.next_unexpanded();
         if !lp.tok.is_punct(Punct::LParen) || lp.flags & END_MARK != 0 {
             let sp = lp.tok.span;
@@ -956,15 +905,10 @@ impl<'a> Preprocessor<'a> {
         let mut depth = 0;
         let end;
         loop {
-            let t = if spec.is_some() {
-                self.next_unexpanded()
-            } else {
-                self.next_expanded()
-            };
+            let t = if spec.is_some() { self.next_unexpanded() } else { self.next_expanded() };
             if t.is_end() {
                 self.lookahead.push(t);
-                self.diags
-                    .error(t.tok.span, "missing ')' after '__has_include'");
+                self.diags.error(t.tok.span, "missing ')' after '__has_include'");
                 return None;
             }
             match t.tok.kind {
@@ -985,8 +929,7 @@ impl<'a> Preprocessor<'a> {
             None => match self.header_spec_from_tokens(&toks) {
                 Some(s) => s,
                 None => {
-                    self.diags
-                        .error(name_tok.tok.span, "expected \"FILENAME\" or <FILENAME>");
+                    self.diags.error(name_tok.tok.span, "expected \"FILENAME\" or <FILENAME>");
                     return None;
                 }
             },

@@ -462,10 +462,7 @@ impl<'a> Preprocessor<'a> {
                         let span = Span::new(fs.lexer.file, pos, pos);
                         report_lex_error(self.diags, err, span);
                     }
-                    if t.at_line_start
-                        && !in_directive
-                        && t.kind == TokenKind::Punct(token::Punct::Hash)
-                    {
+                    if t.at_line_start && !in_directive && t.kind == TokenKind::Punct(token::Punct::Hash) {
                         self.directive(t);
                         continue;
                     }
@@ -478,11 +475,7 @@ impl<'a> Preprocessor<'a> {
                     return PTok { tok: t, flags: 0 };
                 }
                 Lexed::Newline => {
-                    return PTok::marker(Span::new(
-                        fs.lexer.file,
-                        fs.lexer.pos as u32,
-                        fs.lexer.pos as u32,
-                    ));
+                    return PTok::marker(Span::new(fs.lexer.file, fs.lexer.pos as u32, fs.lexer.pos as u32));
                 }
                 Lexed::Eof => {
                     if let Some((err, pos)) = fs.lexer.error.take() {
@@ -511,8 +504,7 @@ impl<'a> Preprocessor<'a> {
     fn pop_file(&mut self) {
         let Some(fs) = self.files.pop() else { return };
         for c in &fs.conds {
-            self.diags
-                .error(c.span, "unterminated conditional directive");
+            self.diags.error(c.span, "unterminated conditional directive");
         }
         if let Guard::Closed(g) = fs.guard {
             self.guards.insert(fs.lexer.file, g);
@@ -539,6 +531,7 @@ fn report_lex_error(diags: &mut Diagnostics, err: lexer::LexError, span: Span) {
 }
 
 impl<'a> Preprocessor<'a> {
+
     /// The spelling of a token.
     pub(crate) fn spelling(&self, kind: TokenKind) -> std::borrow::Cow<'_, str> {
         use std::borrow::Cow;

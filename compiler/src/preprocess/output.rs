@@ -43,9 +43,7 @@ fn would_paste(a: &Token, a_text: &str, b: &Token, b_text: &str) -> bool {
             _ => false,
         },
         Number(_) => {
-            first.is_ascii_alphanumeric()
-                || matches!(first, b'_' | b'.' | b'+' | b'-' | b'$')
-                || first >= 0x80
+            first.is_ascii_alphanumeric() || matches!(first, b'_' | b'.' | b'+' | b'-' | b'$') || first >= 0x80
         }
         Punct(P::Dot) => first == b'.' || first.is_ascii_digit(),
         Punct(P::Amp) => first == b'&',
@@ -65,10 +63,7 @@ fn would_paste(a: &Token, a_text: &str, b: &Token, b_text: &str) -> bool {
 /// `b` followed `a` directly in the same source file (so printing them
 /// together re-lexes the same way).
 fn adjacent_in_source(a: &Token, b: &Token) -> bool {
-    a.expansion.is_none()
-        && b.expansion.is_none()
-        && a.span.file == b.span.file
-        && a.span.end == b.span.start
+    a.expansion.is_none() && b.expansion.is_none() && a.span.file == b.span.file && a.span.end == b.span.start
 }
 
 fn marker(out: &mut String, line: u32, name: &str, flag: Option<u8>, system: bool) {
@@ -90,11 +85,7 @@ fn marker(out: &mut String, line: u32, name: &str, flag: Option<u8>, system: boo
 }
 
 /// The `-E` text of a preprocessed token stream.
-pub fn write_preprocessed(
-    out: &PreprocessOutput,
-    sources: &SourceMap,
-    interner: &Interner,
-) -> String {
+pub fn write_preprocessed(out: &PreprocessOutput, sources: &SourceMap, interner: &Interner) -> String {
     let mut s = String::with_capacity(out.tokens.len() * 6);
     let is_system = |f: FileId| out.system_files.binary_search(&f).is_ok();
     // The include stack as the output has seen it.
@@ -142,13 +133,7 @@ pub fn write_preprocessed(
                 if !at_bol {
                     s.push('\n');
                 }
-                marker(
-                    &mut s,
-                    tline,
-                    &sources.file(file).name,
-                    None,
-                    is_system(file),
-                );
+                marker(&mut s, tline, &sources.file(file).name, None, is_system(file));
             }
             line = tline;
             at_bol = true;

@@ -67,11 +67,7 @@ pub(crate) fn predefines_text(o: &PreprocessOptions) -> String {
     }
     for f in &o.force_includes {
         let p = f.to_string_lossy();
-        let _ = writeln!(
-            s,
-            "#include \"{}\"",
-            p.replace('\\', "\\\\").replace('"', "\\\"")
-        );
+        let _ = writeln!(s, "#include \"{}\"", p.replace('\\', "\\\\").replace('"', "\\\""));
     }
     s
 }

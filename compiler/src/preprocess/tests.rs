@@ -48,29 +48,19 @@ fn pp(src: &str) -> String {
 
 #[test]
 fn plain_tokens() {
-    assert_eq!(
-        pp("int x = 0x1fULL + 'a' - \"s\\n\";"),
-        "int x = 0x1fULL + 'a' - \"s\\n\" ;"
-    );
+    assert_eq!(pp("int x = 0x1fULL + 'a' - \"s\\n\";"), "int x = 0x1fULL + 'a' - \"s\\n\" ;");
 }
 
 #[test]
 fn object_and_function_macros() {
-    assert_eq!(
-        pp("#define A 1 + 2\n#define F(x, y) (x * y)\nA F(A, 3)"),
-        "1 + 2 ( 1 + 2 * 3 )"
-    );
+    assert_eq!(pp("#define A 1 + 2\n#define F(x, y) (x * y)\nA F(A, 3)"), "1 + 2 ( 1 + 2 * 3 )");
 }
 
 #[test]
 fn include_and_conditionals() {
     let dir = std::env::temp_dir().join(format!("bpfcc-pp-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("a.h"),
-        "#ifndef A_H\n#define A_H\nint a;\n#endif\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("a.h"), "#ifndef A_H\n#define A_H\nint a;\n#endif\n").unwrap();
     let opts = PreprocessOptions {
         include_dirs: vec![dir.clone()],
         ..Default::default()
@@ -84,7 +74,7 @@ fn include_and_conditionals() {
 /// Spellings of the tokens of `-E` text, skipping `#` lines (line markers and
 /// the `#pragma`s clang keeps).
 fn spellings_of_text(text: &str, interner: &mut Interner) -> Vec<String> {
-    let mut lx = lexer::Lexer::new(FileId(0));
+        let mut lx = lexer::Lexer::new(FileId(0));
     let mut out = Vec::new();
     let src = text.as_bytes();
     loop {
@@ -145,12 +135,7 @@ fn corpus_selftests() {
         std::fs::create_dir_all(&gen).unwrap();
         let out = Command::new("python3")
             .current_dir(linux)
-            .args([
-                "scripts/bpf_doc.py",
-                "--header",
-                "--file",
-                "include/uapi/linux/bpf.h",
-            ])
+            .args(["scripts/bpf_doc.py", "--header", "--file", "include/uapi/linux/bpf.h"])
             .output()
             .unwrap();
         std::fs::write(gen.join("bpf_helper_defs.h"), out.stdout).unwrap();
@@ -179,9 +164,7 @@ fn corpus_selftests() {
         builtin_include_dir: Some(resource),
         macro_ops: defines
             .iter()
-            .map(|(n, v): &(&str, Option<&str>)| {
-                MacroOp::Define(n.to_string(), v.map(|s| s.to_string()))
-            })
+            .map(|(n, v): &(&str, Option<&str>)| MacroOp::Define(n.to_string(), v.map(|s| s.to_string())))
             .collect(),
         cpu_version: 3,
         opt_level: 2,
@@ -195,9 +178,7 @@ fn corpus_selftests() {
         .filter(|p| p.extension().is_some_and(|e| e == "c"))
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy();
-            filter
-                .as_ref()
-                .is_none_or(|f| f.split(',').any(|f| name.contains(f)))
+            filter.as_ref().is_none_or(|f| f.split(',').any(|f| name.contains(f)))
         })
         .collect();
     files.sort();
@@ -264,11 +245,7 @@ fn corpus_selftests() {
         } else {
             mismatched += 1;
             if verbose {
-                let i = ours
-                    .iter()
-                    .zip(&theirs)
-                    .position(|(a, b)| a != b)
-                    .unwrap_or(ours.len().min(theirs.len()));
+                let i = ours.iter().zip(&theirs).position(|(a, b)| a != b).unwrap_or(ours.len().min(theirs.len()));
                 let lo = i.saturating_sub(8);
                 println!(
                     "MISMATCH {name} at token {i} (ours {} tokens, clang {}):\n  ours:  {}\n  clang: {}",
@@ -318,10 +295,7 @@ fn stringify_and_paste() {
         pp("#define str(x) #x\n#define xstr(x) str(x)\nxstr(a  +  \"b\\n\" 'c')"),
         r#""a + \"b\\n\" 'c'""#
     );
-    assert_eq!(
-        pp("#define cat(a,b) a ## b\ncat(1,2) cat(,x) cat(+,+) cat(,)"),
-        "12 x ++"
-    );
+    assert_eq!(pp("#define cat(a,b) a ## b\ncat(1,2) cat(,x) cat(+,+) cat(,)"), "12 x ++");
     assert_eq!(pp("#define str(x) #x\nstr() str( a   b )"), r#""" "a b""#);
     assert_eq!(pp("#define cat3(a,b,c) a##b##c\ncat3(x,,z)"), "xz");
 }
@@ -335,20 +309,11 @@ fn paste_error() {
 
 #[test]
 fn variadic_macros() {
-    assert_eq!(
-        pp("#define e(...) __VA_OPT__(x) y __VA_ARGS__\ne() e(1)"),
-        "y x y 1"
-    );
-    assert_eq!(
-        pp("#define v(f,...) f(0, ## __VA_ARGS__)\nv(q) v(q,1) v(q,)"),
-        "q ( 0 ) q ( 0 , 1 ) q ( 0 )"
-    );
+    assert_eq!(pp("#define e(...) __VA_OPT__(x) y __VA_ARGS__\ne() e(1)"), "y x y 1");
+    assert_eq!(pp("#define v(f,...) f(0, ## __VA_ARGS__)\nv(q) v(q,1) v(q,)"), "q ( 0 ) q ( 0 , 1 ) q ( 0 )");
     assert_eq!(pp("#define n(args...) g(args)\nn(1, 2)"), "g ( 1 , 2 )");
     assert_eq!(pp("#define c(a, ...) #__VA_ARGS__\nc(1, 2,3)"), r#""2,3""#);
-    assert_eq!(
-        pp("#define F(a, ...) f(a __VA_OPT__(,) __VA_ARGS__)\nF(1) F(1, 2)"),
-        "f ( 1 ) f ( 1 , 2 )"
-    );
+    assert_eq!(pp("#define F(a, ...) f(a __VA_OPT__(,) __VA_ARGS__)\nF(1) F(1, 2)"), "f ( 1 ) f ( 1 , 2 )");
 }
 
 #[test]
@@ -359,10 +324,7 @@ fn argument_count_errors() {
     assert!(e.len() == 1 && e[0].contains("too many arguments"), "{e:?}");
     assert!(e[0].starts_with("test.c:2:1"), "{e:?}");
     let e = pp_errs("#define f(a) a\nf(1");
-    assert!(
-        e.len() == 1 && e[0].contains("unterminated function-like macro invocation"),
-        "{e:?}"
-    );
+    assert!(e.len() == 1 && e[0].contains("unterminated function-like macro invocation"), "{e:?}");
     // Commas inside parentheses do not split arguments.
     assert_eq!(pp("#define f(a) [a]\nf((1, 2))"), "[ ( 1 , 2 ) ]");
 }
@@ -373,17 +335,11 @@ fn builtin_macros() {
     assert_eq!(pp("__COUNTER__ __COUNTER__ __COUNTER__"), "0 1 2");
     assert_eq!(pp("__DATE__ __TIME__"), "\"Jan  1 1970\" \"00:00:00\"");
     assert_eq!(pp("__INCLUDE_LEVEL__ __BASE_FILE__"), "0 \"test.c\"");
-    assert_eq!(
-        pp("#line 100 \"foo.c\"\n__LINE__ __FILE__"),
-        "100 \"foo.c\""
-    );
+    assert_eq!(pp("#line 100 \"foo.c\"\n__LINE__ __FILE__"), "100 \"foo.c\"");
     assert_eq!(pp("#define L __LINE__\nL\nL"), "2 3");
     // A multi-line invocation is on the line of its `)`, as in clang.
     assert_eq!(pp("#define F(x) __LINE__ x\nF(a\n)"), "3 a");
-    assert_eq!(
-        pp("#ifdef __FILE__\nyes\n#endif\n#if defined(__has_include)\nyes\n#endif"),
-        "yes yes"
-    );
+    assert_eq!(pp("#ifdef __FILE__\nyes\n#endif\n#if defined(__has_include)\nyes\n#endif"), "yes yes");
 }
 
 #[test]
@@ -395,10 +351,7 @@ fn if_expressions() {
         ("-1 < 0", true),
         ("0xffffffffffffffff == -1", true),
         ("18446744073709551615 == -1", true),
-        (
-            "'a' == 97 && '\\n' == 10 && '\\377' < 0 && 'ab' == 24930",
-            true,
-        ),
+        ("'a' == 97 && '\\n' == 10 && '\\377' < 0 && 'ab' == 24930", true),
         ("0 && 1 / 0", false),
         ("1 || 1 % 0", true),
         ("1 ? 2 : (1/0)", true),
@@ -425,10 +378,7 @@ fn if_errors() {
     let e = pp_errs("#if (1\n#endif");
     assert!(e.len() == 1 && e[0].contains("expected ')'"), "{e:?}");
     let e = pp_errs("#if 1\nx");
-    assert!(
-        e.len() == 1 && e[0].contains("unterminated conditional directive"),
-        "{e:?}"
-    );
+    assert!(e.len() == 1 && e[0].contains("unterminated conditional directive"), "{e:?}");
     assert!(e[0].starts_with("test.c:1:1"), "{e:?}");
     let e = pp_errs("#endif");
     assert!(e.len() == 1 && e[0].contains("#endif without #if"), "{e:?}");
@@ -456,13 +406,7 @@ fn error_and_warning_directives() {
     let mut interner = Interner::new();
     let mut diags = Diagnostics::new();
     let main = sources.add("test.c", None, "#warning careful\nx".to_string());
-    preprocess(
-        main,
-        &PreprocessOptions::default(),
-        &mut sources,
-        &mut interner,
-        &mut diags,
-    );
+    preprocess(main, &PreprocessOptions::default(), &mut sources, &mut interner, &mut diags);
     assert_eq!(diags.list.len(), 1);
     assert_eq!(diags.list[0].severity, Severity::Warning);
     assert_eq!(diags.list[0].message, "careful");
@@ -471,40 +415,22 @@ fn error_and_warning_directives() {
 #[test]
 fn lexical_errors() {
     let e = pp_errs("int x; /* never closed");
-    assert!(
-        e.len() == 1 && e[0].contains("unterminated /* comment"),
-        "{e:?}"
-    );
+    assert!(e.len() == 1 && e[0].contains("unterminated /* comment"), "{e:?}");
     let e = pp_errs("char *s = \"abc;\nint y;");
-    assert!(
-        e.len() == 1 && e[0].contains("missing terminating '\"'"),
-        "{e:?}"
-    );
+    assert!(e.len() == 1 && e[0].contains("missing terminating '\"'"), "{e:?}");
     assert!(e[0].starts_with("test.c:1:"), "{e:?}");
     let e = pp_errs("#foo\n");
-    assert!(
-        e.len() == 1 && e[0].contains("invalid preprocessing directive"),
-        "{e:?}"
-    );
+    assert!(e.len() == 1 && e[0].contains("invalid preprocessing directive"), "{e:?}");
     let e = pp_errs("#include \"does-not-exist.h\"\n");
-    assert!(
-        e.len() == 1 && e[0].contains("'does-not-exist.h' file not found"),
-        "{e:?}"
-    );
+    assert!(e.len() == 1 && e[0].contains("'does-not-exist.h' file not found"), "{e:?}");
 }
 
 #[test]
 fn splices_comments_and_digraphs() {
-    assert_eq!(
-        pp("in\\\nt x /* c */ = 1; // line \\\n still comment\ny"),
-        "int x = 1 ; y"
-    );
+    assert_eq!(pp("in\\\nt x /* c */ = 1; // line \\\n still comment\ny"), "int x = 1 ; y");
     assert_eq!(pp("#define A \\\n  42\nA"), "42");
     assert_eq!(pp("a<:1:> <% %> %:"), "a [ 1 ] { } #");
-    assert_eq!(
-        pp("x+++++y a->b c<<=d e...f .5e+3 1.0p-2"),
-        "x ++ ++ + y a -> b c <<= d e ... f .5e+3 1.0p-2"
-    );
+    assert_eq!(pp("x+++++y a->b c<<=d e...f .5e+3 1.0p-2"), "x ++ ++ + y a -> b c <<= d e ... f .5e+3 1.0p-2");
     assert_eq!(pp("L'a' u8\"s\" U\"t\" u'c'"), "L'a' u8\"s\" U\"t\" u'c'");
 }
 
@@ -513,18 +439,8 @@ fn token_flags_and_spans() {
     let mut sources = SourceMap::new();
     let mut interner = Interner::new();
     let mut diags = Diagnostics::new();
-    let main = sources.add(
-        "t.c",
-        None,
-        "#define M(x) (x + 1)\nint a =  M(2);\n".to_string(),
-    );
-    let out = preprocess(
-        main,
-        &PreprocessOptions::default(),
-        &mut sources,
-        &mut interner,
-        &mut diags,
-    );
+    let main = sources.add("t.c", None, "#define M(x) (x + 1)\nint a =  M(2);\n".to_string());
+    let out = preprocess(main, &PreprocessOptions::default(), &mut sources, &mut interner, &mut diags);
     assert!(diags.list.is_empty());
     let toks = &out.tokens;
     // int a = ( 2 + 1 ) ; EOF
@@ -533,10 +449,7 @@ fn token_flags_and_spans() {
     assert!(toks[1].leading_space && !toks[1].at_line_start);
     assert_eq!(toks[0].expansion, None);
     let e = toks[3].expansion.expect("from a macro");
-    assert_eq!(
-        interner.resolve(out.expansions[e.0 as usize].macro_name),
-        "M"
-    );
+    assert_eq!(interner.resolve(out.expansions[e.0 as usize].macro_name), "M");
     // Tokens out of the macro carry the invocation's span `M(2)`.
     for t in &toks[3..8] {
         assert_eq!(&sources.file(main).text[t.span.range()], "M(2)");
@@ -554,19 +467,10 @@ fn has_features() {
                __has_c_attribute(fallthrough) __has_declspec_attribute(dllexport) __has_feature(c_static_assert) \
                __has_include(<stddef.h>) __has_include(\"nope.h\") __has_include_next(<stdint.h>)";
     assert_eq!(pp(src), "1 1 1 0 1 0 201910 0 1 1 0 1");
-    let (t, e) = pp_with(
-        "__has_include(<stddef.h>)",
-        &PreprocessOptions {
-            nostdinc: true,
-            ..Default::default()
-        },
-    );
+    let (t, e) = pp_with("__has_include(<stddef.h>)", &PreprocessOptions { nostdinc: true, ..Default::default() });
     assert!(e.is_empty());
     assert_eq!(t, "0");
-    assert_eq!(
-        pp("#if __has_attribute(always_inline) && !__has_builtin(nope)\nok\n#endif"),
-        "ok"
-    );
+    assert_eq!(pp("#if __has_attribute(always_inline) && !__has_builtin(nope)\nok\n#endif"), "ok");
 }
 
 #[test]
@@ -578,10 +482,7 @@ fn embedded_headers() {
                X: offsetof(struct s, f) NULL true INT64_C(5) UINT32_C(7)";
     let t = pp(src);
     let tail = t.split("X :").nth(1).unwrap().trim().to_string();
-    assert_eq!(
-        tail,
-        "__builtin_offsetof ( struct s , f ) ( ( void * ) 0 ) 1 5L 7U"
-    );
+    assert_eq!(tail, "__builtin_offsetof ( struct s , f ) ( ( void * ) 0 ) 1 5L 7U");
     assert!(t.contains("typedef long unsigned int size_t ;"), "{t}");
     assert!(t.contains("typedef long int int64_t ;"), "{t}");
 }
@@ -631,11 +532,7 @@ fn include_search_order_and_next() {
     std::fs::write(d1.join("h.h"), "one\n#include_next <h.h>\n").unwrap();
     std::fs::write(d2.join("h.h"), "two\n").unwrap();
     std::fs::write(dq.join("h.h"), "quote\n").unwrap();
-    std::fs::write(
-        dir.join("main.c"),
-        "#include \"h.h\"\n#include <h.h>\n#include \"sub.h\"\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("main.c"), "#include \"h.h\"\n#include <h.h>\n#include \"sub.h\"\n").unwrap();
     std::fs::write(dir.join("sub.h"), "#pragma once\nsub\n").unwrap();
     let opts = PreprocessOptions {
         quote_dirs: vec![dq.clone()],
@@ -664,27 +561,12 @@ fn include_search_order_and_next() {
         .collect();
     assert_eq!(words, ["quote", "one", "two", "sub"]);
     let deps: Vec<PathBuf> = out.dependencies.clone();
-    assert_eq!(
-        deps,
-        vec![
-            main_path,
-            dq.join("h.h"),
-            d1.join("h.h"),
-            d2.join("h.h"),
-            dir.join("sub.h")
-        ]
-    );
+    assert_eq!(deps, vec![main_path, dq.join("h.h"), d1.join("h.h"), d2.join("h.h"), dir.join("sub.h")]);
     // -E output: markers with flags, the system header flagged 3.
     let text = write_preprocessed(&out, &sources, &interner);
     let two = d2.join("h.h");
-    assert!(
-        text.contains(&format!("# 1 \"{}\" 1 3\ntwo\n", two.display())),
-        "{text}"
-    );
-    assert!(
-        text.starts_with(&format!("# 1 \"{}\"\n", dir.join("main.c").display())),
-        "{text}"
-    );
+    assert!(text.contains(&format!("# 1 \"{}\" 1 3\ntwo\n", two.display())), "{text}");
+    assert!(text.starts_with(&format!("# 1 \"{}\"\n", dir.join("main.c").display())), "{text}");
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -692,11 +574,7 @@ fn include_search_order_and_next() {
 fn include_guard_skips_rereading() {
     let dir = std::env::temp_dir().join(format!("bpfcc-pp-guard-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("g.h"),
-        "/* c */\n#ifndef G_H\n#define G_H\nguarded\n#endif\n",
-    )
-    .unwrap();
+    std::fs::write(dir.join("g.h"), "/* c */\n#ifndef G_H\n#define G_H\nguarded\n#endif\n").unwrap();
     std::fs::write(dir.join("n.h"), "#ifndef N_H\n#define N_H\n#endif\nafter\n").unwrap();
     let opts = PreprocessOptions {
         include_dirs: vec![dir.clone()],
@@ -734,19 +612,10 @@ fn preprocessed_output_format() {
     let mut diags = Diagnostics::new();
     let src = "#define P(a, b) a+b\nint x = P(1, 2);\n  y\n\n\n\n\n\n\n\n\n\n\n\nz -P(-1,-2)\n#define E 1e\nE+1 1 +2 1+ 2\n";
     let main = sources.add("o.c", None, src.to_string());
-    let out = preprocess(
-        main,
-        &PreprocessOptions::default(),
-        &mut sources,
-        &mut interner,
-        &mut diags,
-    );
+    let out = preprocess(main, &PreprocessOptions::default(), &mut sources, &mut interner, &mut diags);
     let text = write_preprocessed(&out, &sources, &interner);
     // What clang-19 -E prints for the same source (after its built-in lines).
-    assert_eq!(
-        text,
-        "# 1 \"o.c\"\n\nint x = 1 +2;\n  y\n# 15 \"o.c\"\nz - -1 +-2\n\n1e +1 1 +2 1+ 2\n"
-    );
+    assert_eq!(text, "# 1 \"o.c\"\n\nint x = 1 +2;\n  y\n# 15 \"o.c\"\nz - -1 +-2\n\n1e +1 1 +2 1+ 2\n");
 }
 
 #[test]
@@ -757,13 +626,7 @@ fn deterministic_output() {
         let mut interner = Interner::new();
         let mut diags = Diagnostics::new();
         let main = sources.add("d.c", None, src.to_string());
-        let out = preprocess(
-            main,
-            &PreprocessOptions::default(),
-            &mut sources,
-            &mut interner,
-            &mut diags,
-        );
+        let out = preprocess(main, &PreprocessOptions::default(), &mut sources, &mut interner, &mut diags);
         write_preprocessed(&out, &sources, &interner)
     };
     assert_eq!(run(), run());
@@ -775,25 +638,13 @@ fn predefines_match_clang() {
     use std::process::Command;
     for (cpu, opt) in [(1u8, 0u8), (2, 2), (3, 2), (4, 0), (4, 2)] {
         let out = Command::new("clang-19")
-            .args([
-                "--target=bpf",
-                &format!("-mcpu=v{cpu}"),
-                &format!("-O{opt}"),
-                "-dM",
-                "-E",
-                "-x",
-                "c",
-                "/dev/null",
-            ])
+            .args(["--target=bpf", &format!("-mcpu=v{cpu}"), &format!("-O{opt}"), "-dM", "-E", "-x", "c", "/dev/null"])
             .output();
         let Ok(out) = out else {
             println!("SKIP: clang-19 not installed");
             return;
         };
-        let mut theirs: Vec<String> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(str::to_string)
-            .collect();
+        let mut theirs: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
         let opts = PreprocessOptions {
             cpu_version: cpu,
             opt_level: opt,
@@ -814,17 +665,11 @@ fn predefines_match_clang() {
 #[test]
 fn predefines_match_gcc() {
     use std::process::Command;
-    let Ok(out) = Command::new("bpf-gcc")
-        .args(["-O2", "-dM", "-E", "-x", "c", "/dev/null"])
-        .output()
-    else {
+    let Ok(out) = Command::new("bpf-gcc").args(["-O2", "-dM", "-E", "-x", "c", "/dev/null"]).output() else {
         println!("SKIP: bpf-gcc not installed");
         return;
     };
-    let mut theirs: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect();
+    let mut theirs: Vec<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
     let opts = PreprocessOptions {
         personality: Personality::Gcc,
         opt_level: 2,
@@ -847,10 +692,7 @@ fn predefines_are_defined() {
         opt_level: 2,
         ..Default::default()
     };
-    let (t, e) = pp_with(
-        "__bpf__ __BPF_CPU_VERSION__ __BPF_FEATURE_ST __OPTIMIZE__ __bpfcc__ __clang_major__",
-        &opts,
-    );
+    let (t, e) = pp_with("__bpf__ __BPF_CPU_VERSION__ __BPF_FEATURE_ST __OPTIMIZE__ __bpfcc__ __clang_major__", &opts);
     assert!(e.is_empty());
     assert_eq!(t, "1 4 1 1 1 19");
 }
@@ -860,9 +702,7 @@ fn predefines_are_defined() {
 #[test]
 #[ignore]
 fn bench_vmlinux() {
-    let path = PathBuf::from(
-        std::env::var("PP_BENCH_FILE").unwrap_or_else(|_| "/work/ref/vmlinux.h".into()),
-    );
+    let path = PathBuf::from(std::env::var("PP_BENCH_FILE").unwrap_or_else(|_| "/work/ref/vmlinux.h".into()));
     let Ok(text) = std::fs::read_to_string(&path) else {
         println!("SKIP: {} missing", path.display());
         return;
@@ -871,11 +711,7 @@ fn bench_vmlinux() {
     let cpu = || -> f64 {
         std::fs::read_to_string("/proc/thread-self/schedstat")
             .ok()
-            .and_then(|s| {
-                s.split_whitespace()
-                    .next()
-                    .and_then(|n| n.parse::<f64>().ok())
-            })
+            .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse::<f64>().ok()))
             .map_or(0.0, |ns| ns / 1e9)
     };
     let mut best = f64::MAX;
@@ -888,13 +724,7 @@ fn bench_vmlinux() {
         let main = sources.add(path.to_string_lossy(), Some(path.clone()), text.clone());
         let start = std::time::Instant::now();
         let cpu_start = cpu();
-        let out = preprocess(
-            main,
-            &PreprocessOptions::default(),
-            &mut sources,
-            &mut interner,
-            &mut diags,
-        );
+        let out = preprocess(main, &PreprocessOptions::default(), &mut sources, &mut interner, &mut diags);
         best_cpu = best_cpu.min(cpu() - cpu_start);
         best = best.min(start.elapsed().as_secs_f64());
         assert!(!diags.has_errors(), "{}", diags.render(&sources));
@@ -915,7 +745,7 @@ fn bench_lexer_only() {
     let text = std::fs::read_to_string("/work/ref/vmlinux.h").unwrap();
     for _ in 0..5 {
         let mut interner = Interner::new();
-        let start = std::time::Instant::now();
+                let start = std::time::Instant::now();
         let mut lx = lexer::Lexer::new(FileId(0));
         let mut n = 0;
         while let lexer::Lexed::Token(_) = lx.next(text.as_bytes(), &mut interner) {
@@ -927,11 +757,6 @@ fn bench_lexer_only() {
         while let lexer::Lexed::Token(_) = lx.next(text.as_bytes(), &mut interner) {
             n += 1;
         }
-        println!(
-            "{n} tokens: cold {:?} warm {:?} syms {}",
-            t1,
-            start.elapsed(),
-            interner.get("zzzz_nonexistent").is_none()
-        );
+        println!("{n} tokens: cold {:?} warm {:?} syms {}", t1, start.elapsed(), interner.get("zzzz_nonexistent").is_none());
     }
 }
