@@ -100,8 +100,8 @@ pub fn write_object(asm: &Assembly, source_name: &str) -> Result<Vec<u8>, String
             let r_type = match r.kind {
                 AsmRelocKind::Ld64 => elf::R_BPF_64_64,
                 AsmRelocKind::Call => elf::R_BPF_64_32,
-                AsmRelocKind::Abs64 => 2, /* R_BPF_64_ABS64 */,
-                AsmRelocKind::Abs32 => 3, /* R_BPF_64_ABS32 */,
+                AsmRelocKind::Abs64 => R_BPF_64_ABS64,
+                AsmRelocKind::Abs32 => R_BPF_64_ABS32,
             };
             relocs.push((si, r.offset, target, r_type));
         }
@@ -128,3 +128,8 @@ pub fn write_object(asm: &Assembly, source_name: &str) -> Result<Vec<u8>, String
     obj.write()
         .map_err(|e| format!("cannot write the object: {e}"))
 }
+
+/// Not in the `object` crate's list: `R_BPF_64_ABS64` and `R_BPF_64_ABS32`
+/// of llvm's `BPF.def`.
+const R_BPF_64_ABS64: u32 = 2;
+const R_BPF_64_ABS32: u32 = 3;

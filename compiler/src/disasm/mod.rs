@@ -111,8 +111,9 @@ pub fn format_insn(
     target: Option<&str>,
     opts: DisasmOptions,
 ) -> String {
+    // The GNU printer is only asked about encodings the pseudo-C one knows.
     let text = if opts.gnu {
-        gnu_insn(insn, next)
+        pseudo_insn(insn, next, true).and_then(|_| gnu_insn(insn, next))
     } else {
         pseudo_insn(insn, next, opts.alu32)
     };
@@ -203,8 +204,15 @@ fn pseudo_insn(insn: &Insn, next: Option<&Insn>, alu32: bool) -> Option<String> 
             match insn.code & 0xe0 {
                 BPF_MEM => format!("*(u{bits} *){} = {p}{s}", mem(d, insn.off)),
                 BPF_ATOMIC if bits == 32 || bits == 64 => {
-                    if bits == 32 && !alu32 && insn.imm != 0 {
-                        return None;
+                    // Without alu32, llvm-objdump knows only the v1 32-bit
+                    // `XADDW` pattern, which also matches the fetch bit.
+                    if bits == 32 && !alu32 {
+                        return match insn.imm {
+                            0x00 | 0x01 => {
+                                Some(format!("lock *(u32 *){} += r{s}", mem(d, insn.off)))
+                            }
+                            _ => None,
+                        };
                     }
                     let m = mem(d, insn.off);
                     let inner = &m[1..m.len() - 1];
@@ -288,7 +296,7 @@ fn gnu_reg(r: u8) -> String {
 }
 
 fn gnu_mem(base: u8, off: i16) -> String {
-    format!("[{}{:+}]", gnu_reg(base), off)
+    format!("[{}+{}]", gnu_reg(base), off)
 }
 
 fn gnu_insn(insn: &Insn, next: Option<&Insn>) -> Option<String> {
@@ -378,7 +386,9 @@ fn gnu_insn(insn: &Insn, next: Option<&Insn>) -> Option<String> {
         BPF_STX => {
             let w = if insn.code & 0x18 == BPF_W { "32" } else { "" };
             let name = match insn.imm {
-                0x00 => "aadd",
+                // binutils 2.40's names for the v1 atomic add.
+                0x00 if w.is_empty() => "xadddw",
+                0x00 => "xaddw",
                 0x40 => "aor",
                 0x50 => "aand",
                 0xa0 => "axor",
@@ -390,6 +400,7 @@ fn gnu_insn(insn: &Insn, next: Option<&Insn>) -> Option<String> {
                 0xf1 => "acmp",
                 _ => return None,
             };
+            let w = if name.starts_with("xadd") { "" } else { w };
             format!("{name}{w} {},{}", gnu_mem(d, insn.off), gnu_reg(s))
         }
         BPF_LD if insn.is_ld_imm64() => {
