@@ -1068,7 +1068,7 @@ fn errors_point_at_line_and_column() {
             "r1 = *(u128 *)(r2 + 0)\n",
             "t.s:1:8: invalid memory access type `u128`",
         ),
-        ("w1 = 1 ll\n", "t.s:1:8: `ll` loads take an `r` register"),
+        ("w1 = 1 ll\n", "t.s:1:1: `ll` loads take an `r` register"),
     ];
     for (text, want) in cases {
         let got = asm_errors(text);

@@ -88,6 +88,15 @@ impl<'t, 'a> Cursor<'t, 'a> {
             end,
         })
     }
+    /// An error about token `i` of the statement.
+    fn err_at<T>(&self, i: usize, message: impl Into<String>) -> R<T> {
+        let t = &self.toks[i.min(self.toks.len() - 1)];
+        Err(InsnError {
+            message: message.into(),
+            start: t.start,
+            end: t.end,
+        })
+    }
     fn is_punct(&self, p: &str) -> bool {
         matches!(self.peek(), Some(Tok::Punct(q)) if *q == p)
     }
@@ -694,7 +703,7 @@ fn pseudo_assign(c: &mut Cursor, dst: Reg) -> R<Parsed> {
         Some(Tok::Ident(_)) => {
             // `rD = sym ll`, `rD = sym + 8 ll`
             if dst.w {
-                return c.err("`ll` loads take an `r` register");
+                return c.err_at(0, "`ll` loads take an `r` register");
             }
             let s = c.symbol(RelocKind::Ld64)?;
             c.expect_ident("ll")?;
@@ -714,7 +723,7 @@ fn pseudo_assign(c: &mut Cursor, dst: Reg) -> R<Parsed> {
             if c.is_ident("ll") {
                 c.pos += 1;
                 if dst.w {
-                    return c.err("`ll` loads take an `r` register");
+                    return c.err_at(0, "`ll` loads take an `r` register");
                 }
                 return Ok(Parsed {
                     insns: vec![

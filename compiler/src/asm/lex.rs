@@ -28,11 +28,11 @@ pub struct Token<'a> {
     pub end: u32,
 }
 
-/// One statement: its tokens and the byte range of its text.
+/// One statement: its tokens and where its text ends (for errors about
+/// something missing at the end).
 #[derive(Debug)]
 pub struct Statement<'a> {
     pub tokens: Vec<Token<'a>>,
-    pub start: u32,
     pub end: u32,
 }
 
@@ -64,14 +64,12 @@ pub fn statements(text: &str) -> Result<Vec<Statement<'_>>, LexError> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut cur: Vec<Token> = Vec::new();
-    let mut stmt_start = 0u32;
     let mut i = 0usize;
     macro_rules! end_statement {
         ($end:expr) => {{
             if !cur.is_empty() {
                 out.push(Statement {
                     tokens: std::mem::take(&mut cur),
-                    start: stmt_start,
                     end: $end as u32,
                 });
             }
@@ -79,9 +77,6 @@ pub fn statements(text: &str) -> Result<Vec<Statement<'_>>, LexError> {
     }
     while i < b.len() {
         let c = b[i];
-        if cur.is_empty() && !(c == b' ' || c == b'\t') {
-            stmt_start = i as u32;
-        }
         match c {
             b'\n' | b';' => {
                 end_statement!(i);

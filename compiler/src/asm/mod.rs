@@ -510,7 +510,7 @@ impl<'m> Assembler<'m> {
                 };
                 let s = &mut self.sections[self.current];
                 s.align = s.align.max(align);
-                while s.bytes.len() as u64 % align != 0 {
+                while !(s.bytes.len() as u64).is_multiple_of(align) {
                     s.bytes.push(fill);
                 }
             }
