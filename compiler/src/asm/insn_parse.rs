@@ -658,6 +658,17 @@ fn pseudo_assign(c: &mut Cursor, dst: Reg) -> R<Parsed> {
         }
         Some(Tok::Ident(word)) if reg_name(word).is_some() => {
             let src = c.reg()?;
+            if !dst.w && src.w {
+                // `r1 = w0`: clang's `-S` spelling of its zero-extending
+                // 32-bit move (`MOV_32_64`), encoded as `w1 = w0`.
+                return Ok(one(Insn::new(
+                    BPF_ALU | BPF_MOV | BPF_X,
+                    dst.n,
+                    src.n,
+                    0,
+                    0,
+                )));
+            }
             no_mix(c, dst, src, c.pos - 1)?;
             Ok(one(Insn::new(class | BPF_MOV | BPF_X, dst.n, src.n, 0, 0)))
         }

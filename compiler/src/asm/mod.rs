@@ -197,6 +197,8 @@ struct Assembler<'m> {
     /// the same section).
     inline: bool,
     ordinal: usize,
+    /// Sizes given by `.comm`.
+    comm_sizes: Vec<(String, u64)>,
 }
 
 fn section_kind_from_name(name: &str) -> SectionKind {
@@ -235,6 +237,7 @@ impl<'m> Assembler<'m> {
             symbol_order: Vec::new(),
             inline,
             ordinal: 0,
+            comm_sizes: Vec::new(),
         };
         a.switch_section(".text", None);
         a
@@ -558,6 +561,48 @@ impl<'m> Assembler<'m> {
                 let s = &mut self.sections[self.current];
                 s.bytes.resize(s.bytes.len() + *n as usize, fill);
             }
+            ".comm" | ".lcomm" => {
+                // `.local x` + `.comm x,size,align` (clang's static zeroed
+                // variables): the object goes to `.bss` like GNU as puts it.
+                let nums: Vec<u64> = args
+                    .iter()
+                    .filter_map(|t| match t.tok {
+                        Tok::Num(n) => Some(n),
+                        _ => None,
+                    })
+                    .collect();
+                let (Some(name), Some(&size)) = (name_arg(0), nums.first()) else {
+                    return self.error(ds, de, "expected `name, size[, align]`");
+                };
+                let local = d == ".lcomm"
+                    || self.attrs.get(&name).and_then(|a| a.0) == Some(Binding::Local);
+                if !local {
+                    return self.error(
+                        ds,
+                        de,
+                        "common symbols are not supported (libbpf rejects them)",
+                    );
+                }
+                let align = nums.get(1).copied().unwrap_or(1).max(1);
+                if !align.is_power_of_two() || size > 1 << 28 {
+                    return self.error(ds, de, "invalid size or alignment");
+                }
+                let saved = self.current;
+                let saved_previous = self.previous;
+                self.switch_section(".bss", Some(SectionKind::Bss));
+                let sec = &mut self.sections[self.current];
+                sec.align = sec.align.max(align);
+                while !(sec.bytes.len() as u64).is_multiple_of(align) {
+                    sec.bytes.push(0);
+                }
+                let (ns, ne) = (args[0].start, args[0].end);
+                self.define_label(&name, ns, ne);
+                let sec = &mut self.sections[self.current];
+                sec.bytes.resize(sec.bytes.len() + size as usize, 0);
+                self.comm_sizes.push((name, size));
+                self.current = saved;
+                self.previous = saved_previous;
+            }
             // Debug info and toolchain annotations: accepted, not needed for
             // the code.
             ".file" | ".loc" | ".ident" | ".addrsig" | ".addrsig_sym" | ".cfi_sections"
@@ -782,6 +827,9 @@ impl<'m> Assembler<'m> {
                 continue;
             }
             sizes.insert(s.symbol, value as u64);
+        }
+        for (name, size) in &self.comm_sizes {
+            sizes.entry(name.clone()).or_insert(*size);
         }
         let mut out = Vec::new();
         for name in &self.symbol_order {
