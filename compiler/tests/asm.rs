@@ -1406,3 +1406,89 @@ fn disassembler_matches_llvm_objdump() {
     eprintln!("objects disassembled like llvm-objdump: {}", checked + 2);
     assert!(checked >= 200, "{checked}");
 }
+
+/// The kernel selftests' `verifier_*.c` programs (inline asm, `__naked`
+/// functions): bpfcc assembles clang's `-S` output of each into clang's code.
+#[test]
+fn assembles_clang_s_output_of_selftests_verifier_programs() {
+    let linux = Path::new("/work/ref/linux-source-6.12");
+    let selftests = linux.join("tools/testing/selftests/bpf");
+    let vmlinux = Path::new("/work/ref/vmlinux.h");
+    if !have("clang-19") || !selftests.is_dir() || !vmlinux.is_file() {
+        eprintln!("SKIP: clang-19, the kernel selftests or vmlinux.h missing");
+        return;
+    }
+    let dir = tmpdir("selftests");
+    // The selftests include "vmlinux.h" and <bpf/...> from the build tree.
+    std::fs::copy(vmlinux, dir.join("vmlinux.h")).unwrap();
+    std::fs::create_dir_all(dir.join("bpf")).unwrap();
+    for e in std::fs::read_dir(linux.join("tools/lib/bpf")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "h") {
+            std::fs::copy(&p, dir.join("bpf").join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let defs = run(Command::new("python3")
+        .arg(linux.join("scripts/bpf_doc.py"))
+        .args(["--header", "--file"])
+        .arg(linux.join("include/uapi/linux/bpf.h")));
+    let Ok(defs) = defs else {
+        eprintln!("SKIP: cannot generate bpf_helper_defs.h");
+        return;
+    };
+    std::fs::write(dir.join("bpf/bpf_helper_defs.h"), defs).unwrap();
+    let mut progs: Vec<PathBuf> = std::fs::read_dir(selftests.join("progs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("verifier_")
+                && p.extension().is_some_and(|x| x == "c")
+        })
+        .collect();
+    progs.sort();
+    let (mut same, mut total) = (0, 0);
+    for p in progs {
+        let n = p.file_stem().unwrap().to_string_lossy().into_owned();
+        let build = |kind: &str, out: &Path| {
+            run(Command::new("clang-19")
+                .args([
+                    "--target=bpf",
+                    "-O2",
+                    "-mcpu=v3",
+                    "-D__TARGET_ARCH_x86",
+                    kind,
+                ])
+                .arg("-I")
+                .arg(&dir)
+                .arg("-I")
+                .arg(&selftests)
+                .arg("-I")
+                .arg(selftests.join("progs"))
+                .arg("-I")
+                .arg(linux.join("tools/include"))
+                .arg("-I")
+                .arg(linux.join("tools/include/uapi"))
+                .args(["-idirafter", "/usr/include/x86_64-linux-gnu"])
+                .arg("-Wno-compare-distinct-pointer-types")
+                .arg(&p)
+                .arg("-o")
+                .arg(out))
+        };
+        let (o, s) = (dir.join(format!("{n}.o")), dir.join(format!("{n}.s")));
+        if build("-c", &o).is_err() {
+            continue;
+        }
+        build("-S", &s).unwrap();
+        total += 1;
+        let text = std::fs::read_to_string(&s).unwrap();
+        let ours =
+            assemble_file(&text, &n).unwrap_or_else(|(s, d)| panic!("{n}: {}", d.render(&s)));
+        assert_eq!(code_of(&ours), code_of(&std::fs::read(&o).unwrap()), "{n}");
+        same += 1;
+    }
+    eprintln!("selftests verifier_*.c: clang -S assembled into clang's code: {same}/{total}");
+    assert!(total >= 50, "{total}");
+}
