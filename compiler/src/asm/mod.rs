@@ -708,7 +708,7 @@ impl<'m> Assembler<'m> {
                 .get(num)?
                 .iter()
                 .rev()
-                .find(|d| d.0 < ordinal)
+                .find(|d| d.0 <= ordinal)
                 .map(|d| (d.1, d.2));
         }
         if let Some(num) = name
