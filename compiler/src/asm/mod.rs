@@ -6,9 +6,12 @@
 //! as an ELF object (`object.rs`), [`assemble_inline`] gives the pieces of an
 //! inline `asm` statement for the back end to splice into a function.
 
+mod inline;
 mod insn_parse;
 mod lex;
 mod object;
+
+pub use inline::{substitute, Operand, SubstError};
 
 pub use insn_parse::{Target, TargetField};
 

@@ -126,3 +126,50 @@ fn bad_directives_and_branches_are_errors() {
         assert!(err.contains(want), "{text:?}: want {want:?} in\n{err}");
     }
 }
+
+#[test]
+fn inline_operands_are_substituted_with_their_source_places() {
+    let mut sources = SourceMap::new();
+    // The template as it sits in a C string: `"r0 = %[x] ll; if %1 > 5 goto %l[out]; %%"`.
+    let c = "asm goto(\"r1 = %[m] ll\\n if %1 > 5 goto %l[out]\\n r2 %%= 3\" ::);";
+    let file = sources.add("i.c", None, c.to_string());
+    let template = "r1 = %[m] ll\n if %1 > 5 goto %l[out]\n r2 %%= 3";
+    // `\n` is two source bytes for one template byte.
+    let map = TextMap::from_pieces(vec![
+        (0, Span::new(file, 10, 22)),
+        (12, Span::new(file, 22, 24)),
+        (13, Span::new(file, 24, 46)),
+        (35, Span::new(file, 46, 48)),
+        (36, Span::new(file, 48, 57)),
+    ]);
+    let ops = [
+        Operand {
+            name: Some("m".into()),
+            text: "my_map".into(),
+        },
+        Operand {
+            name: Some("v".into()),
+            text: "r7".into(),
+        },
+    ];
+    let labels = [Operand {
+        name: Some("out".into()),
+        text: "out".into(),
+    }];
+    let (text, tmap) = substitute(template, &map, &ops, &labels, 0).unwrap();
+    assert_eq!(text, "r1 = my_map ll\n if r7 > 5 goto out\n r2 %= 3");
+    let a = assemble_inline(&text, &tmap).unwrap_or_else(|d| panic!("{}", d.render(&sources)));
+    assert_eq!(a.insns.len(), 4);
+    assert_eq!(a.label_refs, [(2, "out".to_string(), TargetField::Off)]);
+    assert_eq!(a.relocs[0].2, "my_map");
+    // An operand that does not exist is reported at its `%` in the C source.
+    let e = substitute("r0 = %[nope]", &TextMap::contiguous(file, 10), &ops, &[], 0).unwrap_err();
+    assert_eq!((e.span.start, e.span.end), (15, 22));
+    assert!(substitute("r0 = %q", &map, &ops, &[], 0).is_err());
+    assert!(substitute("r0 = %5", &map, &ops, &[], 0).is_err());
+    // An asm error in substituted text points at the operand in the source.
+    let (text, tmap) =
+        substitute("%[v] += w1", &TextMap::contiguous(file, 0), &ops, &[], 0).unwrap();
+    let d = assemble_inline(&text, &tmap).unwrap_err();
+    assert_eq!(d.list[0].span.map(|s| s.start), Some(8));
+}
