@@ -144,9 +144,12 @@ impl AsmSection {
 #[derive(Clone, Debug, Default)]
 pub struct Assembly {
     pub sections: Vec<AsmSection>,
-    /// Symbols in order of first mention; labels starting `.L` (and numeric
-    /// labels) are not symbols.
+    /// Symbols in order of first mention; numeric labels are not symbols,
+    /// and temporary ones (`.L...`, `LBB0_1`) are here only so relocations
+    /// can be resolved against them ([`is_temporary`]).
     pub symbols: Vec<AsmSymbol>,
+    /// From `.file "name"`.
+    pub file_name: Option<String>,
 }
 
 /// A pending branch: resolved when every label is known.
@@ -202,6 +205,7 @@ struct Assembler<'m> {
     ordinal: usize,
     /// Sizes given by `.comm`.
     comm_sizes: Vec<(String, u64)>,
+    file_name: Option<String>,
 }
 
 fn section_kind_from_name(name: &str) -> SectionKind {
@@ -241,6 +245,7 @@ impl<'m> Assembler<'m> {
             inline,
             ordinal: 0,
             comm_sizes: Vec::new(),
+            file_name: None,
         };
         a.switch_section(".text", None);
         a
@@ -344,9 +349,7 @@ impl<'m> Assembler<'m> {
                 offset: here,
             },
         );
-        if !is_temporary(name) {
-            self.mention(name);
-        }
+        self.mention(name);
     }
 
     fn emit(&mut self, p: Parsed) {
@@ -606,9 +609,16 @@ impl<'m> Assembler<'m> {
                 self.current = saved;
                 self.previous = saved_previous;
             }
+            ".file" => {
+                // `.file "x.c"` names the object's `STT_FILE` symbol; the
+                // DWARF form `.file 1 "dir" "x.c"` is ignored.
+                if let Some(Tok::Str(name)) = args.first().map(|t| &t.tok) {
+                    self.file_name = Some(String::from_utf8_lossy(name).into_owned());
+                }
+            }
             // Debug info and toolchain annotations: accepted, not needed for
             // the code.
-            ".file" | ".loc" | ".ident" | ".addrsig" | ".addrsig_sym" | ".cfi_sections"
+            ".loc" | ".ident" | ".addrsig" | ".addrsig_sym" | ".cfi_sections"
             | ".cfi_startproc" | ".cfi_endproc" | ".loc_file" => {}
             _ if d.starts_with(".cfi_") => {}
             _ => self.error(ds, de, format!("unknown directive `{d}`")),
@@ -855,8 +865,9 @@ impl<'m> Assembler<'m> {
     }
 }
 
-/// `.L...` labels and llvm's `LBB0_1`-style block labels are not symbols.
-fn is_temporary(name: &str) -> bool {
+/// `.L...` labels and llvm's `LBB0_1`-style block labels do not go to the
+/// object's symbol table.
+pub fn is_temporary(name: &str) -> bool {
     name.starts_with(".L")
         || (name.starts_with("LBB") && name[3..].bytes().all(|c| c.is_ascii_digit() || c == b'_'))
 }
@@ -876,6 +887,7 @@ pub fn assemble(text: &str, map: &TextMap) -> Result<Assembly, Diagnostics> {
     Ok(Assembly {
         sections: a.sections,
         symbols,
+        file_name: a.file_name,
     })
 }
 

@@ -20,7 +20,8 @@ pub fn write_object(asm: &Assembly, source_name: &str) -> Result<Vec<u8>, String
         abi_version: 0,
         e_flags: 0,
     };
-    obj.add_file_symbol(source_name.as_bytes().to_vec());
+    let file = asm.file_name.as_deref().unwrap_or(source_name);
+    obj.add_file_symbol(file.as_bytes().to_vec());
     let segment = obj
         .segment_name(object::write::StandardSegment::Data)
         .to_vec();
@@ -36,7 +37,7 @@ pub fn write_object(asm: &Assembly, source_name: &str) -> Result<Vec<u8>, String
         ids.push(obj.add_section(segment.clone(), s.name.as_bytes().to_vec(), kind));
     }
     let mut symbols: BTreeMap<&str, SymbolId> = BTreeMap::new();
-    for s in &asm.symbols {
+    for s in asm.symbols.iter().filter(|s| !super::is_temporary(&s.name)) {
         let (scope, weak) = match s.binding {
             Binding::Local => (SymbolScope::Compilation, false),
             Binding::Global => (SymbolScope::Dynamic, false),
@@ -95,7 +96,10 @@ pub fn write_object(asm: &Assembly, source_name: &str) -> Result<Vec<u8>, String
                     }
                     obj.section_symbol(ids[l.section.unwrap_or(0)])
                 }
-                None => symbols[r.symbol.as_str()],
+                None => match symbols.get(r.symbol.as_str()) {
+                    Some(&id) => id,
+                    None => return Err(format!("`{}` is not defined", r.symbol)),
+                },
             };
             let r_type = match r.kind {
                 AsmRelocKind::Ld64 => elf::R_BPF_64_64,
