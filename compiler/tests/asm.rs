@@ -1257,6 +1257,32 @@ fn code_of(obj: &[u8]) -> Code {
     out
 }
 
+/// Symbols: (name, section name, value, size, kind, global, weak), sorted.
+fn symbols_of(obj: &[u8]) -> Vec<(String, String, u64, u64, String, bool, bool)> {
+    let f = object::File::parse(obj).unwrap();
+    let mut v: Vec<_> = f
+        .symbols()
+        .map(|s| {
+            let sec = s
+                .section_index()
+                .and_then(|i| f.section_by_index(i).ok())
+                .and_then(|x| x.name().ok().map(str::to_string))
+                .unwrap_or_default();
+            (
+                s.name().unwrap_or("").to_string(),
+                sec,
+                s.address(),
+                s.size(),
+                format!("{:?}", s.kind()),
+                s.is_global(),
+                s.is_weak(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
 fn clang(args: &[&str], src: &Path, out: &Path) -> Result<(), String> {
     run(Command::new("clang-19")
         .args(["--target=bpf", "-O2"])
@@ -1289,10 +1315,12 @@ fn assembles_clang_s_output_into_clangs_code() {
         let text = std::fs::read_to_string(&s).unwrap();
         let ours =
             assemble_file(&text, &n).unwrap_or_else(|(s, d)| panic!("{n}: {}", d.render(&s)));
-        assert_eq!(code_of(&ours), code_of(&std::fs::read(&o).unwrap()), "{n}");
+        let theirs = std::fs::read(&o).unwrap();
+        assert_eq!(code_of(&ours), code_of(&theirs), "{n}");
+        assert_eq!(symbols_of(&ours), symbols_of(&theirs), "{n}: symbols");
         same += 1;
     }
-    eprintln!("clang -S output assembled into clang's code: {same}/{total}");
+    eprintln!("clang -S output assembled into clang's code and symbols: {same}/{total}");
     assert!(total >= 100, "{total}");
 }
 
