@@ -90,6 +90,9 @@ pub struct AsmSymbol {
     pub size: u64,
     pub binding: Binding,
     pub kind: SymbolType,
+    /// `.hidden` (`STV_HIDDEN`; also for `.internal`/`.protected`, which
+    /// BPF objects never need to tell apart).
+    pub hidden: bool,
 }
 
 /// The relocation kinds of assembled code and data.
@@ -206,6 +209,7 @@ struct Assembler<'m> {
     /// Sizes given by `.comm`.
     comm_sizes: Vec<(String, u64)>,
     file_name: Option<String>,
+    hidden: std::collections::BTreeSet<String>,
 }
 
 fn section_kind_from_name(name: &str) -> SectionKind {
@@ -246,6 +250,7 @@ impl<'m> Assembler<'m> {
             ordinal: 0,
             comm_sizes: Vec::new(),
             file_name: None,
+            hidden: Default::default(),
         };
         a.switch_section(".text", None);
         a
@@ -461,6 +466,14 @@ impl<'m> Assembler<'m> {
                         if let Some(a) = self.attrs.get_mut(n) {
                             a.0 = Some(b);
                         }
+                    }
+                }
+            }
+            ".hidden" | ".internal" | ".protected" => {
+                for t in args {
+                    if let Tok::Ident(n) = t.tok {
+                        self.mention(n);
+                        self.hidden.insert(n.to_string());
                     }
                 }
             }
@@ -859,6 +872,7 @@ impl<'m> Assembler<'m> {
                     Binding::Global
                 }),
                 kind: kind.unwrap_or(SymbolType::NoType),
+                hidden: self.hidden.contains(name),
             });
         }
         out

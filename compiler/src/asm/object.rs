@@ -60,7 +60,24 @@ pub fn write_object(asm: &Assembly, source_name: &str) -> Result<Vec<u8>, String
                 Some(i) => SymbolSection::Section(ids[i]),
                 None => SymbolSection::Undefined,
             },
-            flags: SymbolFlags::None,
+            flags: if s.hidden {
+                let bind = match s.binding {
+                    Binding::Local => elf::STB_LOCAL,
+                    Binding::Global => elf::STB_GLOBAL,
+                    Binding::Weak => elf::STB_WEAK,
+                };
+                let ty = match (s.kind, s.section) {
+                    (SymbolType::Func, Some(_)) => elf::STT_FUNC,
+                    (SymbolType::Object, _) => elf::STT_OBJECT,
+                    _ => elf::STT_NOTYPE,
+                };
+                SymbolFlags::Elf {
+                    st_info: (bind << 4) | ty,
+                    st_other: elf::STV_HIDDEN,
+                }
+            } else {
+                SymbolFlags::None
+            },
         });
         symbols.insert(&s.name, id);
     }

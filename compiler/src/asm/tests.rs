@@ -173,3 +173,22 @@ fn inline_operands_are_substituted_with_their_source_places() {
     let d = assemble_inline(&text, &tmap).unwrap_err();
     assert_eq!(d.list[0].span.map(|s| s.start), Some(8));
 }
+
+#[test]
+fn hidden_symbols_keep_their_binding() {
+    let a = asm(".weak f\n.hidden f\n.type f,@function\nf: exit\n").unwrap();
+    let f = &a.symbols[0];
+    assert_eq!(
+        (f.binding, f.kind, f.hidden),
+        (Binding::Weak, SymbolType::Func, true)
+    );
+    let obj = object::write_object(&a, "h.s").unwrap();
+    let file = ::object::File::parse(&*obj).unwrap();
+    use ::object::{Object, ObjectSymbol};
+    let s = file.symbols().find(|s| s.name() == Ok("f")).unwrap();
+    assert!(s.is_weak());
+    let ::object::SymbolFlags::Elf { st_other, .. } = s.flags() else {
+        panic!()
+    };
+    assert_eq!(st_other, ::object::elf::STV_HIDDEN);
+}
