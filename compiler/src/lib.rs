@@ -5,9 +5,11 @@
 //! → [`elf`] (the object file). [`driver`] runs it from options; [`compile`]
 //! is the in-process API.
 
+pub mod asm;
 pub mod bpf;
 pub mod btf;
 pub mod diag;
+pub mod disasm;
 pub mod driver;
 pub mod dwarf;
 pub mod elf;
