@@ -149,31 +149,18 @@ pub const KEYWORDS: &[&str] = &[
 ///
 /// Every identifier occurrence the lexer sees goes through [`Interner::intern`]
 /// (a vmlinux.h has about a million), so the table is built for cache
-/// behaviour: one 16-byte slot per entry holding the symbol, 32 bits of its
-/// hash (a probe rarely touches a string that does not match) and where its
-/// bytes are (a hit reads the slot and the bytes, nothing else), and the
+/// behaviour: one 8-byte slot per entry holding the symbol and 32 bits of its
+/// hash (a probe rarely touches a string that does not match), and the
 /// strings' bytes in one contiguous buffer (no allocation per new string).
 pub struct Interner {
-    /// Open-addressing table; a slot carries the entry's span so that a
-    /// lookup touches the table and the string bytes only (two cache lines,
-    /// not three via `spans`).
-    slots: Vec<Slot>,
+    /// `0` is an empty slot; otherwise `(hash tag << 32) | (symbol + 1)`.
+    slots: Vec<u64>,
     /// `log2(slots.len())`.
     slot_bits: u32,
     /// The bytes of every interned string, back to back.
     bytes: String,
     /// `(start, end)` of each symbol's string in `bytes`, by symbol index.
     spans: Vec<(u32, u32)>,
-}
-
-/// One table slot: `sym1 == 0` is empty, else it is the symbol's index + 1.
-#[derive(Copy, Clone, Default)]
-#[repr(C, align(16))]
-struct Slot {
-    tag: u32,
-    sym1: u32,
-    start: u32,
-    len: u32,
 }
 
 impl Default for Interner {
@@ -215,14 +202,10 @@ impl Interner {
         let tag = hash as u32;
         loop {
             let slot = self.slots[i];
-            if slot.sym1 == 0 {
+            if slot == 0 {
                 return Err(i);
             }
-            if slot.tag == tag
-                && slot.len as usize == s.len()
-                && &self.bytes.as_bytes()[slot.start as usize..(slot.start + slot.len) as usize]
-                    == s.as_bytes()
-            {
+            if (slot >> 32) as u32 == tag && self.str_at((slot as u32 - 1) as usize) == s {
                 return Ok(i);
             }
             i = (i + 1) & mask;
@@ -239,34 +222,22 @@ impl Interner {
     fn grow_to(&mut self, capacity: usize) {
         debug_assert!(capacity.is_power_of_two());
         self.slot_bits = capacity.trailing_zeros();
-        self.slots = vec![Slot::default(); capacity];
+        self.slots = vec![0; capacity];
         let mask = capacity - 1;
         for index in 0..self.spans.len() {
             let hash = hash_str(self.str_at(index));
             let mut i = (hash >> (64 - self.slot_bits)) as usize;
-            while self.slots[i].sym1 != 0 {
+            while self.slots[i] != 0 {
                 i = (i + 1) & mask;
             }
-            self.slots[i] = self.slot_for(index, hash);
-        }
-    }
-
-    /// The slot of symbol `index`, whose string hashes to `hash`.
-    #[inline]
-    fn slot_for(&self, index: usize, hash: u64) -> Slot {
-        let (start, end) = self.spans[index];
-        Slot {
-            tag: hash as u32,
-            sym1: index as u32 + 1,
-            start,
-            len: end - start,
+            self.slots[i] = ((hash as u32 as u64) << 32) | (index as u64 + 1);
         }
     }
 
     pub fn intern(&mut self, s: &str) -> Sym {
         let hash = hash_str(s);
         let empty = match self.find(s, hash) {
-            Ok(slot) => return Sym(self.slots[slot].sym1 - 1),
+            Ok(slot) => return Sym((self.slots[slot] as u32) - 1),
             Err(empty) => empty,
         };
         let index = self.spans.len();
@@ -277,7 +248,7 @@ impl Interner {
             "interned strings exceed 4 GiB"
         );
         self.spans.push((start as u32, self.bytes.len() as u32));
-        self.slots[empty] = self.slot_for(index, hash);
+        self.slots[empty] = ((hash as u32 as u64) << 32) | (index as u64 + 1);
         // Keep the load at most one half: probes stay short.
         if self.spans.len() * 2 > self.slots.len() {
             self.grow_to(self.slots.len() * 2);
@@ -299,7 +270,7 @@ impl Interner {
     pub fn get(&self, s: &str) -> Option<Sym> {
         self.find(s, hash_str(s))
             .ok()
-            .map(|slot| Sym(self.slots[slot].sym1 - 1))
+            .map(|slot| Sym((self.slots[slot] as u32) - 1))
     }
 
     pub fn resolve(&self, sym: Sym) -> &str {
