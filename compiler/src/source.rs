@@ -90,12 +90,7 @@ impl SourceMap {
     }
 
     pub fn add(&mut self, name: impl Into<String>, path: Option<PathBuf>, text: String) -> FileId {
-        let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
-                line_starts.push(i as u32 + 1);
-            }
-        }
+        let line_starts = line_starts(text.as_bytes());
         self.files.push(SourceFile {
             name: name.into(),
             path,
@@ -124,5 +119,64 @@ impl SourceMap {
     pub fn describe(&self, span: Span) -> String {
         let (l, c) = self.line_col(span);
         format!("{}:{}:{}", self.file(span.file).name, l, c)
+    }
+}
+
+/// The offset of each line's first byte: 0, and one past every `\n`.
+///
+/// Scans eight bytes at a time (most words of a header hold no newline), which
+/// matters for a multi-megabyte vmlinux.h.
+fn line_starts(bytes: &[u8]) -> Vec<u32> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    const NEWLINES: u64 = ONES * b'\n' as u64;
+    let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+    starts.push(0u32);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0usize;
+    for c in &mut chunks {
+        let x = u64::from_le_bytes(c.try_into().unwrap()) ^ NEWLINES;
+        // Nonzero iff some byte of `x` is zero (a newline); exact bits may
+        // over-report above a true zero byte, so the bytes are rechecked.
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+            for (k, &b) in c.iter().enumerate() {
+                if b == b'\n' {
+                    starts.push((base + k) as u32 + 1);
+                }
+            }
+        }
+        base += 8;
+    }
+    for (k, &b) in chunks.remainder().iter().enumerate() {
+        if b == b'\n' {
+            starts.push((base + k) as u32 + 1);
+        }
+    }
+    starts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_starts;
+
+    #[test]
+    fn line_starts_match_a_bytewise_scan() {
+        let text = "a\nbc\n\n0123456789abcdef\nxyz\n\n\n\n\n\n\n\n\n12345678\n1234567\nend";
+        for cut in 0..text.len() {
+            let t = &text.as_bytes()[..cut];
+            let mut want = vec![0u32];
+            want.extend(
+                t.iter()
+                    .enumerate()
+                    .filter(|(_, &b)| b == b'\n')
+                    .map(|(i, _)| i as u32 + 1),
+            );
+            assert_eq!(line_starts(t), want, "prefix of {cut} bytes");
+        }
+        // A 0x0b byte next to a newline must not be taken for one.
+        assert_eq!(
+            line_starts(b"\x0b\n\x0b\x0b\x0b\x0b\x0b\x0b\x0b"),
+            vec![0, 2]
+        );
     }
 }
