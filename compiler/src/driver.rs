@@ -15,7 +15,7 @@ use crate::intern::Interner;
 use crate::preprocess::{self, PreprocessOptions};
 use crate::sema::{self, SemaOptions};
 use crate::source::SourceMap;
-use crate::{btf, dwarf, elf, ir, lower, parse, passes};
+use crate::{asm, btf, dwarf, elf, ir, lower, parse, passes};
 use std::path::{Path, PathBuf};
 
 /// What to compile.
@@ -55,6 +55,35 @@ pub struct Options {
     pub preprocess: PreprocessOptions,
     pub warnings_as_errors: bool,
     pub suppress_warnings: bool,
+    /// `-x`: the language of the input (default: from its name).
+    pub language: Language,
+}
+
+/// What an input is written in.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum Language {
+    /// `.s` and `.S`/`.sx` are assembly, anything else C.
+    #[default]
+    ByExtension,
+    C,
+    /// `-x assembler`: BPF assembly, pseudo-C or GNU syntax.
+    Assembler,
+    /// `-x assembler-with-cpp`: assembly through the preprocessor first.
+    AssemblerWithCpp,
+}
+
+impl Language {
+    /// The language of the input named `name`.
+    pub fn of(self, name: &str) -> Language {
+        if self != Language::ByExtension {
+            return self;
+        }
+        match Path::new(name).extension().and_then(|e| e.to_str()) {
+            Some("s") => Language::Assembler,
+            Some("S") | Some("sx") => Language::AssemblerWithCpp,
+            _ => Language::C,
+        }
+    }
 }
 
 impl Default for Options {
@@ -70,6 +99,7 @@ impl Default for Options {
             },
             warnings_as_errors: false,
             suppress_warnings: false,
+            language: Language::ByExtension,
         }
     }
 }
@@ -216,6 +246,12 @@ fn compile_with(input: Input, options: &Options, teardown: Teardown) -> CompileO
         Input::Source { name, text } => (sources.add(name.clone(), None, text), name),
     };
 
+    let language = options.language.of(&source_name);
+    if language == Language::Assembler {
+        let text = sources.file(main).text.clone();
+        return assemble_text(&text, &source_name, options, sources, diags);
+    }
+
     let mut pp_options = options.preprocess.clone();
     pp_options.cpu_version = options.cpu_version;
     pp_options.opt_level = options.opt_level;
@@ -253,6 +289,15 @@ fn compile_with(input: Input, options: &Options, teardown: Teardown) -> CompileO
     if options.emit == Emit::Preprocessed {
         let text = preprocess::write_preprocessed(&pp, &sources, &interner);
         return finish(Some(text.into_bytes()), diags, sources);
+    }
+    if language == Language::AssemblerWithCpp {
+        let text = preprocess::write_preprocessed(&pp, &sources, &interner);
+        let out = assemble_text(&text, &source_name, options, sources, diags);
+        return CompileOutput {
+            dependencies,
+            system_dependencies,
+            ..out
+        };
     }
 
     let tu = Phase::new(
@@ -334,6 +379,40 @@ fn compile_with(input: Input, options: &Options, teardown: Teardown) -> CompileO
                     finish(None, diags, sources)
                 }
             }
+        }
+    }
+}
+
+/// Assembles BPF assembly (`.s`, or `.S` after preprocessing) into an object;
+/// `-S` and `-E` give the text back, as clang does for assembly input.
+fn assemble_text(
+    text: &str,
+    name: &str,
+    options: &Options,
+    sources: SourceMap,
+    mut diags: Diagnostics,
+) -> CompileOutput {
+    let done = |output, diagnostics, sources| CompileOutput {
+        output,
+        diagnostics,
+        sources,
+        dependencies: Vec::new(),
+        system_dependencies: Vec::new(),
+    };
+    match options.emit {
+        Emit::Assembly | Emit::Preprocessed => {
+            return done(Some(text.as_bytes().to_vec()), diags, sources)
+        }
+        Emit::SyntaxOnly | Emit::Ir => {}
+        Emit::Object => {}
+    }
+    match asm::assemble_file(text, name) {
+        Ok(bytes) if options.emit == Emit::Object => done(Some(bytes), diags, sources),
+        Ok(_) => done(None, diags, sources),
+        Err((asm_sources, asm_diags)) => {
+            // The assembler's positions are in its own copy of the text.
+            diags.list.extend(asm_diags.list);
+            done(None, diags, asm_sources)
         }
     }
 }

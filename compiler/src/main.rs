@@ -17,6 +17,9 @@ const EXIT_INTERNAL: u8 = 70;
 fn main() -> ExitCode {
     reexec_with_huge_pages();
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.iter().any(|a| a == "--disassemble") {
+        return disassemble(&argv);
+    }
     let mut inv = match args::parse_args(&argv) {
         Ok(inv) => inv,
         Err(e) => {
@@ -88,6 +91,49 @@ fn reexec_with_huge_pages() {
             .env("GLIBC_TUNABLES", HUGE_PAGE_TUNABLE)
             .exec();
     }
+}
+
+/// `bpfcc --disassemble [-M gnu] [--mcpu=vN] x.o...`: every code section in
+/// pseudo-C (or GNU syntax) with relocations by symbol name, as
+/// `llvm-objdump -dr` prints them.
+fn disassemble(argv: &[String]) -> ExitCode {
+    let mut opts = bpfcc::disasm::DisasmOptions::default();
+    let mut files = Vec::new();
+    let mut it = argv.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--disassemble" | "-d" | "-r" | "-dr" => {}
+            "--gnu" | "-Mgnu" => opts.gnu = true,
+            "-M" => opts.gnu = it.next().map(String::as_str) == Some("gnu"),
+            "--mcpu=v3" | "--mcpu=v4" | "-mcpu=v3" | "-mcpu=v4" => opts.alu32 = true,
+            "--mcpu=v1" | "--mcpu=v2" | "-mcpu=v1" | "-mcpu=v2" => opts.alu32 = false,
+            s if s.starts_with('-') => {
+                to_stderr(&format!(
+                    "bpfcc: error: unknown argument with --disassemble: '{s}'\n"
+                ));
+                return ExitCode::from(1);
+            }
+            f => files.push(f.to_string()),
+        }
+    }
+    if files.is_empty() {
+        to_stderr("bpfcc: error: --disassemble: no input files\n");
+        return ExitCode::from(1);
+    }
+    let mut status = ExitCode::SUCCESS;
+    for f in files {
+        let text = std::fs::read(&f)
+            .map_err(|e| format!("{f}: {e}"))
+            .and_then(|b| bpfcc::disasm::disassemble_object_named(&b, &f, opts));
+        match text {
+            Ok(text) => to_stdout(&text),
+            Err(e) => {
+                to_stderr(&format!("bpfcc: error: {e}\n"));
+                status = ExitCode::from(1);
+            }
+        }
+    }
+    status
 }
 
 /// Compiles one input and writes its outputs; returns the exit status.

@@ -211,8 +211,11 @@ fn language_standard_and_f_flags() {
         "unknown argument: '--frobnicate'"
     );
     assert!(err("-c x.c -std=c++17").contains("-std=c++17"));
-    assert!(err("-x assembler -c x.s").contains("assembler"));
-    assert!(err("-c x.S").contains("assembler"));
+    assert_eq!(
+        parse("-x assembler -c x.s").unwrap().options.language,
+        bpfcc::driver::Language::Assembler
+    );
+    assert!(parse("-c x.S").is_ok());
     // `-x c` makes any name C.
     assert!(parse("-c -x c x.S").is_ok());
 }
@@ -1601,4 +1604,88 @@ int f(void *p)
         "{}",
         out.render_diagnostics()
     );
+}
+
+/// A fresh directory under the system temp dir for one test.
+fn scratch_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bpfcc-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `bpfcc -S` output assembles back (`.s` input) into the same code and
+/// relocations as `bpfcc -c`; `.S` goes through the preprocessor; `-x
+/// assembler` overrides the name; `--disassemble` prints what was assembled.
+#[test]
+fn assembly_input_and_disassembly() {
+    let dir = scratch_dir("asm");
+    let c = dir.join("p.c");
+    std::fs::write(
+        &c,
+        "static __attribute__((noinline)) int twice(int x) { return x * 2; }\n\
+         __attribute__((section(\"xdp\"))) int prog(void *ctx) { return twice(21); }\n\
+         char _license[] __attribute__((section(\"license\"))) = \"GPL\";\n",
+    )
+    .unwrap();
+    let bpfcc = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_bpfcc"))
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "bpfcc {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    bpfcc(&["-O2", "-c", "p.c", "-o", "from_c.o"]);
+    bpfcc(&["-O2", "-S", "p.c", "-o", "p.s"]);
+    bpfcc(&["-c", "p.s", "-o", "from_s.o"]);
+    std::fs::copy(dir.join("p.s"), dir.join("p.txt")).unwrap();
+    bpfcc(&["-x", "assembler", "-c", "p.txt", "-o", "from_txt.o"]);
+    let code = |name: &str| {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        let file = object::File::parse(&*bytes).unwrap();
+        let mut sections = Vec::new();
+        for s in file.sections() {
+            if s.kind() == object::SectionKind::Text && s.size() > 0 {
+                let relocs: Vec<u64> = s.relocations().map(|(off, _)| off).collect();
+                sections.push((
+                    s.name().unwrap().to_string(),
+                    s.data().unwrap().to_vec(),
+                    relocs,
+                ));
+            }
+        }
+        sections.sort();
+        sections
+    };
+    assert_eq!(code("from_s.o"), code("from_c.o"));
+    assert_eq!(code("from_txt.o"), code("from_c.o"));
+
+    std::fs::write(
+        dir.join("q.S"),
+        "#define ANSWER 42\n\t.text\nf:\n\tr0 = ANSWER\n\texit\n",
+    )
+    .unwrap();
+    bpfcc(&["-c", "q.S", "-o", "q.o"]);
+    let text = String::from_utf8(bpfcc(&["--disassemble", "q.o"])).unwrap();
+    assert!(text.contains("r0 = 0x2a"), "{text}");
+
+    std::fs::write(dir.join("bad.s"), "\tr0 = 1\n\tfrob r1\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bpfcc"))
+        .args(["-c", "bad.s", "-o", "bad.o"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("bad.s:2:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

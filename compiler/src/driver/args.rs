@@ -5,7 +5,7 @@
 //! clap's model, so a hand-written loop reads them; clap handles bpfcc's own
 //! long options (`--personality`, `--emit-ir`) and `--help`.
 
-use super::{Emit, Options};
+use super::{Emit, Language, Options};
 use crate::preprocess::{MacroOp, Personality};
 use clap::{Arg, ArgAction, Command};
 use std::fmt;
@@ -369,23 +369,11 @@ fn parse_macro_define(v: &str) -> MacroOp {
     }
 }
 
-/// The language of the inputs that follow `-x`.
-#[derive(Copy, Clone, PartialEq, Eq)]
-enum Language {
-    /// From the file name: `.c`/`.h`/`.i` are C, `.s`/`.S` assembly.
-    ByExtension,
-    C,
-}
-
 fn check_input_language(path: &Path, lang: Language) -> Result<(), ArgError> {
-    if lang == Language::C {
+    if lang != Language::ByExtension {
         return Ok(());
     }
     match path.extension().and_then(|e| e.to_str()) {
-        Some("s") | Some("S") | Some("sx") => Err(ArgError(format!(
-            "assembler input is not supported: '{}' (bpfcc compiles C only)",
-            path.display()
-        ))),
         Some("o") | Some("a") | Some("so") => Err(ArgError(format!(
             "'{}': linking is not supported (bpfcc writes relocatable objects; use bpftool gen object)",
             path.display()
@@ -602,6 +590,9 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, ArgError> {
             "cannot specify -MF with multiple input files".into(),
         ));
     }
+    // The last `-x` decides for every input (clang applies it to the inputs
+    // after it; BPF builds pass one input).
+    inv.options.language = lang;
     Ok(inv)
 }
 
@@ -609,9 +600,8 @@ fn parse_language(v: &str) -> Result<Language, ArgError> {
     match v {
         "c" | "cpp-output" | "c-header" => Ok(Language::C),
         "none" => Ok(Language::ByExtension),
-        "assembler" | "assembler-with-cpp" => Err(ArgError(format!(
-            "assembler input (-x {v}) is not supported: bpfcc compiles C only"
-        ))),
+        "assembler" => Ok(Language::Assembler),
+        "assembler-with-cpp" => Ok(Language::AssemblerWithCpp),
         other => Err(ArgError(format!("language not recognized: '{other}'"))),
     }
 }
