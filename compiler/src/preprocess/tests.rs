@@ -131,7 +131,10 @@ fn corpus_selftests() {
         println!("SKIP: clang-19 not installed");
         return;
     }
-    let linux = Path::new("/work/ref/linux-source-6.12");
+    let linux = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../target/ref/linux-source-6.12"
+    ));
     let progs = linux.join("tools/testing/selftests/bpf/progs");
     if !progs.is_dir() {
         println!("SKIP: {} missing", progs.display());
@@ -164,7 +167,7 @@ fn corpus_selftests() {
         linux.join("tools/testing/selftests/bpf"),
         linux.join("tools/lib"),
         progs.clone(),
-        PathBuf::from("/work/ref"),
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../target/ref")),
         linux.join("tools/include/uapi"),
         gen.clone(),
     ];
@@ -863,14 +866,14 @@ fn predefines_are_defined() {
     assert_eq!(t, "1 4 1 1 1 19");
 }
 
-/// Times preprocessing of /work/ref/vmlinux.h (meaningful in release:
+/// Times preprocessing of target/ref/vmlinux.h (meaningful in release:
 /// `cargo test --release -p bpfcc --lib preprocess::tests::bench_vmlinux -- --ignored --nocapture`).
 #[test]
 #[ignore]
 fn bench_vmlinux() {
-    let path = PathBuf::from(
-        std::env::var("PP_BENCH_FILE").unwrap_or_else(|_| "/work/ref/vmlinux.h".into()),
-    );
+    let path = PathBuf::from(std::env::var("PP_BENCH_FILE").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../target/ref/vmlinux.h").into()
+    }));
     let Ok(text) = std::fs::read_to_string(&path) else {
         println!("SKIP: {} missing", path.display());
         return;
@@ -921,8 +924,11 @@ fn bench_vmlinux() {
 #[test]
 #[ignore]
 fn bench_lexer_only() {
-    let Ok(text) = std::fs::read_to_string("/work/ref/vmlinux.h") else {
-        println!("SKIP: /work/ref/vmlinux.h missing");
+    let Ok(text) = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../target/ref/vmlinux.h"
+    )) else {
+        println!("SKIP: target/ref/vmlinux.h missing (cargo xtask refs)");
         return;
     };
     let cpu = || -> f64 {
