@@ -646,7 +646,6 @@ fn weak_kfunc_addresses() {
 
 /// Map-in-map with an initialized `values` array.
 #[test]
-#[ignore = "sema/lower: the flexible `values[]` initializer is not counted in the object's size"]
 fn map_in_map_values() {
     if let Err(why) = can_load() {
         println!("SKIP: {why}");
