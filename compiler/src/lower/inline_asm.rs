@@ -18,12 +18,15 @@ fn letters(c: &[u8]) -> &[u8] {
 }
 
 impl FnLower<'_, '_, '_> {
-    /// The number of the BPF helper `e` designates (through casts and `&`).
+    /// The number of the BPF helper `e` designates (through casts and `&`):
+    /// a `kernel_helper(N)` function or a libbpf-style helper pointer.
     fn helper_number(&self, mut e: &Expr) -> Option<i64> {
         loop {
             match &e.kind {
-                ExprKind::Cast(x) | ExprKind::AddrOf(x) => e = x,
+                ExprKind::Cast(x) | ExprKind::AddrOf(x) | ExprKind::Load(x) => e = x,
                 ExprKind::Func(f) => return self.program().functions[*f].helper_id,
+                // libbpf's `static void *(*const bpf_x)(...) = (void *) N;`
+                ExprKind::Global(g) => return self.program().globals[*g].helper_id,
                 _ => return None,
             }
         }
