@@ -969,3 +969,17 @@ fn helper_address_is_an_error() {
     assert!(text.contains("test.c:3:"), "{text}");
     assert!(text.contains("kernel_helper"), "{text}");
 }
+
+/// `__imm_insn`: a compound literal of constant fields read as a `long`
+/// becomes the constant (here `r1 = 0x12345678 ll`'s first slot).
+#[test]
+fn imm_insn_compound_literal_is_a_constant() {
+    let m = compile_ok(
+        "struct insn { unsigned char code; unsigned char dst:4, src:4; short off; int imm; };\n\
+         void f(void) { asm volatile(\".8byte %[i]\" :: [i]\"i\"(*(long *)&((struct insn){0x18, 1, 2, -1, 0x12345678}))); }",
+    );
+    let f = m.functions.values().next().unwrap();
+    let text = print::print_function(f);
+    let expected = 0x1234_5678_ffff_2118u64 as i64;
+    assert!(text.contains(&format!("iconst {expected}")), "{text}");
+}
