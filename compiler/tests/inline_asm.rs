@@ -317,3 +317,35 @@ fn inline_asm_programs_run_like_clang() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(ran, 4, "every program ran");
 }
+
+/// Errors in asm are reported at their place, never as a panic or wrong code.
+#[test]
+fn inline_asm_errors_are_diagnosed() {
+    let compile = |text: &str| {
+        let options = bpfcc::driver::Options {
+            opt_level: 2,
+            ..Default::default()
+        };
+        let input = bpfcc::driver::Input::Source {
+            name: "bad.c".into(),
+            text: text.into(),
+        };
+        let out = bpfcc::driver::compile(input, &options);
+        assert!(out.failed(), "{text}");
+        out.render_diagnostics()
+    };
+    let text = compile(
+        "long f(long a) { long x; asm(\"%[x] = %[a]\" : [x]\"=r\"(x) : [a]\"i\"(a)); return x; }",
+    );
+    assert!(
+        text.contains("\"i\" asm operand `a` must be a constant or the address of a global"),
+        "{text}"
+    );
+    let text = compile(
+        "int f(void)\n{\n\tasm volatile(\"r0 = 1;\\n\"\n\t\t\"r0 = frob;\");\n\treturn 0;\n}\n",
+    );
+    assert!(
+        text.contains("bad.c:4:"),
+        "the error is on the template's second line:\n{text}"
+    );
+}

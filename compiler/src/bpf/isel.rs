@@ -769,7 +769,7 @@ impl Selector<'_> {
     /// `i` operands must have become constants or symbol addresses.
     fn inline_asm(&mut self, i: Inst, a: &InlineAsmOp) {
         let mut operands = Vec::with_capacity(a.operands.len());
-        for o in &a.operands {
+        for (k, o) in a.operands.iter().enumerate() {
             let m = match o.kind {
                 AsmArgKind::Output => match self.def(i) {
                     Some(r) => MAsmOperand::Out(r),
@@ -791,9 +791,15 @@ impl Selector<'_> {
                         })
                     }
                     _ => {
+                        let which = match &o.name {
+                            Some(n) => format!("`{n}`"),
+                            None => format!("{k}"),
+                        };
                         self.diags.error(
                             self.span,
-                            "an \"i\" asm operand must be a constant or the address of a global",
+                            format!(
+                                "\"i\" asm operand {which} must be a constant or the address of a global"
+                            ),
                         );
                         return;
                     }
