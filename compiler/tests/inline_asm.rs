@@ -36,6 +36,14 @@ int store_through_asm(void *ctx)
 		     :: [g]"i"(&counter), [v]"r"(v) : "r1", "memory");
 	return counter * 2;
 }
+SEC("syscall")
+int narrow_operands(void *ctx)
+{
+	/* 32-bit operands are `wN` with ALU32: the upper half is cleared. */
+	int a = -5, x;
+	asm volatile("%[x] = %[a]; %[x] += 7" : [x]"=r"(x) : [a]"r"(a));
+	return x;
+}
 char _license[] SEC("license") = "GPL";
 "#,
     ),
@@ -315,7 +323,7 @@ fn inline_asm_programs_run_like_clang() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(ran, 4, "every program ran");
+    assert_eq!(ran, 5, "every program ran");
 }
 
 /// Errors in asm are reported at their place, never as a panic or wrong code.

@@ -431,7 +431,12 @@ fn assemble_inline_asm(a: &mut MAsm, span: Span, diags: &mut Diagnostics) {
             name: name.clone(),
             text: match o {
                 MAsmOperand::Out(r) | MAsmOperand::InOut(r) | MAsmOperand::In(r) => {
-                    format!("r{}", phys(*r))
+                    let w = if a.sub_register.get(k) == Some(&true) {
+                        'w'
+                    } else {
+                        'r'
+                    };
+                    format!("{w}{}", phys(*r))
                 }
                 MAsmOperand::Imm(c) => c.to_string(),
                 MAsmOperand::Symbol(t) => {

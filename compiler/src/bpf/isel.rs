@@ -769,7 +769,16 @@ impl Selector<'_> {
     /// `i` operands must have become constants or symbol addresses.
     fn inline_asm(&mut self, i: Inst, a: &InlineAsmOp) {
         let mut operands = Vec::with_capacity(a.operands.len());
+        let mut sub_register = Vec::with_capacity(a.operands.len());
         for (k, o) in a.operands.iter().enumerate() {
+            let ty = match o.kind {
+                AsmArgKind::Output | AsmArgKind::InOut(_) => {
+                    self.f.insts[i].result.map(|r| self.ty(r))
+                }
+                AsmArgKind::Reg(v) => Some(self.ty(v)),
+                AsmArgKind::Imm(_) => None,
+            };
+            sub_register.push(ty == Some(Type::I32) && self.cpu >= 3);
             let m = match o.kind {
                 AsmArgKind::Output => match self.def(i) {
                     Some(r) => MAsmOperand::Out(r),
@@ -811,6 +820,7 @@ impl Selector<'_> {
             template: a.template.clone(),
             pieces: a.pieces.clone(),
             operands,
+            sub_register,
             clobbers_caller_saved: a.clobbers_caller_saved,
             encoded: Vec::new(),
             relocs: Vec::new(),

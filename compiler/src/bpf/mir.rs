@@ -155,6 +155,8 @@ pub struct MAsm {
     pub pieces: Vec<(u32, Span)>,
     /// Outputs then inputs, with their `[name]`.
     pub operands: Vec<(Option<String>, MAsmOperand)>,
+    /// Per operand: a 32-bit register operand with ALU32, spelled `wN`.
+    pub sub_register: Vec<bool>,
     /// r0-r5 are clobbered, as by a call.
     pub clobbers_caller_saved: bool,
     /// The assembled instructions and their relocations (slot indices

@@ -94,9 +94,9 @@ impl FnLower<'_, '_, '_> {
             });
         }
         for i in &a.inputs {
-            let kind = match letters(&i.constraint) {
-                b"r" | b"g" => AsmArgKind::Reg,
-                b"i" | b"n" => AsmArgKind::Imm,
+            let in_register = match letters(&i.constraint) {
+                b"r" | b"g" => true,
+                b"i" | b"n" => false,
                 _ => {
                     self.diags.error(
                         i.expr.span,
@@ -113,12 +113,22 @@ impl FnLower<'_, '_, '_> {
                 Some(n) => self.b.iconst(crate::ir::Type::I64, n),
                 None => {
                     let v = self.rvalue(&i.expr);
-                    self.as_i64(v, &i.expr)
+                    // A 32-bit register operand stays 32-bit: with ALU32 the
+                    // back end spells it `wN`, as clang does.
+                    if in_register && self.b.func.value_type(v) == crate::ir::Type::I32 {
+                        v
+                    } else {
+                        self.as_i64(v, &i.expr)
+                    }
                 }
             };
             operands.push(AsmArg {
                 name: name(i.name, self),
-                kind: kind(v),
+                kind: if in_register {
+                    AsmArgKind::Reg(v)
+                } else {
+                    AsmArgKind::Imm(v)
+                },
             });
         }
         // The template's text starts after the opening quote; escapes and
