@@ -118,6 +118,7 @@ fn size_of(inst: &MInst, frame: &FrameLayout, long: bool) -> usize {
     match inst {
         MInst::Jcc { .. } if long => 3,
         MInst::LdImm64 { .. } | MInst::SetCond { .. } => 2,
+        MInst::InlineAsm(a) => a.encoded.len(),
         MInst::FrameAddr { at, off, .. } => {
             if frame.offset(*at) + off == 0 {
                 1
@@ -400,8 +401,94 @@ impl Encoder<'_> {
                 }
             }
             MInst::Exit { .. } => self.push(Insn::new(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)),
+            MInst::InlineAsm(a) => {
+                self.out.relocs.extend(a.relocs.iter().map(|r| Reloc {
+                    insn: at + r.insn,
+                    ..r.clone()
+                }));
+                self.out.insns.extend_from_slice(&a.encoded);
+            }
         }
     }
+}
+
+/// The placeholder name of the `k`th operand's symbol in an asm template.
+fn asm_symbol_name(k: usize) -> String {
+    format!("__bpfcc_asm_operand_{k}")
+}
+
+/// Substitutes the (now physical) operands into an inline-asm template and
+/// assembles it; errors point into the template in the C source.
+fn assemble_inline_asm(a: &mut MAsm, span: Span, diags: &mut Diagnostics) {
+    use crate::asm::{self, AsmRelocKind, TextMap};
+    let map = TextMap::from_pieces(a.pieces.clone());
+    let mut symbols = Vec::new();
+    let operands: Vec<asm::Operand> = a
+        .operands
+        .iter()
+        .enumerate()
+        .map(|(k, (name, o))| asm::Operand {
+            name: name.clone(),
+            text: match o {
+                MAsmOperand::Out(r) | MAsmOperand::InOut(r) | MAsmOperand::In(r) => {
+                    let w = if a.sub_register.get(k) == Some(&true) {
+                        'w'
+                    } else {
+                        'r'
+                    };
+                    format!("{w}{}", phys(*r))
+                }
+                MAsmOperand::Imm(c) => c.to_string(),
+                MAsmOperand::Symbol(t) => {
+                    symbols.push((asm_symbol_name(k), t.clone()));
+                    asm_symbol_name(k)
+                }
+            },
+        })
+        .collect();
+    let (text, tmap) = match asm::substitute(&a.template, &map, &operands, &[], 0) {
+        Ok(x) => x,
+        Err(e) => {
+            diags.error(e.span, e.message);
+            return;
+        }
+    };
+    let out = match asm::assemble_inline(&text, &tmap) {
+        Ok(out) => out,
+        Err(d) => {
+            d.list.into_iter().for_each(|x| diags.push(x));
+            return;
+        }
+    };
+    if let Some((_, label, _)) = out.label_refs.first() {
+        diags.error(
+            span,
+            format!("inline asm branches to `{label}`, which it does not define"),
+        );
+        return;
+    }
+    a.relocs = out
+        .relocs
+        .into_iter()
+        .map(|(insn, kind, symbol, addend)| {
+            let target = symbols
+                .iter()
+                .find(|(n, _)| *n == symbol)
+                .map(|(_, t)| t.clone())
+                .unwrap_or(RelocTarget::Extern(symbol));
+            let kind = match kind {
+                AsmRelocKind::Call => RelocKind::Call,
+                _ => RelocKind::Ld64,
+            };
+            Reloc {
+                insn,
+                kind,
+                target,
+                addend,
+            }
+        })
+        .collect();
+    a.encoded = out.insns;
 }
 
 /// Encodes allocated machine code of `f`.
@@ -413,6 +500,13 @@ pub fn encode(
     diags: &mut Diagnostics,
 ) -> MachFunction {
     layout_branches(&mut m, cpu);
+    for b in &mut m.blocks {
+        for mi in b {
+            if let MInst::InlineAsm(a) = &mut mi.inst {
+                assemble_inline_asm(a, mi.span, diags);
+            }
+        }
+    }
     // Addresses; at v4, conditional jumps out of 16-bit reach are relaxed
     // until none is left (relaxing only moves code further apart).
     let mut long: Vec<Vec<bool>> = m.blocks.iter().map(|b| vec![false; b.len()]).collect();

@@ -22,7 +22,8 @@ use super::mir::*;
 use super::BackendOptions;
 use crate::diag::Diagnostics;
 use crate::ir::{
-    BinOp, BlockCall, Callee, Cond, Function, Inst, MemWidth, Op, SymbolTarget, Type, UnOp, Value,
+    AsmArgKind, BinOp, BlockCall, Callee, Cond, Function, InlineAsmOp, Inst, MemWidth, Op,
+    SymbolTarget, Type, UnOp, Value,
 };
 use crate::source::Span;
 use cranelift_entity::SecondaryMap;
@@ -145,7 +146,17 @@ impl Selector<'_> {
         for &b in &f.layout {
             self.cur = self.block_ids[b];
             self.m.order.push(self.cur);
-            for &i in &f.blocks[b].insts {
+            let insts = &f.blocks[b].insts;
+            for (k, &i) in insts.iter().enumerate() {
+                // After inline asm (a naked function's body, or `asm(...);
+                // __builtin_unreachable()`) the asm ends the path itself, and
+                // an `exit` the verifier cannot reach would be refused.
+                if matches!(f.insts[i].op, Op::Unreachable)
+                    && k > 0
+                    && matches!(f.insts[insts[k - 1]].op, Op::InlineAsm(_))
+                {
+                    continue;
+                }
                 self.span = f.srclocs[i];
                 self.select_inst(i);
             }
@@ -640,6 +651,7 @@ impl Selector<'_> {
                 });
                 self.result_from_r0(i);
             }
+            Op::InlineAsm(a) => self.inline_asm(i, a),
             Op::CallIndirect { .. } => {
                 self.diags
                     .error(self.span, "indirect calls are not supported by BPF");
@@ -751,6 +763,68 @@ impl Selector<'_> {
                 self.emit(MInst::Exit { uses_r0: false });
             }
         }
+    }
+
+    /// Register operands get virtual registers (the output the result's);
+    /// `i` operands must have become constants or symbol addresses.
+    fn inline_asm(&mut self, i: Inst, a: &InlineAsmOp) {
+        let mut operands = Vec::with_capacity(a.operands.len());
+        let mut sub_register = Vec::with_capacity(a.operands.len());
+        for (k, o) in a.operands.iter().enumerate() {
+            let ty = match o.kind {
+                AsmArgKind::Output | AsmArgKind::InOut(_) => {
+                    self.f.insts[i].result.map(|r| self.ty(r))
+                }
+                AsmArgKind::Reg(v) => Some(self.ty(v)),
+                AsmArgKind::Imm(_) => None,
+            };
+            sub_register.push(ty == Some(Type::I32) && self.cpu >= 3);
+            let m = match o.kind {
+                AsmArgKind::Output => match self.def(i) {
+                    Some(r) => MAsmOperand::Out(r),
+                    None => MAsmOperand::Out(self.new_vreg()),
+                },
+                AsmArgKind::InOut(v) => {
+                    let r = self.def(i).unwrap_or_else(|| self.new_vreg());
+                    self.copy_into(r, v);
+                    MAsmOperand::InOut(r)
+                }
+                AsmArgKind::Reg(v) => MAsmOperand::In(self.reg(v)),
+                AsmArgKind::Imm(v) => match (self.konst(v), self.remat_op(v)) {
+                    (Some(c), _) => MAsmOperand::Imm(c),
+                    (None, Some(Op::SymbolAddr { target, addend: 0 })) => {
+                        MAsmOperand::Symbol(match target {
+                            SymbolTarget::Data(d) => RelocTarget::Data(*d),
+                            SymbolTarget::Func(f) => RelocTarget::Func(*f),
+                            SymbolTarget::ExternFunc(n) => RelocTarget::Extern(n.clone()),
+                        })
+                    }
+                    _ => {
+                        let which = match &o.name {
+                            Some(n) => format!("`{n}`"),
+                            None => format!("{k}"),
+                        };
+                        self.diags.error(
+                            self.span,
+                            format!(
+                                "\"i\" asm operand {which} must be a constant or the address of a global"
+                            ),
+                        );
+                        return;
+                    }
+                },
+            };
+            operands.push((o.name.clone(), m));
+        }
+        self.emit(MInst::InlineAsm(Box::new(MAsm {
+            template: a.template.clone(),
+            pieces: a.pieces.clone(),
+            operands,
+            sub_register,
+            clobbers_caller_saved: a.clobbers_caller_saved,
+            encoded: Vec::new(),
+            relocs: Vec::new(),
+        })));
     }
 
     fn result_from_r0(&mut self, i: Inst) {

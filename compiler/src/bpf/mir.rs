@@ -143,6 +143,42 @@ pub enum MInst {
     Exit {
         uses_r0: bool,
     },
+    /// Inline asm, assembled at encoding once its registers are physical.
+    InlineAsm(Box<MAsm>),
+}
+
+/// An inline-asm statement between instruction selection and encoding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MAsm {
+    pub template: String,
+    /// The template's place in the C source (`asm::TextMap::from_pieces`).
+    pub pieces: Vec<(u32, Span)>,
+    /// Outputs then inputs, with their `[name]`.
+    pub operands: Vec<(Option<String>, MAsmOperand)>,
+    /// Per operand: a 32-bit register operand with ALU32, spelled `wN`.
+    pub sub_register: Vec<bool>,
+    /// r0-r5 are clobbered, as by a call.
+    pub clobbers_caller_saved: bool,
+    /// The assembled instructions and their relocations (slot indices
+    /// relative to the first), filled in by encoding once registers are
+    /// physical.
+    pub encoded: Vec<crate::bpf::insn::Insn>,
+    pub relocs: Vec<crate::bpf::insn::Reloc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MAsmOperand {
+    /// `=r`: written.
+    Out(Reg),
+    /// `+r`: read and written.
+    InOut(Reg),
+    /// `r`: read.
+    In(Reg),
+    /// `i`: a constant.
+    Imm(i64),
+    /// `i` with a symbol's address: a placeholder name in the text, whose
+    /// `ld_imm64`/`call` relocation is resolved to this target.
+    Symbol(RelocTarget),
 }
 
 #[derive(Clone, Debug)]
@@ -209,6 +245,11 @@ impl MInst {
                     f(R0)
                 }
             }
+            MInst::InlineAsm(a) => a.operands.iter().for_each(|(_, o)| {
+                if let MAsmOperand::In(r) | MAsmOperand::InOut(r) = o {
+                    f(*r)
+                }
+            }),
         }
     }
 
@@ -225,12 +266,21 @@ impl MInst {
             | MInst::SetCond { dst, .. } => f(*dst),
             MInst::Call { .. } | MInst::LdPacket { .. } => f(R0),
             MInst::Store { .. } | MInst::Jcc { .. } | MInst::Jmp { .. } | MInst::Exit { .. } => {}
+            MInst::InlineAsm(a) => a.operands.iter().for_each(|(_, o)| {
+                if let MAsmOperand::Out(r) | MAsmOperand::InOut(r) = o {
+                    f(*r)
+                }
+            }),
         }
     }
 
-    /// Calls and packet loads clobber r0-r5.
+    /// Calls, packet loads and inline asm that says so clobber r0-r5.
     pub fn clobbers_caller_saved(&self) -> bool {
-        matches!(self, MInst::Call { .. } | MInst::LdPacket { .. })
+        match self {
+            MInst::Call { .. } | MInst::LdPacket { .. } => true,
+            MInst::InlineAsm(a) => a.clobbers_caller_saved,
+            _ => false,
+        }
     }
 
     /// Rewrites every register operand (reads and writes) through `f`.
@@ -277,6 +327,11 @@ impl MInst {
                 op(b, &mut f)
             }
             MInst::Call { .. } | MInst::Jmp { .. } | MInst::Exit { .. } => {}
+            MInst::InlineAsm(a) => a.operands.iter_mut().for_each(|(_, o)| {
+                if let MAsmOperand::In(r) | MAsmOperand::InOut(r) | MAsmOperand::Out(r) = o {
+                    *r = f(*r)
+                }
+            }),
         }
     }
 

@@ -220,8 +220,15 @@ impl Intervals {
                     }
                 });
                 if mi.inst.clobbers_caller_saved() {
+                    // Inline asm may clobber r0-r5 before it reads its register
+                    // inputs: those must not be there either.
+                    let from = if matches!(mi.inst, MInst::InlineAsm(_)) {
+                        u
+                    } else {
+                        d
+                    };
                     for p in 0..=5 {
-                        fixed[p].push((d, d));
+                        fixed[p].push((from, d));
                         open[p] = Some(fixed[p].len() - 1);
                     }
                 }

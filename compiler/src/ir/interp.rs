@@ -544,6 +544,14 @@ impl<'m> Machine<'m> {
                     Callee::Func(id) => self.call(*id, &args, env)?.unwrap_or(0),
                 }
             }
+            // A barrier (`asm volatile("" ::: "memory")`) does nothing here;
+            // real instructions are BPF code the interpreter does not run.
+            Op::InlineAsm(a) if a.template.trim().is_empty() && data.result.is_none() => {
+                return Ok(Flow::Continue);
+            }
+            Op::InlineAsm(_) => {
+                return Err(Trap::Env("inline assembly is not interpreted".into()));
+            }
             Op::CallIndirect { callee, args } => {
                 let target = get(*callee)?;
                 let args = args

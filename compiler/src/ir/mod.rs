@@ -190,6 +190,40 @@ pub enum Callee {
     Kfunc(String),
 }
 
+/// An inline-asm statement: the back end substitutes the operands (in
+/// registers it allocates, or constants) into the template and assembles it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct InlineAsmOp {
+    pub template: String,
+    /// Where each piece of `template` stands in the C source
+    /// (`asm::TextMap::from_pieces`), so errors point inside the string.
+    pub pieces: Vec<(u32, crate::source::Span)>,
+    /// Outputs then inputs, as `%0`, `%1`... number them.
+    pub operands: Vec<AsmArg>,
+    /// The clobber list names r0-r5 (or all caller-saved registers): treated
+    /// like a call's clobber.
+    pub clobbers_caller_saved: bool,
+}
+
+/// One operand of an [`InlineAsmOp`], with its `[name]`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AsmArg {
+    pub name: Option<String>,
+    pub kind: AsmArgKind,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AsmArgKind {
+    /// `=r`: a register the instruction's result is read from afterwards.
+    Output,
+    /// `+r`: a register holding this value before, the result after.
+    InOut(Value),
+    /// `r` (or `g`): a register holding this value.
+    Reg(Value),
+    /// `i`: a constant or a symbol address (after inlining and folding).
+    Imm(Value),
+}
+
 /// Where an address constant points: emitted as `ld_imm64` with a relocation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SymbolTarget {
@@ -279,6 +313,11 @@ pub enum Op {
         width: MemWidth,
     },
 
+    /// Inline assembly (`asm volatile(...)`): never removed, merged or moved,
+    /// and it may read and write any memory (passes treat it as a call). Its
+    /// result, if any, is the one register output.
+    InlineAsm(Box<InlineAsmOp>),
+
     // Terminators: the last instruction of every block, and only there.
     Jump(BlockCall),
     /// Branch on `cond != 0`.
@@ -305,7 +344,7 @@ impl Op {
     /// Has an effect beyond its result: not removable when unused.
     pub fn has_side_effects(&self) -> bool {
         match self {
-            Op::Store { .. } | Op::Call { .. } | Op::CallIndirect { .. } => true,
+            Op::Store { .. } | Op::Call { .. } | Op::CallIndirect { .. } | Op::InlineAsm(_) => true,
             Op::Load { volatile, .. } => *volatile,
             // LD_ABS/LD_IND end the program when out of bounds.
             Op::LoadPacket { .. } => true,
@@ -337,6 +376,10 @@ impl Op {
                 f(*value)
             }
             Op::Call { args, .. } => args.iter().copied().for_each(f),
+            Op::InlineAsm(a) => a.operands.iter().for_each(|o| match o.kind {
+                AsmArgKind::Output => {}
+                AsmArgKind::InOut(v) | AsmArgKind::Reg(v) | AsmArgKind::Imm(v) => f(v),
+            }),
             Op::CallIndirect { callee, args } => {
                 f(*callee);
                 args.iter().copied().for_each(f)
@@ -385,6 +428,10 @@ impl Op {
                 g(value)
             }
             Op::Call { args, .. } => args.iter_mut().for_each(g),
+            Op::InlineAsm(a) => a.operands.iter_mut().for_each(|o| match &mut o.kind {
+                AsmArgKind::Output => {}
+                AsmArgKind::InOut(v) | AsmArgKind::Reg(v) | AsmArgKind::Imm(v) => g(v),
+            }),
             Op::CallIndirect { callee, args } => {
                 g(callee);
                 args.iter_mut().for_each(g)

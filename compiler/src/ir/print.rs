@@ -83,6 +83,36 @@ pub fn print_op(out: &mut String, op: &Op) {
             Callee::Kfunc(name) => write!(out, "call kfunc {name}({})", list(args)),
         },
         Op::CallIndirect { callee, args } => write!(out, "call_indirect {callee}({})", list(args)),
+        Op::InlineAsm(a) => {
+            let ops: Vec<String> = a
+                .operands
+                .iter()
+                .map(|o| {
+                    let name = o
+                        .name
+                        .as_deref()
+                        .map(|n| format!("[{n}]"))
+                        .unwrap_or_default();
+                    match o.kind {
+                        AsmArgKind::Output => format!("{name}=r"),
+                        AsmArgKind::InOut(v) => format!("{name}+r {v}"),
+                        AsmArgKind::Reg(v) => format!("{name}r {v}"),
+                        AsmArgKind::Imm(v) => format!("{name}i {v}"),
+                    }
+                })
+                .collect();
+            let clob = if a.clobbers_caller_saved {
+                " clobbers r0-r5"
+            } else {
+                ""
+            };
+            write!(
+                out,
+                "inline_asm {:?} ({}){clob}",
+                a.template,
+                ops.join(", ")
+            )
+        }
         Op::LoadPacket {
             skb,
             index,

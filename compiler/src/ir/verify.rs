@@ -253,6 +253,19 @@ fn check_types(f: &Function, data: &InstData) -> Result<(), String> {
             }
             Ok(())
         }
+        Op::InlineAsm(a) => {
+            let outputs = a
+                .operands
+                .iter()
+                .filter(|o| matches!(o.kind, AsmArgKind::Output | AsmArgKind::InOut(_)))
+                .count();
+            match (outputs, rty) {
+                (0, None) | (1, Some(_)) => Ok(()),
+                _ => Err(format!(
+                    "inline asm with {outputs} outputs and result {rty:?}"
+                )),
+            }
+        }
         Op::LoadPacket { width, .. } => {
             if width.bytes() > 4 {
                 return Err("packet load wider than 4 bytes".into());

@@ -515,13 +515,45 @@ fn helper_calls() {
 }
 
 #[test]
-fn inline_asm_reports_its_place() {
-    let (_, diags, text) = compile("int f(void) { asm volatile(\"r0 = 1\"); return 0; }");
+fn asm_goto_reports_its_place() {
+    let (_, diags, text) =
+        compile("int f(void) { asm goto(\"goto %l[out]\" :::: out); return 0; out: return 1; }");
     assert!(diags.has_errors());
     assert!(
-        text.contains("test.c:1:15: inline assembly is not supported yet"),
+        text.contains("test.c:1:15: `asm goto` is not supported yet"),
         "{text}"
     );
+}
+
+#[test]
+fn inline_asm_operands_become_one_instruction() {
+    let m = compile_ok(
+        "long f(long a) { long x; asm volatile(\"%[x] = %[a]; %[x] += %[k]\" \
+         : [x]\"=r\"(x) : [a]\"r\"(a), [k]\"i\"(3) : \"r1\", \"memory\"); return x; }",
+    );
+    let f = m.functions.values().next().unwrap();
+    let text = print::print_function(f);
+    assert!(
+        text.contains("inline_asm \"%[x] = %[a]; %[x] += %[k]\" ([x]=r, [a]r v"),
+        "{text}"
+    );
+    assert!(text.contains("clobbers r0-r5"), "{text}");
+    // The interpreter runs no BPF code: it reports the asm.
+    assert!(run_in(&m, "f", &[1], &mut NoEnv).is_err());
+}
+
+#[test]
+fn unsupported_asm_constraints_are_reported() {
+    let (_, diags, text) = compile("int f(int a) { asm volatile(\"\" : : \"m\"(a)); return 0; }");
+    assert!(diags.has_errors());
+    assert!(
+        text.contains("unsupported asm input constraint \"m\""),
+        "{text}"
+    );
+    let (_, diags, text) =
+        compile("int f(void) { int a, b; asm(\"\" : \"=r\"(a), \"=r\"(b)); return a + b; }");
+    assert!(diags.has_errors());
+    assert!(text.contains("more than one output"), "{text}");
 }
 
 const LINUX: &str = concat!(
@@ -936,4 +968,18 @@ fn helper_address_is_an_error() {
     assert!(diags.has_errors(), "{text}");
     assert!(text.contains("test.c:3:"), "{text}");
     assert!(text.contains("kernel_helper"), "{text}");
+}
+
+/// `__imm_insn`: a compound literal of constant fields read as a `long`
+/// becomes the constant (here `r1 = 0x12345678 ll`'s first slot).
+#[test]
+fn imm_insn_compound_literal_is_a_constant() {
+    let m = compile_ok(
+        "struct insn { unsigned char code; unsigned char dst:4, src:4; short off; int imm; };\n\
+         void f(void) { asm volatile(\".8byte %[i]\" :: [i]\"i\"(*(long *)&((struct insn){0x18, 1, 2, -1, 0x12345678}))); }",
+    );
+    let f = m.functions.values().next().unwrap();
+    let text = print::print_function(f);
+    let expected = 0x1234_5678_ffff_2118u64 as i64;
+    assert!(text.contains(&format!("iconst {expected}")), "{text}");
 }

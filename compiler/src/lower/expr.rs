@@ -11,10 +11,10 @@ use crate::sema::types::{BitField, QualType, TypeId, TypeKind};
 
 /// A scalar lvalue: where it is and how it is accessed.
 #[derive(Copy, Clone)]
-struct Place {
+pub(super) struct Place {
     addr: Addr,
     bitfield: Option<BitField>,
-    s: Scalar,
+    pub(super) s: Scalar,
     volatile: bool,
 }
 
@@ -321,7 +321,7 @@ impl FnLower<'_, '_, '_> {
         }
     }
 
-    fn as_i64(&mut self, v: Value, e: &Expr) -> Value {
+    pub(super) fn as_i64(&mut self, v: Value, e: &Expr) -> Value {
         self.coerce_expr(v, e, Scalar::LONG)
     }
 
@@ -492,7 +492,7 @@ impl FnLower<'_, '_, '_> {
     }
 
     /// The place of a scalar lvalue (a bitfield member included).
-    fn place(&mut self, e: &Expr) -> Place {
+    pub(super) fn place(&mut self, e: &Expr) -> Place {
         let s = self.scalar(e);
         let volatile = self.is_volatile(e.ty);
         match &e.kind {
@@ -535,7 +535,7 @@ impl FnLower<'_, '_, '_> {
         }
     }
 
-    fn read(&mut self, p: Place) -> Value {
+    pub(super) fn read(&mut self, p: Place) -> Value {
         match p.bitfield {
             Some(bf) => self.load_bitfield(p.addr, p.s, bf, p.volatile),
             None => self.load_scalar(p.addr, p.s, p.volatile),
@@ -543,7 +543,7 @@ impl FnLower<'_, '_, '_> {
     }
 
     /// Stores `v`; returns the value the lvalue now holds.
-    fn write(&mut self, p: Place, v: Value) -> Value {
+    pub(super) fn write(&mut self, p: Place, v: Value) -> Value {
         match p.bitfield {
             Some(bf) => self.store_bitfield(p.addr, v, p.s, bf, p.volatile),
             None => {

@@ -223,13 +223,19 @@ impl<'p> FnLower<'_, 'p, '_> {
         self.switch_to(entry);
 
         self.create_slots();
-        self.store_params(params, &param_values);
+        // A naked function's asm reads its arguments in r1-r5 itself.
+        if !self.b.func.naked {
+            self.store_params(params, &param_values);
+        }
 
         let body = self.body;
         self.stmt_list(&body.body);
 
         self.b.set_srcloc(body.end_span);
-        if !self.b.is_terminated() {
+        if self.b.func.naked && !self.b.is_terminated() {
+            // No epilogue: the asm ends the function itself.
+            self.b.ins(Op::Unreachable, None);
+        } else if !self.b.is_terminated() {
             // Falling off the end of a non-void function: return 0, the safe
             // choice (the verifier requires r0 to be set).
             let v = self.ret.map(|s| self.b.iconst(s.ty, 0));
@@ -481,9 +487,7 @@ impl<'p> FnLower<'_, 'p, '_> {
                 }
                 self.after_terminator();
             }
-            StmtKind::Asm(_) => self
-                .diags
-                .error(s.span, "inline assembly is not supported yet"),
+            StmtKind::Asm(a) => self.asm_stmt(a, s.span),
         }
     }
 

@@ -21,6 +21,7 @@
 mod c_source_tests;
 mod expr;
 mod function;
+mod inline_asm;
 mod memory;
 mod refs;
 #[cfg(test)]

@@ -133,6 +133,7 @@ pub fn eliminate(f: &mut Function) -> bool {
                 Op::Store { .. }
                 | Op::Call { .. }
                 | Op::CallIndirect { .. }
+                | Op::InlineAsm(_)
                 | Op::Load { volatile: true, .. } => loads.clear(),
                 _ => {}
             }

@@ -940,6 +940,14 @@ impl Checker<'_> {
             };
             // An `i` operand may become constant only after inlining
             // (bpf_helpers.h's bpf_tail_call_static): the back end checks it.
+            let v = match self.constant_literal_bytes(&v, &i.constraint) {
+                Some(c) => Expr {
+                    kind: ExprKind::Const(c),
+                    ty: v.ty,
+                    span: v.span,
+                },
+                None => v,
+            };
             inputs.push(tir::AsmOperand {
                 name: i.name,
                 constraint: i.constraint.clone(),
@@ -963,6 +971,70 @@ impl Checker<'_> {
             }),
             span,
         }
+    }
+
+    /// The selftests' `__imm_insn(name, insn)`, `[name]"i"(*(long *)&(insn))`
+    /// with a compound literal whose fields are constants: the literal's
+    /// first 8 bytes as an integer (the `.8byte` of a raw instruction).
+    fn constant_literal_bytes(&self, v: &Expr, constraint: &[u8]) -> Option<i64> {
+        if !constraint.ends_with(b"i") {
+            return None;
+        }
+        let ExprKind::Load(lv) = &v.kind else {
+            return None;
+        };
+        if self.types.size_of(v.ty.ty) != Some(8) {
+            return None;
+        }
+        let mut e: &Expr = lv;
+        let local = loop {
+            match &e.kind {
+                ExprKind::Deref(x) | ExprKind::Cast(x) | ExprKind::AddrOf(x) => e = x,
+                ExprKind::Local(l) => break *l,
+                _ => return None,
+            }
+        };
+        let ctx = self.fn_ctx.as_ref()?;
+        let stores = ctx.pending.iter().find_map(|s| match &s.kind {
+            StmtKind::Decl {
+                local: l,
+                init: Some(tir::LocalInit::Aggregate(stores)),
+            } if *l == local => Some(stores),
+            _ => None,
+        })?;
+        let mut bits: u64 = 0;
+        for st in stores {
+            let tir::InitStore::Value {
+                offset,
+                bitfield,
+                value,
+            } = st
+            else {
+                return None;
+            };
+            let mut c: &Expr = value;
+            while let ExprKind::Cast(x) = &c.kind {
+                c = x;
+            }
+            let ExprKind::Const(k) = c.kind else {
+                return None;
+            };
+            let size = self.types.size_of(value.ty.ty)?;
+            let (shift, width) = match bitfield {
+                Some(bf) => (offset * 8 + u64::from(bf.bit_offset), u64::from(bf.width)),
+                None => (offset * 8, size * 8),
+            };
+            if shift + width > 64 {
+                return None;
+            }
+            let mask = if width >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << width) - 1
+            };
+            bits = (bits & !(mask << shift)) | (((k as u64) & mask) << shift);
+        }
+        Some(bits as i64)
     }
 
     fn mark_address_taken_if_memory(&mut self, v: &Expr, constraint: &[u8]) {

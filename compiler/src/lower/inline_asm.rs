@@ -1,0 +1,155 @@
+//! Lowering of `asm` statements to [`Op::InlineAsm`]: the operands' values
+//! are computed before, the one register output is stored after. The back
+//! end allocates the registers, substitutes them into the template and
+//! assembles it.
+
+use super::function::FnLower;
+use crate::ir::{AsmArg, AsmArgKind, InlineAsmOp, Op};
+use crate::sema::tir::{AsmStmt, Expr, ExprKind};
+use crate::source::Span;
+
+/// A constraint without modifiers (`=`, `+`, `&`).
+fn letters(c: &[u8]) -> &[u8] {
+    let k = c
+        .iter()
+        .position(|b| !matches!(b, b'=' | b'+' | b'&'))
+        .unwrap_or(c.len());
+    &c[k..]
+}
+
+impl FnLower<'_, '_, '_> {
+    /// The number of the BPF helper `e` designates (through casts and `&`):
+    /// a `kernel_helper(N)` function or a libbpf-style helper pointer.
+    fn helper_number(&self, mut e: &Expr) -> Option<i64> {
+        loop {
+            match &e.kind {
+                ExprKind::Cast(x) | ExprKind::AddrOf(x) | ExprKind::Load(x) => e = x,
+                ExprKind::Func(f) => return self.program().functions[*f].helper_id,
+                // libbpf's `static void *(*const bpf_x)(...) = (void *) N;`
+                ExprKind::Global(g) => return self.program().globals[*g].helper_id,
+                _ => return None,
+            }
+        }
+    }
+
+    pub(super) fn asm_stmt(&mut self, a: &AsmStmt, span: Span) {
+        if !a.labels.is_empty() {
+            self.diags.error(span, "`asm goto` is not supported yet");
+            return;
+        }
+        let Ok(template) = std::str::from_utf8(&a.template) else {
+            self.diags
+                .error(a.template_span, "the asm template is not valid UTF-8");
+            return;
+        };
+        let mut clobbers_caller_saved = false;
+        for c in &a.clobbers {
+            match c.as_slice() {
+                b"memory" | b"cc" => {}
+                [b'r', d] if (b'0'..=b'5').contains(d) => clobbers_caller_saved = true,
+                // A naked function has no allocated registers to protect.
+                [b'r', d] if self.b.func.naked && (b'6'..=b'9').contains(d) => {}
+                _ => self.diags.error(
+                    span,
+                    format!(
+                        "unsupported asm clobber \"{}\" (only r0-r5, \"memory\" and \"cc\"; r6-r9 in naked functions)",
+                        String::from_utf8_lossy(c)
+                    ),
+                ),
+            }
+        }
+        if a.outputs.len() > 1 {
+            self.diags.error(
+                a.outputs[1].expr.span,
+                "an asm statement with more than one output is not supported yet",
+            );
+            return;
+        }
+        let name = |n: Option<crate::intern::Sym>, s: &Self| {
+            n.map(|n| s.cx.interner.resolve(n).to_string())
+        };
+        let mut operands = Vec::with_capacity(a.outputs.len() + a.inputs.len());
+        let mut output = None;
+        for o in &a.outputs {
+            if !matches!(letters(&o.constraint), b"r" | b"g") {
+                self.diags.error(
+                    o.expr.span,
+                    format!(
+                        "unsupported asm output constraint \"{}\" (only \"=r\" and \"+r\")",
+                        String::from_utf8_lossy(&o.constraint)
+                    ),
+                );
+                return;
+            }
+            let place = self.place(&o.expr);
+            let kind = if o.constraint.starts_with(b"+") {
+                AsmArgKind::InOut(self.read(place))
+            } else {
+                AsmArgKind::Output
+            };
+            output = Some(place);
+            operands.push(AsmArg {
+                name: name(o.name, self),
+                kind,
+            });
+        }
+        for i in &a.inputs {
+            let in_register = match letters(&i.constraint) {
+                b"r" | b"g" => true,
+                b"i" | b"n" => false,
+                _ => {
+                    self.diags.error(
+                        i.expr.span,
+                        format!(
+                            "unsupported asm input constraint \"{}\" (only \"r\", \"g\", \"i\", \"n\")",
+                            String::from_utf8_lossy(&i.constraint)
+                        ),
+                    );
+                    return;
+                }
+            };
+            // `__imm(bpf_map_lookup_elem)`: a helper's number, for `call %[..]`.
+            let v = match self.helper_number(&i.expr) {
+                Some(n) => self.b.iconst(crate::ir::Type::I64, n),
+                None => {
+                    let v = self.rvalue(&i.expr);
+                    // A 32-bit register operand stays 32-bit: with ALU32 the
+                    // back end spells it `wN`, as clang does.
+                    if in_register && self.b.func.value_type(v) == crate::ir::Type::I32 {
+                        v
+                    } else {
+                        self.as_i64(v, &i.expr)
+                    }
+                }
+            };
+            operands.push(AsmArg {
+                name: name(i.name, self),
+                kind: if in_register {
+                    AsmArgKind::Reg(v)
+                } else {
+                    AsmArgKind::Imm(v)
+                },
+            });
+        }
+        // The template's text starts after the opening quote; escapes and
+        // concatenated literals shift later columns slightly.
+        let ts = a.template_span;
+        let start = (ts.start + 1).min(ts.end);
+        let pieces = vec![(0, Span::new(ts.file, start, ts.end))];
+        let op = Op::InlineAsm(Box::new(InlineAsmOp {
+            template: template.to_string(),
+            pieces,
+            operands,
+            clobbers_caller_saved,
+        }));
+        match output {
+            Some(place) => {
+                let v = self.b.ins_value(op, place.s.ty);
+                self.write(place, v);
+            }
+            None => {
+                self.b.ins(op, None);
+            }
+        }
+    }
+}

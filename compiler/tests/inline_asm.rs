@@ -1,0 +1,359 @@
+//! Inline asm against clang-19: each program below is built by bpfcc (through
+//! the library API) and by clang-19, both objects are loaded with `bpftool
+//! prog loadall` (the verifier must accept bpfcc's), and every `syscall`
+//! program is run with BPF_PROG_TEST_RUN: bpfcc's build must return what
+//! clang's does.
+//!
+//! Tools or privileges missing: the test prints `SKIP: <why>` and passes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// `(name, source)`: syscall programs whose results depend on the asm.
+const PROGRAMS: &[(&str, &str)] = &[
+    (
+        "operands",
+        r#"
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+int counter = 5;
+SEC("syscall")
+int outputs_and_inputs(void *ctx)
+{
+	long x, y = 3, a;
+	asm volatile("" ::: "memory");
+	asm volatile("%[x] = 5" : [x]"=r"(x));
+	asm volatile("%[y] += %[x]" : [y]"+r"(y) : [x]"r"(x));
+	asm volatile("%0 *= %1" : "+r"(y) : "i"(10));
+	asm volatile("%[a] = %[g] ll; %[a] = *(u32 *)(%[a] + 0)" : [a]"=r"(a) : [g]"i"(&counter));
+	return y + a;
+}
+SEC("syscall")
+int store_through_asm(void *ctx)
+{
+	long v = 17;
+	asm volatile("r1 = %[g] ll; *(u32 *)(r1 + 0) = %[v]"
+		     :: [g]"i"(&counter), [v]"r"(v) : "r1", "memory");
+	return counter * 2;
+}
+SEC("syscall")
+int narrow_operands(void *ctx)
+{
+	/* 32-bit operands are `wN` with ALU32: the upper half is cleared. */
+	int a = -5, x;
+	asm volatile("%[x] = %[a]; %[x] += 7" : [x]"=r"(x) : [a]"r"(a));
+	return x;
+}
+char _license[] SEC("license") = "GPL";
+"#,
+    ),
+    (
+        "naked",
+        r#"
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#define __naked __attribute__((naked))
+#define __imm(name) [name]"i"(name)
+#define __imm_addr(name) [name]"i"(&name)
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, int);
+	__type(value, long);
+} arr SEC(".maps");
+SEC("syscall")
+__naked int naked_lookup(void)
+{
+	asm volatile ("					\
+	r1 = 1;						\
+	*(u32*)(r10 - 4) = r1;				\
+	r2 = r10;					\
+	r2 += -4;					\
+	r1 = %[arr] ll;					\
+	call %[bpf_map_lookup_elem];			\
+	if r0 == 0 goto l0_%=;				\
+	r1 = 40;					\
+	*(u64*)(r0 + 0) = r1;				\
+	r0 = 42;					\
+	exit;						\
+l0_%=:	r0 = 7;						\
+	exit;						\
+"	:
+	: __imm(bpf_map_lookup_elem),
+	  __imm_addr(arr)
+	: "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "memory");
+}
+SEC("syscall")
+int call_in_asm(void *ctx)
+{
+	long kept = 1000, found;
+	/* r0-r5 are clobbered: `kept` must live in r6-r9 across the asm. */
+	asm volatile ("					\
+	r1 = 1;						\
+	*(u32*)(r10 - 8) = r1;				\
+	r2 = r10;					\
+	r2 += -8;					\
+	r1 = %[arr] ll;					\
+	call %[bpf_map_lookup_elem];			\
+	%[found] = r0;					\
+"	: [found]"=r"(found)
+	: __imm(bpf_map_lookup_elem), __imm_addr(arr)
+	: "r0", "r1", "r2", "r3", "r4", "r5", "memory");
+	if (!found)
+		return 1;
+	return kept + *(long *)found;
+}
+char _license[] SEC("license") = "GPL";
+"#,
+    ),
+];
+
+fn arch_include() -> String {
+    let out = Command::new("uname").arg("-m").output().ok();
+    let arch = out
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "x86_64".into());
+    format!("-I/usr/include/{arch}-linux-gnu")
+}
+
+fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn can_load() -> Result<(), String> {
+    if !have("bpftool") {
+        return Err("bpftool is not installed".into());
+    }
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return Err("not root: cannot load BPF programs".into());
+    }
+    if !Path::new("/sys/fs/bpf").is_dir() {
+        return Err("/sys/fs/bpf is not mounted".into());
+    }
+    let mounted = std::fs::read_to_string("/proc/mounts")
+        .is_ok_and(|m| m.lines().any(|l| l.contains(" /sys/fs/bpf bpf ")));
+    if !mounted {
+        return Err("bpffs is not mounted on /sys/fs/bpf".into());
+    }
+    Ok(())
+}
+
+/// A scratch directory per test, removed first.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bpfcc-inline-asm-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(cmd: &mut Command) -> Result<String, String> {
+    let out = cmd
+        .output()
+        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(format!(
+            "{cmd:?} failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+/// Compiles `src` with bpfcc's library API into `<dir>/bpfcc/<name>.o`.
+fn bpfcc(name: &str, src: &Path, dir: &Path) -> Result<PathBuf, String> {
+    let out_dir = dir.join("bpfcc");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let obj = out_dir.join(format!("{name}.o"));
+    let mut options = bpfcc::driver::Options {
+        opt_level: 2,
+        debug_info: true,
+        ..Default::default()
+    };
+    options.preprocess.opt_level = 2;
+    let arch = arch_include();
+    options
+        .preprocess
+        .include_dirs
+        .push(PathBuf::from(arch.trim_start_matches("-I")));
+    let out = bpfcc::driver::compile(bpfcc::driver::Input::File(src.to_path_buf()), &options);
+    if out.failed() {
+        return Err(format!("bpfcc {name}:\n{}", out.render_diagnostics()));
+    }
+    std::fs::write(&obj, out.output.unwrap_or_default()).unwrap();
+    Ok(obj)
+}
+
+fn clang(name: &str, src: &Path, dir: &Path) -> Result<PathBuf, String> {
+    let out_dir = dir.join("clang");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let obj = out_dir.join(format!("{name}.o"));
+    run(Command::new("clang-19")
+        .args(["-O2", "-g", "--target=bpf", &arch_include(), "-c"])
+        .arg(src)
+        .arg("-o")
+        .arg(&obj))?;
+    Ok(obj)
+}
+
+const BPF_PROG_TEST_RUN: libc::c_long = 10;
+const BPF_OBJ_GET: libc::c_long = 7;
+
+fn bpf(cmd: libc::c_long, attr: &mut [u64; 16]) -> i64 {
+    // SAFETY: `attr` is a zeroed, 128-byte `union bpf_attr` the kernel reads
+    // (and, for test runs, writes) within its size.
+    unsafe { libc::syscall(libc::SYS_bpf, cmd, attr.as_mut_ptr(), 128usize) }
+}
+
+fn obj_get(path: &Path) -> Result<i32, String> {
+    let c = std::ffi::CString::new(path.to_string_lossy().as_bytes()).unwrap();
+    let mut attr = [0u64; 16];
+    attr[0] = c.as_ptr() as u64;
+    let fd = bpf(BPF_OBJ_GET, &mut attr);
+    if fd < 0 {
+        return Err(format!(
+            "BPF_OBJ_GET {}: {}",
+            path.display(),
+            std::io::Error::last_os_error()
+        ));
+    }
+    Ok(fd as i32)
+}
+
+/// Runs a pinned `syscall` program once; its return value.
+fn test_run_syscall(pinned: &Path) -> Result<u32, String> {
+    let fd = obj_get(pinned)?;
+    let mut ctx = [0u8; 64];
+    let mut attr = [0u64; 16];
+    attr[0] = fd as u64; // prog_fd; retval in the upper half
+    attr[5] = ctx.len() as u64; // ctx_size_in (offset 40); ctx_size_out 0
+    attr[6] = ctx.as_mut_ptr() as u64; // ctx_in
+    let r = bpf(BPF_PROG_TEST_RUN, &mut attr);
+    let err = std::io::Error::last_os_error();
+    // SAFETY: fd came from BPF_OBJ_GET and is closed once.
+    unsafe { libc::close(fd) };
+    if r < 0 {
+        return Err(format!("BPF_PROG_TEST_RUN {}: {err}", pinned.display()));
+    }
+    Ok((attr[0] >> 32) as u32)
+}
+
+/// `bpftool prog loadall` into `<dir>/progs`, maps pinned in `<dir>/maps`.
+fn load(obj: &Path, dir: &Path) -> Result<(), String> {
+    let progs = dir.join("progs");
+    let maps = dir.join("maps");
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    run(Command::new("bpftool")
+        .args(["prog", "loadall"])
+        .arg(obj)
+        .arg(&progs)
+        .arg("pinmaps")
+        .arg(&maps))
+    .map(|_| ())
+}
+
+fn unpin(dir: &Path) {
+    // bpffs directories hold only pins: removing the tree unpins.
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn pinned_names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn inline_asm_programs_run_like_clang() {
+    if let Err(why) = can_load() {
+        println!("SKIP: {why}");
+        return;
+    }
+    if !have("clang-19") {
+        println!("SKIP: clang-19 is not installed");
+        return;
+    }
+    let dir = scratch("run");
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for (name, source) in PROGRAMS {
+        let src = dir.join(format!("{name}.c"));
+        std::fs::write(&src, source).unwrap();
+        let (ours, theirs) = match (bpfcc(name, &src, &dir), clang(name, &src, &dir)) {
+            (Ok(a), Ok(b)) => (a, b),
+            (a, b) => {
+                failures.push(format!("{name}: {:?} {:?}", a.err(), b.err()));
+                continue;
+            }
+        };
+        let pid = std::process::id();
+        let pin_ours = Path::new("/sys/fs/bpf").join(format!("bpfcc-inline-asm-{pid}-{name}"));
+        let pin_theirs =
+            Path::new("/sys/fs/bpf").join(format!("bpfcc-inline-asm-clang-{pid}-{name}"));
+        unpin(&pin_ours);
+        unpin(&pin_theirs);
+        match (load(&ours, &pin_ours), load(&theirs, &pin_theirs)) {
+            (Ok(()), Ok(())) => {
+                let progs = pinned_names(&pin_ours.join("progs"));
+                assert_eq!(progs, pinned_names(&pin_theirs.join("progs")));
+                for p in &progs {
+                    let a = test_run_syscall(&pin_ours.join("progs").join(p));
+                    let b = test_run_syscall(&pin_theirs.join("progs").join(p));
+                    match (a, b) {
+                        (Ok(a), Ok(b)) if a == b => ran += 1,
+                        (a, b) => failures.push(format!("{name}/{p}: bpfcc {a:?}, clang {b:?}")),
+                    }
+                }
+            }
+            (a, b) => failures.push(format!("{name}: load: bpfcc {a:?}, clang {b:?}")),
+        }
+        unpin(&pin_ours);
+        unpin(&pin_theirs);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(ran, 5, "every program ran");
+}
+
+/// Errors in asm are reported at their place, never as a panic or wrong code.
+#[test]
+fn inline_asm_errors_are_diagnosed() {
+    let compile = |text: &str| {
+        let options = bpfcc::driver::Options {
+            opt_level: 2,
+            ..Default::default()
+        };
+        let input = bpfcc::driver::Input::Source {
+            name: "bad.c".into(),
+            text: text.into(),
+        };
+        let out = bpfcc::driver::compile(input, &options);
+        assert!(out.failed(), "{text}");
+        out.render_diagnostics()
+    };
+    let text = compile(
+        "long f(long a) { long x; asm(\"%[x] = %[a]\" : [x]\"=r\"(x) : [a]\"i\"(a)); return x; }",
+    );
+    assert!(
+        text.contains("\"i\" asm operand `a` must be a constant or the address of a global"),
+        "{text}"
+    );
+    let text = compile(
+        "int f(void)\n{\n\tasm volatile(\"r0 = 1;\\n\"\n\t\t\"r0 = frob;\");\n\treturn 0;\n}\n",
+    );
+    assert!(
+        text.contains("bad.c:4:"),
+        "the error is on the template's second line:\n{text}"
+    );
+}
