@@ -196,7 +196,7 @@ pub struct Declarator {
     pub attrs: Vec<Attribute>,
     /// `asm("label")` after the declarator: the symbol name (llvm's
     /// `asm("llvm.bpf.load.byte")` spelling of intrinsics uses this).
-    pub asm_label: Option<Vec<u8>>,
+    pub asm_label: Option<Box<[u8]>>,
     pub span: Span,
 }
 
@@ -211,7 +211,8 @@ pub enum DerivedDecl {
         quals: Qualifiers,
         is_static: bool,
     },
-    Function(FunctionDecl),
+    /// Boxed: rare next to pointers and arrays, and four times their size.
+    Function(Box<FunctionDecl>),
 }
 
 #[derive(Clone, Debug)]

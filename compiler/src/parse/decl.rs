@@ -606,7 +606,7 @@ impl Parser<'_> {
             self.expect(Punct::LParen, "after 'asm'")?;
             let (label, _, _) = self.string_literal_bytes()?;
             self.expect_close(Punct::RParen, open)?;
-            d.asm_label = Some(label);
+            d.asm_label = Some(label.into_boxed_slice());
         }
         self.attributes(&mut d.attrs)?;
         d.span = if self.prev_span == Span::default() {
@@ -671,7 +671,7 @@ impl Parser<'_> {
                 let a = self.array_suffix()?;
                 push_exact(&mut d.derived, a);
             } else if self.is(Punct::LParen) {
-                let f = DerivedDecl::Function(self.function_suffix()?);
+                let f = DerivedDecl::Function(Box::new(self.function_suffix()?));
                 push_exact(&mut d.derived, f);
             } else {
                 break;

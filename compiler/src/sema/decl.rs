@@ -122,6 +122,18 @@ impl Checker<'_> {
 
     // -- types ------------------------------------------------------------
 
+    /// The type of `typeof(expr)`. Out of line so that the checked expression,
+    /// a large value, stays off `base_type`'s stack frame.
+    #[inline(never)]
+    fn typeof_expr_type(&mut self, expr: ast::ExprId, unqual: bool) -> QualType {
+        let e = self.expr_nodecay(expr);
+        if unqual {
+            self.strip_quals_deep(e.ty)
+        } else {
+            e.ty
+        }
+    }
+
     /// The type a cast, `sizeof(type)` or `typeof(type)` names.
     pub fn type_name(&mut self, tn: &ast::TypeName) -> QualType {
         let base = self.base_type(&tn.specs, false);
@@ -175,12 +187,7 @@ impl Checker<'_> {
                 }
                 TypeSpec::TypeofExpr { expr, unqual } => {
                     nnamed += 1;
-                    let e = self.expr_nodecay(*expr);
-                    let mut qt = e.ty;
-                    if *unqual {
-                        qt = self.strip_quals_deep(qt);
-                    }
-                    named = Some(qt);
+                    named = Some(self.typeof_expr_type(*expr, *unqual));
                 }
                 TypeSpec::TypeofType { ty, unqual } => {
                     nnamed += 1;
@@ -482,6 +489,9 @@ impl Checker<'_> {
 
     // -- records and enums -----------------------------------------------
 
+    // Kept out of line: inlined into `base_type`, its large locals were moved
+    // on the stack for every declaration, records or not.
+    #[inline(never)]
     fn record_spec(
         &mut self,
         rs: &ast::RecordSpec,
@@ -698,6 +708,7 @@ impl Checker<'_> {
         }
     }
 
+    #[inline(never)]
     fn enum_spec(
         &mut self,
         es: &ast::EnumSpec,
