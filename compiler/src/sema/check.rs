@@ -229,7 +229,8 @@ impl<'a> Checker<'a> {
         opts: &'a SemaOptions,
         diags: &'a mut Diagnostics,
     ) -> Checker<'a> {
-        let mut types = TypeTable::new();
+        // vmlinux.h makes ~1.8 types per file-scope item.
+        let mut types = TypeTable::with_capacity(64 + tu.items.len() * 2);
         let mut int = |k| types.intern(TypeKind::Int(k));
         let (bool_, char_, schar, uchar) = (
             int(IntKind::Bool),
