@@ -212,6 +212,9 @@ pub(crate) struct Checker<'a> {
     /// Bit-fields of packed records whose storage unit does not fit the
     /// record (by span): declaring them is fine, accessing them is an error.
     pub bad_bitfields: std::collections::HashSet<Span>,
+    /// Scratch set for the duplicate-member check of one record, kept
+    /// between records so that its table is allocated once.
+    pub member_names: SymMap<()>,
     /// Signed `x % 2^k` not yet seen compared with zero (see `absorb_srem`).
     pub pending_srem: Vec<Span>,
     /// Unsupported features met in `static` functions, reported only if the
@@ -304,6 +307,7 @@ impl<'a> Checker<'a> {
             flex_init_top: None,
             init_extent: 0,
             bad_bitfields: Default::default(),
+            member_names: SymMap::default(),
             pending_srem: Vec::new(),
             deferred: Vec::new(),
             const_context: 0,

@@ -619,7 +619,8 @@ impl Checker<'_> {
             }
         }
         // Duplicate member names (anonymous members' names included).
-        let mut seen: SymMap<()> = SymMap::default();
+        let mut seen = std::mem::take(&mut self.member_names);
+        seen.clear();
         for m in &ins {
             if let Some(n) = m.name {
                 if seen.insert(n, ()).is_some() {
@@ -628,6 +629,7 @@ impl Checker<'_> {
                 }
             }
         }
+        self.member_names = seen;
         let layout = layout_record(&self.types, ins, rs.is_union, attrs.packed, attrs.align);
         self.bad_bitfields.extend(layout.unsupported);
         let rec = &mut self.types.records[rid];
