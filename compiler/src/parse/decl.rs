@@ -287,12 +287,12 @@ impl Parser<'_> {
                 kw::VaList => self.simple_spec(TypeSpec::VaList),
                 kw::AutoType => self.simple_spec(TypeSpec::AutoType),
                 kw::Struct | kw::Union => {
-                    let r = self.record_spec()?;
-                    self.type_spec_stack.push(TypeSpec::Record(Box::new(r)));
+                    let r = self.record_type_spec()?;
+                    self.type_spec_stack.push(r);
                 }
                 kw::Enum => {
-                    let e = self.enum_spec()?;
-                    self.type_spec_stack.push(TypeSpec::Enum(Box::new(e)));
+                    let e = self.enum_type_spec()?;
+                    self.type_spec_stack.push(e);
                 }
                 kw::Typeof
                 | kw::Typeof2
@@ -375,6 +375,19 @@ impl Parser<'_> {
     }
 
     // -- struct / union / enum ---------------------------------------------
+
+    // The two below stay out of line so that the large `RecordSpec` and
+    // `EnumSpec` values (and everything inlined into their parsers) live in
+    // their own stack frames, not in that of every `decl_specs` call.
+    #[inline(never)]
+    fn record_type_spec(&mut self) -> PResult<TypeSpec> {
+        Ok(TypeSpec::Record(Box::new(self.record_spec()?)))
+    }
+
+    #[inline(never)]
+    fn enum_type_spec(&mut self) -> PResult<TypeSpec> {
+        Ok(TypeSpec::Enum(Box::new(self.enum_spec()?)))
+    }
 
     fn record_spec(&mut self) -> PResult<RecordSpec> {
         let start = self.span();
