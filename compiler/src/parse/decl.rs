@@ -405,8 +405,11 @@ impl Parser<'_> {
             None => None,
         };
         let mut members = None;
+        let mut member_declarators = Vec::new();
         if self.is(Punct::LBrace) {
-            members = Some(self.record_body()?);
+            let (m, d) = self.record_body()?;
+            members = Some(m);
+            member_declarators = d;
             // Attributes right after the closing brace belong to the type.
             self.attributes(&mut attrs)?;
             for region in self.record_attributes {
@@ -428,37 +431,46 @@ impl Parser<'_> {
             is_union,
             name,
             members,
+            member_declarators,
             attrs,
             span: start.to(self.prev_span),
         })
     }
 
     /// `{ member-declarations }`, recovering per member.
-    fn record_body(&mut self) -> PResult<Vec<MemberDecl>> {
+    fn record_body(&mut self) -> PResult<(Vec<MemberDecl>, Vec<MemberDeclarator>)> {
         let open = self.span();
         self.bump();
         self.enter()?;
         // Members are gathered on a stack shared with nested records and
         // moved out in one exact-size allocation.
         let base = self.member_stack.len();
+        let dbase = self.member_declarator_stack.len();
         while !self.is(Punct::RBrace) && !self.at_eof() {
             let before = self.pos;
-            match self.member_decl() {
+            let dpos = self.member_declarator_stack.len();
+            match self.member_decl(dbase) {
                 Ok(Some(m)) => self.member_stack.push(m),
                 Ok(None) => {}
-                Err(Reported) => self.sync_stmt(),
+                Err(Reported) => {
+                    self.member_declarator_stack.truncate(dpos);
+                    self.sync_stmt();
+                }
             }
             if self.pos == before {
                 self.bump();
             }
         }
         let members = self.member_stack.drain(base..).collect();
+        let declarators = self.member_declarator_stack.drain(dbase..).collect();
         self.leave();
         self.expect_close(Punct::RBrace, open)?;
-        Ok(members)
+        Ok((members, declarators))
     }
 
-    fn member_decl(&mut self) -> PResult<Option<MemberDecl>> {
+    /// One member declaration; its declarators go on
+    /// `member_declarator_stack`, indexed from `dbase` (the record's start).
+    fn member_decl(&mut self, dbase: usize) -> PResult<Option<MemberDecl>> {
         if self.eat(Punct::Semi) {
             return Ok(None);
         }
@@ -474,7 +486,7 @@ impl Parser<'_> {
         if specs.type_specs.is_empty() && specs.quals == Qualifiers::default() {
             return Err(self.error_here("expected member declaration"));
         }
-        let mut declarators = Vec::new();
+        let first = self.member_declarator_stack.len();
         if !self.is(Punct::Semi) {
             loop {
                 let dstart = self.span();
@@ -498,14 +510,11 @@ impl Parser<'_> {
                         d.attrs.extend(attrs);
                     }
                 }
-                push_exact(
-                    &mut declarators,
-                    MemberDeclarator {
-                        declarator,
-                        bit_width,
-                        span: dstart.to(self.prev_span),
-                    },
-                );
+                self.member_declarator_stack.push(MemberDeclarator {
+                    declarator,
+                    bit_width,
+                    span: dstart.to(self.prev_span),
+                });
                 if !self.eat(Punct::Comma) {
                     break;
                 }
@@ -518,9 +527,10 @@ impl Parser<'_> {
                 self.missing_semi("expected ';' at end of declaration list")?;
             }
         }
+        let end = self.member_declarator_stack.len();
         Ok(Some(MemberDecl {
             specs,
-            declarators,
+            declarators: (first - dbase) as u32..(end - dbase) as u32,
             span: start.to(self.prev_span),
         }))
     }

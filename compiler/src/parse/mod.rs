@@ -307,6 +307,9 @@ struct Parser<'a> {
     /// Scratch stacks (see `decl_specs` and `record_body`).
     type_spec_stack: Vec<ast::TypeSpec>,
     member_stack: Vec<ast::MemberDecl>,
+    /// Member declarators being gathered, shared by nested records like
+    /// `member_stack`.
+    member_declarator_stack: Vec<ast::MemberDeclarator>,
     record_attributes: &'a [RecordAttributeRegion],
 }
 
@@ -341,6 +344,7 @@ impl<'a> Parser<'a> {
             eof,
             type_spec_stack: Vec::new(),
             member_stack: Vec::new(),
+            member_declarator_stack: Vec::new(),
             record_attributes: &[],
         }
     }

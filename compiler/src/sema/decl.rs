@@ -556,7 +556,8 @@ impl Checker<'_> {
         for (mi, m) in members.iter().enumerate() {
             let base = self.base_type(&m.specs, false);
             let spec_alignas = self.alignas(&m.specs);
-            if m.declarators.is_empty() {
+            let declarators = rs.declarators(m);
+            if declarators.is_empty() {
                 // An anonymous struct/union member.
                 if self.is_record(base.ty).is_some() {
                     let a = self.gather_attrs(m.specs.attrs.iter());
@@ -574,8 +575,8 @@ impl Checker<'_> {
                 }
                 continue;
             }
-            for (di, md) in m.declarators.iter().enumerate() {
-                let last = mi + 1 == nmembers && di + 1 == m.declarators.len();
+            for (di, md) in declarators.iter().enumerate() {
+                let last = mi + 1 == nmembers && di + 1 == declarators.len();
                 let (ty, name, dattrs) = match &md.declarator {
                     Some(d) => (
                         self.declarator_type(base, d, &m.specs.attrs),
