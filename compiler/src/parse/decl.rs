@@ -829,8 +829,14 @@ impl Parser<'_> {
         }
         // Parameter names live in the prototype scope.
         self.scopes.push();
+        let base = self.param_stack.len();
         let r = self.param_list(&mut f);
         self.scopes.pop();
+        if r.is_ok() {
+            f.params = self.param_stack.drain(base..).collect();
+        } else {
+            self.param_stack.truncate(base);
+        }
         r?;
         self.expect_close(Punct::RParen, open)?;
         f.span = open.to(self.prev_span);
@@ -861,7 +867,7 @@ impl Parser<'_> {
             if let Some((n, _)) = declarator.name {
                 self.scopes.declare(n, false);
             }
-            f.params.push(ParamDecl {
+            self.param_stack.push(ParamDecl {
                 specs,
                 declarator,
                 span: start.to(self.prev_span),

@@ -310,6 +310,9 @@ struct Parser<'a> {
     /// Member declarators being gathered, shared by nested records like
     /// `member_stack`.
     member_declarator_stack: Vec<ast::MemberDeclarator>,
+    /// Parameters being gathered, shared by nested prototypes, so that each
+    /// list is allocated once at its exact size.
+    param_stack: Vec<ast::ParamDecl>,
     record_attributes: &'a [RecordAttributeRegion],
 }
 
@@ -345,6 +348,7 @@ impl<'a> Parser<'a> {
             type_spec_stack: Vec::new(),
             member_stack: Vec::new(),
             member_declarator_stack: Vec::new(),
+            param_stack: Vec::new(),
             record_attributes: &[],
         }
     }
