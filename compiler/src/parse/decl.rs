@@ -708,9 +708,12 @@ impl Parser<'_> {
             d.name = inner.name;
             d.attrs.append(&mut inner.attrs);
             // The nested declarator is nearer the name than everything here.
-            let outer: Vec<DerivedDecl> = d.derived.drain(first..).collect();
-            d.derived.append(&mut inner.derived);
-            d.derived.extend(outer);
+            // Rebuilt at its exact size: `(*f)(...)` is common in vmlinux.h.
+            let mut derived = Vec::with_capacity(d.derived.len() + inner.derived.len());
+            derived.extend(d.derived.drain(..first));
+            derived.append(&mut inner.derived);
+            derived.append(&mut d.derived);
+            d.derived = derived;
         }
         Ok(())
     }
