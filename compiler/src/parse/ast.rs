@@ -142,8 +142,19 @@ pub struct RecordSpec {
     /// `None` for a reference or forward declaration (`struct foo`), `Some` for a
     /// definition (possibly empty: `struct foo {}`).
     pub members: Option<Vec<MemberDecl>>,
+    /// The declarators of all `members`, in order; each member owns the range
+    /// `MemberDecl::declarators` of it (see [`RecordSpec::declarators`]). One
+    /// list per record rather than one per member: vmlinux.h has ~69k members.
+    pub member_declarators: Vec<MemberDeclarator>,
     pub attrs: Vec<Attribute>,
     pub span: Span,
+}
+
+impl RecordSpec {
+    /// The declarators of member `m` of this record.
+    pub fn declarators(&self, m: &MemberDecl) -> &[MemberDeclarator] {
+        &self.member_declarators[m.declarators.start as usize..m.declarators.end as usize]
+    }
 }
 
 /// One member declaration in a struct or union. An anonymous struct/union
@@ -151,7 +162,8 @@ pub struct RecordSpec {
 #[derive(Clone, Debug)]
 pub struct MemberDecl {
     pub specs: DeclSpecs,
-    pub declarators: Vec<MemberDeclarator>,
+    /// Indices into the record's `RecordSpec::member_declarators`.
+    pub declarators: std::ops::Range<u32>,
     pub span: Span,
 }
 
@@ -196,7 +208,7 @@ pub struct Declarator {
     pub attrs: Vec<Attribute>,
     /// `asm("label")` after the declarator: the symbol name (llvm's
     /// `asm("llvm.bpf.load.byte")` spelling of intrinsics uses this).
-    pub asm_label: Option<Vec<u8>>,
+    pub asm_label: Option<Box<[u8]>>,
     pub span: Span,
 }
 
@@ -211,7 +223,8 @@ pub enum DerivedDecl {
         quals: Qualifiers,
         is_static: bool,
     },
-    Function(FunctionDecl),
+    /// Boxed: rare next to pointers and arrays, and four times their size.
+    Function(Box<FunctionDecl>),
 }
 
 #[derive(Clone, Debug)]

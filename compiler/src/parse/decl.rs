@@ -287,12 +287,12 @@ impl Parser<'_> {
                 kw::VaList => self.simple_spec(TypeSpec::VaList),
                 kw::AutoType => self.simple_spec(TypeSpec::AutoType),
                 kw::Struct | kw::Union => {
-                    let r = self.record_spec()?;
-                    self.type_spec_stack.push(TypeSpec::Record(Box::new(r)));
+                    let r = self.record_type_spec()?;
+                    self.type_spec_stack.push(r);
                 }
                 kw::Enum => {
-                    let e = self.enum_spec()?;
-                    self.type_spec_stack.push(TypeSpec::Enum(Box::new(e)));
+                    let e = self.enum_type_spec()?;
+                    self.type_spec_stack.push(e);
                 }
                 kw::Typeof
                 | kw::Typeof2
@@ -376,6 +376,19 @@ impl Parser<'_> {
 
     // -- struct / union / enum ---------------------------------------------
 
+    // The two below stay out of line so that the large `RecordSpec` and
+    // `EnumSpec` values (and everything inlined into their parsers) live in
+    // their own stack frames, not in that of every `decl_specs` call.
+    #[inline(never)]
+    fn record_type_spec(&mut self) -> PResult<TypeSpec> {
+        Ok(TypeSpec::Record(Box::new(self.record_spec()?)))
+    }
+
+    #[inline(never)]
+    fn enum_type_spec(&mut self) -> PResult<TypeSpec> {
+        Ok(TypeSpec::Enum(Box::new(self.enum_spec()?)))
+    }
+
     fn record_spec(&mut self) -> PResult<RecordSpec> {
         let start = self.span();
         let keyword_index = self.pos;
@@ -392,8 +405,11 @@ impl Parser<'_> {
             None => None,
         };
         let mut members = None;
+        let mut member_declarators = Vec::new();
         if self.is(Punct::LBrace) {
-            members = Some(self.record_body()?);
+            let (m, d) = self.record_body()?;
+            members = Some(m);
+            member_declarators = d;
             // Attributes right after the closing brace belong to the type.
             self.attributes(&mut attrs)?;
             for region in self.record_attributes {
@@ -415,37 +431,46 @@ impl Parser<'_> {
             is_union,
             name,
             members,
+            member_declarators,
             attrs,
             span: start.to(self.prev_span),
         })
     }
 
     /// `{ member-declarations }`, recovering per member.
-    fn record_body(&mut self) -> PResult<Vec<MemberDecl>> {
+    fn record_body(&mut self) -> PResult<(Vec<MemberDecl>, Vec<MemberDeclarator>)> {
         let open = self.span();
         self.bump();
         self.enter()?;
         // Members are gathered on a stack shared with nested records and
         // moved out in one exact-size allocation.
         let base = self.member_stack.len();
+        let dbase = self.member_declarator_stack.len();
         while !self.is(Punct::RBrace) && !self.at_eof() {
             let before = self.pos;
-            match self.member_decl() {
+            let dpos = self.member_declarator_stack.len();
+            match self.member_decl(dbase) {
                 Ok(Some(m)) => self.member_stack.push(m),
                 Ok(None) => {}
-                Err(Reported) => self.sync_stmt(),
+                Err(Reported) => {
+                    self.member_declarator_stack.truncate(dpos);
+                    self.sync_stmt();
+                }
             }
             if self.pos == before {
                 self.bump();
             }
         }
         let members = self.member_stack.drain(base..).collect();
+        let declarators = self.member_declarator_stack.drain(dbase..).collect();
         self.leave();
         self.expect_close(Punct::RBrace, open)?;
-        Ok(members)
+        Ok((members, declarators))
     }
 
-    fn member_decl(&mut self) -> PResult<Option<MemberDecl>> {
+    /// One member declaration; its declarators go on
+    /// `member_declarator_stack`, indexed from `dbase` (the record's start).
+    fn member_decl(&mut self, dbase: usize) -> PResult<Option<MemberDecl>> {
         if self.eat(Punct::Semi) {
             return Ok(None);
         }
@@ -461,7 +486,7 @@ impl Parser<'_> {
         if specs.type_specs.is_empty() && specs.quals == Qualifiers::default() {
             return Err(self.error_here("expected member declaration"));
         }
-        let mut declarators = Vec::new();
+        let first = self.member_declarator_stack.len();
         if !self.is(Punct::Semi) {
             loop {
                 let dstart = self.span();
@@ -485,14 +510,11 @@ impl Parser<'_> {
                         d.attrs.extend(attrs);
                     }
                 }
-                push_exact(
-                    &mut declarators,
-                    MemberDeclarator {
-                        declarator,
-                        bit_width,
-                        span: dstart.to(self.prev_span),
-                    },
-                );
+                self.member_declarator_stack.push(MemberDeclarator {
+                    declarator,
+                    bit_width,
+                    span: dstart.to(self.prev_span),
+                });
                 if !self.eat(Punct::Comma) {
                     break;
                 }
@@ -505,9 +527,10 @@ impl Parser<'_> {
                 self.missing_semi("expected ';' at end of declaration list")?;
             }
         }
+        let end = self.member_declarator_stack.len();
         Ok(Some(MemberDecl {
             specs,
-            declarators,
+            declarators: (first - dbase) as u32..(end - dbase) as u32,
             span: start.to(self.prev_span),
         }))
     }
@@ -606,7 +629,7 @@ impl Parser<'_> {
             self.expect(Punct::LParen, "after 'asm'")?;
             let (label, _, _) = self.string_literal_bytes()?;
             self.expect_close(Punct::RParen, open)?;
-            d.asm_label = Some(label);
+            d.asm_label = Some(label.into_boxed_slice());
         }
         self.attributes(&mut d.attrs)?;
         d.span = if self.prev_span == Span::default() {
@@ -671,7 +694,7 @@ impl Parser<'_> {
                 let a = self.array_suffix()?;
                 push_exact(&mut d.derived, a);
             } else if self.is(Punct::LParen) {
-                let f = DerivedDecl::Function(self.function_suffix()?);
+                let f = DerivedDecl::Function(Box::new(self.function_suffix()?));
                 push_exact(&mut d.derived, f);
             } else {
                 break;
@@ -685,9 +708,12 @@ impl Parser<'_> {
             d.name = inner.name;
             d.attrs.append(&mut inner.attrs);
             // The nested declarator is nearer the name than everything here.
-            let outer: Vec<DerivedDecl> = d.derived.drain(first..).collect();
-            d.derived.append(&mut inner.derived);
-            d.derived.extend(outer);
+            // Rebuilt at its exact size: `(*f)(...)` is common in vmlinux.h.
+            let mut derived = Vec::with_capacity(d.derived.len() + inner.derived.len());
+            derived.extend(d.derived.drain(..first));
+            derived.append(&mut inner.derived);
+            derived.append(&mut d.derived);
+            d.derived = derived;
         }
         Ok(())
     }
@@ -806,8 +832,14 @@ impl Parser<'_> {
         }
         // Parameter names live in the prototype scope.
         self.scopes.push();
+        let base = self.param_stack.len();
         let r = self.param_list(&mut f);
         self.scopes.pop();
+        if r.is_ok() {
+            f.params = self.param_stack.drain(base..).collect();
+        } else {
+            self.param_stack.truncate(base);
+        }
         r?;
         self.expect_close(Punct::RParen, open)?;
         f.span = open.to(self.prev_span);
@@ -838,7 +870,7 @@ impl Parser<'_> {
             if let Some((n, _)) = declarator.name {
                 self.scopes.declare(n, false);
             }
-            f.params.push(ParamDecl {
+            self.param_stack.push(ParamDecl {
                 specs,
                 declarator,
                 span: start.to(self.prev_span),

@@ -307,6 +307,12 @@ struct Parser<'a> {
     /// Scratch stacks (see `decl_specs` and `record_body`).
     type_spec_stack: Vec<ast::TypeSpec>,
     member_stack: Vec<ast::MemberDecl>,
+    /// Member declarators being gathered, shared by nested records like
+    /// `member_stack`.
+    member_declarator_stack: Vec<ast::MemberDeclarator>,
+    /// Parameters being gathered, shared by nested prototypes, so that each
+    /// list is allocated once at its exact size.
+    param_stack: Vec<ast::ParamDecl>,
     record_attributes: &'a [RecordAttributeRegion],
 }
 
@@ -341,6 +347,8 @@ impl<'a> Parser<'a> {
             eof,
             type_spec_stack: Vec::new(),
             member_stack: Vec::new(),
+            member_declarator_stack: Vec::new(),
+            param_stack: Vec::new(),
             record_attributes: &[],
         }
     }

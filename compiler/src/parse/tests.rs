@@ -432,7 +432,7 @@ fn typedef_name_as_member_and_declarator() {
     let m = &r.members.as_ref().unwrap()[0];
     assert!(matches!(m.specs.type_specs[0], TypeSpec::TypedefName(..)));
     assert_eq!(
-        declarator_name(&p, m.declarators[0].declarator.as_ref().unwrap()),
+        declarator_name(&p, r.declarators(m)[0].declarator.as_ref().unwrap()),
         "u64"
     );
     let d = p.decl(3);
@@ -457,11 +457,11 @@ fn records_bitfields_anonymous_members() {
     assert_eq!(attrs, ["packed", "aligned"]);
     let m = r.members.as_ref().unwrap();
     assert_eq!(m.len(), 4);
-    assert_eq!(m[0].declarators.len(), 3);
-    assert!(m[0].declarators[0].bit_width.is_some());
-    assert!(m[0].declarators[1].declarator.is_none());
-    assert!(m[0].declarators[2].bit_width.is_none());
-    assert!(m[1].declarators.is_empty(), "anonymous union member");
+    assert_eq!(r.declarators(&m[0]).len(), 3);
+    assert!(r.declarators(&m[0])[0].bit_width.is_some());
+    assert!(r.declarators(&m[0])[1].declarator.is_none());
+    assert!(r.declarators(&m[0])[2].bit_width.is_none());
+    assert!(r.declarators(&m[1]).is_empty(), "anonymous union member");
     let TypeSpec::Record(fwd) = &p.decl(1).specs.type_specs[0] else {
         panic!()
     };
@@ -494,8 +494,8 @@ fn enums() {
         panic!()
     };
     let m = s.members.as_ref().unwrap();
-    assert!(m[0].declarators[0].bit_width.is_some());
-    assert!(m[1].declarators[0].declarator.is_none());
+    assert!(s.declarators(&m[0])[0].bit_width.is_some());
+    assert!(s.declarators(&m[1])[0].declarator.is_none());
 }
 
 #[test]
@@ -1602,7 +1602,7 @@ fn libbpf_program_shapes() {
     let TypeSpec::Record(r) = &m.specs.type_specs[0] else {
         panic!()
     };
-    let first = r.members.as_ref().unwrap()[0].declarators[0]
+    let first = r.declarators(&r.members.as_ref().unwrap()[0])[0]
         .declarator
         .as_ref()
         .unwrap();

@@ -212,6 +212,9 @@ pub(crate) struct Checker<'a> {
     /// Bit-fields of packed records whose storage unit does not fit the
     /// record (by span): declaring them is fine, accessing them is an error.
     pub bad_bitfields: std::collections::HashSet<Span>,
+    /// Scratch set for the duplicate-member check of one record, kept
+    /// between records so that its table is allocated once.
+    pub member_names: SymMap<()>,
     /// Signed `x % 2^k` not yet seen compared with zero (see `absorb_srem`).
     pub pending_srem: Vec<Span>,
     /// Unsupported features met in `static` functions, reported only if the
@@ -229,7 +232,8 @@ impl<'a> Checker<'a> {
         opts: &'a SemaOptions,
         diags: &'a mut Diagnostics,
     ) -> Checker<'a> {
-        let mut types = TypeTable::new();
+        // vmlinux.h makes ~1.8 types per file-scope item.
+        let mut types = TypeTable::with_capacity(64 + tu.items.len() * 2);
         let mut int = |k| types.intern(TypeKind::Int(k));
         let (bool_, char_, schar, uchar) = (
             int(IntKind::Bool),
@@ -303,6 +307,7 @@ impl<'a> Checker<'a> {
             flex_init_top: None,
             init_extent: 0,
             bad_bitfields: Default::default(),
+            member_names: SymMap::default(),
             pending_srem: Vec::new(),
             deferred: Vec::new(),
             const_context: 0,

@@ -122,6 +122,18 @@ impl Checker<'_> {
 
     // -- types ------------------------------------------------------------
 
+    /// The type of `typeof(expr)`. Out of line so that the checked expression,
+    /// a large value, stays off `base_type`'s stack frame.
+    #[inline(never)]
+    fn typeof_expr_type(&mut self, expr: ast::ExprId, unqual: bool) -> QualType {
+        let e = self.expr_nodecay(expr);
+        if unqual {
+            self.strip_quals_deep(e.ty)
+        } else {
+            e.ty
+        }
+    }
+
     /// The type a cast, `sizeof(type)` or `typeof(type)` names.
     pub fn type_name(&mut self, tn: &ast::TypeName) -> QualType {
         let base = self.base_type(&tn.specs, false);
@@ -175,12 +187,7 @@ impl Checker<'_> {
                 }
                 TypeSpec::TypeofExpr { expr, unqual } => {
                     nnamed += 1;
-                    let e = self.expr_nodecay(*expr);
-                    let mut qt = e.ty;
-                    if *unqual {
-                        qt = self.strip_quals_deep(qt);
-                    }
-                    named = Some(qt);
+                    named = Some(self.typeof_expr_type(*expr, *unqual));
                 }
                 TypeSpec::TypeofType { ty, unqual } => {
                     nnamed += 1;
@@ -482,6 +489,9 @@ impl Checker<'_> {
 
     // -- records and enums -----------------------------------------------
 
+    // Kept out of line: inlined into `base_type`, its large locals were moved
+    // on the stack for every declaration, records or not.
+    #[inline(never)]
     fn record_spec(
         &mut self,
         rs: &ast::RecordSpec,
@@ -546,7 +556,8 @@ impl Checker<'_> {
         for (mi, m) in members.iter().enumerate() {
             let base = self.base_type(&m.specs, false);
             let spec_alignas = self.alignas(&m.specs);
-            if m.declarators.is_empty() {
+            let declarators = rs.declarators(m);
+            if declarators.is_empty() {
                 // An anonymous struct/union member.
                 if self.is_record(base.ty).is_some() {
                     let a = self.gather_attrs(m.specs.attrs.iter());
@@ -564,8 +575,8 @@ impl Checker<'_> {
                 }
                 continue;
             }
-            for (di, md) in m.declarators.iter().enumerate() {
-                let last = mi + 1 == nmembers && di + 1 == m.declarators.len();
+            for (di, md) in declarators.iter().enumerate() {
+                let last = mi + 1 == nmembers && di + 1 == declarators.len();
                 let (ty, name, dattrs) = match &md.declarator {
                     Some(d) => (
                         self.declarator_type(base, d, &m.specs.attrs),
@@ -609,7 +620,8 @@ impl Checker<'_> {
             }
         }
         // Duplicate member names (anonymous members' names included).
-        let mut seen: SymMap<()> = SymMap::default();
+        let mut seen = std::mem::take(&mut self.member_names);
+        seen.clear();
         for m in &ins {
             if let Some(n) = m.name {
                 if seen.insert(n, ()).is_some() {
@@ -618,6 +630,7 @@ impl Checker<'_> {
                 }
             }
         }
+        self.member_names = seen;
         let layout = layout_record(&self.types, ins, rs.is_union, attrs.packed, attrs.align);
         self.bad_bitfields.extend(layout.unsupported);
         let rec = &mut self.types.records[rid];
@@ -698,6 +711,7 @@ impl Checker<'_> {
         }
     }
 
+    #[inline(never)]
     fn enum_spec(
         &mut self,
         es: &ast::EnumSpec,

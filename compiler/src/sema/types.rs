@@ -184,6 +184,17 @@ impl TypeTable {
         TypeTable::default()
     }
 
+    /// An empty table with room for `n` types (and proportionally many
+    /// records and enums), so a large unit interns without rehashing.
+    pub fn with_capacity(n: usize) -> TypeTable {
+        TypeTable {
+            types: PrimaryMap::with_capacity(n),
+            records: PrimaryMap::with_capacity(n / 2),
+            enums: PrimaryMap::with_capacity(n / 8),
+            dedup: std::collections::HashMap::with_capacity_and_hasher(n, Default::default()),
+        }
+    }
+
     /// The id of `kind`, created on first use.
     pub fn intern(&mut self, kind: TypeKind) -> TypeId {
         if let Some(&id) = self.dedup.get(&kind) {
