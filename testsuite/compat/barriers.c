@@ -1,5 +1,4 @@
 /* syscall program: barrier() and barrier_var() (empty inline assembly) keep a bounds check the verifier needs. */
-// bpfcc-known-failure: inline assembly is not supported yet ("inline assembly is not supported yet" at barrier())
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
