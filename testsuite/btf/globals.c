@@ -3,7 +3,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-struct point { int x, y; };
+struct point { int x, y __attribute__((btf_decl_tag("y_coord"))); };
 typedef struct point point_t;
 
 int g_data = 5;

@@ -303,10 +303,15 @@ impl<'a> Converter<'a> {
         });
         self.records.insert(r, id);
         let mut members = Vec::with_capacity(def.fields.len());
+        // (member index, its `btf_decl_tag`s): DECL_TAGs with a component index.
+        let mut tagged: Vec<(usize, Vec<Vec<u8>>)> = Vec::new();
         for f in &def.fields {
             // Unnamed bitfields are padding: clang's debug info leaves them out.
             if f.name.is_none() && f.bitfield.is_some() {
                 continue;
+            }
+            if !f.decl_tags.is_empty() {
+                tagged.push((members.len(), f.decl_tags.clone()));
             }
             let ty = self.qual(f.ty, Ctx::Member);
             let name = f.name.map_or(0, |n| self.sym(n));
@@ -323,6 +328,18 @@ impl<'a> Converter<'a> {
         }
         if let BtfKind::Record { members: m, .. } = &mut self.table.get_mut(id).kind {
             *m = members;
+        }
+        for (index, tags) in tagged {
+            for tag in tags {
+                let name = self.str(&tag);
+                self.table.push(BtfType {
+                    name,
+                    kind: BtfKind::DeclTag {
+                        ty: id,
+                        component: index as i32,
+                    },
+                });
+            }
         }
         id
     }

@@ -97,6 +97,7 @@ impl P {
                 offset,
                 bitfield,
                 attrs: vec![],
+                decl_tags: vec![],
                 span: Span::default(),
             })
             .collect();

@@ -568,6 +568,7 @@ impl Checker<'_> {
                         align_attr: max_opt(a.align, spec_alignas),
                         packed: a.packed,
                         attrs: vec![],
+                        decl_tags: vec![],
                         span: m.span,
                     });
                 } else if !self.is_error(base.ty) {
@@ -614,6 +615,7 @@ impl Checker<'_> {
                     bit_width,
                     align_attr: max_opt(a.align, spec_alignas),
                     packed: a.packed,
+                    decl_tags: a.decl.decl_tags.clone(),
                     attrs: a.names,
                     span,
                 });

@@ -17,6 +17,7 @@ pub(crate) struct MemberIn {
     /// `__attribute__((packed))` on the member itself.
     pub packed: bool,
     pub attrs: Vec<Sym>,
+    pub decl_tags: Vec<Vec<u8>>,
     pub span: Span,
 }
 
@@ -82,6 +83,7 @@ pub(crate) fn layout_record(
                             width: 0,
                         }),
                         attrs: m.attrs,
+                        decl_tags: m.decl_tags,
                         span: m.span,
                     });
                     continue;
@@ -110,6 +112,7 @@ pub(crate) fn layout_record(
                             width: w as u32,
                         }),
                         attrs: m.attrs,
+                        decl_tags: m.decl_tags,
                         span: m.span,
                     });
                 } else {
@@ -123,6 +126,7 @@ pub(crate) fn layout_record(
                             width: w as u32,
                         }),
                         attrs: m.attrs,
+                        decl_tags: m.decl_tags,
                         span: m.span,
                     });
                 }
@@ -137,6 +141,7 @@ pub(crate) fn layout_record(
                     offset: offset_bits / 8,
                     bitfield: None,
                     attrs: m.attrs,
+                    decl_tags: m.decl_tags,
                     span: m.span,
                 });
                 offset_bits += tsize * 8;

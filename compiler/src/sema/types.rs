@@ -129,6 +129,8 @@ pub struct Field {
     /// For a bitfield: bit offset within the storage unit at `offset` (whose size
     /// is that of `ty`), and width in bits.
     pub bitfield: Option<BitField>,
+    /// `btf_decl_tag("...")` values on this member, in order.
+    pub decl_tags: Vec<Vec<u8>>,
     pub attrs: Vec<Sym>,
     pub span: Span,
 }
