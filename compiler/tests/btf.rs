@@ -18,6 +18,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod support;
+use support::{load, pinned_names, run, test_run_syscall, unpin};
+
 fn program_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../testsuite/btf")
 }
@@ -62,21 +65,6 @@ fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn run(cmd: &mut Command) -> Result<String, String> {
-    let out = cmd
-        .output()
-        .map_err(|e| format!("cannot run {cmd:?}: {e}"))?;
-    if out.status.success() {
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    } else {
-        Err(format!(
-            "{cmd:?} failed:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    }
 }
 
 /// Compiles `testsuite/btf/<name>.c` into `<dir>/bpfcc/<name>.o`.
@@ -266,81 +254,6 @@ fn difference(a: &[String], b: &[String]) -> (Vec<String>, Vec<String>) {
         }
     }
     (only_a, rest_b.into_iter().cloned().collect())
-}
-
-// ------------------------------------------------------------ bpf() syscall
-
-const BPF_PROG_TEST_RUN: libc::c_long = 10;
-const BPF_OBJ_GET: libc::c_long = 7;
-
-fn bpf(cmd: libc::c_long, attr: &mut [u64; 16]) -> i64 {
-    // SAFETY: `attr` is a zeroed, 128-byte `union bpf_attr` the kernel reads
-    // (and, for test runs, writes) within its size.
-    unsafe { libc::syscall(libc::SYS_bpf, cmd, attr.as_mut_ptr(), 128usize) }
-}
-
-fn obj_get(path: &Path) -> Result<i32, String> {
-    let c = std::ffi::CString::new(path.to_string_lossy().as_bytes()).unwrap();
-    let mut attr = [0u64; 16];
-    attr[0] = c.as_ptr() as u64;
-    let fd = bpf(BPF_OBJ_GET, &mut attr);
-    if fd < 0 {
-        return Err(format!(
-            "BPF_OBJ_GET {}: {}",
-            path.display(),
-            std::io::Error::last_os_error()
-        ));
-    }
-    Ok(fd as i32)
-}
-
-/// Runs a pinned `syscall` program once; its return value.
-fn test_run_syscall(pinned: &Path) -> Result<u32, String> {
-    let fd = obj_get(pinned)?;
-    let mut ctx = [0u8; 64];
-    let mut attr = [0u64; 16];
-    attr[0] = fd as u64; // prog_fd; retval in the upper half
-    attr[5] = ctx.len() as u64; // ctx_size_in (offset 40); ctx_size_out 0
-    attr[6] = ctx.as_mut_ptr() as u64; // ctx_in
-    let r = bpf(BPF_PROG_TEST_RUN, &mut attr);
-    let err = std::io::Error::last_os_error();
-    // SAFETY: fd came from BPF_OBJ_GET and is closed once.
-    unsafe { libc::close(fd) };
-    if r < 0 {
-        return Err(format!("BPF_PROG_TEST_RUN {}: {err}", pinned.display()));
-    }
-    Ok((attr[0] >> 32) as u32)
-}
-
-/// `bpftool prog loadall` into `<dir>/progs`, maps pinned in `<dir>/maps`.
-fn load(obj: &Path, dir: &Path) -> Result<(), String> {
-    let progs = dir.join("progs");
-    let maps = dir.join("maps");
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    run(Command::new("bpftool")
-        .args(["prog", "loadall"])
-        .arg(obj)
-        .arg(&progs)
-        .arg("pinmaps")
-        .arg(&maps))
-    .map(|_| ())
-}
-
-fn unpin(dir: &Path) {
-    // bpffs directories hold only pins: removing the tree unpins.
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-fn pinned_names(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .map(|e| e.file_name().to_string_lossy().into_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
 }
 
 /// The contents of every dumpable pinned map, by name (ringbuf, perf event,
