@@ -225,7 +225,7 @@ impl Checker<'_> {
                     );
                     return Some(self.error_expr(span));
                 };
-                let sty = self.fn_ctx.as_ref().unwrap().locals[skb].ty;
+                let sty = self.fn_cx().locals[skb].ty;
                 let local = Expr {
                     kind: ExprKind::Local(skb),
                     ty: sty,

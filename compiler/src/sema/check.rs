@@ -226,6 +226,22 @@ pub(crate) struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// The function being checked. Statements and the expressions that need it
+    /// (locals, labels, switches) are only checked inside a function body, so
+    /// its absence is a bug in sema, not something input can cause.
+    pub fn fn_cx(&self) -> &FnCtx {
+        self.fn_ctx
+            .as_ref()
+            .expect("checked outside a function body")
+    }
+
+    /// [`Checker::fn_cx`], mutably.
+    pub fn fn_cx_mut(&mut self) -> &mut FnCtx {
+        self.fn_ctx
+            .as_mut()
+            .expect("checked outside a function body")
+    }
+
     pub fn new(
         tu: &'a ast::TranslationUnit,
         interner: &'a mut Interner,

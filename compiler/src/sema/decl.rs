@@ -1400,7 +1400,7 @@ impl Checker<'_> {
             // reports them if the function is emitted.
             let align = self.types.align_of(pty.ty);
             let aggregate = self.types.is_aggregate(pty.ty);
-            let ctx = self.fn_ctx.as_mut().unwrap();
+            let ctx = self.fn_cx_mut();
             let lid = ctx.locals.push(tir::Local {
                 name: pname.map(|p| p.0),
                 ty: *pty,
@@ -1480,7 +1480,10 @@ impl Checker<'_> {
 
     /// The label `name` of the current function, created on first mention.
     pub fn label(&mut self, name: Sym, span: Span, defining: bool) -> tir::LabelId {
-        let ctx = self.fn_ctx.as_mut().unwrap();
+        let ctx = self
+            .fn_ctx
+            .as_mut()
+            .expect("checked outside a function body");
         let idx = ctx
             .label_scopes
             .iter()

@@ -446,7 +446,7 @@ impl Checker<'_> {
                 let v = self.expr_nodecay(*x);
                 let mut a = self.types.align_of(v.ty.ty);
                 if let ExprKind::Local(l) = v.kind {
-                    a = a.max(self.fn_ctx.as_ref().unwrap().locals[l].align);
+                    a = a.max(self.fn_cx().locals[l].align);
                 } else if let ExprKind::Global(g) = v.kind {
                     a = a.max(self.globals[g].align);
                 }
@@ -558,7 +558,7 @@ impl Checker<'_> {
     fn ident(&mut self, name: crate::intern::Sym, span: Span) -> Expr {
         match self.lookup(name) {
             Some(Binding::Local(l)) => {
-                let ty = self.fn_ctx.as_ref().unwrap().locals[l].ty;
+                let ty = self.fn_cx().locals[l].ty;
                 Expr {
                     kind: ExprKind::Local(l),
                     ty,

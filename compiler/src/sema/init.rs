@@ -806,7 +806,7 @@ impl Checker<'_> {
         let (li, ty) = self.local_init(ty, init);
         let align = self.types.align_of(ty.ty);
         let l = self.new_local(None, ty, align, span);
-        self.fn_ctx.as_mut().unwrap().pending.push(tir::Stmt {
+        self.fn_cx_mut().pending.push(tir::Stmt {
             kind: tir::StmtKind::Decl {
                 local: l,
                 init: Some(li),
@@ -863,7 +863,7 @@ impl Checker<'_> {
 
     /// `__func__` of the current function.
     pub fn func_name_global(&mut self, span: Span) -> GlobalId {
-        let ctx = self.fn_ctx.as_ref().unwrap();
+        let ctx = self.fn_cx();
         if let Some(g) = ctx.func_name_global {
             return g;
         }
@@ -895,7 +895,7 @@ impl Checker<'_> {
             helper_id: None,
             span,
         });
-        self.fn_ctx.as_mut().unwrap().func_name_global = Some(g);
+        self.fn_cx_mut().func_name_global = Some(g);
         g
     }
 }

@@ -62,7 +62,7 @@ impl Checker<'_> {
             matches!(i, BlockItem::Stmt(s) if matches!(self.tu.stmts[*s].kind, ast::StmtKind::LocalLabels(_)))
         });
         if local_labels {
-            let ctx = self.fn_ctx.as_mut().unwrap();
+            let ctx = self.fn_cx_mut();
             ctx.label_scopes.push(SymMap::default());
         }
         for item in items {
@@ -109,7 +109,7 @@ impl Checker<'_> {
             }
         }
         if local_labels {
-            let ctx = self.fn_ctx.as_mut().unwrap();
+            let ctx = self.fn_cx_mut();
             let scope = ctx.label_scopes.pop().unwrap();
             let mut undefined: Vec<(Span, crate::intern::Sym)> = scope
                 .iter()
@@ -194,7 +194,7 @@ impl Checker<'_> {
                 }
                 Some(ast::StorageClass::Static) => {
                     self.check_redecl_local(name, nspan);
-                    let fname = self.name(self.fn_ctx.as_ref().unwrap().name).to_string();
+                    let fname = self.name(self.fn_cx().name).to_string();
                     let sym_name = format!("{fname}.{}", self.name(name));
                     let sym = self.interner.intern(&sym_name);
                     if let Some(g) = self.declare_global(GlobalDecl {
@@ -272,7 +272,11 @@ impl Checker<'_> {
                 .max(attrs.align.unwrap_or(1))
                 .max(alignas.unwrap_or(1));
             {
-                let local = &mut self.fn_ctx.as_mut().unwrap().locals[l];
+                let local = &mut self
+                    .fn_ctx
+                    .as_mut()
+                    .expect("checked outside a function body")
+                    .locals[l];
                 local.ty = ty;
                 local.align = align;
                 local.address_taken |= self.types.is_aggregate(ty.ty);
@@ -285,7 +289,7 @@ impl Checker<'_> {
                     ..
                 })) = &init
                 {
-                    self.fn_ctx.as_mut().unwrap().const_locals.insert(l);
+                    self.fn_cx_mut().const_locals.insert(l);
                 }
             }
             if let Some(a) = cleanup_attr {
@@ -454,7 +458,7 @@ impl Checker<'_> {
                 return self.labelled(case, inner, span);
             }
             ast::StmtKind::Default { body } => {
-                let case = match self.fn_ctx.as_mut().unwrap().switches.last_mut() {
+                let case = match self.fn_cx_mut().switches.last_mut() {
                     None => {
                         self.error(span, "'default' statement not in switch statement");
                         None
@@ -464,7 +468,7 @@ impl Checker<'_> {
                         None
                     }
                     Some(_) => {
-                        let ctx = self.fn_ctx.as_mut().unwrap();
+                        let ctx = self.fn_cx_mut();
                         let id = CaseId::from_u32(ctx.next_case);
                         ctx.next_case += 1;
                         ctx.switches.last_mut().unwrap().default = Some(id);
@@ -475,7 +479,7 @@ impl Checker<'_> {
                 return self.labelled(case, inner, span);
             }
             ast::StmtKind::Break => {
-                let ctx = self.fn_ctx.as_ref().unwrap();
+                let ctx = self.fn_cx();
                 if ctx.break_depth == 0 {
                     self.error(span, "'break' statement not in loop or switch statement");
                     StmtKind::Break
@@ -485,7 +489,7 @@ impl Checker<'_> {
                 }
             }
             ast::StmtKind::Continue => {
-                let ctx = self.fn_ctx.as_ref().unwrap();
+                let ctx = self.fn_cx();
                 if ctx.loop_depth == 0 {
                     self.error(span, "'continue' statement not in loop statement");
                     StmtKind::Continue
@@ -500,7 +504,7 @@ impl Checker<'_> {
                 }
             }
             ast::StmtKind::Goto(name, label_span) => {
-                if !self.fn_ctx.as_ref().unwrap().cleanups.is_empty() {
+                if !self.fn_cx().cleanups.is_empty() {
                     self.unsupported(
                         span,
                         "'goto' in the scope of a 'cleanup' variable is not supported by bpfcc yet",
@@ -533,7 +537,7 @@ impl Checker<'_> {
                 return self.with_pending(st);
             }
             ast::StmtKind::LocalLabels(names) => {
-                let ctx = self.fn_ctx.as_mut().unwrap();
+                let ctx = self.fn_cx_mut();
                 for n in names {
                     let id = ctx.labels.push(tir::Label { name: *n, span });
                     let scope = ctx.label_scopes.last_mut().unwrap();
@@ -589,7 +593,7 @@ impl Checker<'_> {
     /// own scope); by default the body's.
     fn loop_body(&mut self, body: StmtId, break_level: Option<usize>) -> Stmt {
         let body_level = self.scopes.len() + 1;
-        let ctx = self.fn_ctx.as_mut().unwrap();
+        let ctx = self.fn_cx_mut();
         ctx.loop_depth += 1;
         ctx.break_depth += 1;
         ctx.jump_levels
@@ -597,7 +601,7 @@ impl Checker<'_> {
         self.push_scope();
         let b = self.stmt(body);
         self.pop_scope();
-        let ctx = self.fn_ctx.as_mut().unwrap();
+        let ctx = self.fn_cx_mut();
         ctx.loop_depth -= 1;
         ctx.break_depth -= 1;
         ctx.jump_levels.pop();
@@ -655,7 +659,7 @@ impl Checker<'_> {
             self.error(a.span, "'cleanup' argument must be a function");
             return;
         };
-        let ty = self.fn_ctx.as_ref().unwrap().locals[l].ty;
+        let ty = self.fn_cx().locals[l].ty;
         let local = Expr {
             kind: ExprKind::Local(l),
             ty,
@@ -686,7 +690,7 @@ impl Checker<'_> {
         let v = self.t.void;
         let call = self.cast_to(call, v);
         let depth = self.scopes.len();
-        self.fn_ctx.as_mut().unwrap().cleanups.push((depth, call));
+        self.fn_cx_mut().cleanups.push((depth, call));
     }
 
     /// A controlling expression (`if`, loops): a scalar rvalue.
@@ -726,7 +730,10 @@ impl Checker<'_> {
         };
         let pending = self.take_pending();
         let ty = c.ty.ty;
-        let ctx = self.fn_ctx.as_mut().unwrap();
+        let ctx = self
+            .fn_ctx
+            .as_mut()
+            .expect("checked outside a function body");
         ctx.switches.push(SwitchCtx {
             ty,
             cases: vec![],
@@ -739,7 +746,7 @@ impl Checker<'_> {
         self.push_scope();
         let b = self.stmt(body);
         self.pop_scope();
-        let ctx = self.fn_ctx.as_mut().unwrap();
+        let ctx = self.fn_cx_mut();
         ctx.break_depth -= 1;
         ctx.jump_levels.pop();
         let sw = ctx.switches.pop().unwrap();
@@ -766,7 +773,7 @@ impl Checker<'_> {
             Some(h) => self.const_int(h),
             None => lo_v,
         };
-        let Some(sw_ty) = self.fn_ctx.as_ref().unwrap().switches.last().map(|s| s.ty) else {
+        let Some(sw_ty) = self.fn_cx().switches.last().map(|s| s.ty) else {
             self.error(span, "'case' statement not in switch statement");
             return None;
         };
@@ -788,7 +795,7 @@ impl Checker<'_> {
             self.warning(span, "empty case range specified");
             return None;
         }
-        let ctx = self.fn_ctx.as_mut().unwrap();
+        let ctx = self.fn_cx_mut();
         let id = CaseId::from_u32(ctx.next_case);
         ctx.next_case += 1;
         let sw = ctx.switches.last_mut().unwrap();
@@ -823,8 +830,8 @@ impl Checker<'_> {
     }
 
     fn return_stmt(&mut self, e: Option<ast::ExprId>, span: Span) -> Stmt {
-        let ret = self.fn_ctx.as_ref().unwrap().ret;
-        let fname = self.name(self.fn_ctx.as_ref().unwrap().name).to_string();
+        let ret = self.fn_cx().ret;
+        let fname = self.name(self.fn_cx().name).to_string();
         let value = match e {
             None => {
                 if !self.is_void(ret.ty) && !self.is_error(ret.ty) {
