@@ -273,7 +273,7 @@ fn map_contents(maps: &Path) -> BTreeMap<String, String> {
 
 // ------------------------------------------------------------ tests
 
-const PROGRAMS: [&str; 7] = [
+const PROGRAMS: [&str; 8] = [
     "maps",
     "globals",
     "externs",
@@ -281,6 +281,7 @@ const PROGRAMS: [&str; 7] = [
     "link_a",
     "link_b",
     "ksym_exists",
+    "decl_tags",
 ];
 
 /// Named types, functions, variables and data sections equal clang's.
@@ -325,7 +326,8 @@ fn objects_load_and_run_like_clang() {
     let dir = scratch("load");
     let mut failures = Vec::new();
     let mut loaded = 0;
-    for name in ["maps", "globals", "externs", "subprogs"] {
+    const LOADED: [&str; 5] = ["maps", "globals", "externs", "subprogs", "decl_tags"];
+    for name in LOADED {
         let ours = bpfcc(name, &dir);
         let pin_ours =
             Path::new("/sys/fs/bpf").join(format!("bpfcc-btf-{}-{name}", std::process::id()));
@@ -374,7 +376,7 @@ fn objects_load_and_run_like_clang() {
         }
         unpin(&pin_ours);
     }
-    println!("{loaded} of 4 bpfcc objects loaded");
+    println!("{loaded} of {} bpfcc objects loaded", LOADED.len());
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

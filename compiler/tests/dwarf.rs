@@ -136,9 +136,9 @@ fn run(cmd: &str, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
-const TYPES: &str = r#"typedef unsigned int u32;
+const TYPES: &str = r#"typedef unsigned int __attribute__((btf_decl_tag("word"))) u32;
 typedef unsigned long long u64;
-struct node {
+struct __attribute__((btf_decl_tag("list"))) node {
     struct node *next;
     int value;
     unsigned flag:1, kind:3, :0, wide:20;
@@ -155,7 +155,7 @@ static const char message[] = "hi";
 _Bool enabled;
 unsigned char bytes[4];
 
-static __attribute__((noinline)) int sum(struct node *n, enum color c)
+static __attribute__((noinline)) int sum(struct node *n __attribute__((btf_decl_tag("walked"))), enum color c)
 {
     int total = 0;
     while (n) {
@@ -359,6 +359,9 @@ fn pahole_converts_the_dwarf_to_btf() {
         "INT '_Bool' size=1 bits_offset=0 nr_bits=8 encoding=BOOL",
         "TYPE_TAG 'user'",
         "DECL_TAG 'entry'",
+        "DECL_TAG 'word'",
+        "DECL_TAG 'list'",
+        "DECL_TAG 'walked' type_id=",
     ] {
         assert!(btf.contains(wanted), "{wanted} missing:\n{btf}");
     }

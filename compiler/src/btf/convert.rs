@@ -10,7 +10,7 @@ use crate::intern::{Interner, Sym};
 use crate::sema::types::{
     EnumId, FunctionType, IntKind, QualType, RecordId, TypeId, TypeKind, TypeTable,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Where a type is being converted, for clang's forward-declaration rule.
 #[derive(Copy, Clone, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub struct Converter<'a> {
     deferred: Vec<RecordId>,
     deferred_index: BTreeMap<RecordId, u32>,
     array_index: Option<u32>,
+    /// BTF typedefs whose `btf_decl_tag`s are written (once each).
+    tagged_typedefs: BTreeSet<u32>,
 }
 
 impl<'a> Converter<'a> {
@@ -48,7 +50,21 @@ impl<'a> Converter<'a> {
             deferred: Vec::new(),
             deferred_index: BTreeMap::new(),
             array_index: None,
+            tagged_typedefs: BTreeSet::new(),
         }
+    }
+
+    /// A DECL_TAG `tag` on `target` (`component` -1: the whole thing; else a
+    /// member's or parameter's index).
+    pub fn decl_tag(&mut self, target: u32, component: i32, tag: &[u8]) {
+        let name = self.str(tag);
+        self.table.push(BtfType {
+            name,
+            kind: BtfKind::DeclTag {
+                ty: target,
+                component,
+            },
+        });
     }
 
     pub fn str(&mut self, s: &[u8]) -> u32 {
@@ -135,10 +151,18 @@ impl<'a> Converter<'a> {
             TypeKind::Typedef { name, target } => {
                 let target = self.qual(*target, ctx);
                 let name = self.sym(*name);
-                self.table.intern(BtfType {
+                let t = self.table.intern(BtfType {
                     name,
                     kind: BtfKind::Typedef(target),
-                })
+                });
+                if let Some(tags) = self.types.typedef_decl_tags.get(&id) {
+                    if self.tagged_typedefs.insert(t) {
+                        for tag in tags {
+                            self.decl_tag(t, -1, tag);
+                        }
+                    }
+                }
+                t
             }
             TypeKind::VaList => {
                 // `__builtin_va_list` is `char *` on BPF.
@@ -329,16 +353,13 @@ impl<'a> Converter<'a> {
         if let BtfKind::Record { members: m, .. } = &mut self.table.get_mut(id).kind {
             *m = members;
         }
+        // clang's order: the record's own tags, then its members'.
+        for tag in &def.decl_tags {
+            self.decl_tag(id, -1, tag);
+        }
         for (index, tags) in tagged {
             for tag in tags {
-                let name = self.str(&tag);
-                self.table.push(BtfType {
-                    name,
-                    kind: BtfKind::DeclTag {
-                        ty: id,
-                        component: index as i32,
-                    },
-                });
+                self.decl_tag(id, index as i32, &tag);
             }
         }
         id

@@ -129,7 +129,7 @@ pub fn build(
             kind: BtfKind::Func { proto, linkage },
         });
         if let Some(f) = tf {
-            decl_tags(&mut cv, id, &f.attrs.decl_tags);
+            decl_tags(&mut cv, id, &f.attrs);
         }
         func_ids.push(id);
     }
@@ -166,7 +166,7 @@ pub fn build(
                 linkage: LINKAGE_EXTERN,
             },
         });
-        decl_tags(&mut cv, id, &f.attrs.decl_tags);
+        decl_tags(&mut cv, id, &f.attrs);
         if let Some(sec) = &f.section {
             datasecs.entry(sec.clone()).or_default().push(SecInfo {
                 ty: id,
@@ -208,7 +208,7 @@ pub fn build(
             name,
             kind: BtfKind::Var { ty, linkage },
         });
-        decl_tags(&mut cv, var, &g.attrs.decl_tags);
+        decl_tags(&mut cv, var, &g.attrs);
         let offset = if d.is_extern {
             0
         } else {
@@ -313,16 +313,14 @@ fn function_proto(cv: &mut Converter, f: &tir::Function) -> u32 {
     cv.proto(ft, &names)
 }
 
-fn decl_tags(cv: &mut Converter, target: u32, tags: &[Vec<u8>]) {
-    for tag in tags {
-        let name = cv.str(tag);
-        cv.table.push(BtfType {
-            name,
-            kind: BtfKind::DeclTag {
-                ty: target,
-                component: -1,
-            },
-        });
+/// A function's or variable's `btf_decl_tag`s: its parameters' first (with
+/// their index), then its own, in clang's order.
+fn decl_tags(cv: &mut Converter, target: u32, attrs: &tir::DeclAttrs) {
+    for (index, tag) in &attrs.param_decl_tags {
+        cv.decl_tag(target, *index as i32, tag);
+    }
+    for tag in &attrs.decl_tags {
+        cv.decl_tag(target, -1, tag);
     }
 }
 

@@ -492,7 +492,7 @@ impl<'a> Builder<'a> {
             TypeKind::Function(ft) => {
                 let id = self.new_entry(root, DW_TAG_subroutine_type);
                 self.types.insert(key, id);
-                self.prototype(id, ft, None);
+                self.prototype(id, ft, None, &[]);
                 id
             }
             TypeKind::Record(r) => {
@@ -524,6 +524,7 @@ impl<'a> Builder<'a> {
                     }
                     self.set_type(m, field.ty);
                     self.decl(m, field.span);
+                    self.decl_tags(m, &field.decl_tags);
                     match field.bitfield {
                         Some(bf) => {
                             self.set(m, DW_AT_bit_size, AttributeValue::Udata(bf.width as u64));
@@ -540,6 +541,7 @@ impl<'a> Builder<'a> {
                         ),
                     }
                 }
+                self.decl_tags(id, &def.decl_tags);
                 id
             }
             TypeKind::Enum(e) => {
@@ -579,6 +581,9 @@ impl<'a> Builder<'a> {
                 self.types.insert(key, id);
                 self.set_name(id, self.name(*name));
                 self.set_type(id, *target);
+                if let Some(tags) = types.typedef_decl_tags.get(&key.0) {
+                    self.decl_tags(id, tags);
+                }
                 id
             }
         };
@@ -636,6 +641,7 @@ impl<'a> Builder<'a> {
         entry: UnitEntryId,
         ft: &FunctionType,
         params: Option<&[(Option<Sym>, Span)]>,
+        param_tags: &[(u32, Vec<u8>)],
     ) {
         if ft.has_prototype {
             self.set(entry, DW_AT_prototyped, AttributeValue::Flag(true));
@@ -650,6 +656,9 @@ impl<'a> Builder<'a> {
                 self.decl(e, span);
             }
             self.set_type(e, p);
+            for (_, tag) in param_tags.iter().filter(|(index, _)| *index as usize == i) {
+                self.annotation(e, "btf_decl_tag", tag);
+            }
         }
         if ft.variadic {
             self.new_entry(entry, DW_TAG_unspecified_parameters);
@@ -803,7 +812,9 @@ impl<'a> Builder<'a> {
                     .map(|&l| (body.locals[l].name, body.locals[l].span))
                     .collect();
                 match program.types.ckind(def.ty) {
-                    TypeKind::Function(ft) => self.prototype(id, ft, Some(&params)),
+                    TypeKind::Function(ft) => {
+                        self.prototype(id, ft, Some(&params), &def.attrs.param_decl_tags)
+                    }
                     _ => unreachable!("a function has a function type"),
                 }
                 self.decl_tags(id, &def.attrs.decl_tags);
@@ -839,7 +850,7 @@ impl<'a> Builder<'a> {
             let id = self.new_entry(root, DW_TAG_subprogram);
             self.set_name(id, name);
             self.decl(id, def.span);
-            self.prototype(id, ft, None);
+            self.prototype(id, ft, None, &def.attrs.param_decl_tags);
             self.set(id, DW_AT_declaration, AttributeValue::Flag(true));
             self.set(id, DW_AT_external, AttributeValue::Flag(true));
             self.decl_tags(id, &def.attrs.decl_tags);

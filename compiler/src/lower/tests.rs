@@ -110,6 +110,7 @@ impl P {
             align,
             packed: false,
             attrs: vec![],
+            decl_tags: vec![],
             span: Span::default(),
         });
         self.prog.types.intern(TypeKind::Record(r))

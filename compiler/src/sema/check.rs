@@ -199,6 +199,8 @@ pub(crate) struct Checker<'a> {
     /// Parameters (name, type, span) of the last function declarator built,
     /// for the function definition that follows.
     pub last_params: Vec<(Option<(Sym, Span)>, QualType)>,
+    /// The `btf_decl_tag`s of `last_params`, as (parameter index, tag).
+    pub last_param_tags: Vec<(u32, Vec<u8>)>,
     /// String literal globals by element size and contents (identical literals share one).
     pub strings: HashMap<(u8, Vec<u8>), GlobalId>,
     /// Initializer expressions already checked while looking for brace elision.
@@ -318,6 +320,7 @@ impl<'a> Checker<'a> {
             str_count: 0,
             compound_count: 0,
             last_params: Vec::new(),
+            last_param_tags: Vec::new(),
             strings: HashMap::new(),
             init_cache: HashMap::new(),
             flex_init_top: None,

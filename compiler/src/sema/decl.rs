@@ -100,6 +100,19 @@ impl Checker<'_> {
         }
     }
 
+    /// The `btf_decl_tag("...")` values among `attrs`, in order. Silent: a
+    /// malformed tag is reported where the attributes are gathered.
+    fn decl_tags<'a>(&self, attrs: impl Iterator<Item = &'a ast::Attribute>) -> Vec<Vec<u8>> {
+        let tag = self.n.btf_decl_tag;
+        attrs
+            .filter(|a| a.name == tag)
+            .filter_map(|a| match &self.tu.exprs[*a.args.first()?].kind {
+                ast::ExprKind::StringLit { bytes, .. } => Some(bytes.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// `_Alignas` specifiers: the largest alignment asked for.
     fn alignas(&mut self, specs: &DeclSpecs) -> Option<u64> {
         let mut best: Option<u64> = None;
@@ -436,6 +449,7 @@ impl Checker<'_> {
         self.push_scope();
         let mut params = Vec::with_capacity(fd.params.len());
         let mut info = Vec::with_capacity(fd.params.len());
+        let mut param_tags = Vec::new();
         let n = fd.params.len();
         for p in &fd.params {
             let base = self.base_type(&p.specs, false);
@@ -452,10 +466,14 @@ impl Checker<'_> {
                 // Visible to later parameters (`int n, int a[n]`, `typeof(a)`).
                 let _ = name;
             }
+            for tag in self.decl_tags(p.specs.attrs.iter().chain(p.declarator.attrs.iter())) {
+                param_tags.push((params.len() as u32, tag));
+            }
             params.push(QualType::new(ty.ty));
             info.push((p.declarator.name, ty));
         }
         self.pop_scope();
+        self.last_param_tags = param_tags;
         let has_prototype = !fd.no_prototype;
         let f = self.types.intern(TypeKind::Function(FunctionType {
             ret: QualType::new(ret.ty),
@@ -551,6 +569,9 @@ impl Checker<'_> {
         };
         self.types.records[rid].span = rs.span;
         let attrs = self.gather_attrs(rs.attrs.iter().chain(spec_attrs.iter()));
+        // `btf_decl_tag`s tag the record only when written on it
+        // (`struct __tag("x") s {…}`), not on the declaration that defines it.
+        let record_tags = self.decl_tags(rs.attrs.iter());
         let mut ins = Vec::with_capacity(members.len());
         let nmembers = members.len();
         for (mi, m) in members.iter().enumerate() {
@@ -641,6 +662,7 @@ impl Checker<'_> {
         rec.align = layout.align;
         rec.packed = attrs.packed;
         rec.attrs = attrs.names;
+        rec.decl_tags = record_tags;
         rec.complete = true;
         ty
     }
@@ -686,6 +708,7 @@ impl Checker<'_> {
             align: 1,
             packed: false,
             attrs: vec![],
+            decl_tags: vec![],
             span,
         });
         let ty = self.types.intern(TypeKind::Record(rid));
@@ -951,7 +974,8 @@ impl Checker<'_> {
                 .iter()
                 .any(|t| matches!(t, TypeSpec::AutoType));
             if d.specs.storage == Some(ast::StorageClass::Typedef) {
-                self.typedef(name, nspan, ty);
+                let tags = self.decl_tags(d.specs.attrs.iter().chain(id.declarator.attrs.iter()));
+                self.typedef(name, nspan, ty, tags);
                 continue;
             }
             if is_auto {
@@ -1022,7 +1046,8 @@ impl Checker<'_> {
         }
     }
 
-    pub fn typedef(&mut self, name: Sym, span: Span, ty: QualType) {
+    /// Declares typedef `name`; `tags` are its `btf_decl_tag`s.
+    pub fn typedef(&mut self, name: Sym, span: Span, ty: QualType, tags: Vec<Vec<u8>>) {
         if let Some(Binding::Typedef(old)) = self.lookup_current(name) {
             // C11 allows repeating a typedef with the same type.
             let old_target = match self.types.kind(old.ty) {
@@ -1045,6 +1070,14 @@ impl Checker<'_> {
             );
         }
         let t = self.types.intern(TypeKind::Typedef { name, target: ty });
+        if !tags.is_empty() {
+            let all = self.types.typedef_decl_tags.entry(t).or_default();
+            for tag in tags {
+                if !all.contains(&tag) {
+                    all.push(tag);
+                }
+            }
+        }
         self.bind(name, Binding::Typedef(QualType::new(t)));
     }
 
@@ -1107,8 +1140,12 @@ impl Checker<'_> {
                     format!("static declaration of '{n}' follows non-static declaration"),
                 );
             }
+            let param_tags = std::mem::take(&mut self.last_param_tags);
             let f = &mut self.functions[fid];
             merge_decl_attrs(&mut f.attrs, &attrs.decl);
+            if defining || !param_tags.is_empty() {
+                f.attrs.param_decl_tags = param_tags;
+            }
             if attrs.section.is_some() {
                 f.section = attrs.section.clone();
             }
@@ -1127,6 +1164,7 @@ impl Checker<'_> {
         } else {
             let mut decl_attrs = attrs.decl.clone();
             decl_attrs.noreturn |= specs.is_noreturn;
+            decl_attrs.param_decl_tags = std::mem::take(&mut self.last_param_tags);
             self.functions.push(tir::Function {
                 name,
                 ty,

@@ -168,7 +168,7 @@ impl Checker<'_> {
             };
             let mut ty = self.declarator_type(base, &id.declarator, &d.specs.attrs);
             if d.specs.storage == Some(ast::StorageClass::Typedef) {
-                self.typedef(name, nspan, ty);
+                self.typedef(name, nspan, ty, Vec::new());
                 continue;
             }
             if self.is_function(ty.ty) {

@@ -65,6 +65,10 @@ pub struct DeclAttrs {
     pub noreturn: bool,
     /// `btf_decl_tag("...")` values, in order.
     pub decl_tags: Vec<Vec<u8>>,
+    /// A function's parameters' `btf_decl_tag("...")` values, as (parameter
+    /// index, tag) in order; from the definition, else the latest declaration
+    /// that has any (clang's choice).
+    pub param_decl_tags: Vec<(u32, Vec<u8>)>,
 }
 
 pub struct Global {

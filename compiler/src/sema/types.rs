@@ -153,6 +153,8 @@ pub struct RecordDef {
     pub packed: bool,
     /// `preserve_access_index` (CO-RE) and other record attributes.
     pub attrs: Vec<Sym>,
+    /// `btf_decl_tag("...")` values on the record itself, in order.
+    pub decl_tags: Vec<Vec<u8>>,
     pub span: Span,
 }
 
@@ -174,6 +176,9 @@ pub struct TypeTable {
     pub types: PrimaryMap<TypeId, TypeKind>,
     pub records: PrimaryMap<RecordId, RecordDef>,
     pub enums: PrimaryMap<EnumId, EnumDef>,
+    /// `btf_decl_tag("...")` values on typedefs (`typedef int __tag("x") t;`),
+    /// by the typedef's type.
+    pub typedef_decl_tags: std::collections::BTreeMap<TypeId, Vec<Vec<u8>>>,
     dedup: std::collections::HashMap<
         TypeKind,
         TypeId,
@@ -193,6 +198,7 @@ impl TypeTable {
             types: PrimaryMap::with_capacity(n),
             records: PrimaryMap::with_capacity(n / 2),
             enums: PrimaryMap::with_capacity(n / 8),
+            typedef_decl_tags: Default::default(),
             dedup: std::collections::HashMap::with_capacity_and_hasher(n, Default::default()),
         }
     }
