@@ -102,7 +102,10 @@ impl Checker<'_> {
 
     /// The `btf_decl_tag("...")` values among `attrs`, in order. Silent: a
     /// malformed tag is reported where the attributes are gathered.
-    fn decl_tags<'a>(&self, attrs: impl Iterator<Item = &'a ast::Attribute>) -> Vec<Vec<u8>> {
+    pub(crate) fn decl_tags<'a>(
+        &self,
+        attrs: impl Iterator<Item = &'a ast::Attribute>,
+    ) -> Vec<Vec<u8>> {
         let tag = self.n.btf_decl_tag;
         attrs
             .filter(|a| a.name == tag)

@@ -168,7 +168,8 @@ impl Checker<'_> {
             };
             let mut ty = self.declarator_type(base, &id.declarator, &d.specs.attrs);
             if d.specs.storage == Some(ast::StorageClass::Typedef) {
-                self.typedef(name, nspan, ty, Vec::new());
+                let tags = self.decl_tags(d.specs.attrs.iter().chain(id.declarator.attrs.iter()));
+                self.typedef(name, nspan, ty, tags);
                 continue;
             }
             if self.is_function(ty.ty) {
