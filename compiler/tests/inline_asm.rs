@@ -47,6 +47,16 @@ int narrow_operands(void *ctx)
 	asm volatile("%[x] = %[a]; %[x] += 7" : [x]"=r"(x) : [a]"r"(a));
 	return x;
 }
+SEC("syscall")
+int memory_operands(void *ctx)
+{
+	/* "m": the template reads `(rN + 0)`, the object's address. */
+	struct { long a, b; } s = { 40, 2 };
+	long r;
+	asm volatile("%[r] = *(u64 *)%[a]; r1 = *(u64 *)%2; %[r] += r1"
+		     : [r]"=r"(r) : [a]"m"(s.a), "m"(s.b) : "r1");
+	return r;
+}
 char _license[] SEC("license") = "GPL";
 "#,
     ),
@@ -238,7 +248,7 @@ fn inline_asm_programs_run_like_clang() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(ran, 5, "every program ran");
+    assert_eq!(ran, 6, "every program ran");
 }
 
 /// Errors in asm are reported at their place, never as a panic or wrong code.

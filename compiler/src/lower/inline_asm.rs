@@ -93,15 +93,29 @@ impl FnLower<'_, '_, '_> {
                 kind,
             });
         }
+        // Operands (numbered as in the template) whose constraint is "m".
+        let mut memory_operands = Vec::new();
         for i in &a.inputs {
             let in_register = match letters(&i.constraint) {
                 b"r" | b"g" => true,
                 b"i" | b"n" => false,
+                // Memory: the object's address goes in a register and the
+                // template reads `(rN + 0)`, as clang prints the operand.
+                b"m" => {
+                    memory_operands.push(operands.len());
+                    let addr = self.lvalue(&i.expr);
+                    let v = self.materialize(addr);
+                    operands.push(AsmArg {
+                        name: name(i.name, self),
+                        kind: AsmArgKind::Reg(v),
+                    });
+                    continue;
+                }
                 _ => {
                     self.diags.error(
                         i.expr.span,
                         format!(
-                            "unsupported asm input constraint \"{}\" (only \"r\", \"g\", \"i\", \"n\")",
+                            "unsupported asm input constraint \"{}\" (only \"r\", \"g\", \"m\", \"i\", \"n\")",
                             String::from_utf8_lossy(&i.constraint)
                         ),
                     );
@@ -136,8 +150,15 @@ impl FnLower<'_, '_, '_> {
         let ts = a.template_span;
         let start = (ts.start + 1).min(ts.end);
         let pieces = vec![(0, Span::new(ts.file, start, ts.end))];
+        let (template, pieces) = if memory_operands.is_empty() {
+            (template.to_string(), pieces)
+        } else {
+            let names: Vec<Option<String>> = operands.iter().map(|o| o.name.clone()).collect();
+            let map = crate::asm::TextMap::from_pieces(pieces);
+            wrap_memory_operands(template, &map, &names, &memory_operands)
+        };
         let op = Op::InlineAsm(Box::new(InlineAsmOp {
-            template: template.to_string(),
+            template,
             pieces,
             operands,
             clobbers_caller_saved,
@@ -152,4 +173,74 @@ impl FnLower<'_, '_, '_> {
             }
         }
     }
+}
+
+/// Rewrites each reference to a memory operand (`%[name]`, `%N`; `numbers`
+/// in template order) as `(%[name] + 0)`: the operand is passed as its
+/// address in a register. The inserted text maps to the reference's span.
+fn wrap_memory_operands(
+    template: &str,
+    map: &crate::asm::TextMap,
+    names: &[Option<String>],
+    numbers: &[usize],
+) -> (String, Vec<(u32, Span)>) {
+    let b = template.as_bytes();
+    let mut out = String::with_capacity(template.len() + 8 * numbers.len());
+    let mut pieces = Vec::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'%' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        // The operand a `%[name]` or `%N` at `start` designates, and its end.
+        let (operand, end) = match b.get(i + 1) {
+            Some(b'[') => match template[i + 1..].find(']') {
+                Some(close) => {
+                    let name = &template[i + 2..i + 1 + close];
+                    let k = names.iter().position(|n| n.as_deref() == Some(name));
+                    (k, i + 2 + close)
+                }
+                None => (None, i + 2),
+            },
+            Some(b'0'..=b'9') => {
+                let mut end = i + 1;
+                while end < b.len() && b[end].is_ascii_digit() {
+                    end += 1;
+                }
+                (template[i + 1..end].parse().ok(), end)
+            }
+            // `%%`, `%=`, `%l...`: left to the substitution.
+            _ => (None, (i + 2).min(b.len())),
+        };
+        i = end;
+        if !operand.is_some_and(|k| numbers.contains(&k)) {
+            continue;
+        }
+        if copied < start {
+            pieces.push((out.len() as u32, map.span(copied as u32, start as u32)));
+            out.push_str(&template[copied..start]);
+        }
+        let whole = map.span(start as u32, end as u32);
+        pieces.push((
+            out.len() as u32,
+            Span::new(whole.file, whole.start, whole.start),
+        ));
+        out.push('(');
+        pieces.push((out.len() as u32, whole));
+        out.push_str(&template[start..end]);
+        pieces.push((
+            out.len() as u32,
+            Span::new(whole.file, whole.end, whole.end),
+        ));
+        out.push_str(" + 0)");
+        copied = end;
+    }
+    if copied < b.len() {
+        pieces.push((out.len() as u32, map.span(copied as u32, b.len() as u32)));
+        out.push_str(&template[copied..]);
+    }
+    (out, pieces)
 }
