@@ -57,6 +57,28 @@ int memory_operands(void *ctx)
 		     : [r]"=r"(r) : [a]"m"(s.a), "m"(s.b) : "r1");
 	return r;
 }
+struct insn {
+	unsigned char code;
+	unsigned char dst_reg:4;
+	unsigned char src_reg:4;
+	short off;
+	int imm;
+};
+struct pair { int a, b; };
+SEC("syscall")
+int instruction_operand(void *ctx)
+{
+	/* The selftests' __imm_insn: an instruction built as a compound
+	 * literal (bitfields, an offsetof written as `&((T *)0)->m`), read
+	 * as a constant: `*(u32 *)(r1 + 4) = 42`. */
+	struct pair p = { 1, 2 };
+	asm volatile("r1 = %[p]; .8byte %[st]"
+		     :: [p]"r"(&p),
+		        [st]"i"(*(long *)&((struct insn){ .code = 0x62, .dst_reg = 1,
+				.off = (long)&((struct pair *)0)->b, .imm = 42 }))
+		     : "r1", "memory");
+	return p.a * 100 + p.b;
+}
 char _license[] SEC("license") = "GPL";
 "#,
     ),
@@ -248,7 +270,7 @@ fn inline_asm_programs_run_like_clang() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(ran, 6, "every program ran");
+    assert_eq!(ran, 7, "every program ran");
 }
 
 /// Errors in asm are reported at their place, never as a panic or wrong code.

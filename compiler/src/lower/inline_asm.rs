@@ -32,6 +32,117 @@ impl FnLower<'_, '_, '_> {
         }
     }
 
+    /// The value of `e` when it reads a compound literal whose initializer
+    /// is constant, as the selftests' `__imm_insn(name, expr)` does with
+    /// `*(long *)&(expr)` (`expr` a `(struct bpf_insn){...}`): clang folds
+    /// it for an "i" operand.
+    fn constant_object_load(&self, e: &Expr) -> Option<i64> {
+        let ExprKind::Load(lv) = &e.kind else {
+            return None;
+        };
+        let size = super::scalar_of(self.program(), e.ty.ty)?.size;
+        // The lvalue: `*(T *)&temp` plus member offsets.
+        let (mut at, mut lv) = (0u64, &**lv);
+        let local = loop {
+            match &lv.kind {
+                ExprKind::Member {
+                    base,
+                    offset,
+                    bitfield: None,
+                } => {
+                    at += offset;
+                    lv = base;
+                }
+                ExprKind::Deref(p) => {
+                    let mut p = &**p;
+                    while let ExprKind::Cast(x) = &p.kind {
+                        p = x;
+                    }
+                    let ExprKind::AddrOf(x) = &p.kind else {
+                        return None;
+                    };
+                    lv = x;
+                }
+                ExprKind::Local(l) => break *l,
+                _ => return None,
+            }
+        };
+        // Only sema's temporaries: a named local may change before the asm.
+        if self.body.locals[local].name.is_some() {
+            return None;
+        }
+        let image = self.constant_local_image(local)?;
+        let bytes = image.get(at as usize..(at + size) as usize)?;
+        let mut v = [0u8; 8];
+        v[..bytes.len()].copy_from_slice(bytes);
+        Some(i64::from_le_bytes(v))
+    }
+
+    /// The bytes of `local` right after its declaration, when its
+    /// initializer stores only constants.
+    fn constant_local_image(&self, local: crate::sema::tir::LocalId) -> Option<Vec<u8>> {
+        use crate::sema::tir::{InitStore, LocalInit, Stmt, StmtKind};
+        fn find(stmts: &[Stmt], local: crate::sema::tir::LocalId) -> Option<&LocalInit> {
+            stmts.iter().find_map(|s| match &s.kind {
+                StmtKind::Decl { local: l, init } if *l == local => init.as_ref(),
+                StmtKind::Block(b) => find(b, local),
+                StmtKind::If { then, els, .. } => {
+                    find(std::slice::from_ref(then), local).or_else(|| {
+                        els.as_deref()
+                            .and_then(|e| find(std::slice::from_ref(e), local))
+                    })
+                }
+                StmtKind::While { body, .. } | StmtKind::DoWhile { body, .. } => {
+                    find(std::slice::from_ref(body), local)
+                }
+                StmtKind::For { init, body, .. } => {
+                    find(init, local).or_else(|| find(std::slice::from_ref(body), local))
+                }
+                StmtKind::Switch { body, .. } => find(std::slice::from_ref(body), local),
+                _ => None,
+            })
+        }
+        let LocalInit::Aggregate(stores) = find(&self.body.body, local)? else {
+            return None;
+        };
+        let ty = self.body.locals[local].ty.ty;
+        let mut image = vec![0u8; self.program().types.size_of(ty)? as usize];
+        for st in stores {
+            match st {
+                InitStore::Bytes { offset, bytes } => {
+                    let o = *offset as usize;
+                    image.get_mut(o..o + bytes.len())?.copy_from_slice(bytes);
+                }
+                InitStore::Value {
+                    offset,
+                    bitfield,
+                    value,
+                } => {
+                    let size = super::scalar_of(self.program(), value.ty.ty)?.size as usize;
+                    let c = constant_integer(value)?;
+                    let o = *offset as usize;
+                    let unit = image.get_mut(o..o + size)?;
+                    let mut old = [0u8; 8];
+                    old[..size].copy_from_slice(unit);
+                    let old = u64::from_le_bytes(old);
+                    let new = match bitfield {
+                        None => c as u64,
+                        Some(bf) => {
+                            let mask = if bf.width >= 64 {
+                                u64::MAX
+                            } else {
+                                (1u64 << bf.width) - 1
+                            };
+                            (old & !(mask << bf.bit_offset)) | ((c as u64 & mask) << bf.bit_offset)
+                        }
+                    };
+                    unit.copy_from_slice(&new.to_le_bytes()[..size]);
+                }
+            }
+        }
+        Some(image)
+    }
+
     pub(super) fn asm_stmt(&mut self, a: &AsmStmt, span: Span) {
         if !a.labels.is_empty() {
             self.diags.error(span, "`asm goto` is not supported yet");
@@ -122,8 +233,14 @@ impl FnLower<'_, '_, '_> {
                     return;
                 }
             };
-            // `__imm(bpf_map_lookup_elem)`: a helper's number, for `call %[..]`.
-            let v = match self.helper_number(&i.expr) {
+            // `__imm(bpf_map_lookup_elem)`: a helper's number, for `call %[..]`;
+            // `__imm_insn(name, BPF_ST_MEM(...))`: an instruction's bytes.
+            let known = match self.helper_number(&i.expr) {
+                Some(n) => Some(n),
+                None if !in_register => self.constant_object_load(&i.expr),
+                None => None,
+            };
+            let v = match known {
                 Some(n) => self.b.iconst(crate::ir::Type::I64, n),
                 None => {
                     let v = self.rvalue(&i.expr);
@@ -243,4 +360,29 @@ fn wrap_memory_operands(
         out.push_str(&template[copied..]);
     }
     (out, pieces)
+}
+
+/// The value of an integer constant expression sema left unfolded: casts,
+/// and the address arithmetic of libbpf's and the kernel's `offsetof`
+/// (`&((T *)0)->member`).
+fn constant_integer(e: &Expr) -> Option<i64> {
+    match &e.kind {
+        ExprKind::Const(c) => Some(*c),
+        ExprKind::Cast(x) => constant_integer(x),
+        ExprKind::AddrOf(lv) => constant_address(lv),
+        _ => None,
+    }
+}
+
+/// The address of an lvalue at a constant address (`((T *)0)->a.b`).
+fn constant_address(lv: &Expr) -> Option<i64> {
+    match &lv.kind {
+        ExprKind::Member {
+            base,
+            offset,
+            bitfield: None,
+        } => constant_address(base)?.checked_add(*offset as i64),
+        ExprKind::Deref(p) => constant_integer(p),
+        _ => None,
+    }
 }
