@@ -1069,11 +1069,33 @@ fn errors_point_at_line_and_column() {
             "t.s:1:8: invalid memory access type `u128`",
         ),
         ("w1 = 1 ll\n", "t.s:1:1: `ll` loads take an `r` register"),
+        // `.rept`: the columns llvm-mc-19 reports.
+        (
+            "r0 = 0\n.rept -1\nr0 += 1\n.endr\n",
+            "t.s:2:7: the `.rept` count -1 is negative",
+        ),
+        (
+            "r0 = 0\n.rept 2\nr0 += 1\n",
+            "t.s:2:1: no matching `.endr` for this `.rept`",
+        ),
+        ("exit\n.rept\n.endr\n", "t.s:2:6: `.rept` needs a count"),
+        ("exit\n .endr\n", "t.s:2:2: `.endr` without a `.rept`"),
+        (
+            ".rept 2\ny: r0 = 1\n.endr\n",
+            "t.s:2:1: label `y` is defined twice",
+        ),
+        (
+            ".rept 3\n  frob r1, 2\n.endr\n",
+            "t.s:2:3: unknown instruction `frob`",
+        ),
     ];
     for (text, want) in cases {
         let got = asm_errors(text);
         assert!(got.contains(want), "{text:?}: want {want:?}, got:\n{got}");
     }
+    // An error in a `.rept` body is reported once, not once per copy.
+    let got = asm_errors(".rept 3\n  frob r1, 2\n.endr\n");
+    assert_eq!(got.matches("unknown instruction").count(), 1, "{got}");
 }
 
 #[test]
@@ -1293,6 +1315,46 @@ fn clang(args: &[&str], src: &Path, out: &Path) -> Result<(), String> {
         .arg("-o")
         .arg(out))
     .map(|_| ())
+}
+
+#[test]
+fn rept_matches_llvm_mc() {
+    if !have("clang-19") {
+        eprintln!("SKIP: clang-19 not installed");
+        return;
+    }
+    let dir = tmpdir("rept");
+    let cases = [
+        // A count expression, numeric labels in the body (each copy its own).
+        ".text\nr0 = 0\n.rept 1+2\n1: r0 += 1\n if r0 > 5 goto 1b\n.endr\nexit\n",
+        // Nested, zero count, `;` separators as in inline asm.
+        "r0 = 0; .rept 2; .rept 3; r0 += 2; .endr; .rept 0; r0 = 99; .endr; r0 *= 3; .endr; exit\n",
+        // Data and a label after the body, branches across the copies.
+        "goto end\n.rept 4\nr1 = r0\n.endr\nend: exit\n.data\n.rept 3\n.byte 1, 2\n.short 7\n.endr\n",
+        // The selftests' verifier_gotol shape, with a long body.
+        "gotol 1f\n0:\nr0 = 0\n.rept 40000\nr0 += 1\n.endr\nexit\n1: gotol 0b\n",
+    ];
+    for (k, text) in cases.iter().enumerate() {
+        let src = dir.join(format!("rept{k}.s"));
+        std::fs::write(&src, text).unwrap();
+        let theirs = dir.join(format!("rept{k}.o"));
+        run(Command::new("clang-19")
+            .args(["--target=bpf", "-mcpu=v4", "-c"])
+            .arg(&src)
+            .arg("-o")
+            .arg(&theirs))
+        .unwrap();
+        let ours = bpfcc::asm::assemble_file(text, "t.s")
+            .unwrap_or_else(|(sources, d)| panic!("case {k}:\n{}", d.render(&sources)));
+        let theirs = std::fs::read(&theirs).unwrap();
+        assert_eq!(code_of(&ours), code_of(&theirs), "case {k}: {text}");
+        let data = |obj: &[u8]| {
+            let f = object::File::parse(obj).unwrap();
+            f.section_by_name(".data")
+                .map(|s| s.data().unwrap().to_vec())
+        };
+        assert_eq!(data(&ours), data(&theirs), "case {k}: {text}");
+    }
 }
 
 #[test]
