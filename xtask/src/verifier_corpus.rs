@@ -323,13 +323,24 @@ fn cannot_load_here(v: &Verdict) -> bool {
         || v.reason.contains("missing BPF prog type")
 }
 
-/// A verifier message with its numbers masked, so that the same cause at
-/// different registers and offsets groups together.
+/// A verifier message with its numbers and quoted names masked, so that the
+/// same cause at different registers, offsets and functions groups together.
 fn cause_key(reason: &str) -> String {
     let mut s = String::new();
     let mut last_digit = false;
+    let mut quoted = false;
     for c in reason.chars() {
-        if c.is_ascii_digit() {
+        if c == '\'' {
+            if !quoted {
+                s.push_str("'…");
+            }
+            quoted = !quoted;
+            if !quoted {
+                s.push('\'');
+            }
+            last_digit = false;
+        } else if quoted {
+        } else if c.is_ascii_digit() {
             if !last_digit {
                 s.push('N');
             }

@@ -11,7 +11,7 @@ mod insn_parse;
 mod lex;
 mod object;
 
-pub use inline::{substitute, Operand, SubstError};
+pub use inline::{substitute, template_pieces, Operand, SubstError};
 
 pub use insn_parse::{Target, TargetField};
 
