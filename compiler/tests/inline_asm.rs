@@ -57,6 +57,17 @@ int memory_operands(void *ctx)
 		     : [r]"=r"(r) : [a]"m"(s.a), "m"(s.b) : "r1");
 	return r;
 }
+struct counter { long n; };
+SEC("syscall")
+int address_operand(void *ctx)
+{
+	/* "p": the pointer in a register, read through by the asm. */
+	struct counter c = { 41 };
+	struct counter *pc = &c;
+	long r;
+	asm volatile("%[r] = *(u64 *)(%[pc] + 0); %[r] += 1" : [r]"=r"(r) : [pc]"p"(pc) : "memory");
+	return r;
+}
 struct insn {
 	unsigned char code;
 	unsigned char dst_reg:4;
@@ -270,7 +281,7 @@ fn inline_asm_programs_run_like_clang() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(ran, 7, "every program ran");
+    assert_eq!(ran, 8, "every program ran");
 }
 
 /// Errors in asm are reported at their place, never as a panic or wrong code.

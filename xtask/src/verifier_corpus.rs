@@ -445,13 +445,18 @@ fn report(results: &[(String, Build, Build)]) -> String {
     );
     let _ = writeln!(r);
     let _ = writeln!(r, "files bpfcc does not build, or libbpf does not open:");
-    for (file, _, ours) in results {
+    for (file, clang, ours) in results {
+        let clang = match clang {
+            Build::Loaded(_) => "",
+            Build::Failed(_) => " (clang's build fails too)",
+            Build::Unopened(_) => " (clang's object neither)",
+        };
         match ours {
             Build::Failed(d) => {
-                let _ = writeln!(r, "  {file}: {d}");
+                let _ = writeln!(r, "  {file}: {d}{clang}");
             }
             Build::Unopened(why) => {
-                let _ = writeln!(r, "  {file}: libbpf cannot open it: {why}");
+                let _ = writeln!(r, "  {file}: libbpf cannot open it: {why}{clang}");
             }
             Build::Loaded(_) => {}
         }

@@ -208,7 +208,8 @@ impl FnLower<'_, '_, '_> {
         let mut memory_operands = Vec::new();
         for i in &a.inputs {
             let in_register = match letters(&i.constraint) {
-                b"r" | b"g" => true,
+                // "p", an address: the pointer value in a register, as clang.
+                b"r" | b"g" | b"p" => true,
                 b"i" | b"n" => false,
                 // Memory: the object's address goes in a register and the
                 // template reads `(rN + 0)`, as clang prints the operand.
@@ -226,7 +227,7 @@ impl FnLower<'_, '_, '_> {
                     self.diags.error(
                         i.expr.span,
                         format!(
-                            "unsupported asm input constraint \"{}\" (only \"r\", \"g\", \"m\", \"i\", \"n\")",
+                            "unsupported asm input constraint \"{}\" (only \"r\", \"g\", \"p\", \"m\", \"i\", \"n\")",
                             String::from_utf8_lossy(&i.constraint)
                         ),
                     );
