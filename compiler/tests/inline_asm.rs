@@ -307,6 +307,21 @@ fn inline_asm_errors_are_diagnosed() {
         text.contains("\"i\" asm operand `a` must be a constant or the address of a global"),
         "{text}"
     );
+    // "m" takes an object: not a value, not a bit-field (clang's columns).
+    let text = compile(
+        "long f(long x) { long r; asm(\"%0 = *(u64 *)%1\" : \"=r\"(r) : \"m\"(x + 1)); return r; }",
+    );
+    assert!(
+        text.contains("bad.c:1:64: this expression does not designate an object"),
+        "{text}"
+    );
+    let text = compile(
+        "struct b { int a:3, c:5; } v;\nlong f(void) { long r; asm(\"%0 = *(u64 *)%1\" : \"=r\"(r) : \"m\"(v.c)); return r; }",
+    );
+    assert!(
+        text.contains("bad.c:2:62: a bit-field cannot be an asm memory (\"m\") operand"),
+        "{text}"
+    );
     let text = compile(
         "int f(void)\n{\n\tasm volatile(\"r0 = 1;\\n\"\n\t\t\"r0 = frob;\");\n\treturn 0;\n}\n",
     );

@@ -214,6 +214,19 @@ impl FnLower<'_, '_, '_> {
                 // Memory: the object's address goes in a register and the
                 // template reads `(rN + 0)`, as clang prints the operand.
                 b"m" => {
+                    if matches!(
+                        i.expr.kind,
+                        ExprKind::Member {
+                            bitfield: Some(_),
+                            ..
+                        }
+                    ) {
+                        self.diags.error(
+                            i.expr.span,
+                            "a bit-field cannot be an asm memory (\"m\") operand",
+                        );
+                        return;
+                    }
                     memory_operands.push(operands.len());
                     let addr = self.lvalue(&i.expr);
                     let v = self.materialize(addr);
