@@ -110,8 +110,14 @@ fn run(args: &Args) -> Result<(), String> {
             target_dir.join("release/bpfcc")
         }
     };
+    let uid = Command::new("id")
+        .arg("-u")
+        .output()
+        .map_err(|e| e.to_string())?;
+    if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
+        return Err("loading BPF programs needs root (CAP_BPF and CAP_SYS_ADMIN)".into());
+    }
     let loader = build_loader(&root, &out)?;
-    mount_bpffs();
 
     let helper_defs = out.join("inc/bpf_helper_defs.h");
     let defs = Command::new("python3")
@@ -213,18 +219,6 @@ fn build_loader(root: &Path, out: &Path) -> Result<PathBuf, String> {
         ));
     }
     Ok(bin)
-}
-
-fn mount_bpffs() {
-    let mounted = Command::new("mountpoint")
-        .args(["-q", "/sys/fs/bpf"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
-        let _ = Command::new("mount")
-            .args(["-t", "bpf", "bpf", "/sys/fs/bpf"])
-            .status();
-    }
 }
 
 fn build_and_load(
