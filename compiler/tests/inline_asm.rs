@@ -315,6 +315,11 @@ fn inline_asm_errors_are_diagnosed() {
         text.contains("bad.c:1:64: this expression does not designate an object"),
         "{text}"
     );
+    // Text after a rewritten "m" reference keeps its column.
+    let text = compile(
+        "long f(long x) { long r; asm(\"%0 = *(u64 *)%1; %0 += r11\" : \"=r\"(r) : \"m\"(x)); return r; }",
+    );
+    assert!(text.contains("bad.c:1:54: expected an immediate"), "{text}");
     let text = compile(
         "struct b { int a:3, c:5; } v;\nlong f(void) { long r; asm(\"%0 = *(u64 *)%1\" : \"=r\"(r) : \"m\"(v.c)); return r; }",
     );
