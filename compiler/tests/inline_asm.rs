@@ -57,6 +57,17 @@ int memory_operands(void *ctx)
 		     : [r]"=r"(r) : [a]"m"(s.a), "m"(s.b) : "r1");
 	return r;
 }
+SEC("syscall")
+int tied_operands(void *ctx)
+{
+	/* "0": the input arrives in the output's register (libbpf 1.1's
+	 * barrier_var), referenced by number or by name. */
+	__u32 i = 6;
+	long a = 5, b;
+	asm volatile("" : "=r"(i) : "0"(i));
+	asm volatile("%0 += 10; %[in] *= 2" : "=r"(b) : [in]"0"(a));
+	return i * 1000 + b;
+}
 struct counter { long n; };
 SEC("syscall")
 int address_operand(void *ctx)
@@ -281,7 +292,7 @@ fn inline_asm_programs_run_like_clang() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(ran, 8, "every program ran");
+    assert_eq!(ran, 9, "every program ran");
 }
 
 /// Errors in asm are reported at their place, never as a panic or wrong code.
@@ -313,6 +324,11 @@ fn inline_asm_errors_are_diagnosed() {
     );
     assert!(
         text.contains("bad.c:1:64: this expression does not designate an object"),
+        "{text}"
+    );
+    let text = compile("long f(long a) { long r; asm(\"\" : \"=r\"(r) : \"1\"(a)); return r; }");
+    assert!(
+        text.contains("bad.c:1:49: asm input constraint \"1\" names no output"),
         "{text}"
     );
     // Text after a rewritten "m" reference keeps its column.

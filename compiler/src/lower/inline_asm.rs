@@ -204,10 +204,62 @@ impl FnLower<'_, '_, '_> {
                 kind,
             });
         }
-        // Operands (numbered as in the template) whose constraint is "m".
+        // Operands (numbered as in the template) whose constraint is "m",
+        // and inputs tied to an output ("0"): (input, output).
         let mut memory_operands = Vec::new();
+        let mut tied: Vec<(usize, usize)> = Vec::new();
         for i in &a.inputs {
-            let in_register = match letters(&i.constraint) {
+            let c = letters(&i.constraint);
+            if !c.is_empty() && c.iter().all(u8::is_ascii_digit) {
+                // A matching constraint: the output's register holds the
+                // input's value on entry (libbpf 1.1's `barrier_var`).
+                let t = std::str::from_utf8(c)
+                    .ok()
+                    .and_then(|t| t.parse::<usize>().ok());
+                let target = t.filter(|&t| t < a.outputs.len());
+                let Some(t) = target else {
+                    self.diags.error(
+                        i.expr.span,
+                        format!(
+                            "asm input constraint \"{}\" names no output",
+                            String::from_utf8_lossy(&i.constraint)
+                        ),
+                    );
+                    return;
+                };
+                let place = output.expect("the only output is operand 0");
+                let (AsmArgKind::Output, false) =
+                    (&operands[t].kind, tied.iter().any(|x| x.1 == t))
+                else {
+                    self.diags.error(
+                        i.expr.span,
+                        "an asm input can be tied only to an \"=r\" output that no other input is tied to",
+                    );
+                    return;
+                };
+                let mut v = self.rvalue(&i.expr);
+                if self.b.func.value_type(v) != place.s.ty {
+                    if place.s.ty != crate::ir::Type::I64 {
+                        self.diags.error(
+                            i.expr.span,
+                            "an asm input tied to an output of a different size is not supported",
+                        );
+                        return;
+                    }
+                    v = self.as_i64(v, &i.expr);
+                }
+                operands[t].kind = AsmArgKind::InOut(v);
+                tied.push((operands.len(), t));
+                // The input keeps its number; its references become the
+                // output's, so the back end never reads this placeholder.
+                let unused = self.b.iconst(crate::ir::Type::I64, 0);
+                operands.push(AsmArg {
+                    name: name(i.name, self),
+                    kind: AsmArgKind::Imm(unused),
+                });
+                continue;
+            }
+            let in_register = match c {
                 // "p", an address: the pointer value in a register, as clang.
                 b"r" | b"g" | b"p" => true,
                 b"i" | b"n" => false,
@@ -281,12 +333,18 @@ impl FnLower<'_, '_, '_> {
         let ts = a.template_span;
         let start = (ts.start + 1).min(ts.end);
         let pieces = vec![(0, Span::new(ts.file, start, ts.end))];
-        let (template, pieces) = if memory_operands.is_empty() {
+        let (template, pieces) = if memory_operands.is_empty() && tied.is_empty() {
             (template.to_string(), pieces)
         } else {
             let names: Vec<Option<String>> = operands.iter().map(|o| o.name.clone()).collect();
             let map = crate::asm::TextMap::from_pieces(pieces);
-            wrap_memory_operands(template, &map, &names, &memory_operands)
+            rewrite_operand_refs(template, &map, &names, |k, reference| {
+                if memory_operands.contains(&k) {
+                    Some(format!("({reference} + 0)"))
+                } else {
+                    tied.iter().find(|x| x.0 == k).map(|x| format!("%{}", x.1))
+                }
+            })
         };
         let op = Op::InlineAsm(Box::new(InlineAsmOp {
             template,
@@ -306,17 +364,19 @@ impl FnLower<'_, '_, '_> {
     }
 }
 
-/// Rewrites each reference to a memory operand (`%[name]`, `%N`; `numbers`
-/// in template order) as `(%[name] + 0)`: the operand is passed as its
-/// address in a register. The inserted text maps to the reference's span.
-fn wrap_memory_operands(
+/// Rewrites the operand references of a template (`%[name]`, `%N`) that
+/// `replace(operand number, reference text)` gives a replacement for: a
+/// memory operand's `(%[name] + 0)` (it is passed as its address in a
+/// register), a tied input's `%0`. The replacement maps to the reference's
+/// span; the rest of the template keeps its map.
+fn rewrite_operand_refs(
     template: &str,
     map: &crate::asm::TextMap,
     names: &[Option<String>],
-    numbers: &[usize],
+    replace: impl Fn(usize, &str) -> Option<String>,
 ) -> (String, Vec<(u32, Span)>) {
     let b = template.as_bytes();
-    let mut out = String::with_capacity(template.len() + 8 * numbers.len());
+    let mut out = String::with_capacity(template.len() + 16);
     let mut pieces = Vec::new();
     let mut copied = 0;
     let mut i = 0;
@@ -347,26 +407,15 @@ fn wrap_memory_operands(
             _ => (None, (i + 2).min(b.len())),
         };
         i = end;
-        if !operand.is_some_and(|k| numbers.contains(&k)) {
+        let Some(text) = operand.and_then(|k| replace(k, &template[start..end])) else {
             continue;
-        }
+        };
         if copied < start {
             pieces.push((out.len() as u32, map.span(copied as u32, start as u32)));
             out.push_str(&template[copied..start]);
         }
-        let whole = map.span(start as u32, end as u32);
-        pieces.push((
-            out.len() as u32,
-            Span::new(whole.file, whole.start, whole.start),
-        ));
-        out.push('(');
-        pieces.push((out.len() as u32, whole));
-        out.push_str(&template[start..end]);
-        pieces.push((
-            out.len() as u32,
-            Span::new(whole.file, whole.end, whole.end),
-        ));
-        out.push_str(" + 0)");
+        pieces.push((out.len() as u32, map.span(start as u32, end as u32)));
+        out.push_str(&text);
         copied = end;
     }
     if copied < b.len() {
