@@ -1069,11 +1069,33 @@ fn errors_point_at_line_and_column() {
             "t.s:1:8: invalid memory access type `u128`",
         ),
         ("w1 = 1 ll\n", "t.s:1:1: `ll` loads take an `r` register"),
+        // `.rept`: the columns llvm-mc-19 reports.
+        (
+            "r0 = 0\n.rept -1\nr0 += 1\n.endr\n",
+            "t.s:2:7: the `.rept` count -1 is negative",
+        ),
+        (
+            "r0 = 0\n.rept 2\nr0 += 1\n",
+            "t.s:2:1: no matching `.endr` for this `.rept`",
+        ),
+        ("exit\n.rept\n.endr\n", "t.s:2:6: `.rept` needs a count"),
+        ("exit\n .endr\n", "t.s:2:2: `.endr` without a `.rept`"),
+        (
+            ".rept 2\ny: r0 = 1\n.endr\n",
+            "t.s:2:1: label `y` is defined twice",
+        ),
+        (
+            ".rept 3\n  frob r1, 2\n.endr\n",
+            "t.s:2:3: unknown instruction `frob`",
+        ),
     ];
     for (text, want) in cases {
         let got = asm_errors(text);
         assert!(got.contains(want), "{text:?}: want {want:?}, got:\n{got}");
     }
+    // An error in a `.rept` body is reported once, not once per copy.
+    let got = asm_errors(".rept 3\n  frob r1, 2\n.endr\n");
+    assert_eq!(got.matches("unknown instruction").count(), 1, "{got}");
 }
 
 #[test]
@@ -1293,6 +1315,46 @@ fn clang(args: &[&str], src: &Path, out: &Path) -> Result<(), String> {
         .arg("-o")
         .arg(out))
     .map(|_| ())
+}
+
+#[test]
+fn rept_matches_llvm_mc() {
+    if !have("clang-19") {
+        eprintln!("SKIP: clang-19 not installed");
+        return;
+    }
+    let dir = tmpdir("rept");
+    let cases = [
+        // A count expression, numeric labels in the body (each copy its own).
+        ".text\nr0 = 0\n.rept 1+2\n1: r0 += 1\n if r0 > 5 goto 1b\n.endr\nexit\n",
+        // Nested, zero count, `;` separators as in inline asm.
+        "r0 = 0; .rept 2; .rept 3; r0 += 2; .endr; .rept 0; r0 = 99; .endr; r0 *= 3; .endr; exit\n",
+        // Data and a label after the body, branches across the copies.
+        "goto end\n.rept 4\nr1 = r0\n.endr\nend: exit\n.data\n.rept 3\n.byte 1, 2\n.short 7\n.endr\n",
+        // The selftests' verifier_gotol shape, with a long body.
+        "gotol 1f\n0:\nr0 = 0\n.rept 40000\nr0 += 1\n.endr\nexit\n1: gotol 0b\n",
+    ];
+    for (k, text) in cases.iter().enumerate() {
+        let src = dir.join(format!("rept{k}.s"));
+        std::fs::write(&src, text).unwrap();
+        let theirs = dir.join(format!("rept{k}.o"));
+        run(Command::new("clang-19")
+            .args(["--target=bpf", "-mcpu=v4", "-c"])
+            .arg(&src)
+            .arg("-o")
+            .arg(&theirs))
+        .unwrap();
+        let ours = bpfcc::asm::assemble_file(text, "t.s")
+            .unwrap_or_else(|(sources, d)| panic!("case {k}:\n{}", d.render(&sources)));
+        let theirs = std::fs::read(&theirs).unwrap();
+        assert_eq!(code_of(&ours), code_of(&theirs), "case {k}: {text}");
+        let data = |obj: &[u8]| {
+            let f = object::File::parse(obj).unwrap();
+            f.section_by_name(".data")
+                .map(|s| s.data().unwrap().to_vec())
+        };
+        assert_eq!(data(&ours), data(&theirs), "case {k}: {text}");
+    }
 }
 
 #[test]
@@ -1525,4 +1587,147 @@ fn assembles_clang_s_output_of_selftests_verifier_programs() {
     }
     eprintln!("selftests verifier_*.c: clang -S assembled into clang's code: {same}/{total}");
     assert!(total >= 50, "{total}");
+}
+
+/// `template_pieces` on every asm statement of the selftests' verifier
+/// programs, as parsed by bpfcc: the template's source spelling (literals
+/// with `\` line splices, `\n`, `\t`, concatenation) maps back exactly, so a
+/// diagnostic inside any of them can point at its true column.
+#[test]
+fn template_pieces_map_the_selftests_verifier_templates() {
+    use bpfcc::asm::template_pieces;
+    use bpfcc::parse::ast::StmtKind;
+    use bpfcc::preprocess::{preprocess, MacroOp, PreprocessOptions};
+    let (Some(linux), Some(vmlinux_dir)) = (
+        bpfcc::reference_sources::linux_source(),
+        bpfcc::reference_sources::vmlinux_dir(),
+    ) else {
+        eprintln!("SKIP: the kernel selftests or vmlinux.h missing (cargo xtask refs)");
+        return;
+    };
+    let selftests = linux.join("tools/testing/selftests/bpf");
+    let dir = tmpdir("template-pieces");
+    let defs = run(Command::new("python3")
+        .arg(linux.join("scripts/bpf_doc.py"))
+        .args(["--header", "--file"])
+        .arg(linux.join("include/uapi/linux/bpf.h")));
+    let Ok(defs) = defs else {
+        eprintln!("SKIP: cannot generate bpf_helper_defs.h");
+        return;
+    };
+    std::fs::write(dir.join("bpf_helper_defs.h"), defs).unwrap();
+    let options = PreprocessOptions {
+        include_dirs: vec![
+            selftests.clone(),
+            linux.join("tools/lib"),
+            selftests.join("progs"),
+            vmlinux_dir,
+            dir.clone(),
+            linux.join("tools/include/uapi"),
+        ],
+        after_dirs: vec![
+            "/usr/include".into(),
+            "/usr/include/x86_64-linux-gnu".into(),
+        ],
+        macro_ops: vec![MacroOp::Define("__TARGET_ARCH_x86".into(), None)],
+        cpu_version: 3,
+        opt_level: 2,
+        ..Default::default()
+    };
+    let mut progs: Vec<PathBuf> = std::fs::read_dir(selftests.join("progs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n.starts_with("verifier_") && n.ends_with(".c")
+        })
+        .collect();
+    progs.sort();
+    let (mut exact, mut total, mut files, mut from_macros) = (0, 0, 0, 0);
+    let mut misses = Vec::new();
+    for p in progs {
+        let mut sources = SourceMap::new();
+        let mut interner = bpfcc::intern::Interner::new();
+        let mut diags = bpfcc::diag::Diagnostics::new();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let main = sources.add(p.display().to_string(), Some(p.clone()), text);
+        let pp = preprocess(main, &options, &mut sources, &mut interner, &mut diags);
+        if diags.has_errors() {
+            continue;
+        }
+        let tu = bpfcc::parse::parse_with_expansions(
+            &pp.tokens,
+            &pp.expansions,
+            &mut interner,
+            &mut diags,
+        );
+        files += 1;
+        for (_, st) in tu.stmts.iter() {
+            let StmtKind::Asm(a) = &st.kind else {
+                continue;
+            };
+            total += 1;
+            let ts = a.template_span;
+            let spelling = &sources.file(ts.file).text[ts.range()];
+            // A template a macro made (`cond_break`, `barrier_var(i)`) has
+            // the invocation as its span; one with `#if` lines or macros
+            // between its literals spans those too: there the caller maps
+            // literal by literal, or approximately.
+            if !only_literals(spelling) {
+                from_macros += 1;
+                continue;
+            }
+            match template_pieces(spelling, ts, &a.template) {
+                Some(pieces) => {
+                    // Every piece lies inside the spelling, in order.
+                    assert!(pieces
+                        .windows(2)
+                        .all(|w| w[0].0 < w[1].0 && w[0].1.end <= w[1].1.start));
+                    assert!(pieces
+                        .iter()
+                        .all(|(_, s)| s.start >= ts.start && s.end <= ts.end));
+                    exact += 1;
+                }
+                None => misses.push(format!("{}: {spelling:.60}", sources.describe(ts))),
+            }
+        }
+    }
+    eprintln!(
+        "selftests verifier_*.c: {exact}/{total} asm templates mapped exactly, \
+         {from_macros} made by or mixed with macros and #if ({files} files)"
+    );
+    assert!(
+        files >= 90 && exact >= 1000,
+        "{files} files, {exact} templates"
+    );
+    assert!(misses.is_empty(), "{}", misses.join("\n"));
+}
+
+/// Whether `spelling` is only string literals, whitespace and comments.
+fn only_literals(spelling: &str) -> bool {
+    let b = spelling.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => match spelling[i + 2..].find("*/") {
+                Some(k) => i += k + 4,
+                None => return false,
+            },
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            c if c.is_ascii_whitespace() => i += 1,
+            _ => return false,
+        }
+    }
+    true
 }

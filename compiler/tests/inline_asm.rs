@@ -47,6 +47,60 @@ int narrow_operands(void *ctx)
 	asm volatile("%[x] = %[a]; %[x] += 7" : [x]"=r"(x) : [a]"r"(a));
 	return x;
 }
+SEC("syscall")
+int memory_operands(void *ctx)
+{
+	/* "m": the template reads `(rN + 0)`, the object's address. */
+	struct { long a, b; } s = { 40, 2 };
+	long r;
+	asm volatile("%[r] = *(u64 *)%[a]; r1 = *(u64 *)%2; %[r] += r1"
+		     : [r]"=r"(r) : [a]"m"(s.a), "m"(s.b) : "r1");
+	return r;
+}
+SEC("syscall")
+int tied_operands(void *ctx)
+{
+	/* "0": the input arrives in the output's register (libbpf 1.1's
+	 * barrier_var), referenced by number or by name. */
+	__u32 i = 6;
+	long a = 5, b;
+	asm volatile("" : "=r"(i) : "0"(i));
+	asm volatile("%0 += 10; %[in] *= 2" : "=r"(b) : [in]"0"(a));
+	return i * 1000 + b;
+}
+struct counter { long n; };
+SEC("syscall")
+int address_operand(void *ctx)
+{
+	/* "p": the pointer in a register, read through by the asm. */
+	struct counter c = { 41 };
+	struct counter *pc = &c;
+	long r;
+	asm volatile("%[r] = *(u64 *)(%[pc] + 0); %[r] += 1" : [r]"=r"(r) : [pc]"p"(pc) : "memory");
+	return r;
+}
+struct insn {
+	unsigned char code;
+	unsigned char dst_reg:4;
+	unsigned char src_reg:4;
+	short off;
+	int imm;
+};
+struct pair { int a, b; };
+SEC("syscall")
+int instruction_operand(void *ctx)
+{
+	/* The selftests' __imm_insn: an instruction built as a compound
+	 * literal (bitfields, an offsetof written as `&((T *)0)->m`), read
+	 * as a constant: `*(u32 *)(r1 + 4) = 42`. */
+	struct pair p = { 1, 2 };
+	asm volatile("r1 = %[p]; .8byte %[st]"
+		     :: [p]"r"(&p),
+		        [st]"i"(*(long *)&((struct insn){ .code = 0x62, .dst_reg = 1,
+				.off = (long)&((struct pair *)0)->b, .imm = 42 }))
+		     : "r1", "memory");
+	return p.a * 100 + p.b;
+}
 char _license[] SEC("license") = "GPL";
 "#,
     ),
@@ -238,7 +292,7 @@ fn inline_asm_programs_run_like_clang() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(ran, 5, "every program ran");
+    assert_eq!(ran, 9, "every program ran");
 }
 
 /// Errors in asm are reported at their place, never as a panic or wrong code.
@@ -262,6 +316,31 @@ fn inline_asm_errors_are_diagnosed() {
     );
     assert!(
         text.contains("\"i\" asm operand `a` must be a constant or the address of a global"),
+        "{text}"
+    );
+    // "m" takes an object: not a value, not a bit-field (clang's columns).
+    let text = compile(
+        "long f(long x) { long r; asm(\"%0 = *(u64 *)%1\" : \"=r\"(r) : \"m\"(x + 1)); return r; }",
+    );
+    assert!(
+        text.contains("bad.c:1:64: this expression does not designate an object"),
+        "{text}"
+    );
+    let text = compile("long f(long a) { long r; asm(\"\" : \"=r\"(r) : \"1\"(a)); return r; }");
+    assert!(
+        text.contains("bad.c:1:49: asm input constraint \"1\" names no output"),
+        "{text}"
+    );
+    // Text after a rewritten "m" reference keeps its column.
+    let text = compile(
+        "long f(long x) { long r; asm(\"%0 = *(u64 *)%1; %0 += r11\" : \"=r\"(r) : \"m\"(x)); return r; }",
+    );
+    assert!(text.contains("bad.c:1:54: expected an immediate"), "{text}");
+    let text = compile(
+        "struct b { int a:3, c:5; } v;\nlong f(void) { long r; asm(\"%0 = *(u64 *)%1\" : \"=r\"(r) : \"m\"(v.c)); return r; }",
+    );
+    assert!(
+        text.contains("bad.c:2:62: a bit-field cannot be an asm memory (\"m\") operand"),
         "{text}"
     );
     let text = compile(

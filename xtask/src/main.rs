@@ -14,6 +14,7 @@
 mod compat;
 mod gen_helpers;
 mod refs;
+mod verifier_corpus;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -23,9 +24,15 @@ const USAGE: &str = "usage: cargo xtask bench [--runs N] [--vmlinux PATH]
        cargo xtask gen-helpers [BPF_H]
        cargo xtask compat [--only PROGRAM-SUBSTRING]
        cargo xtask refs
+       cargo xtask verifier-corpus [--only FILE-SUBSTRING] [--bpfcc PATH]
 
   refs            unpacks linux-source-6.12's selftests, libbpf and UAPI headers and a
                   vmlinux.h of the running kernel into target/ref/ (the tests' references)
+
+  verifier-corpus builds the selftests' progs/verifier_*.c with clang-19 and bpfcc (the
+                  selftests' flags), loads each program alone, and reports how many of the
+                  programs accepted from clang's build are accepted from bpfcc's
+                  (report in target/verifier-corpus/report.txt; needs root and libbpf-dev)
 
   gen-helpers     writes runtime-headers/bpf/bpf_helper_defs.h from the kernel's UAPI
                   bpf.h (default: linux-source-6.12's include/uapi/linux/bpf.h)
@@ -81,6 +88,7 @@ fn main() -> ExitCode {
             }
         }
         Some("compat") => compat::main(&args[1..]),
+        Some("verifier-corpus") => verifier_corpus::main(&args[1..]),
         Some("refs") => match refs::main(&workspace_root()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -113,3 +113,122 @@ pub fn substitute(
     flush(&mut out, &mut pieces, lit_start, b.len());
     Ok((out, TextMap::from_pieces(pieces)))
 }
+
+/// The exact [`TextMap`] pieces of an asm template: `spelling` is the source
+/// text of `span`, the template's string literal(s) as written (several
+/// literals concatenated, with whitespace, comments and backslash-newline
+/// splices between or inside them), and `template` their decoded bytes. Runs
+/// of plain characters map to themselves and each escape (`\n`, `\t`, `\"`,
+/// `\\`, octal, `\x`) to its whole spelling, so columns after escapes stay
+/// exact.
+/// `None` when the spelling does not decode to `template` (a template made
+/// by a macro, a prefixed or non-ASCII literal): the caller keeps an
+/// approximate map.
+pub fn template_pieces(spelling: &str, span: Span, template: &[u8]) -> Option<Vec<(u32, Span)>> {
+    let s = spelling.as_bytes();
+    let mut pieces: Vec<(u32, Span)> = Vec::new();
+    let mut out = 0u32;
+    let at = |i: usize| span.start + i as u32;
+    // The next byte of the spelling past any backslash-newline splices.
+    let skip_splices = |mut i: usize| {
+        while s.get(i) == Some(&b'\\') && matches!(s.get(i + 1), Some(b'\n' | b'\r')) {
+            i += 2;
+            if s[i - 1] == b'\r' && s.get(i) == Some(&b'\n') {
+                i += 1;
+            }
+        }
+        i
+    };
+    let mut i = 0;
+    loop {
+        // Between literals: whitespace and comments.
+        loop {
+            i = skip_splices(i);
+            match s.get(i) {
+                Some(c) if c.is_ascii_whitespace() => i += 1,
+                Some(b'/') if s.get(i + 1) == Some(&b'/') => {
+                    while i < s.len() && s[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                Some(b'/') if s.get(i + 1) == Some(&b'*') => {
+                    i += spelling[i + 2..].find("*/")? + 4;
+                }
+                _ => break,
+            }
+        }
+        match s.get(i) {
+            None => break,
+            Some(b'"') => i += 1,
+            _ => return None,
+        }
+        // One literal's body.
+        loop {
+            i = skip_splices(i);
+            let start = i;
+            let byte = match *s.get(i)? {
+                b'"' => {
+                    i += 1;
+                    break;
+                }
+                b'\n' => return None,
+                b'\\' => {
+                    i = skip_splices(i + 1);
+                    let c = *s.get(i)?;
+                    i += 1;
+                    match c {
+                        b'n' => b'\n',
+                        b't' => b'\t',
+                        b'r' => b'\r',
+                        b'a' => 7,
+                        b'b' => 8,
+                        b'f' => 12,
+                        b'v' => 11,
+                        b'e' => 27,
+                        b'\\' | b'"' | b'\'' | b'?' => c,
+                        b'0'..=b'7' => {
+                            let mut v = u32::from(c - b'0');
+                            for _ in 0..2 {
+                                match s.get(i) {
+                                    Some(d @ b'0'..=b'7') => {
+                                        v = v * 8 + u32::from(d - b'0');
+                                        i += 1;
+                                    }
+                                    _ => break,
+                                }
+                            }
+                            u8::try_from(v).ok()?
+                        }
+                        b'x' => {
+                            let digits =
+                                s[i..].iter().take_while(|d| d.is_ascii_hexdigit()).count();
+                            let v = u32::from_str_radix(&spelling[i..i + digits], 16).ok()?;
+                            i += digits;
+                            u8::try_from(v).ok()?
+                        }
+                        _ => return None,
+                    }
+                }
+                c if c.is_ascii() => {
+                    i += 1;
+                    c
+                }
+                _ => return None,
+            };
+            if template.get(out as usize) != Some(&byte) {
+                return None;
+            }
+            let plain = i - start == 1;
+            match pieces.last_mut() {
+                // A plain character right after a run of plain characters
+                // extends that run.
+                Some((o, sp)) if plain && sp.end == at(start) && sp.end - sp.start == out - *o => {
+                    sp.end = at(i)
+                }
+                _ => pieces.push((out, Span::new(span.file, at(start), at(i)))),
+            }
+            out += 1;
+        }
+    }
+    (out as usize == template.len()).then_some(pieces)
+}

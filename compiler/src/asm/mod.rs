@@ -11,7 +11,7 @@ mod insn_parse;
 mod lex;
 mod object;
 
-pub use inline::{substitute, Operand, SubstError};
+pub use inline::{substitute, template_pieces, Operand, SubstError};
 
 pub use insn_parse::{Target, TargetField};
 
@@ -306,7 +306,14 @@ impl<'m> Assembler<'m> {
                 return;
             }
         };
-        for st in &stmts {
+        self.statements(&stmts);
+    }
+
+    fn statements(&mut self, stmts: &[lex::Statement]) {
+        let mut next = 0;
+        while next < stmts.len() {
+            let st = &stmts[next];
+            next += 1;
             self.ordinal += 1;
             let mut toks: &[Token] = &st.tokens;
             // Labels: `name:` / `1:`, possibly several.
@@ -329,6 +336,14 @@ impl<'m> Assembler<'m> {
                 continue;
             }
             if let Tok::Ident(d) = &toks[0].tok {
+                if *d == ".rept" {
+                    match self.repeat(toks, st.end, &stmts[next..]) {
+                        Some(body_len) => next += body_len + 1,
+                        // No `.endr`: the rest was the body (llvm-mc stops too).
+                        None => return,
+                    }
+                    continue;
+                }
                 if d.starts_with('.') {
                     self.directive(d, toks, st.end);
                     continue;
@@ -339,6 +354,62 @@ impl<'m> Assembler<'m> {
                 Err(e) => self.error(e.start, e.end, e.message),
             }
         }
+    }
+
+    /// `.rept COUNT` (its tokens `toks`): assembles the statements of `rest`
+    /// up to the matching `.endr` COUNT times. The number of body
+    /// statements, or `None` when `.endr` is missing.
+    fn repeat(&mut self, toks: &[Token], end: u32, rest: &[lex::Statement]) -> Option<usize> {
+        let mut depth = 0usize;
+        let body_len = rest.iter().position(|st| {
+            match statement_directive(st) {
+                Some(".rept" | ".irp" | ".irpc") => depth += 1,
+                Some(".endr") if depth == 0 => return true,
+                Some(".endr") => depth -= 1,
+                _ => {}
+            }
+            false
+        });
+        let Some(body_len) = body_len else {
+            self.error(
+                toks[0].start,
+                toks[0].end,
+                "no matching `.endr` for this `.rept`",
+            );
+            return None;
+        };
+        let count = match self.expr_terms(&toks[1..]) {
+            _ if toks.len() == 1 => Err((end, end, "`.rept` needs a count".to_string())),
+            Ok(terms) => terms.iter().try_fold(0i64, |sum, (sign, t)| match t {
+                ExprTerm::Const(v) => Ok(sum.wrapping_add(sign * v)),
+                _ => Err((
+                    toks[1].start,
+                    toks[toks.len() - 1].end,
+                    "the `.rept` count must be a constant".to_string(),
+                )),
+            }),
+            Err(e) => Err(e),
+        };
+        let (s, e) = (toks[1..].first(), toks.last());
+        let (s, e) = (s.map_or(end, |t| t.start), e.map_or(end, |t| t.end));
+        match count {
+            Err((s, e, m)) => self.error(s, e, m),
+            Ok(n) if n < 0 => self.error(s, e, format!("the `.rept` count {n} is negative")),
+            Ok(n) if n > u32::MAX as i64 => {
+                self.error(s, e, format!("the `.rept` count {n} is too large"))
+            }
+            Ok(n) => {
+                let errors = self.diags.error_count();
+                for _ in 0..n {
+                    self.statements(&rest[..body_len]);
+                    if self.diags.error_count() > errors {
+                        // One report of a body error, not one per copy.
+                        break;
+                    }
+                }
+            }
+        }
+        Some(body_len)
     }
 
     fn define_label(&mut self, name: &str, start: u32, end: u32) {
@@ -634,6 +705,8 @@ impl<'m> Assembler<'m> {
             ".loc" | ".ident" | ".addrsig" | ".addrsig_sym" | ".cfi_sections"
             | ".cfi_startproc" | ".cfi_endproc" | ".loc_file" => {}
             _ if d.starts_with(".cfi_") => {}
+            ".endr" => self.error(ds, de, "`.endr` without a `.rept`"),
+            ".irp" | ".irpc" => self.error(ds, de, format!("`{d}` is not supported (`.rept` is)")),
             _ => self.error(ds, de, format!("unknown directive `{d}`")),
         }
     }
@@ -881,6 +954,21 @@ impl<'m> Assembler<'m> {
 
 /// `.L...` labels and llvm's `LBB0_1`-style block labels do not go to the
 /// object's symbol table.
+/// The directive a statement is, past its labels (`l: .endr`).
+fn statement_directive<'a>(st: &lex::Statement<'a>) -> Option<&'a str> {
+    let mut toks: &[Token<'a>] = &st.tokens;
+    while toks.len() >= 2
+        && toks[1].tok == Tok::Punct(":")
+        && matches!(toks[0].tok, Tok::Ident(_) | Tok::Num(_))
+    {
+        toks = &toks[2..];
+    }
+    match toks.first().map(|t| &t.tok) {
+        Some(Tok::Ident(d)) if d.starts_with('.') => Some(d),
+        _ => None,
+    }
+}
+
 pub fn is_temporary(name: &str) -> bool {
     name.starts_with(".L")
         || (name.starts_with("LBB") && name[3..].bytes().all(|c| c.is_ascii_digit() || c == b'_'))

@@ -192,3 +192,41 @@ fn hidden_symbols_keep_their_binding() {
     };
     assert_eq!(st_other, ::object::elf::STV_HIDDEN);
 }
+
+#[test]
+fn template_pieces_map_escapes_splices_and_concatenation_exactly() {
+    use crate::source::{FileId, Span};
+    let file = FileId(0);
+    // Source: `"r0 = 1;\n" /* c */ "\tr1 = \"x\";\` newline `r2 = 3"`.
+    let spelling = "\"r0 = 1;\\n\" /* c */ \"\\tr1 = \\\"x\\\";\\\nr2 = 3\"";
+    let base = 100;
+    let span = Span::new(file, base, base + spelling.len() as u32);
+    let template = b"r0 = 1;\n\tr1 = \"x\";r2 = 3";
+    let pieces = template_pieces(spelling, span, template).expect("decodes");
+    let map = TextMap::from_pieces(pieces);
+    let find = |needle: &str| base + spelling.find(needle).unwrap() as u32;
+    let text = std::str::from_utf8(template).unwrap();
+    let at = |t: &str| text.find(t).unwrap() as u32;
+    // Every character maps to its own spelling, after any escape.
+    assert_eq!(map.span(0, 2), Span::new(file, base + 1, base + 3));
+    assert_eq!(map.span(at("r1"), at("r1") + 2).start, find("r1"));
+    assert_eq!(map.span(at("x"), at("x") + 1).start, find("x"));
+    // Past a backslash-newline splice.
+    assert_eq!(map.span(at("r2"), at("r2") + 2).start, find("r2"));
+    // An escape maps to its spelling's start, the next character past it.
+    assert_eq!(map.span(at("\t"), at("\t") + 1).start, find("\\t"));
+    assert_eq!(map.span(at("\t") + 1, at("\t") + 2).start, find("\\t") + 2);
+    // Octal and hex escapes.
+    let sp = "\"a\\101\\x42\"\"c\"";
+    let span = Span::new(file, 0, sp.len() as u32);
+    let map = TextMap::from_pieces(template_pieces(sp, span, b"aABc").unwrap());
+    assert_eq!(map.span(1, 2).start, 2);
+    assert_eq!(map.span(2, 3).start, 6);
+    assert_eq!(map.span(3, 4).start, 12);
+    // `\x` takes every hex digit that follows, as in C.
+    assert_eq!(template_pieces("\"\\x42c\"", span, b"Bc"), None);
+    // A spelling that is not the template (a macro's template): no map.
+    assert_eq!(template_pieces("\"r0 = 1\"", span, b"r0 = 2"), None);
+    assert_eq!(template_pieces("TEMPLATE", span, b"r0 = 2"), None);
+    assert_eq!(template_pieces("u8\"r0\"", span, b"r0"), None);
+}
