@@ -140,6 +140,21 @@ l0_%=:	r0 = 7;						\
 	  __imm_addr(arr)
 	: "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "memory");
 }
+/* A subprogram only inline asm calls (`call triple`, as the selftests'
+ * verifier programs do): a `.text` call relocation, as clang writes it. */
+static __attribute__((noinline, used)) int triple(int x)
+{
+	return x * 3;
+}
+SEC("syscall")
+__naked int call_subprog_in_asm(void)
+{
+	asm volatile ("					\
+	r1 = 14;					\
+	call triple;					\
+	exit;						\
+"	::: "memory");
+}
 SEC("syscall")
 int call_in_asm(void *ctx)
 {
@@ -292,7 +307,7 @@ fn inline_asm_programs_run_like_clang() {
     }
     let _ = std::fs::remove_dir_all(&dir);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(ran, 9, "every program ran");
+    assert_eq!(ran, 10, "every program ran");
 }
 
 /// Errors in asm are reported at their place, never as a panic or wrong code.

@@ -621,6 +621,12 @@ impl<'a> ObjectWriter<'a> {
                 }
                 self.resolve_data(*id)?
             }
+            // A name in inline asm (`call subprog`) that this unit defines:
+            // the same `.text` relocation as a call from C.
+            RelocTarget::Extern(name) if self.func_index.contains_key(name.as_str()) => {
+                let i = self.func_index[name.as_str()];
+                Resolved::Defined(self.func_places[i], self.func_symbols[i])
+            }
             RelocTarget::Extern(name) => {
                 Resolved::Undefined(self.undefined_symbol(name, self.extern_linkage(name)))
             }
