@@ -1284,6 +1284,13 @@ fn symbols_of(obj: &[u8]) -> Vec<(String, String, u64, u64, String, bool, bool)>
     let f = object::File::parse(obj).unwrap();
     let mut v: Vec<_> = f
         .symbols()
+        // clang's integrated assembler keeps the block labels an `asm goto`
+        // jumps to as local symbols; they mean nothing to loaders.
+        .filter(|s| {
+            !(s.kind() == object::SymbolKind::Unknown
+                && !s.is_global()
+                && s.name().is_ok_and(|n| n.starts_with("LBB")))
+        })
         .map(|s| {
             let sec = s
                 .section_index()

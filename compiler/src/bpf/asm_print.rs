@@ -222,6 +222,7 @@ pub fn print_insn(
             match op {
                 BPF_JA if class == BPF_JMP32 => format!("gotol {label}"),
                 BPF_JA => format!("goto {label}"),
+                BPF_JCOND if class == BPF_JMP => format!("may_goto {label}"),
                 BPF_EXIT => "exit".to_string(),
                 BPF_CALL => match reloc {
                     Some(r) => format!("call {}", names.reloc(&r.target)),

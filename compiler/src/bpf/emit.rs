@@ -6,6 +6,7 @@
 use super::frame::FrameLayout;
 use super::insn::*;
 use super::mir::*;
+use crate::asm::TargetField;
 use crate::diag::Diagnostics;
 use crate::ir::{Cond, Function, MemWidth};
 use crate::source::Span;
@@ -58,12 +59,9 @@ fn thread_jumps(m: &mut MFunction) {
     };
     for b in 0..m.blocks.len() {
         for k in 0..m.blocks[b].len() {
-            if let Some(t) = m.blocks[b][k].inst.target() {
+            for t in m.blocks[b][k].inst.targets() {
                 let to = forward(m, t);
-                match &mut m.blocks[b][k].inst {
-                    MInst::Jcc { target, .. } | MInst::Jmp { target } => *target = to,
-                    _ => {}
-                }
+                m.blocks[b][k].inst.retarget(t, to);
             }
         }
     }
@@ -73,11 +71,7 @@ fn thread_jumps(m: &mut MFunction) {
         if std::mem::replace(&mut reachable[b as usize], true) {
             continue;
         }
-        work.extend(
-            m.blocks[b as usize]
-                .iter()
-                .filter_map(|mi| mi.inst.target()),
-        );
+        work.extend(m.blocks[b as usize].iter().flat_map(|mi| mi.inst.targets()));
     }
     m.order.retain(|&b| reachable[b as usize]);
 }
@@ -406,7 +400,23 @@ impl Encoder<'_> {
                     insn: at + r.insn,
                     ..r.clone()
                 }));
+                let first = self.out.insns.len();
                 self.out.insns.extend_from_slice(&a.encoded);
+                // `asm goto`: branches to C labels, now that blocks have addresses.
+                for &(slot, label, field) in &a.label_refs {
+                    let rel = Self::rel(at + slot, block_addr[label as usize]);
+                    let insn = &mut self.out.insns[first + slot];
+                    match field {
+                        TargetField::Off => match i16::try_from(rel) {
+                            Ok(off) => insn.off = off,
+                            Err(_) => diags.error(
+                                mi.span,
+                                "asm goto label is too far for a 16-bit jump offset",
+                            ),
+                        },
+                        TargetField::Imm => insn.imm = rel as i32,
+                    }
+                }
             }
         }
     }
@@ -415,6 +425,11 @@ impl Encoder<'_> {
 /// The placeholder name of the `k`th operand's symbol in an asm template.
 fn asm_symbol_name(k: usize) -> String {
     format!("__bpfcc_asm_operand_{k}")
+}
+
+/// The placeholder name of the `k`th `asm goto` label in an asm template.
+fn asm_label_name(k: usize) -> String {
+    format!("__bpfcc_asm_label_{k}")
 }
 
 /// Substitutes the (now physical) operands into an inline-asm template and
@@ -446,7 +461,13 @@ fn assemble_inline_asm(a: &mut MAsm, span: Span, diags: &mut Diagnostics) {
             },
         })
         .collect();
-    let (text, tmap) = match asm::substitute(&a.template, &map, &operands, &[], 0) {
+    let labels: Vec<asm::Operand> = (0..a.labels.len())
+        .map(|k| asm::Operand {
+            name: a.label_names.get(k).cloned(),
+            text: asm_label_name(k),
+        })
+        .collect();
+    let (text, tmap) = match asm::substitute(&a.template, &map, &operands, &labels, 0) {
         Ok(x) => x,
         Err(e) => {
             diags.error(e.span, e.message);
@@ -460,13 +481,20 @@ fn assemble_inline_asm(a: &mut MAsm, span: Span, diags: &mut Diagnostics) {
             return;
         }
     };
-    if let Some((_, label, _)) = out.label_refs.first() {
-        diags.error(
-            span,
-            format!("inline asm branches to `{label}`, which it does not define"),
-        );
-        return;
+    let mut label_refs = Vec::with_capacity(out.label_refs.len());
+    for (slot, label, field) in &out.label_refs {
+        match (0..a.labels.len()).find(|&k| asm_label_name(k) == *label) {
+            Some(k) => label_refs.push((*slot, a.labels[k], *field)),
+            None => {
+                diags.error(
+                    span,
+                    format!("inline asm branches to `{label}`, which it does not define"),
+                );
+                return;
+            }
+        }
     }
+    a.label_refs = label_refs;
     a.relocs = out
         .relocs
         .into_iter()

@@ -59,6 +59,8 @@ pub const BPF_JEQ: u8 = 0x10;
 pub const BPF_JGT: u8 = 0x20;
 pub const BPF_JGE: u8 = 0x30;
 pub const BPF_JSET: u8 = 0x40;
+/// `may_goto` (`BPF_JMP | BPF_JCOND`, v4 kernels' bounded-loop escape).
+pub const BPF_JCOND: u8 = 0xe0;
 pub const BPF_JNE: u8 = 0x50;
 pub const BPF_JSGT: u8 = 0x60;
 pub const BPF_JSGE: u8 = 0x70;

@@ -44,6 +44,7 @@ pub fn select(f: &Function, options: &BackendOptions, diags: &mut Diagnostics) -
         dirty: SecondaryMap::new(),
         address_only: SecondaryMap::new(),
         block_ids: SecondaryMap::new(),
+        asm_outputs: Default::default(),
     };
     s.run();
     s.m
@@ -67,6 +68,9 @@ struct Selector<'a> {
     /// Additions of constants that every user folds into a memory offset.
     address_only: SecondaryMap<Inst, bool>,
     block_ids: SecondaryMap<crate::ir::Block, MBlock>,
+    /// The output registers of inline asm with several outputs, by the asm's
+    /// result (its first output).
+    asm_outputs: std::collections::HashMap<Value, Vec<Reg>>,
 }
 
 fn fits_i32(c: i64) -> bool {
@@ -651,7 +655,36 @@ impl Selector<'_> {
                 });
                 self.result_from_r0(i);
             }
-            Op::InlineAsm(a) => self.inline_asm(i, a),
+            Op::InlineAsm(a) => self.inline_asm(i, a, Vec::new()),
+            Op::AsmOutput { asm, index } => {
+                let from = self
+                    .asm_outputs
+                    .get(&f.resolve(*asm))
+                    .and_then(|outs| outs.get(*index as usize))
+                    .copied();
+                match (from, self.def(i)) {
+                    (Some(from), Some(to)) => {
+                        let w32 = self.ty(self.f.insts[i].result.expect("asm_output has a result"))
+                            == Type::I32;
+                        self.mov(w32, to, Operand::Reg(from));
+                    }
+                    (None, _) => self.diags.error(
+                        self.span,
+                        "internal error: an asm output without its asm statement",
+                    ),
+                    (Some(_), None) => {}
+                }
+            }
+            Op::AsmGoto {
+                asm,
+                fallthrough,
+                labels,
+            } => {
+                let targets = labels.iter().map(|l| self.edge_target(l)).collect();
+                let fall = self.edge_target(fallthrough);
+                self.inline_asm(i, asm, targets);
+                self.emit(MInst::Jmp { target: fall });
+            }
             Op::CallIndirect { .. } => {
                 self.diags
                     .error(self.span, "indirect calls are not supported by BPF");
@@ -767,29 +800,56 @@ impl Selector<'_> {
 
     /// Register operands get virtual registers (the output the result's);
     /// `i` operands must have become constants or symbol addresses.
-    fn inline_asm(&mut self, i: Inst, a: &InlineAsmOp) {
+    /// The first register output is the instruction's result; later ones go
+    /// to fresh registers that its [`Op::AsmOutput`]s copy (`asm_outputs`).
+    /// `labels`: the `asm goto` targets.
+    fn inline_asm(&mut self, i: Inst, a: &InlineAsmOp, labels: Vec<MBlock>) {
         let mut operands = Vec::with_capacity(a.operands.len());
         let mut sub_register = Vec::with_capacity(a.operands.len());
+        let mut outputs = Vec::new();
         for (k, o) in a.operands.iter().enumerate() {
             let ty = match o.kind {
-                AsmArgKind::Output | AsmArgKind::InOut(_) => {
-                    self.f.insts[i].result.map(|r| self.ty(r))
+                AsmArgKind::Output(t) => Some(t),
+                AsmArgKind::InOut(v) | AsmArgKind::Reg(v) | AsmArgKind::RegOrImm(v) => {
+                    Some(self.ty(v))
                 }
-                AsmArgKind::Reg(v) => Some(self.ty(v)),
                 AsmArgKind::Imm(_) => None,
             };
-            sub_register.push(ty == Some(Type::I32) && self.cpu >= 3);
+            let w = o.sub_register && self.cpu >= 3;
+            sub_register.push(w);
+            // `r` operands are whole registers: a 32-bit value goes in
+            // zero-extended, and one coming out has its upper half unknown.
+            let widen = ty == Some(Type::I32) && !w;
+            let first_output = outputs.is_empty();
             let m = match o.kind {
-                AsmArgKind::Output => match self.def(i) {
-                    Some(r) => MAsmOperand::Out(r),
-                    None => MAsmOperand::Out(self.new_vreg()),
-                },
+                AsmArgKind::Output(_) => {
+                    let r = match first_output.then(|| self.def(i)).flatten() {
+                        Some(r) => r,
+                        None => self.new_vreg(),
+                    };
+                    outputs.push(r);
+                    MAsmOperand::Out(r)
+                }
                 AsmArgKind::InOut(v) => {
-                    let r = self.def(i).unwrap_or_else(|| self.new_vreg());
-                    self.copy_into(r, v);
+                    let r = match first_output.then(|| self.def(i)).flatten() {
+                        Some(r) => r,
+                        None => self.new_vreg(),
+                    };
+                    outputs.push(r);
+                    if widen {
+                        self.copy_into_for_alu32(r, v);
+                    } else {
+                        self.copy_into(r, v);
+                    }
                     MAsmOperand::InOut(r)
                 }
+                AsmArgKind::Reg(v) if widen => MAsmOperand::In(self.clean_reg(v)),
                 AsmArgKind::Reg(v) => MAsmOperand::In(self.reg(v)),
+                AsmArgKind::RegOrImm(v) => match self.konst(v) {
+                    Some(c) if fits_i32(c) => MAsmOperand::Imm(c),
+                    _ if widen => MAsmOperand::In(self.clean_reg(v)),
+                    _ => MAsmOperand::In(self.reg(v)),
+                },
                 AsmArgKind::Imm(v) => match (self.konst(v), self.remat_op(v)) {
                     (Some(c), _) => MAsmOperand::Imm(c),
                     (None, Some(Op::SymbolAddr { target, addend: 0 })) => {
@@ -814,16 +874,33 @@ impl Selector<'_> {
                     }
                 },
             };
+            if first_output
+                && widen
+                && matches!(o.kind, AsmArgKind::Output(_) | AsmArgKind::InOut(_))
+            {
+                if let Some(r) = self.f.insts[i].result {
+                    self.dirty[self.f.resolve(r)] = true;
+                }
+            }
             operands.push((o.name.clone(), m));
+        }
+        if outputs.len() > 1 {
+            if let Some(r) = self.f.insts[i].result {
+                self.asm_outputs.insert(self.f.resolve(r), outputs);
+            }
         }
         self.emit(MInst::InlineAsm(Box::new(MAsm {
             template: a.template.clone(),
             pieces: a.pieces.clone(),
             operands,
             sub_register,
+            early_clobber: a.operands.iter().map(|o| o.early_clobber).collect(),
             clobbers_caller_saved: a.clobbers_caller_saved,
+            labels,
+            label_names: a.label_names.clone(),
             encoded: Vec::new(),
             relocs: Vec::new(),
+            label_refs: Vec::new(),
         })));
     }
 

@@ -157,13 +157,23 @@ pub struct MAsm {
     pub operands: Vec<(Option<String>, MAsmOperand)>,
     /// Per operand: a 32-bit register operand with ALU32, spelled `wN`.
     pub sub_register: Vec<bool>,
+    /// Per operand: an early-clobber output (`=&r`), whose register no input
+    /// may share.
+    pub early_clobber: Vec<bool>,
     /// r0-r5 are clobbered, as by a call.
     pub clobbers_caller_saved: bool,
+    /// `asm goto` targets, for `%l[name]`/`%lN` in the template, and their
+    /// C names.
+    pub labels: Vec<MBlock>,
+    pub label_names: Vec<String>,
     /// The assembled instructions and their relocations (slot indices
     /// relative to the first), filled in by encoding once registers are
     /// physical.
     pub encoded: Vec<crate::bpf::insn::Insn>,
     pub relocs: Vec<crate::bpf::insn::Reloc>,
+    /// Branches to `labels`: (slot index relative to the first, label, the
+    /// field that holds the offset), patched once blocks have addresses.
+    pub label_refs: Vec<(usize, MBlock, crate::asm::TargetField)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -274,6 +284,23 @@ impl MInst {
         }
     }
 
+    /// The early-clobber outputs of inline asm: written while inputs are
+    /// still being read.
+    pub fn early_clobbers(&self) -> Vec<Reg> {
+        match self {
+            MInst::InlineAsm(a) => a
+                .operands
+                .iter()
+                .zip(&a.early_clobber)
+                .filter_map(|((_, o), &early)| match o {
+                    MAsmOperand::Out(r) if early => Some(*r),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Calls, packet loads and inline asm that says so clobber r0-r5.
     pub fn clobbers_caller_saved(&self) -> bool {
         match self {
@@ -335,11 +362,33 @@ impl MInst {
         }
     }
 
-    /// Jump targets of a branch.
+    /// Jump target of a branch.
     pub fn target(&self) -> Option<MBlock> {
         match self {
             MInst::Jcc { target, .. } | MInst::Jmp { target } => Some(*target),
             _ => None,
+        }
+    }
+
+    /// Every block this instruction may jump to: a branch's target, or the
+    /// labels of an `asm goto`.
+    pub fn targets(&self) -> Vec<MBlock> {
+        match self {
+            MInst::InlineAsm(a) => a.labels.clone(),
+            _ => self.target().into_iter().collect(),
+        }
+    }
+
+    /// Retargets every jump of this instruction to `from` at `to`.
+    pub fn retarget(&mut self, from: MBlock, to: MBlock) {
+        match self {
+            MInst::Jcc { target, .. } | MInst::Jmp { target } if *target == from => *target = to,
+            MInst::InlineAsm(a) => a
+                .labels
+                .iter_mut()
+                .filter(|l| **l == from)
+                .for_each(|l| *l = to),
+            _ => {}
         }
     }
 }

@@ -127,9 +127,7 @@ impl Intervals {
                         kill[b].insert(v);
                     }
                 });
-                if let Some(t) = mi.inst.target() {
-                    succs[b].push(t);
-                }
+                succs[b].extend(mi.inst.targets());
             }
         }
         let mut live_in: Vec<BitSet> = (0..nb).map(|_| BitSet::new(nv)).collect();
@@ -177,11 +175,15 @@ impl Intervals {
             for (k, mi) in insts.iter().enumerate().rev() {
                 let i = first_index + k;
                 let (u, d) = (use_pos(i), def_pos(i));
+                let early = mi.inst.early_clobbers();
                 mi.inst.for_each_def(|r| {
                     if let Reg::V(v) = r {
                         let e = std::mem::replace(&mut live_end[v as usize], u32::MAX);
+                        // An early-clobber output is live while the inputs
+                        // are read, so it cannot share their registers.
+                        let start = if early.contains(&r) { u } else { d };
                         // A dead definition still takes its register for a moment.
-                        ranges[v as usize].push((d, if e == u32::MAX { d } else { e }));
+                        ranges[v as usize].push((start, if e == u32::MAX { d } else { e }));
                     }
                 });
                 mi.inst.for_each_use(|r| {

@@ -549,7 +549,15 @@ impl<'m> Machine<'m> {
             Op::InlineAsm(a) if a.template.trim().is_empty() && data.result.is_none() => {
                 return Ok(Flow::Continue);
             }
-            Op::InlineAsm(_) => {
+            Op::InlineAsm(_) | Op::AsmOutput { .. } => {
+                return Err(Trap::Env("inline assembly is not interpreted".into()));
+            }
+            Op::AsmGoto {
+                asm, fallthrough, ..
+            } if asm.template.trim().is_empty() => {
+                return self.block_call(f, frame, fallthrough);
+            }
+            Op::AsmGoto { .. } => {
                 return Err(Trap::Env("inline assembly is not interpreted".into()));
             }
             Op::CallIndirect { callee, args } => {

@@ -203,6 +203,8 @@ pub struct InlineAsmOp {
     /// The clobber list names r0-r5 (or all caller-saved registers): treated
     /// like a call's clobber.
     pub clobbers_caller_saved: bool,
+    /// The C names of an `asm goto`'s labels, for `%l[name]`.
+    pub label_names: Vec<String>,
 }
 
 /// One operand of an [`InlineAsmOp`], with its `[name]`.
@@ -210,18 +212,27 @@ pub struct InlineAsmOp {
 pub struct AsmArg {
     pub name: Option<String>,
     pub kind: AsmArgKind,
+    /// The `w` constraint: a 32-bit register, spelled `wN` (with ALU32).
+    /// `r` operands are 64-bit `rN`, 32-bit values zero-extended, as clang.
+    pub sub_register: bool,
+    /// `=&r`: an output written before the inputs are all read, so it
+    /// takes a register of its own.
+    pub early_clobber: bool,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum AsmArgKind {
-    /// `=r`: a register the instruction's result is read from afterwards.
-    Output,
+    /// `=r`: a register of this type read afterwards (the first output is
+    /// the instruction's result, later ones [`Op::AsmOutput`]s).
+    Output(Type),
     /// `+r`: a register holding this value before, the result after.
     InOut(Value),
     /// `r` (or `g`): a register holding this value.
     Reg(Value),
     /// `i`: a constant or a symbol address (after inlining and folding).
     Imm(Value),
+    /// `ri`: a 32-bit constant if it has become one, else a register.
+    RegOrImm(Value),
 }
 
 /// Where an address constant points: emitted as `ld_imm64` with a relocation.
@@ -317,8 +328,21 @@ pub enum Op {
     /// and it may read and write any memory (passes treat it as a call). Its
     /// result, if any, is the one register output.
     InlineAsm(Box<InlineAsmOp>),
+    /// The `index`th register output (1 and up) of the inline asm whose first
+    /// output is `asm`; it directly follows that asm.
+    AsmOutput {
+        asm: Value,
+        index: u32,
+    },
 
     // Terminators: the last instruction of every block, and only there.
+    /// `asm goto`: the asm runs, then control goes on at `fallthrough`, or
+    /// at `labels[k]` where the asm branches to its `k`th label.
+    AsmGoto {
+        asm: Box<InlineAsmOp>,
+        fallthrough: BlockCall,
+        labels: Vec<BlockCall>,
+    },
     Jump(BlockCall),
     /// Branch on `cond != 0`.
     Brif {
@@ -337,7 +361,12 @@ impl Op {
     pub fn is_terminator(&self) -> bool {
         matches!(
             self,
-            Op::Jump(_) | Op::Brif { .. } | Op::Return(_) | Op::Unreachable | Op::Trap
+            Op::Jump(_)
+                | Op::Brif { .. }
+                | Op::AsmGoto { .. }
+                | Op::Return(_)
+                | Op::Unreachable
+                | Op::Trap
         )
     }
 
@@ -377,9 +406,30 @@ impl Op {
             }
             Op::Call { args, .. } => args.iter().copied().for_each(f),
             Op::InlineAsm(a) => a.operands.iter().for_each(|o| match o.kind {
-                AsmArgKind::Output => {}
-                AsmArgKind::InOut(v) | AsmArgKind::Reg(v) | AsmArgKind::Imm(v) => f(v),
+                AsmArgKind::Output(_) => {}
+                AsmArgKind::InOut(v)
+                | AsmArgKind::Reg(v)
+                | AsmArgKind::RegOrImm(v)
+                | AsmArgKind::Imm(v) => f(v),
             }),
+            Op::AsmOutput { asm, .. } => f(*asm),
+            Op::AsmGoto {
+                asm,
+                fallthrough,
+                labels,
+            } => {
+                asm.operands.iter().for_each(|o| match o.kind {
+                    AsmArgKind::Output(_) => {}
+                    AsmArgKind::InOut(v)
+                    | AsmArgKind::Reg(v)
+                    | AsmArgKind::RegOrImm(v)
+                    | AsmArgKind::Imm(v) => f(v),
+                });
+                fallthrough.args.iter().copied().for_each(&mut f);
+                labels
+                    .iter()
+                    .for_each(|l| l.args.iter().copied().for_each(&mut f));
+            }
             Op::CallIndirect { callee, args } => {
                 f(*callee);
                 args.iter().copied().for_each(f)
@@ -429,9 +479,30 @@ impl Op {
             }
             Op::Call { args, .. } => args.iter_mut().for_each(g),
             Op::InlineAsm(a) => a.operands.iter_mut().for_each(|o| match &mut o.kind {
-                AsmArgKind::Output => {}
-                AsmArgKind::InOut(v) | AsmArgKind::Reg(v) | AsmArgKind::Imm(v) => g(v),
+                AsmArgKind::Output(_) => {}
+                AsmArgKind::InOut(v)
+                | AsmArgKind::Reg(v)
+                | AsmArgKind::RegOrImm(v)
+                | AsmArgKind::Imm(v) => g(v),
             }),
+            Op::AsmOutput { asm, .. } => g(asm),
+            Op::AsmGoto {
+                asm,
+                fallthrough,
+                labels,
+            } => {
+                asm.operands.iter_mut().for_each(|o| match &mut o.kind {
+                    AsmArgKind::Output(_) => {}
+                    AsmArgKind::InOut(v)
+                    | AsmArgKind::Reg(v)
+                    | AsmArgKind::RegOrImm(v)
+                    | AsmArgKind::Imm(v) => g(v),
+                });
+                fallthrough.args.iter_mut().for_each(&mut g);
+                labels
+                    .iter_mut()
+                    .for_each(|l| l.args.iter_mut().for_each(&mut g));
+            }
             Op::CallIndirect { callee, args } => {
                 g(callee);
                 args.iter_mut().for_each(g)
@@ -470,6 +541,32 @@ impl Op {
                 else_dest,
                 ..
             } => vec![then_dest.block, else_dest.block],
+            Op::AsmGoto {
+                fallthrough,
+                labels,
+                ..
+            } => std::iter::once(fallthrough)
+                .chain(labels)
+                .map(|bc| bc.block)
+                .collect(),
+            _ => vec![],
+        }
+    }
+
+    /// The block calls of a terminator, in the order of [`Op::successors`].
+    pub fn block_calls(&self) -> Vec<&BlockCall> {
+        match self {
+            Op::Jump(bc) => vec![bc],
+            Op::Brif {
+                then_dest,
+                else_dest,
+                ..
+            } => vec![then_dest, else_dest],
+            Op::AsmGoto {
+                fallthrough,
+                labels,
+                ..
+            } => std::iter::once(fallthrough).chain(labels).collect(),
             _ => vec![],
         }
     }
@@ -482,6 +579,11 @@ impl Op {
                 else_dest,
                 ..
             } => vec![then_dest, else_dest],
+            Op::AsmGoto {
+                fallthrough,
+                labels,
+                ..
+            } => std::iter::once(fallthrough).chain(labels).collect(),
             _ => vec![],
         }
     }

@@ -3,6 +3,34 @@
 use super::*;
 use std::fmt::Write;
 
+/// An inline asm's template, operands and clobbers.
+fn asm(out: &mut String, a: &InlineAsmOp) {
+    let ops: Vec<String> = a
+        .operands
+        .iter()
+        .map(|o| {
+            let name = o
+                .name
+                .as_deref()
+                .map(|n| format!("[{n}]"))
+                .unwrap_or_default();
+            match o.kind {
+                AsmArgKind::Output(_) => format!("{name}=r"),
+                AsmArgKind::InOut(v) => format!("{name}+r {v}"),
+                AsmArgKind::Reg(v) => format!("{name}r {v}"),
+                AsmArgKind::RegOrImm(v) => format!("{name}ri {v}"),
+                AsmArgKind::Imm(v) => format!("{name}i {v}"),
+            }
+        })
+        .collect();
+    let clob = if a.clobbers_caller_saved {
+        " clobbers r0-r5"
+    } else {
+        ""
+    };
+    let _ = write!(out, "{:?} ({}){clob}", a.template, ops.join(", "));
+}
+
 fn bc(out: &mut String, call: &BlockCall) {
     let _ = write!(out, "{}", call.block);
     if !call.args.is_empty() {
@@ -84,34 +112,25 @@ pub fn print_op(out: &mut String, op: &Op) {
         },
         Op::CallIndirect { callee, args } => write!(out, "call_indirect {callee}({})", list(args)),
         Op::InlineAsm(a) => {
-            let ops: Vec<String> = a
-                .operands
-                .iter()
-                .map(|o| {
-                    let name = o
-                        .name
-                        .as_deref()
-                        .map(|n| format!("[{n}]"))
-                        .unwrap_or_default();
-                    match o.kind {
-                        AsmArgKind::Output => format!("{name}=r"),
-                        AsmArgKind::InOut(v) => format!("{name}+r {v}"),
-                        AsmArgKind::Reg(v) => format!("{name}r {v}"),
-                        AsmArgKind::Imm(v) => format!("{name}i {v}"),
-                    }
-                })
-                .collect();
-            let clob = if a.clobbers_caller_saved {
-                " clobbers r0-r5"
-            } else {
-                ""
-            };
-            write!(
-                out,
-                "inline_asm {:?} ({}){clob}",
-                a.template,
-                ops.join(", ")
-            )
+            out.push_str("inline_asm ");
+            asm(out, a);
+            Ok(())
+        }
+        Op::AsmOutput { asm, index } => write!(out, "asm_output {asm}, {index}"),
+        Op::AsmGoto {
+            asm: a,
+            fallthrough,
+            labels,
+        } => {
+            out.push_str("asm_goto ");
+            asm(out, a);
+            out.push_str(", ");
+            bc(out, fallthrough);
+            for l in labels {
+                out.push_str(", ");
+                bc(out, l);
+            }
+            Ok(())
         }
         Op::LoadPacket {
             skb,

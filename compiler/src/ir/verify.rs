@@ -257,14 +257,46 @@ fn check_types(f: &Function, data: &InstData) -> Result<(), String> {
             let outputs = a
                 .operands
                 .iter()
-                .filter(|o| matches!(o.kind, AsmArgKind::Output | AsmArgKind::InOut(_)))
+                .filter(|o| matches!(o.kind, AsmArgKind::Output(_) | AsmArgKind::InOut(_)))
                 .count();
             match (outputs, rty) {
-                (0, None) | (1, Some(_)) => Ok(()),
+                (0, None) | (1.., Some(_)) => Ok(()),
                 _ => Err(format!(
                     "inline asm with {outputs} outputs and result {rty:?}"
                 )),
             }
+        }
+        Op::AsmOutput { asm, index } => {
+            let outputs = match f.values[*asm].def {
+                ValueDef::Inst(i) => match &f.insts[i].op {
+                    Op::InlineAsm(a) => a
+                        .operands
+                        .iter()
+                        .filter(|o| matches!(o.kind, AsmArgKind::Output(_) | AsmArgKind::InOut(_)))
+                        .count(),
+                    _ => 0,
+                },
+                _ => 0,
+            };
+            if *index == 0 || *index as usize >= outputs {
+                return Err(format!(
+                    "asm_output {index} of {asm}, which has {outputs} outputs"
+                ));
+            }
+            if rty.is_none() {
+                return Err("asm_output without result".into());
+            }
+            Ok(())
+        }
+        Op::AsmGoto { asm, .. } => {
+            if asm
+                .operands
+                .iter()
+                .any(|o| matches!(o.kind, AsmArgKind::Output(_) | AsmArgKind::InOut(_)))
+            {
+                return Err("asm_goto with outputs".into());
+            }
+            expect(None)
         }
         Op::LoadPacket { width, .. } => {
             if width.bytes() > 4 {

@@ -499,7 +499,7 @@ impl<'p> FnLower<'_, 'p, '_> {
         self.continues.pop();
     }
 
-    fn label_block(&mut self, l: LabelId) -> Block {
+    pub(super) fn label_block(&mut self, l: LabelId) -> Block {
         match self.labels[l] {
             Some(b) => b,
             None => {

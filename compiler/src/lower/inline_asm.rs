@@ -1,10 +1,12 @@
-//! Lowering of `asm` statements to [`Op::InlineAsm`]: the operands' values
-//! are computed before, the one register output is stored after. The back
-//! end allocates the registers, substitutes them into the template and
+//! Lowering of `asm` statements to [`Op::InlineAsm`] (or, for `asm goto`,
+//! the terminator [`Op::AsmGoto`]): the operands' values are computed
+//! before, the register outputs stored after — the first is the
+//! instruction's result, later ones [`Op::AsmOutput`]s. The back end
+//! allocates the registers, substitutes them into the template and
 //! assembles it.
 
 use super::function::FnLower;
-use crate::ir::{AsmArg, AsmArgKind, InlineAsmOp, Op};
+use crate::ir::{AsmArg, AsmArgKind, BlockCall, InlineAsmOp, Op};
 use crate::sema::tir::{AsmStmt, Expr, ExprKind};
 use crate::source::Span;
 
@@ -144,8 +146,11 @@ impl FnLower<'_, '_, '_> {
     }
 
     pub(super) fn asm_stmt(&mut self, a: &AsmStmt, span: Span) {
-        if !a.labels.is_empty() {
-            self.diags.error(span, "`asm goto` is not supported yet");
+        if !a.labels.is_empty() && !a.outputs.is_empty() {
+            self.diags.error(
+                a.outputs[0].expr.span,
+                "`asm goto` with outputs is not supported yet",
+            );
             return;
         }
         let Ok(template) = std::str::from_utf8(&a.template) else {
@@ -169,39 +174,38 @@ impl FnLower<'_, '_, '_> {
                 ),
             }
         }
-        if a.outputs.len() > 1 {
-            self.diags.error(
-                a.outputs[1].expr.span,
-                "an asm statement with more than one output is not supported yet",
-            );
-            return;
-        }
         let name = |n: Option<crate::intern::Sym>, s: &Self| {
             n.map(|n| s.cx.interner.resolve(n).to_string())
         };
         let mut operands = Vec::with_capacity(a.outputs.len() + a.inputs.len());
-        let mut output = None;
+        let mut outputs = Vec::with_capacity(a.outputs.len());
         for o in &a.outputs {
-            if !matches!(letters(&o.constraint), b"r" | b"g") {
-                self.diags.error(
-                    o.expr.span,
-                    format!(
-                        "unsupported asm output constraint \"{}\" (only \"=r\" and \"+r\")",
-                        String::from_utf8_lossy(&o.constraint)
-                    ),
-                );
-                return;
-            }
+            let sub_register = match letters(&o.constraint) {
+                b"r" | b"g" => false,
+                b"w" => true,
+                _ => {
+                    self.diags.error(
+                        o.expr.span,
+                        format!(
+                            "unsupported asm output constraint \"{}\" (only \"=r\", \"+r\", \"=w\", \"+w\")",
+                            String::from_utf8_lossy(&o.constraint)
+                        ),
+                    );
+                    return;
+                }
+            };
             let place = self.place(&o.expr);
             let kind = if o.constraint.starts_with(b"+") {
                 AsmArgKind::InOut(self.read(place))
             } else {
-                AsmArgKind::Output
+                AsmArgKind::Output(place.s.ty)
             };
-            output = Some(place);
+            outputs.push(place);
             operands.push(AsmArg {
                 name: name(o.name, self),
                 kind,
+                sub_register,
+                early_clobber: o.constraint.contains(&b'&'),
             });
         }
         // Operands (numbered as in the template) whose constraint is "m",
@@ -227,8 +231,8 @@ impl FnLower<'_, '_, '_> {
                     );
                     return;
                 };
-                let place = output.expect("the only output is operand 0");
-                let (AsmArgKind::Output, false) =
+                let place = outputs[t];
+                let (AsmArgKind::Output(_), false) =
                     (&operands[t].kind, tied.iter().any(|x| x.1 == t))
                 else {
                     self.diags.error(
@@ -256,13 +260,22 @@ impl FnLower<'_, '_, '_> {
                 operands.push(AsmArg {
                     name: name(i.name, self),
                     kind: AsmArgKind::Imm(unused),
+                    sub_register: false,
+                    early_clobber: false,
                 });
                 continue;
             }
-            let in_register = match c {
+            #[derive(PartialEq)]
+            enum Where {
+                Register,
+                Immediate,
+                Either,
+            }
+            let place = match c {
                 // "p", an address: the pointer value in a register, as clang.
-                b"r" | b"g" | b"p" => true,
-                b"i" | b"n" => false,
+                b"r" | b"g" | b"p" | b"w" => Where::Register,
+                b"i" | b"n" => Where::Immediate,
+                b"ri" | b"ir" | b"rn" | b"nr" => Where::Either,
                 // Memory: the object's address goes in a register and the
                 // template reads `(rN + 0)`, as clang prints the operand.
                 b"m" => {
@@ -285,6 +298,8 @@ impl FnLower<'_, '_, '_> {
                     operands.push(AsmArg {
                         name: name(i.name, self),
                         kind: AsmArgKind::Reg(v),
+                        sub_register: false,
+                        early_clobber: false,
                     });
                     continue;
                 }
@@ -292,13 +307,14 @@ impl FnLower<'_, '_, '_> {
                     self.diags.error(
                         i.expr.span,
                         format!(
-                            "unsupported asm input constraint \"{}\" (only \"r\", \"g\", \"p\", \"m\", \"i\", \"n\")",
+                            "unsupported asm input constraint \"{}\" (only \"r\", \"w\", \"g\", \"p\", \"m\", \"i\", \"n\", \"ri\")",
                             String::from_utf8_lossy(&i.constraint)
                         ),
                     );
                     return;
                 }
             };
+            let in_register = place != Where::Immediate;
             // `__imm(bpf_map_lookup_elem)`: a helper's number, for `call %[..]`;
             // `__imm_insn(name, BPF_ST_MEM(...))`: an instruction's bytes.
             let known = match self.helper_number(&i.expr) {
@@ -310,8 +326,9 @@ impl FnLower<'_, '_, '_> {
                 Some(n) => self.b.iconst(crate::ir::Type::I64, n),
                 None => {
                     let v = self.rvalue(&i.expr);
-                    // A 32-bit register operand stays 32-bit: with ALU32 the
-                    // back end spells it `wN`, as clang does.
+                    // A 32-bit register operand stays 32-bit: the back end
+                    // zero-extends it for `r` (clang's `rN`) or spells it
+                    // `wN` for `w`.
                     if in_register && self.b.func.value_type(v) == crate::ir::Type::I32 {
                         v
                     } else {
@@ -321,11 +338,13 @@ impl FnLower<'_, '_, '_> {
             };
             operands.push(AsmArg {
                 name: name(i.name, self),
-                kind: if in_register {
-                    AsmArgKind::Reg(v)
-                } else {
-                    AsmArgKind::Imm(v)
+                kind: match place {
+                    Where::Register => AsmArgKind::Reg(v),
+                    Where::Immediate => AsmArgKind::Imm(v),
+                    Where::Either => AsmArgKind::RegOrImm(v),
                 },
+                sub_register: c == b"w",
+                early_clobber: false,
             });
         }
         // The template's text starts after the opening quote; escapes and
@@ -346,20 +365,64 @@ impl FnLower<'_, '_, '_> {
                 }
             })
         };
-        let op = Op::InlineAsm(Box::new(InlineAsmOp {
+        let asm = Box::new(InlineAsmOp {
             template,
             pieces,
             operands,
             clobbers_caller_saved,
-        }));
-        match output {
-            Some(place) => {
-                let v = self.b.ins_value(op, place.s.ty);
-                self.write(place, v);
-            }
-            None => {
-                self.b.ins(op, None);
-            }
+            label_names: a
+                .labels
+                .iter()
+                .map(|&l| {
+                    self.cx
+                        .interner
+                        .resolve(self.body.labels[l].name)
+                        .to_string()
+                })
+                .collect(),
+        });
+        if !a.labels.is_empty() {
+            let labels = a
+                .labels
+                .iter()
+                .map(|&l| BlockCall {
+                    block: self.label_block(l),
+                    args: vec![],
+                })
+                .collect();
+            let fall = self.b.create_block();
+            let fallthrough = BlockCall {
+                block: fall,
+                args: vec![],
+            };
+            self.b.ins(
+                Op::AsmGoto {
+                    asm,
+                    fallthrough,
+                    labels,
+                },
+                None,
+            );
+            self.switch_to(fall);
+            return;
+        }
+        let Some(&first) = outputs.first() else {
+            self.b.ins(Op::InlineAsm(asm), None);
+            return;
+        };
+        // Every output is read right after the asm, before any is stored: an
+        // output's lvalue may use another output (`"=r"(a[i]), "=r"(i)`).
+        let v = self.b.ins_value(Op::InlineAsm(asm), first.s.ty);
+        let mut values = vec![v];
+        for (index, place) in outputs.iter().enumerate().skip(1) {
+            let out = Op::AsmOutput {
+                asm: v,
+                index: index as u32,
+            };
+            values.push(self.b.ins_value(out, place.s.ty));
+        }
+        for (place, v) in outputs.into_iter().zip(values) {
+            self.write(place, v);
         }
     }
 }

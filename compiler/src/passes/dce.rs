@@ -128,12 +128,10 @@ pub fn calls_to_blocks(f: &Function) -> SecondaryMap<Block, Vec<(Inst, usize)>> 
 }
 
 /// The `n`th block call of a terminator (a jump's only one, a branch's
-/// `then` then `else`).
+/// `then` then `else`, an `asm goto`'s fall-through then labels).
 pub fn block_call(op: &Op, n: usize) -> &BlockCall {
-    match (op, n) {
-        (Op::Jump(bc), 0) => bc,
-        (Op::Brif { then_dest, .. }, 0) => then_dest,
-        (Op::Brif { else_dest, .. }, 1) => else_dest,
-        _ => panic!("no block call {n} in {op:?}"),
-    }
+    op.block_calls()
+        .into_iter()
+        .nth(n)
+        .unwrap_or_else(|| panic!("no block call {n} in {op:?}"))
 }

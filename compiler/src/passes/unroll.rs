@@ -294,15 +294,7 @@ fn entry_state(f: &Function, l: &Loop, eval: &mut Evaluator) -> Option<Vec<Optio
     let mut state: Option<Vec<Option<Sym>>> = None;
     for &p in &l.entering {
         let op = &f.insts[f.terminator(p)].op;
-        let calls: Vec<&BlockCall> = match op {
-            Op::Jump(bc) => vec![bc],
-            Op::Brif {
-                then_dest,
-                else_dest,
-                ..
-            } => vec![then_dest, else_dest],
-            _ => vec![],
-        };
+        let calls = op.block_calls();
         for bc in calls.into_iter().filter(|bc| bc.block == l.header) {
             let values: Vec<Option<Sym>> = bc.args.iter().map(|&a| eval.eval(a)).collect();
             match &mut state {
