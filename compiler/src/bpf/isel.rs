@@ -896,6 +896,7 @@ impl Selector<'_> {
             sub_register,
             early_clobber: a.operands.iter().map(|o| o.early_clobber).collect(),
             clobbers_caller_saved: a.clobbers_caller_saved,
+            clobbered_callee_saved: a.clobbered_callee_saved.clone(),
             labels,
             label_names: a.label_names.clone(),
             encoded: Vec::new(),

@@ -162,6 +162,8 @@ pub struct MAsm {
     pub early_clobber: Vec<bool>,
     /// r0-r5 are clobbered, as by a call.
     pub clobbers_caller_saved: bool,
+    /// r6-r9 the asm clobbers.
+    pub clobbered_callee_saved: Vec<u8>,
     /// `asm goto` targets, for `%l[name]`/`%lN` in the template, and their
     /// C names.
     pub labels: Vec<MBlock>,

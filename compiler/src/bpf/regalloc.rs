@@ -234,6 +234,15 @@ impl Intervals {
                         open[p] = Some(fixed[p].len() - 1);
                     }
                 }
+                if let MInst::InlineAsm(a) = &mi.inst {
+                    // Clobbered r6-r9 hold nothing across the asm and no
+                    // operand, as r0-r5 above.
+                    for &p in &a.clobbered_callee_saved {
+                        let p = p as usize;
+                        fixed[p].push((u, d));
+                        open[p] = Some(fixed[p].len() - 1);
+                    }
+                }
                 mi.inst.for_each_def(|r| {
                     if let Reg::P(p) = r {
                         if p < 10 {

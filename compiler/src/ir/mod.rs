@@ -203,6 +203,9 @@ pub struct InlineAsmOp {
     /// The clobber list names r0-r5 (or all caller-saved registers): treated
     /// like a call's clobber.
     pub clobbers_caller_saved: bool,
+    /// Callee-saved registers (r6-r9) the clobber list names: no value lives
+    /// in them across the asm and no operand gets them.
+    pub clobbered_callee_saved: Vec<u8>,
     /// The C names of an `asm goto`'s labels, for `%l[name]`.
     pub label_names: Vec<String>,
 }

@@ -23,11 +23,14 @@ fn asm(out: &mut String, a: &InlineAsmOp) {
             }
         })
         .collect();
-    let clob = if a.clobbers_caller_saved {
-        " clobbers r0-r5"
+    let mut clob = if a.clobbers_caller_saved {
+        " clobbers r0-r5".to_string()
     } else {
-        ""
+        String::new()
     };
+    for r in &a.clobbered_callee_saved {
+        let _ = write!(clob, " clobbers r{r}");
+    }
     let _ = write!(out, "{:?} ({}){clob}", a.template, ops.join(", "));
 }
 

@@ -159,16 +159,20 @@ impl FnLower<'_, '_, '_> {
             return;
         };
         let mut clobbers_caller_saved = false;
+        let mut clobbered_callee_saved = Vec::new();
         for c in &a.clobbers {
             match c.as_slice() {
                 b"memory" | b"cc" => {}
                 [b'r', d] if (b'0'..=b'5').contains(d) => clobbers_caller_saved = true,
-                // A naked function has no allocated registers to protect.
-                [b'r', d] if self.b.func.naked && (b'6'..=b'9').contains(d) => {}
+                [b'r', d] if (b'6'..=b'9').contains(d) => {
+                    if !clobbered_callee_saved.contains(&(d - b'0')) {
+                        clobbered_callee_saved.push(d - b'0');
+                    }
+                }
                 _ => self.diags.error(
                     span,
                     format!(
-                        "unsupported asm clobber \"{}\" (only r0-r5, \"memory\" and \"cc\"; r6-r9 in naked functions)",
+                        "unsupported asm clobber \"{}\" (only r0-r9, \"memory\" and \"cc\")",
                         String::from_utf8_lossy(c)
                     ),
                 ),
@@ -370,6 +374,7 @@ impl FnLower<'_, '_, '_> {
             pieces,
             operands,
             clobbers_caller_saved,
+            clobbered_callee_saved,
             label_names: a
                 .labels
                 .iter()
