@@ -522,6 +522,32 @@ impl<'m> Machine<'m> {
                 self.memory.store(at, *width, v)?;
                 return Ok(Flow::Continue);
             }
+            Op::AtomicRmw {
+                op,
+                addr,
+                offset,
+                value,
+                width,
+            } => {
+                let at = get(*addr)?.wrapping_add(*offset as i64 as u64);
+                let old = self.memory.load(at, *width)?;
+                self.memory.store(at, *width, op.apply(old, get(*value)?))?;
+                old
+            }
+            Op::AtomicCmpXchg {
+                addr,
+                offset,
+                expected,
+                new,
+                width,
+            } => {
+                let at = get(*addr)?.wrapping_add(*offset as i64 as u64);
+                let old = self.memory.load(at, *width)?;
+                if old == mask(rty, get(*expected)?) {
+                    self.memory.store(at, *width, get(*new)?)?;
+                }
+                old
+            }
             Op::StackAddr { slot, offset } => {
                 frame.slots[*slot].wrapping_add(*offset as i64 as u64)
             }

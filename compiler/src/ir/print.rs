@@ -71,6 +71,29 @@ pub fn print_op(out: &mut String, op: &Op) {
             if *volatile { ".volatile" } else { "" },
             width.bytes() * 8
         ),
+        Op::AtomicRmw {
+            op,
+            addr,
+            offset,
+            value,
+            width,
+        } => write!(
+            out,
+            "atomic_{}{} [{addr}{offset:+}], {value}",
+            op.name(),
+            width.bytes() * 8
+        ),
+        Op::AtomicCmpXchg {
+            addr,
+            offset,
+            expected,
+            new,
+            width,
+        } => write!(
+            out,
+            "cmpxchg{} [{addr}{offset:+}], {expected}, {new}",
+            width.bytes() * 8
+        ),
         Op::StackAddr { slot, offset } => write!(out, "stack_addr {slot}{offset:+}"),
         Op::SymbolAddr { target, addend } => match target {
             SymbolTarget::Data(d) => write!(out, "symbol_addr {d}{addend:+}"),

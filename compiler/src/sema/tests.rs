@@ -738,12 +738,12 @@ fn signed_division_that_clang_optimizes_away() {
 
 #[test]
 fn unsupported_features_only_in_reachable_static_functions() {
-    let src = "struct s { int a; };\nstatic inline int unused(struct s *p) { return __builtin_preserve_field_info(p->a, 0); }\nstatic inline int used(int *p) { return __sync_fetch_and_add(p, 1); }\nstatic int via_pointer(void) { double d = 1.0; return 0; }\nint (*fp)(void) = via_pointer;\nint prog(int *p) { return used(p); }\n";
+    let src = "struct s { int a; };\nstatic inline int unused(struct s *p) { return __builtin_preserve_field_info(p->a, 0); }\nstatic inline int used(char *p) { return __sync_fetch_and_add(p, 1); }\nstatic int via_pointer(void) { double d = 1.0; return 0; }\nint (*fp)(void) = via_pointer;\nint prog(char *p) { return used(p); }\n";
     let c = check(src);
     assert_eq!(
         c.errors(),
         vec![
-            "3:41: atomic builtin '__sync_fetch_and_add' is not supported yet",
+            "3:63: unsupported atomic operation, please use 32/64 bit version",
             "4:43: floating point is not supported by BPF",
         ]
     );
