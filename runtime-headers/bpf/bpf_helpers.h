@@ -37,9 +37,9 @@
  */
 #define SEC(name) __attribute__((section(name), used))
 
-#ifndef __always_inline
+/* linux/stddef.h defines it as plain `__inline__`: libbpf's replaces it too. */
+#undef __always_inline
 #define __always_inline inline __attribute__((always_inline))
-#endif
 #ifndef __noinline
 #define __noinline __attribute__((noinline))
 #endif
@@ -128,19 +128,15 @@
 /*
  * bpf_tail_call_static(ctx, map, slot): a tail call with a constant slot,
  * pinned into r3 right before the call, which lets the kernel patch it into
- * a direct jump; gcc makes an ordinary bpf_tail_call, which behaves the
- * same. bpfcc folds __builtin_constant_p before inlining (a parameter is
- * never constant there), so it skips that check: its "i" constraint refuses
- * a slot that is not constant after inlining anyway.
+ * a direct jump (libbpf's code); gcc makes an ordinary bpf_tail_call, which
+ * behaves the same.
  */
 #if defined(__clang__)
 static __always_inline void
 bpf_tail_call_static(void *ctx, const void *map, const __u32 slot)
 {
-#if !defined(__bpfcc__)
 	if (!__builtin_constant_p(slot))
 		__bpf_unreachable();
-#endif
 	__asm__ __volatile__("r1 = %[ctx]\n\t"
 			     "r2 = %[map]\n\t"
 			     "r3 = %[slot]\n\t"

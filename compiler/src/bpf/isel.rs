@@ -651,6 +651,12 @@ impl Selector<'_> {
                     src,
                 });
             }
+            // Resolved by `passes::optimize`; the same answer here otherwise.
+            Op::IsConstant(v) => {
+                let dst = self.def(i).unwrap();
+                let c = crate::passes::const_fold::is_constant(f, *v);
+                self.const_into(dst, Type::I32, c as i64);
+            }
             Op::AtomicRmw {
                 op,
                 addr,

@@ -494,6 +494,7 @@ impl<'m> Machine<'m> {
             } => eval_extend(rty, get(*value)?, *from_bits, *signed),
             Op::Widen { value, signed } => eval_widen(get(*value)?, *signed),
             Op::Narrow(v) => get(*v)? & 0xffff_ffff,
+            Op::IsConstant(v) => crate::passes::const_fold::is_constant(f, *v) as u64,
             Op::Bswap { value, bits } => eval_bswap(rty, get(*value)?, *bits),
             Op::Load {
                 addr,

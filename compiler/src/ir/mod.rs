@@ -299,6 +299,11 @@ pub enum Op {
         value: Value,
         bits: u8,
     },
+    /// 1 (`I32`) if `value` is a constant (or a symbol's address) once the
+    /// optimizer has inlined and folded, else 0: `__builtin_constant_p` of
+    /// an `always_inline` function's parameter. `passes::optimize` resolves
+    /// every one.
+    IsConstant(Value),
     /// A value from memory at `addr + offset`, zero- or sign-extended to the
     /// result type. `volatile` accesses are never removed, merged or reordered
     /// with other volatile accesses.
@@ -428,7 +433,7 @@ impl Op {
                 f(*a);
                 f(*b)
             }
-            Op::Unary(_, a) | Op::Narrow(a) => f(*a),
+            Op::Unary(_, a) | Op::Narrow(a) | Op::IsConstant(a) => f(*a),
             Op::Extend { value, .. } | Op::Widen { value, .. } | Op::Bswap { value, .. } => {
                 f(*value)
             }
@@ -490,7 +495,7 @@ impl Op {
                 g(a);
                 g(b)
             }
-            Op::Unary(_, a) | Op::Narrow(a) => g(a),
+            Op::Unary(_, a) | Op::Narrow(a) | Op::IsConstant(a) => g(a),
             Op::Extend { value, .. } | Op::Widen { value, .. } | Op::Bswap { value, .. } => {
                 g(value)
             }

@@ -45,6 +45,7 @@ pub fn print_op(out: &mut String, op: &Op) {
             write!(out, "widen{} {value}", if *signed { "s" } else { "u" })
         }
         Op::Narrow(v) => write!(out, "narrow {v}"),
+        Op::IsConstant(v) => write!(out, "is_constant {v}"),
         Op::Bswap { value, bits } => write!(out, "bswap{bits} {value}"),
         Op::Load {
             addr,

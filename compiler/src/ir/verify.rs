@@ -225,6 +225,7 @@ fn check_types(f: &Function, data: &InstData) -> Result<(), String> {
             }
             expect(Some(Type::I64))
         }
+        Op::IsConstant(_) => expect(Some(Type::I32)),
         Op::Narrow(value) => {
             is_i64(*value, "narrow of")?;
             expect(Some(Type::I32))

@@ -521,6 +521,34 @@ fn atomic_builtins_read_and_write_memory() {
     }
 }
 
+/// `__builtin_constant_p` of an `always_inline` function's parameter is
+/// decided after inlining (libbpf's `bpf_tail_call_static` relies on it).
+#[test]
+fn constant_p_of_inlined_parameters() {
+    let src = r#"
+        static inline __attribute__((always_inline)) int k(int x) { return __builtin_constant_p(x) ? 100 : x; }
+        int with_constant(int v) { return k(7) + v; }
+        int with_variable(int v) { return k(v); }
+    "#;
+    let m = compile_ok(src);
+    for level in [0u8, 2] {
+        let mut o = m.clone();
+        crate::passes::optimize(&mut o, level);
+        let text = print::print_module(&o);
+        assert!(!text.contains("is_constant"), "-O{level}: resolved\n{text}");
+        assert_eq!(
+            run_in(&o, "with_constant", &[1], &mut NoEnv),
+            Ok(101),
+            "{text}"
+        );
+        assert_eq!(
+            run_in(&o, "with_variable", &[5], &mut NoEnv),
+            Ok(5),
+            "{text}"
+        );
+    }
+}
+
 #[test]
 fn globals_strings_and_statement_expressions() {
     let src = r#"

@@ -944,6 +944,10 @@ impl FnLower<'_, '_, '_> {
             | Builtin::CompareExchange
             | Builtin::AtomicLoad
             | Builtin::AtomicStore => self.atomic(e, *kind, args),
+            Builtin::ConstantP => {
+                let v = self.rvalue(&args[0]);
+                Some(self.b.ins_value(Op::IsConstant(v), Type::I32))
+            }
             Builtin::Trap => {
                 self.b.ins(Op::Trap, None);
                 self.after_terminator();

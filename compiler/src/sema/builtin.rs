@@ -133,6 +133,16 @@ impl Checker<'_> {
                 let c = const_local
                     || matches!(v.kind, ExprKind::Const(_)) && !self.is_error(v.ty.ty)
                     || matches!(v.kind, ExprKind::AddrOf(ref g) if matches!(g.kind, ExprKind::Global(_)));
+                if !c && self.const_context == 0 && self.always_inline_param(&v) {
+                    // Decided after inlining, as clang's `llvm.is.constant`
+                    // (libbpf's bpf_tail_call_static checks its slot so).
+                    let int = self.t.int;
+                    return Some(self.mk(
+                        ExprKind::Builtin(Builtin::ConstantP, vec![v]),
+                        int,
+                        span,
+                    ));
+                }
                 self.konst(c as i64, self.t.int, span)
             }
             "__builtin_bswap16" | "__builtin_bswap32" | "__builtin_bswap64" => {
@@ -720,6 +730,21 @@ impl Checker<'_> {
             || self.types.int_kind(a).is_some()
                 && self.types.size_of(a) == self.types.size_of(b)
                 && self.types.int_kind(b).is_some()
+    }
+
+    /// Whether `v` reads a parameter of the `always_inline` function being
+    /// checked: a value that may be a constant once inlined.
+    fn always_inline_param(&self, v: &Expr) -> bool {
+        let ExprKind::Load(x) = &v.kind else {
+            return false;
+        };
+        let ExprKind::Local(l) = x.kind else {
+            return false;
+        };
+        self.fn_ctx
+            .as_ref()
+            .is_some_and(|c| c.params.contains(&l) && self.functions[c.func].attrs.always_inline)
+            && self.types.is_scalar(v.ty.ty)
     }
 
     /// A pointer argument of a memory builtin.

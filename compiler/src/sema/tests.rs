@@ -292,6 +292,12 @@ long v[] = { (unsigned char)300, (signed char)200, -1u > 0, 7 / 2, -7 / 2, -7 % 
     // A const local with a constant initializer counts (bpf_experimental.h).
     let c = check_ok("int f(int v) { const long k = 5; long m = 6; _Static_assert(__builtin_constant_p(k), \"k\"); return __builtin_constant_p(m) + __builtin_constant_p(v); }");
     assert!(matches!(ret_expr(c.func("f")).kind, ExprKind::Const(0)));
+    // An always_inline function's parameter is decided after inlining.
+    let c = check_ok("static inline __attribute__((always_inline)) int g(int v) { return __builtin_constant_p(v); }\nint f(void) { return g(1); }");
+    assert!(matches!(
+        ret_expr(c.func("g")).kind,
+        ExprKind::Builtin(tir::Builtin::ConstantP, _)
+    ));
 }
 
 #[test]

@@ -368,6 +368,9 @@ pub enum Builtin {
     AtomicLoad,
     /// `__atomic_store_n(ptr, v, __ATOMIC_RELAXED)`: args `[ptr, v]`.
     AtomicStore,
+    /// `__builtin_constant_p(param)` in an `always_inline` function: args
+    /// `[param]`; `int` 1 if it is a constant once inlined, else 0.
+    ConstantP,
     /// `__builtin_trap()`.
     Trap,
     /// `__builtin_unreachable()`.
