@@ -2336,3 +2336,29 @@ fn atomics_assembly_and_diagnostics() {
     let text = asm(&cas, 3);
     assert!(text.contains("w0 = cmpxchg32_32(r"), "{text}");
 }
+
+/// Values live across a cmpxchg never sit in r0, which it reads and writes;
+/// with more of them than r6-r9 and r1-r5 free, some spill.
+#[test]
+fn values_live_across_cmpxchg_run() {
+    for live in [3usize, 9] {
+        let want: u64 = (1..=live as u64).map(|k| k * 1111).sum::<u64>() + 500 * 1000003 + 500;
+        check64(1, want, |b| {
+            let vals: Vec<Value> = (1..=live as i64)
+                .map(|k| opaque(b, Type::I64, k * 1111))
+                .collect();
+            // 500 in memory, expected 500: swapped to 7; `mem * 1000003 +
+            // old` turned back into 500 * 1000003 + 500.
+            let r = cmpxchg_prog(b, MemWidth::B8, 500, 500, 7);
+            let k = b.iconst(Type::I64, 7 * 1000003);
+            let mut acc = b.binary(BinOp::Sub, r, k);
+            let k = b.iconst(Type::I64, 500 * 1000003);
+            acc = b.binary(BinOp::Add, acc, k);
+            for v in vals {
+                acc = b.binary(BinOp::Add, acc, v);
+            }
+            acc
+        });
+    }
+    reassemble_pending();
+}
