@@ -37,9 +37,9 @@
  */
 #define SEC(name) __attribute__((section(name), used))
 
-#ifndef __always_inline
+/* linux/stddef.h defines it as plain `__inline__`: libbpf's replaces it too. */
+#undef __always_inline
 #define __always_inline inline __attribute__((always_inline))
-#endif
 #ifndef __noinline
 #define __noinline __attribute__((noinline))
 #endif
@@ -126,13 +126,12 @@
 #endif
 
 /*
- * bpf_tail_call_static(ctx, map, slot): a tail call with a constant slot.
- * clang can pin the slot into r3 right before the call, which lets the
- * kernel patch it into a direct jump; other compilers (gcc, and bpfcc,
- * which has no inline assembly yet) make an ordinary bpf_tail_call, which
+ * bpf_tail_call_static(ctx, map, slot): a tail call with a constant slot,
+ * pinned into r3 right before the call, which lets the kernel patch it into
+ * a direct jump (libbpf's code); gcc makes an ordinary bpf_tail_call, which
  * behaves the same.
  */
-#if defined(__clang__) && !defined(__bpfcc__)
+#if defined(__clang__)
 static __always_inline void
 bpf_tail_call_static(void *ctx, const void *map, const __u32 slot)
 {

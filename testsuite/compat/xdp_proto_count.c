@@ -1,5 +1,4 @@
 /* XDP: per-protocol packet counters in an array map, incremented atomically; the count so far is returned. */
-// bpfcc-known-failure: atomic builtins are not supported yet ("atomic builtin '__sync_fetch_and_add' is not supported yet")
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>

@@ -191,6 +191,39 @@ pub fn print_insn(
             mem(d, insn.off),
             insn.imm
         ),
+        BPF_STX if insn.code & 0xe0 == BPF_ATOMIC => {
+            // clang's -S spelling: `w` registers for the 32-bit forms, at
+            // every CPU version.
+            let bits = size_name(insn.code);
+            let p = if bits == "32" { "w" } else { "r" };
+            let m = mem(d, insn.off);
+            let inner = &m[1..m.len() - 1];
+            match insn.imm {
+                BPF_XCHG if bits == "32" => format!("w{s} = xchg32_32({inner}, w{s})"),
+                BPF_XCHG => format!("r{s} = xchg_64({inner}, r{s})"),
+                BPF_CMPXCHG if bits == "32" => format!("w0 = cmpxchg32_32({inner}, w0, w{s})"),
+                BPF_CMPXCHG => format!("r0 = cmpxchg_64({inner}, r0, r{s})"),
+                imm => {
+                    let name = match (imm & !BPF_FETCH) as u8 {
+                        BPF_ADD => "add",
+                        BPF_AND => "and",
+                        BPF_OR => "or",
+                        _ => "xor",
+                    };
+                    if imm & BPF_FETCH != 0 {
+                        format!("{p}{s} = atomic_fetch_{name}((u{bits} *){m}, {p}{s})")
+                    } else {
+                        let o = match name {
+                            "add" => "+=",
+                            "and" => "&=",
+                            "or" => "|=",
+                            _ => "^=",
+                        };
+                        format!("lock *(u{bits} *){m} {o} {p}{s}")
+                    }
+                }
+            }
+        }
         BPF_STX => format!("*(u{} *){} = r{s}", size_name(insn.code), mem(d, insn.off)),
         BPF_LD => {
             let mode = insn.code & 0xe0;

@@ -295,6 +295,21 @@ impl Encoder<'_> {
                 };
                 self.push(insn);
             }
+            MInst::Atomic {
+                op,
+                width,
+                addr,
+                src,
+            } => {
+                let (base, off) = self.mem_off(*addr, diags, mi.span);
+                self.push(Insn::new(
+                    BPF_STX | BPF_ATOMIC | size_bits(*width),
+                    base,
+                    phys(*src),
+                    off,
+                    *op,
+                ));
+            }
             MInst::SetCond {
                 dst,
                 dst_w32,

@@ -49,6 +49,11 @@ pub fn layout(f: &Function, m: &MFunction, diags: &mut Diagnostics) -> FrameLayo
                 addr: Addr::Frame(FrameRef::Slot(s), off),
                 width,
                 ..
+            }
+            | MInst::Atomic {
+                addr: Addr::Frame(FrameRef::Slot(s), off),
+                width,
+                ..
             } = &mi.inst
             {
                 accesses[*s].push((*off, width.bytes()));
@@ -63,6 +68,10 @@ pub fn layout(f: &Function, m: &MFunction, diags: &mut Diagnostics) -> FrameLayo
                     ..
                 }
                 | MInst::Store {
+                    addr: Addr::Frame(FrameRef::Slot(s), _),
+                    ..
+                }
+                | MInst::Atomic {
                     addr: Addr::Frame(FrameRef::Slot(s), _),
                     ..
                 } => {

@@ -30,6 +30,12 @@ pub const BPF_MEM: u8 = 0x60;
 pub const BPF_MEMSX: u8 = 0x80;
 pub const BPF_ATOMIC: u8 = 0xc0;
 
+// Atomic operations (the `imm` of `BPF_STX | BPF_ATOMIC`): `BPF_ADD`,
+// `BPF_OR`, `BPF_AND`, `BPF_XOR`, optionally with `BPF_FETCH`, and these.
+pub const BPF_FETCH: i32 = 0x01;
+pub const BPF_XCHG: i32 = 0xe0 | BPF_FETCH;
+pub const BPF_CMPXCHG: i32 = 0xf0 | BPF_FETCH;
+
 // Source operand.
 pub const BPF_K: u8 = 0x00;
 pub const BPF_X: u8 = 0x08;

@@ -16,14 +16,17 @@
 //!   v1/v2 (no JMP32) can compare them with 64-bit jumps; the one exception,
 //!   a `Narrow` sharing its operand's register, is cleared where the whole
 //!   register is read.
+//! - Atomic read-modify-writes whose result is unused take the form without
+//!   `BPF_FETCH` (`lock *(u64 *)(r1 + 0) += r2`), as clang's; cmpxchg
+//!   compares with, and returns in, r0.
 
 use super::insn::*;
 use super::mir::*;
 use super::BackendOptions;
 use crate::diag::Diagnostics;
 use crate::ir::{
-    AsmArgKind, BinOp, BlockCall, Callee, Cond, Function, InlineAsmOp, Inst, MemWidth, Op,
-    SymbolTarget, Type, UnOp, Value,
+    AsmArgKind, AtomicOp, BinOp, BlockCall, Callee, Cond, Function, InlineAsmOp, Inst, MemWidth,
+    Op, SymbolTarget, Type, UnOp, Value,
 };
 use crate::source::Span;
 use cranelift_entity::SecondaryMap;
@@ -212,6 +215,28 @@ impl Selector<'_> {
                     } => {
                         f.resolve(*addr) == r
                             && f.resolve(*value) != r
+                            && self.folded_addr(r, *offset).is_some()
+                    }
+                    Op::AtomicRmw {
+                        addr,
+                        offset,
+                        value,
+                        ..
+                    } => {
+                        f.resolve(*addr) == r
+                            && f.resolve(*value) != r
+                            && self.folded_addr(r, *offset).is_some()
+                    }
+                    Op::AtomicCmpXchg {
+                        addr,
+                        offset,
+                        expected,
+                        new,
+                        ..
+                    } => {
+                        f.resolve(*addr) == r
+                            && f.resolve(*expected) != r
+                            && f.resolve(*new) != r
                             && self.folded_addr(r, *offset).is_some()
                     }
                     _ => self.address_only[u],
@@ -630,6 +655,41 @@ impl Selector<'_> {
                     src,
                 });
             }
+            // Resolved by `passes::optimize`; the same answer here otherwise.
+            Op::IsConstant(v) => {
+                let dst = self.def(i).unwrap();
+                let c = crate::passes::const_fold::is_constant(f, *v);
+                self.const_into(dst, Type::I32, c as i64);
+            }
+            Op::AtomicRmw {
+                op,
+                addr,
+                offset,
+                value,
+                width,
+            } => self.atomic_rmw(i, *op, *addr, *offset, *value, *width),
+            Op::AtomicCmpXchg {
+                addr,
+                offset,
+                expected,
+                new,
+                width,
+            } => {
+                self.atomic_needs_alu32(
+                    *width,
+                    "unsupported atomic operation, please use 64 bit version",
+                );
+                let a = self.addr(*addr, *offset);
+                self.copy_into(R0, *expected);
+                let src = self.reg(*new);
+                self.emit(MInst::Atomic {
+                    op: BPF_CMPXCHG,
+                    width: *width,
+                    addr: a,
+                    src,
+                });
+                self.result_from_r0(i);
+            }
             Op::Call { callee, args } => {
                 if args.len() > 5 {
                     self.diags.error(
@@ -903,6 +963,67 @@ impl Selector<'_> {
             relocs: Vec::new(),
             label_refs: Vec::new(),
         })));
+    }
+
+    /// An atomic read-modify-write: with `BPF_FETCH` only when the old
+    /// value is used (xchg always fetches).
+    fn atomic_rmw(
+        &mut self,
+        i: Inst,
+        op: AtomicOp,
+        addr: Value,
+        offset: i32,
+        value: Value,
+        width: MemWidth,
+    ) {
+        let fetch =
+            op == AtomicOp::Xchg || self.f.insts[i].result.is_some_and(|r| self.uses[r] > 0);
+        // Without ALU32 (v1, v2), clang's back end has only the 32-bit
+        // atomic add without fetch (`XADDW`), and these messages.
+        if width == MemWidth::B4 && self.cpu < 3 {
+            if op != AtomicOp::Add {
+                self.atomic_needs_alu32(
+                    width,
+                    "unsupported atomic operation, please use 64 bit version",
+                );
+            } else if fetch {
+                self.atomic_needs_alu32(width, "Invalid usage of the XADD return value");
+            }
+        }
+        let code = match op {
+            AtomicOp::Add => i32::from(BPF_ADD),
+            AtomicOp::And => i32::from(BPF_AND),
+            AtomicOp::Or => i32::from(BPF_OR),
+            AtomicOp::Xor => i32::from(BPF_XOR),
+            AtomicOp::Xchg => BPF_XCHG,
+        };
+        let a = self.addr(addr, offset);
+        if fetch {
+            // The old value comes back in the operand's register.
+            let dst = self.def(i).unwrap();
+            self.copy_into(dst, value);
+            self.emit(MInst::Atomic {
+                op: code | BPF_FETCH,
+                width,
+                addr: a,
+                src: dst,
+            });
+        } else {
+            let src = self.reg(value);
+            self.emit(MInst::Atomic {
+                op: code,
+                width,
+                addr: a,
+                src,
+            });
+        }
+    }
+
+    /// Reports `message` for a 32-bit atomic below v3 (no ALU32).
+    fn atomic_needs_alu32(&mut self, width: MemWidth, message: &str) {
+        if width == MemWidth::B4 && self.cpu < 3 {
+            self.diags.error(self.span, message);
+        }
     }
 
     fn result_from_r0(&mut self, i: Inst) {

@@ -107,6 +107,17 @@ pub enum MInst {
         width: MemWidth,
         src: Operand,
     },
+    /// `BPF_STX | BPF_ATOMIC` of `width` 4 or 8: `op` is its immediate
+    /// (`BPF_ADD`, `BPF_AND`, `BPF_OR`, `BPF_XOR`, optionally with
+    /// `BPF_FETCH`; `BPF_XCHG`; `BPF_CMPXCHG`). Reads `addr` and `src`; the
+    /// fetching forms write the old memory contents to `src`, except
+    /// `BPF_CMPXCHG`, which compares with r0 and writes the old contents to r0.
+    Atomic {
+        op: i32,
+        width: MemWidth,
+        addr: Addr,
+        src: Reg,
+    },
     /// `if a cond b goto +1; dst = 0`: with `dst` already 1, materializes a
     /// comparison. `dst` is read and written.
     SetCond {
@@ -241,6 +252,20 @@ impl MInst {
                 f(*a);
                 op(b, &mut f)
             }
+            MInst::Atomic {
+                op: code,
+                addr,
+                src,
+                ..
+            } => {
+                if let Addr::Reg(r, _) = addr {
+                    f(*r)
+                }
+                f(*src);
+                if *code == crate::bpf::insn::BPF_CMPXCHG {
+                    f(R0)
+                }
+            }
             MInst::Call { nargs, .. } => (1..=*nargs).for_each(|r| f(Reg::P(r))),
             MInst::LdPacket { index, .. } => {
                 f(R6);
@@ -277,6 +302,13 @@ impl MInst {
             | MInst::Load { dst, .. }
             | MInst::SetCond { dst, .. } => f(*dst),
             MInst::Call { .. } | MInst::LdPacket { .. } => f(R0),
+            MInst::Atomic { op, src, .. } => {
+                if *op == crate::bpf::insn::BPF_CMPXCHG {
+                    f(R0)
+                } else if *op & crate::bpf::insn::BPF_FETCH != 0 {
+                    f(*src)
+                }
+            }
             MInst::Store { .. } | MInst::Jcc { .. } | MInst::Jmp { .. } | MInst::Exit { .. } => {}
             MInst::InlineAsm(a) => a.operands.iter().for_each(|(_, o)| {
                 if let MAsmOperand::Out(r) | MAsmOperand::InOut(r) = o {
@@ -340,6 +372,10 @@ impl MInst {
             MInst::Store { addr: a, src, .. } => {
                 addr(a, &mut f);
                 op(src, &mut f)
+            }
+            MInst::Atomic { addr: a, src, .. } => {
+                addr(a, &mut f);
+                *src = f(*src)
             }
             MInst::SetCond { dst, a, b, .. } => {
                 *dst = f(*dst);

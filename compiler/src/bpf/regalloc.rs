@@ -157,6 +157,8 @@ impl Intervals {
         let mut fixed: Vec<Vec<(u32, u32)>> = vec![Vec::new(); 10];
         let mut hint_phys = vec![None; nv as usize];
         let mut partner = vec![None; nv as usize];
+        // Register-to-register copies: (destination, source, read point).
+        let mut copies: Vec<(VReg, VReg, u32)> = Vec::new();
         // End of the live range being built, per register live at the
         // current point of the backward walk.
         let mut live_end: Vec<u32> = vec![u32::MAX; nv as usize];
@@ -266,6 +268,7 @@ impl Intervals {
                         (Reg::V(d), Reg::V(s)) => {
                             partner[d as usize].get_or_insert(s);
                             partner[s as usize].get_or_insert(d);
+                            copies.push((d, s, u));
                         }
                         _ => {}
                     }
@@ -275,6 +278,17 @@ impl Intervals {
         }
         ranges.iter_mut().for_each(merge);
         fixed.iter_mut().for_each(merge);
+        // A value whose last use is a copy prefers the physical register the
+        // copy's destination wants (a fetched atomic result computed on and
+        // returned in r0, as clang's); later copies first, so chains pass
+        // the preference back.
+        copies.sort_by_key(|&(_, _, u)| std::cmp::Reverse(u));
+        for &(d, s, u) in &copies {
+            let dies_here = ranges[s as usize].last().is_some_and(|r| r.1 == u);
+            if dies_here && hint_phys[s as usize].is_none() {
+                hint_phys[s as usize] = hint_phys[d as usize];
+            }
+        }
         Intervals {
             ranges,
             fixed,

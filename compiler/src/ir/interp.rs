@@ -494,6 +494,7 @@ impl<'m> Machine<'m> {
             } => eval_extend(rty, get(*value)?, *from_bits, *signed),
             Op::Widen { value, signed } => eval_widen(get(*value)?, *signed),
             Op::Narrow(v) => get(*v)? & 0xffff_ffff,
+            Op::IsConstant(v) => crate::passes::const_fold::is_constant(f, *v) as u64,
             Op::Bswap { value, bits } => eval_bswap(rty, get(*value)?, *bits),
             Op::Load {
                 addr,
@@ -521,6 +522,32 @@ impl<'m> Machine<'m> {
                 let v = get(*value)?;
                 self.memory.store(at, *width, v)?;
                 return Ok(Flow::Continue);
+            }
+            Op::AtomicRmw {
+                op,
+                addr,
+                offset,
+                value,
+                width,
+            } => {
+                let at = get(*addr)?.wrapping_add(*offset as i64 as u64);
+                let old = self.memory.load(at, *width)?;
+                self.memory.store(at, *width, op.apply(old, get(*value)?))?;
+                old
+            }
+            Op::AtomicCmpXchg {
+                addr,
+                offset,
+                expected,
+                new,
+                width,
+            } => {
+                let at = get(*addr)?.wrapping_add(*offset as i64 as u64);
+                let old = self.memory.load(at, *width)?;
+                if old == mask(rty, get(*expected)?) {
+                    self.memory.store(at, *width, get(*new)?)?;
+                }
+                old
             }
             Op::StackAddr { slot, offset } => {
                 frame.slots[*slot].wrapping_add(*offset as i64 as u64)

@@ -238,6 +238,41 @@ pub enum AsmArgKind {
     RegOrImm(Value),
 }
 
+/// The read-modify-write operation of an [`Op::AtomicRmw`]: BPF_ATOMIC's
+/// `BPF_ADD`, `BPF_AND`, `BPF_OR`, `BPF_XOR` and `BPF_XCHG` (subtraction is
+/// an addition of the negated value, as in clang).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum AtomicOp {
+    Add,
+    And,
+    Or,
+    Xor,
+    Xchg,
+}
+
+impl AtomicOp {
+    /// The new memory contents from the old ones and the operand.
+    pub fn apply(self, old: u64, v: u64) -> u64 {
+        match self {
+            AtomicOp::Add => old.wrapping_add(v),
+            AtomicOp::And => old & v,
+            AtomicOp::Or => old | v,
+            AtomicOp::Xor => old ^ v,
+            AtomicOp::Xchg => v,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            AtomicOp::Add => "add",
+            AtomicOp::And => "and",
+            AtomicOp::Or => "or",
+            AtomicOp::Xor => "xor",
+            AtomicOp::Xchg => "xchg",
+        }
+    }
+}
+
 /// Where an address constant points: emitted as `ld_imm64` with a relocation.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum SymbolTarget {
@@ -278,6 +313,11 @@ pub enum Op {
         value: Value,
         bits: u8,
     },
+    /// 1 (`I32`) if `value` is a constant (or a symbol's address) once the
+    /// optimizer has inlined and folded, else 0: `__builtin_constant_p` of
+    /// an `always_inline` function's parameter. `passes::optimize` resolves
+    /// every one.
+    IsConstant(Value),
     /// A value from memory at `addr + offset`, zero- or sign-extended to the
     /// result type. `volatile` accesses are never removed, merged or reordered
     /// with other volatile accesses.
@@ -295,6 +335,28 @@ pub enum Op {
         value: Value,
         width: MemWidth,
         volatile: bool,
+    },
+    /// Atomically replace the `width` (4 or 8) bytes at `addr + offset` by
+    /// `op(old, value)`; the result (of `value`'s type, `width` bytes wide) is
+    /// the old contents. The back end uses the form without `BPF_FETCH` when
+    /// the result is unused. Never removed, merged or moved across other
+    /// memory accesses.
+    AtomicRmw {
+        op: AtomicOp,
+        addr: Value,
+        offset: i32,
+        value: Value,
+        width: MemWidth,
+    },
+    /// Atomically: `old = *(addr + offset); if old == expected { *(addr +
+    /// offset) = new }`; the result is `old`. `expected` and `new` have the
+    /// result's type, `width` (4 or 8) bytes wide.
+    AtomicCmpXchg {
+        addr: Value,
+        offset: i32,
+        expected: Value,
+        new: Value,
+        width: MemWidth,
     },
     /// The address of a stack slot plus an offset (`r10`-relative).
     StackAddr {
@@ -376,7 +438,12 @@ impl Op {
     /// Has an effect beyond its result: not removable when unused.
     pub fn has_side_effects(&self) -> bool {
         match self {
-            Op::Store { .. } | Op::Call { .. } | Op::CallIndirect { .. } | Op::InlineAsm(_) => true,
+            Op::Store { .. }
+            | Op::AtomicRmw { .. }
+            | Op::AtomicCmpXchg { .. }
+            | Op::Call { .. }
+            | Op::CallIndirect { .. }
+            | Op::InlineAsm(_) => true,
             Op::Load { volatile, .. } => *volatile,
             // LD_ABS/LD_IND end the program when out of bounds.
             Op::LoadPacket { .. } => true,
@@ -398,14 +465,24 @@ impl Op {
                 f(*a);
                 f(*b)
             }
-            Op::Unary(_, a) | Op::Narrow(a) => f(*a),
+            Op::Unary(_, a) | Op::Narrow(a) | Op::IsConstant(a) => f(*a),
             Op::Extend { value, .. } | Op::Widen { value, .. } | Op::Bswap { value, .. } => {
                 f(*value)
             }
             Op::Load { addr, .. } => f(*addr),
-            Op::Store { addr, value, .. } => {
+            Op::Store { addr, value, .. } | Op::AtomicRmw { addr, value, .. } => {
                 f(*addr);
                 f(*value)
+            }
+            Op::AtomicCmpXchg {
+                addr,
+                expected,
+                new,
+                ..
+            } => {
+                f(*addr);
+                f(*expected);
+                f(*new)
             }
             Op::Call { args, .. } => args.iter().copied().for_each(f),
             Op::InlineAsm(a) => a.operands.iter().for_each(|o| match o.kind {
@@ -471,14 +548,24 @@ impl Op {
                 g(a);
                 g(b)
             }
-            Op::Unary(_, a) | Op::Narrow(a) => g(a),
+            Op::Unary(_, a) | Op::Narrow(a) | Op::IsConstant(a) => g(a),
             Op::Extend { value, .. } | Op::Widen { value, .. } | Op::Bswap { value, .. } => {
                 g(value)
             }
             Op::Load { addr, .. } => g(addr),
-            Op::Store { addr, value, .. } => {
+            Op::Store { addr, value, .. } | Op::AtomicRmw { addr, value, .. } => {
                 g(addr);
                 g(value)
+            }
+            Op::AtomicCmpXchg {
+                addr,
+                expected,
+                new,
+                ..
+            } => {
+                g(addr);
+                g(expected);
+                g(new)
             }
             Op::Call { args, .. } => args.iter_mut().for_each(g),
             Op::InlineAsm(a) => a.operands.iter_mut().for_each(|o| match &mut o.kind {

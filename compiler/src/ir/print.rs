@@ -76,6 +76,7 @@ pub fn print_op(out: &mut String, op: &Op) {
             write!(out, "widen{} {value}", if *signed { "s" } else { "u" })
         }
         Op::Narrow(v) => write!(out, "narrow {v}"),
+        Op::IsConstant(v) => write!(out, "is_constant {v}"),
         Op::Bswap { value, bits } => write!(out, "bswap{bits} {value}"),
         Op::Load {
             addr,
@@ -100,6 +101,29 @@ pub fn print_op(out: &mut String, op: &Op) {
             out,
             "store{}{} [{addr}{offset:+}], {value}",
             if *volatile { ".volatile" } else { "" },
+            width.bytes() * 8
+        ),
+        Op::AtomicRmw {
+            op,
+            addr,
+            offset,
+            value,
+            width,
+        } => write!(
+            out,
+            "atomic_{}{} [{addr}{offset:+}], {value}",
+            op.name(),
+            width.bytes() * 8
+        ),
+        Op::AtomicCmpXchg {
+            addr,
+            offset,
+            expected,
+            new,
+            width,
+        } => write!(
+            out,
+            "cmpxchg{} [{addr}{offset:+}], {expected}, {new}",
             width.bytes() * 8
         ),
         Op::StackAddr { slot, offset } => write!(out, "stack_addr {slot}{offset:+}"),

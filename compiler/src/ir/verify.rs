@@ -225,6 +225,7 @@ fn check_types(f: &Function, data: &InstData) -> Result<(), String> {
             }
             expect(Some(Type::I64))
         }
+        Op::IsConstant(_) => expect(Some(Type::I32)),
         Op::Narrow(value) => {
             is_i64(*value, "narrow of")?;
             expect(Some(Type::I32))
@@ -245,6 +246,29 @@ fn check_types(f: &Function, data: &InstData) -> Result<(), String> {
         Op::Store { addr, .. } => {
             is_i64(*addr, "address")?;
             expect(None)
+        }
+        Op::AtomicRmw {
+            addr, value, width, ..
+        } => {
+            is_i64(*addr, "address")?;
+            atomic_width(*width, ty(*value))?;
+            expect(Some(ty(*value)))
+        }
+        Op::AtomicCmpXchg {
+            addr,
+            expected,
+            new,
+            width,
+            ..
+        } => {
+            is_i64(*addr, "address")?;
+            if ty(*expected) != ty(*new) {
+                return Err(format!(
+                    "cmpxchg of {expected} and {new} of different types"
+                ));
+            }
+            atomic_width(*width, ty(*new))?;
+            expect(Some(ty(*new)))
         }
         Op::StackAddr { .. } | Op::SymbolAddr { .. } => expect(Some(Type::I64)),
         Op::Call { args, .. } | Op::CallIndirect { args, .. } => {
@@ -314,6 +338,17 @@ fn check_types(f: &Function, data: &InstData) -> Result<(), String> {
         Op::Jump(_) | Op::Brif { .. } | Op::Return(None) | Op::Unreachable | Op::Trap => {
             expect(None)
         }
+    }
+}
+
+/// BPF's atomics are 4 bytes on `I32` values and 8 on `I64` ones.
+fn atomic_width(width: MemWidth, ty: Type) -> Result<(), String> {
+    match (width, ty) {
+        (MemWidth::B4, Type::I32) | (MemWidth::B8, Type::I64) => Ok(()),
+        _ => Err(format!(
+            "atomic of {} bytes on an {ty:?} value",
+            width.bytes()
+        )),
     }
 }
 

@@ -445,6 +445,111 @@ fn pointers_and_memory_builtins() {
 }
 
 #[test]
+fn atomic_builtins_read_and_write_memory() {
+    let src = r#"
+        typedef unsigned long long u64;
+        typedef unsigned int u32;
+        u64 g;
+        u32 g32 = 7;
+        /* Loads around an atomic are not merged or forwarded across it. */
+        u64 around(u64 *p, u64 v) { u64 a = *p; __sync_fetch_and_add(p, v); return *p - a; }
+        /* A local updated atomically stays in memory: no store forwarding, no mem2reg. */
+        u64 local(u64 v) { u64 c = 5; __sync_fetch_and_add(&c, v); __sync_fetch_and_sub(&c, 1); return c; }
+        /* The store before an xchg is read by it; the result unused is still done. */
+        u64 swap(u64 v) { u64 c = 1; u64 o = __sync_lock_test_and_set(&c, v); __sync_fetch_and_or(&c, 0x100); return o * 1000 + c; }
+        static inline u32 bump(u32 *p, u32 by) { return __sync_add_and_fetch(p, by); }
+        u32 inlined(u32 v) { u32 c = v; bump(&c, 2); u32 r = bump(&c, 3); return r * 10 + c; }
+        u64 loop(u64 v) { u64 c = v; for (int i = 0; i < 4; i++) __sync_fetch_and_add(&c, i); return c; }
+        u64 globals(u64 v) {
+            g = v;
+            __sync_fetch_and_xor(&g, 0xff);
+            u64 old = __sync_fetch_and_and(&g, 0xf0f);
+            __atomic_fetch_add(&g32, 1, __ATOMIC_RELAXED);
+            return old * 100000 + g * 100 + g32;
+        }
+        u64 cas(u64 v, u64 expect) {
+            u64 c = v, e = v;
+            u64 old = __sync_val_compare_and_swap(&c, expect, 42);
+            int ok = __atomic_compare_exchange_n(&c, &e, 7, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+            return old * 1000000 + c * 10000 + e * 10 + ok;
+        }
+        int bool_cas(u32 v) { u32 c = v; return __sync_bool_compare_and_swap(&c, 3, 4) * 10 + c; }
+        long relaxed(long v) { long c; __atomic_store_n(&c, v, __ATOMIC_RELAXED); return __atomic_load_n(&c, __ATOMIC_RELAXED) + 1; }
+        int sub_fetch(int v) { int c = v; int a = __sync_sub_and_fetch(&c, 5); int b = __sync_fetch_and_sub(&c, 1); return a * 100 + b + c; }
+    "#;
+    check(src, "local", &[(&[10], 14)]);
+    check(src, "swap", &[(&[2], 1000 + 0x102)]);
+    check(src, "inlined", &[(&[1], s32(6 * 10 + 6))]);
+    check(src, "loop", &[(&[10], 16)]);
+    check(
+        src,
+        "globals",
+        &[(&[0x1234], 0x12cb * 100000 + 0x20b * 100 + 8)],
+    );
+    // Equal: swapped to 42, then the compare-exchange fails (e gets 42).
+    check(src, "cas", &[(&[5, 5], 5 * 1000000 + 42 * 10000 + 42 * 10)]);
+    // Different: no swap; the compare-exchange succeeds (e stays 5).
+    check(
+        src,
+        "cas",
+        &[(&[5, 6], 5 * 1000000 + 7 * 10000 + 5 * 10 + 1)],
+    );
+    check(src, "bool_cas", &[(&[3], s32(14)), (&[2], s32(2))]);
+    check(src, "relaxed", &[(&[41], 42)]);
+    check(src, "sub_fetch", &[(&[20], s32(15 * 100 + 15 + 14))]);
+    let m = compile_ok(src);
+    let (id, _) = m
+        .functions
+        .iter()
+        .find(|(_, f)| f.name == "around")
+        .unwrap();
+    for level in [0u8, 2] {
+        let mut o = m.clone();
+        crate::passes::optimize(&mut o, level);
+        let mut machine = interp::Machine::new(&o);
+        let p = machine.memory.alloc(8);
+        machine
+            .memory
+            .store(p, crate::ir::MemWidth::B8, 100)
+            .unwrap();
+        let r = machine.call(id, &[p, 9], &mut NoEnv).unwrap();
+        assert_eq!(r, Some(9), "-O{level}\n{}", print::print_module(&o));
+        assert_eq!(
+            machine.memory.load(p, crate::ir::MemWidth::B8).unwrap(),
+            109
+        );
+    }
+}
+
+/// `__builtin_constant_p` of an `always_inline` function's parameter is
+/// decided after inlining (libbpf's `bpf_tail_call_static` relies on it).
+#[test]
+fn constant_p_of_inlined_parameters() {
+    let src = r#"
+        static inline __attribute__((always_inline)) int k(int x) { return __builtin_constant_p(x) ? 100 : x; }
+        int with_constant(int v) { return k(7) + v; }
+        int with_variable(int v) { return k(v); }
+    "#;
+    let m = compile_ok(src);
+    for level in [0u8, 2] {
+        let mut o = m.clone();
+        crate::passes::optimize(&mut o, level);
+        let text = print::print_module(&o);
+        assert!(!text.contains("is_constant"), "-O{level}: resolved\n{text}");
+        assert_eq!(
+            run_in(&o, "with_constant", &[1], &mut NoEnv),
+            Ok(101),
+            "{text}"
+        );
+        assert_eq!(
+            run_in(&o, "with_variable", &[5], &mut NoEnv),
+            Ok(5),
+            "{text}"
+        );
+    }
+}
+
+#[test]
 fn globals_strings_and_statement_expressions() {
     let src = r#"
         int counter = 7;

@@ -6,7 +6,9 @@ use super::function::{inlined_at_call, param_passing, FnLower, Passing};
 use super::memory::{Addr, Base};
 use super::{scalar_of, Scalar};
 use crate::ir::{self, BinOp as IrBin, Block, Cond, Op, SymbolTarget, Type, UnOp as IrUn, Value};
-use crate::sema::tir::{BinOp, Builtin, Callee, CompoundOp, Expr, ExprKind, SymbolRef, UnOp};
+use crate::sema::tir::{
+    AtomicRmwOp, BinOp, Builtin, Callee, CompoundOp, Expr, ExprKind, SymbolRef, UnOp,
+};
 use crate::sema::types::{BitField, QualType, TypeId, TypeKind};
 
 /// A scalar lvalue: where it is and how it is accessed.
@@ -937,6 +939,15 @@ impl FnLower<'_, '_, '_> {
                 }
                 self.builtin_result(e, dst)
             }
+            Builtin::AtomicRmw { .. }
+            | Builtin::CompareAndSwap { .. }
+            | Builtin::CompareExchange
+            | Builtin::AtomicLoad
+            | Builtin::AtomicStore => self.atomic(e, *kind, args),
+            Builtin::ConstantP => {
+                let v = self.rvalue(&args[0]);
+                Some(self.b.ins_value(Op::IsConstant(v), Type::I32))
+            }
             Builtin::Trap => {
                 self.b.ins(Op::Trap, None);
                 self.after_terminator();
@@ -947,6 +958,101 @@ impl FnLower<'_, '_, '_> {
                 self.after_terminator();
                 None
             }
+        }
+    }
+
+    /// An atomic builtin: `args[0]` points to the object, of the type of
+    /// `args[1]` (4 or 8 bytes, checked by sema).
+    fn atomic(&mut self, e: &Expr, kind: Builtin, args: &[Expr]) -> Option<Value> {
+        let object = self.pointer_addr(&args[0], false);
+        let (s, value) = match args.last() {
+            Some(v) if args.len() > 1 => (self.scalar(v), Some(self.rvalue(v))),
+            _ => (self.scalar(e), None),
+        };
+        let width = ir::MemWidth::from_bytes(s.size).unwrap_or(ir::MemWidth::B8);
+        match kind {
+            Builtin::AtomicRmw { op, new_value } => {
+                let v = value.unwrap();
+                // `op(old, v)` as an IR operation, for the `OP_and_fetch` result.
+                let (atomic, operand, then) = match op {
+                    AtomicRmwOp::Add => (ir::AtomicOp::Add, v, Some(IrBin::Add)),
+                    // An addition of the negated value, as clang's.
+                    AtomicRmwOp::Sub => {
+                        let neg = self.b.ins_value(Op::Unary(IrUn::Neg, v), s.ty);
+                        (ir::AtomicOp::Add, neg, Some(IrBin::Sub))
+                    }
+                    AtomicRmwOp::And => (ir::AtomicOp::And, v, Some(IrBin::And)),
+                    AtomicRmwOp::Or => (ir::AtomicOp::Or, v, Some(IrBin::Or)),
+                    AtomicRmwOp::Xor => (ir::AtomicOp::Xor, v, Some(IrBin::Xor)),
+                    AtomicRmwOp::Xchg => (ir::AtomicOp::Xchg, v, None),
+                };
+                let (addr, offset) = self.access_parts(object);
+                let old = self.b.ins_value(
+                    Op::AtomicRmw {
+                        op: atomic,
+                        addr,
+                        offset,
+                        value: operand,
+                        width,
+                    },
+                    s.ty,
+                );
+                match then {
+                    Some(bop) if new_value => Some(self.b.binary(bop, old, v)),
+                    _ => Some(old),
+                }
+            }
+            Builtin::CompareAndSwap { bool_result } => {
+                let expected = self.rvalue(&args[1]);
+                let new = value.unwrap();
+                let (addr, offset) = self.access_parts(object);
+                let old = self.b.ins_value(
+                    Op::AtomicCmpXchg {
+                        addr,
+                        offset,
+                        expected,
+                        new,
+                        width,
+                    },
+                    s.ty,
+                );
+                if bool_result {
+                    Some(self.b.icmp(Cond::Eq, old, expected, Type::I32))
+                } else {
+                    Some(old)
+                }
+            }
+            Builtin::CompareExchange => {
+                let expected_at = self.pointer_addr(&args[1], false);
+                let desired = value.unwrap();
+                let expected = self.load_scalar(expected_at, s, false);
+                let (addr, offset) = self.access_parts(object);
+                let old = self.b.ins_value(
+                    Op::AtomicCmpXchg {
+                        addr,
+                        offset,
+                        expected,
+                        new: desired,
+                        width,
+                    },
+                    s.ty,
+                );
+                let swapped = self.b.icmp(Cond::Eq, old, expected, Type::I32);
+                // On failure, the old contents go to `*expected_ptr`.
+                let failed = self.b.create_block();
+                let join = self.b.create_block();
+                self.b.brif(swapped, join, failed);
+                self.switch_to(failed);
+                self.store_scalar(expected_at, old, s, false);
+                self.switch_to(join);
+                Some(swapped)
+            }
+            Builtin::AtomicLoad => Some(self.load_scalar(object, s, true)),
+            Builtin::AtomicStore => {
+                self.store_scalar(object, value.unwrap(), s, true);
+                None
+            }
+            _ => unreachable!("not an atomic builtin"),
         }
     }
 

@@ -87,7 +87,7 @@ impl FnLower<'_, '_, '_> {
     }
 
     /// A pointer and the offset to put in the access instruction.
-    fn access_parts(&mut self, a: Addr) -> (Value, i32) {
+    pub(super) fn access_parts(&mut self, a: Addr) -> (Value, i32) {
         match a.base {
             Base::Value(v) if fits_insn_offset(a.offset) => (v, a.offset as i32),
             _ => (self.materialize(a), 0),

@@ -11,6 +11,8 @@
 //!   are `x`; `narrow(widen(x))` is `x`; an extension of a value whose upper
 //!   bits are already right (an extension or a narrow load) is that value.
 //! - A stack address plus or minus a constant is a stack address.
+//! - `is_constant` of a constant or a symbol's address is 1 (and, in
+//!   [`resolve_is_constant`], of anything else 0).
 //! - A branch on a constant becomes a jump.
 //! - A block parameter that receives one value on every edge (apart from
 //!   itself around a loop), or the same constant on every edge, is replaced
@@ -95,6 +97,32 @@ pub fn fold(f: &mut Function) -> bool {
     changed
 }
 
+/// Whether `v` is a constant or a symbol's address: `__builtin_constant_p`'s
+/// answer for a value (the interpreter's too).
+pub fn is_constant(f: &Function, v: Value) -> bool {
+    matches!(
+        f.def_inst(v).map(|i| &f.insts[i].op),
+        Some(Op::Iconst(_) | Op::SymbolAddr { .. })
+    )
+}
+
+/// Decides every `is_constant` left: 1 for constants, 0 for the rest. Run
+/// once inlining has put the constant arguments in place.
+pub fn resolve_is_constant(module: &mut Module) -> bool {
+    let mut changed = false;
+    for f in functions_with_bodies(module) {
+        for &b in &f.layout {
+            for &i in &f.blocks[b].insts {
+                if let Op::IsConstant(v) = f.insts[i].op {
+                    f.insts[i].op = Op::Iconst(is_constant(f, v) as i64);
+                    changed = true;
+                }
+            }
+        }
+    }
+    changed
+}
+
 /// The constant `v` stands for, masked to its type.
 fn constant(f: &Function, v: Value) -> Option<u64> {
     f.const_value(v).map(|c| mask(f.value_type(v), c as u64))
@@ -146,6 +174,7 @@ fn simplify(f: &Function, i: Inst) -> Option<Folded> {
                 _ => None,
             }
         }
+        Op::IsConstant(value) => is_constant(f, value).then_some(Folded::Const(1)),
         Op::Bswap { value, bits } => {
             constant(f, value).map(|c| Folded::Const(eval_bswap(rty, c, bits)))
         }

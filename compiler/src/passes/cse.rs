@@ -131,6 +131,8 @@ pub fn eliminate(f: &mut Function) -> bool {
                 }
                 // Anything that may write memory ends the reuse of loads.
                 Op::Store { .. }
+                | Op::AtomicRmw { .. }
+                | Op::AtomicCmpXchg { .. }
                 | Op::Call { .. }
                 | Op::CallIndirect { .. }
                 | Op::InlineAsm(_)

@@ -69,6 +69,11 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
     if opt_level == 0 {
         run_pass(module, "inline", inline::run_always_inline);
         run_pass(module, "mem2reg", mem2reg::run);
+        run_pass(
+            module,
+            "resolve_is_constant",
+            const_fold::resolve_is_constant,
+        );
         run_pass(module, "unroll", unroll::run_pointer_exits);
         run_pass(module, "sink_compares", sink_compares::run);
         run_pass(module, "remove_dead_functions", remove_dead_functions);
@@ -86,6 +91,15 @@ pub fn optimize(module: &mut Module, opt_level: u8) {
         if run_pass(module, "mem2reg", mem2reg::run) {
             scalar_rounds(module);
         }
+    }
+    // `__builtin_constant_p` of parameters, now that inlined calls have
+    // their arguments in place.
+    if run_pass(
+        module,
+        "resolve_is_constant",
+        const_fold::resolve_is_constant,
+    ) {
+        scalar_rounds(module);
     }
     // Unrolled loops index their arrays at constant offsets: forwarding and
     // folding clean up after them.

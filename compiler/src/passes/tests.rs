@@ -419,16 +419,86 @@ impl Gen<'_> {
                 );
                 let addr = b.binary(BinOp::Add, base, off);
                 let v = self.expr(b, Type::I32, 2);
-                b.ins(
-                    Op::Store {
-                        addr,
-                        offset: 0,
-                        value: v,
-                        width: MemWidth::B4,
-                        volatile: false,
-                    },
-                    None,
-                );
+                // Or an atomic read-modify-write or cmpxchg there, its old
+                // value kept or dropped: never removed, merged or forwarded
+                // across.
+                // The atomic goes to the array element or to a local of 4 or
+                // 8 bytes (whose loads may share one address value).
+                let wide: Vec<Local> = self
+                    .locals
+                    .iter()
+                    .copied()
+                    .filter(|l| matches!(l.width, MemWidth::B4 | MemWidth::B8))
+                    .collect();
+                let (addr, v, width, ty) = match wide.first() {
+                    Some(_) if self.rng.chance(50) => {
+                        let local = self.rng.pick(&wide);
+                        let ty = if local.width == MemWidth::B8 {
+                            Type::I64
+                        } else {
+                            Type::I32
+                        };
+                        // As lowering marks a local whose address `&x` is
+                        // passed to a builtin.
+                        b.func.slots[local.slot].address_taken = true;
+                        let a = self.local_addr(b, local);
+                        let v = self.convert(b, v, ty);
+                        (a, v, local.width, ty)
+                    }
+                    _ => (addr, v, MemWidth::B4, Type::I32),
+                };
+                let old = match self.rng.below(6) {
+                    0 => {
+                        let op = self.rng.pick(&[
+                            AtomicOp::Add,
+                            AtomicOp::And,
+                            AtomicOp::Or,
+                            AtomicOp::Xor,
+                            AtomicOp::Xchg,
+                        ]);
+                        Some(b.ins_value(
+                            Op::AtomicRmw {
+                                op,
+                                addr,
+                                offset: 0,
+                                value: v,
+                                width,
+                            },
+                            ty,
+                        ))
+                    }
+                    1 => {
+                        let expected = self.expr(b, ty, 1);
+                        Some(b.ins_value(
+                            Op::AtomicCmpXchg {
+                                addr,
+                                offset: 0,
+                                expected,
+                                new: v,
+                                width,
+                            },
+                            ty,
+                        ))
+                    }
+                    _ => {
+                        b.ins(
+                            Op::Store {
+                                addr,
+                                offset: 0,
+                                value: v,
+                                width,
+                                volatile: false,
+                            },
+                            None,
+                        );
+                        None
+                    }
+                };
+                if let Some(old) = old.filter(|_| self.rng.chance(50)) {
+                    let local = self.rng.pick(&self.locals.clone());
+                    let old = self.convert(b, old, Type::I64);
+                    self.store_local(b, local, old);
+                }
                 // and a read of a fixed element into a local
                 let local = self.rng.pick(&self.locals.clone());
                 let e = self.rng.below(4) as i32;

@@ -4,8 +4,8 @@
 //! or diagnosed as unsupported.
 
 use super::check::Checker;
-use super::tir::{BinOp, Builtin, Expr, ExprKind, Stmt, StmtKind};
-use super::types::{QualType, TypeKind};
+use super::tir::{AtomicRmwOp, BinOp, Builtin, Expr, ExprKind, Stmt, StmtKind};
+use super::types::{QualType, TypeId, TypeKind};
 use crate::parse::ast::ExprId;
 use crate::source::Span;
 
@@ -15,6 +15,58 @@ enum MemcmpOperand {
     Bytes(Vec<u8>),
     /// A `void *` (evaluated once, into a temporary).
     Pointer(Expr),
+}
+
+/// What an atomic builtin does, from its name.
+#[derive(Copy, Clone)]
+enum AtomicForm {
+    Rmw(AtomicRmwOp, bool),
+    CompareAndSwap { bool_result: bool },
+    CompareExchange,
+    Load,
+    Store,
+}
+
+/// The atomic builtins bpfcc compiles, with their argument counts (the
+/// `__atomic_*` ones end with their memory orders).
+fn atomic_form(name: &str) -> Option<(AtomicForm, usize)> {
+    use AtomicRmwOp::*;
+    let op = |s: &str| match s {
+        "add" => Some(Add),
+        "sub" => Some(Sub),
+        "and" => Some(And),
+        "or" => Some(Or),
+        "xor" => Some(Xor),
+        _ => None,
+    };
+    Some(match name {
+        "__sync_val_compare_and_swap" => (AtomicForm::CompareAndSwap { bool_result: false }, 3),
+        "__sync_bool_compare_and_swap" => (AtomicForm::CompareAndSwap { bool_result: true }, 3),
+        "__sync_lock_test_and_set" => (AtomicForm::Rmw(Xchg, false), 2),
+        "__atomic_exchange_n" => (AtomicForm::Rmw(Xchg, false), 3),
+        "__atomic_compare_exchange_n" => (AtomicForm::CompareExchange, 6),
+        "__atomic_load_n" => (AtomicForm::Load, 2),
+        "__atomic_store_n" => (AtomicForm::Store, 3),
+        _ => {
+            if let Some(o) = name.strip_prefix("__sync_fetch_and_") {
+                (AtomicForm::Rmw(op(o)?, false), 2)
+            } else if let Some(o) = name.strip_prefix("__atomic_fetch_") {
+                (AtomicForm::Rmw(op(o)?, false), 3)
+            } else if let Some(o) = name
+                .strip_prefix("__sync_")
+                .and_then(|n| n.strip_suffix("_and_fetch"))
+            {
+                (AtomicForm::Rmw(op(o)?, true), 2)
+            } else if let Some(o) = name
+                .strip_prefix("__atomic_")
+                .and_then(|n| n.strip_suffix("_fetch"))
+            {
+                (AtomicForm::Rmw(op(o)?, true), 3)
+            } else {
+                return None;
+            }
+        }
+    })
 }
 
 /// The longest `memcmp` expanded inline (clang's expansion has no such
@@ -81,6 +133,16 @@ impl Checker<'_> {
                 let c = const_local
                     || matches!(v.kind, ExprKind::Const(_)) && !self.is_error(v.ty.ty)
                     || matches!(v.kind, ExprKind::AddrOf(ref g) if matches!(g.kind, ExprKind::Global(_)));
+                if !c && self.const_context == 0 && self.always_inline_param(&v) {
+                    // Decided after inlining, as clang's `llvm.is.constant`
+                    // (libbpf's bpf_tail_call_static checks its slot so).
+                    let int = self.t.int;
+                    return Some(self.mk(
+                        ExprKind::Builtin(Builtin::ConstantP, vec![v]),
+                        int,
+                        span,
+                    ));
+                }
                 self.konst(c as i64, self.t.int, span)
             }
             "__builtin_bswap16" | "__builtin_bswap32" | "__builtin_bswap64" => {
@@ -341,6 +403,7 @@ impl Checker<'_> {
                     span,
                 )
             }
+            _ if atomic_form(name).is_some() => self.atomic_call(name, args, span),
             _ if name.starts_with("__builtin_")
                 || name.starts_with("__sync_")
                 || name.starts_with("__atomic_") =>
@@ -349,7 +412,7 @@ impl Checker<'_> {
                     self.expr(*a);
                 }
                 let what = if name.starts_with("__sync_") || name.starts_with("__atomic_") {
-                    format!("atomic builtin '{name}' is not supported yet")
+                    format!("atomic builtin '{name}' is not supported by bpfcc")
                 } else {
                     format!("builtin '{name}' is not supported")
                 };
@@ -505,6 +568,183 @@ impl Checker<'_> {
             kind: StmtKind::Expr(e),
             span,
         }
+    }
+
+    /// A call of an atomic builtin (`atomic_form(name)` is known).
+    fn atomic_call(&mut self, name: &str, args: &[ExprId], span: Span) -> Expr {
+        let (form, n) = atomic_form(name).expect("an atomic builtin");
+        if !self.arg_count(name, args, n, span) {
+            return self.error_expr(span);
+        }
+        let ptr = self.expr(args[0]);
+        let Some(ty) = self.atomic_operand_type(&ptr, form) else {
+            for a in &args[1..] {
+                self.expr(*a);
+            }
+            return self.error_expr(span);
+        };
+        let value_ty = QualType::new(ty);
+        let value = |this: &mut Self, a: ExprId| {
+            let v = this.expr(a);
+            this.convert_assign(v, value_ty, "passing to parameter of type")
+        };
+        // The memory orders: clang-19 ignores them for the read-modify-writes
+        // (every BPF atomic is sequentially consistent); it cannot compile an
+        // atomic load or store at all, which bpfcc does only when relaxed, as
+        // a plain access.
+        let orders = |this: &mut Self, from: usize| -> bool {
+            let mut relaxed = true;
+            for a in &args[from..] {
+                let o = this.expr(*a);
+                relaxed &= matches!(o.kind, ExprKind::Const(0));
+            }
+            relaxed
+        };
+        let (builtin, operands, result_ty) = match form {
+            AtomicForm::Rmw(op, new_value) => {
+                let v = value(self, args[1]);
+                orders(self, 2);
+                (Builtin::AtomicRmw { op, new_value }, vec![ptr, v], ty)
+            }
+            AtomicForm::CompareAndSwap { bool_result } => {
+                let expected = value(self, args[1]);
+                let new = value(self, args[2]);
+                let rty = if bool_result { self.t.int } else { ty };
+                (
+                    Builtin::CompareAndSwap { bool_result },
+                    vec![ptr, expected, new],
+                    rty,
+                )
+            }
+            AtomicForm::CompareExchange => {
+                let expected = self.expr(args[1]);
+                let to = self.pointer_to(value_ty);
+                let expected = if self.is_error(expected.ty.ty) {
+                    expected
+                } else if self.types.is_pointer(expected.ty.ty)
+                    && self.compatible_pointee(expected.ty.ty, ty)
+                {
+                    self.cast_to(expected, to)
+                } else {
+                    let s = self.type_str(expected.ty);
+                    let t = self.type_str(QualType::new(to));
+                    self.error(
+                        expected.span,
+                        format!("passing '{s}' to parameter of incompatible type '{t}'"),
+                    );
+                    self.error_expr(expected.span)
+                };
+                let desired = value(self, args[2]);
+                // The `weak` flag and the orders.
+                orders(self, 3);
+                let b = self.t.bool_;
+                (Builtin::CompareExchange, vec![ptr, expected, desired], b)
+            }
+            AtomicForm::Load | AtomicForm::Store => {
+                let load = matches!(form, AtomicForm::Load);
+                let v = (!load).then(|| value(self, args[1]));
+                if !orders(self, if load { 1 } else { 2 }) {
+                    self.unsupported(
+                        span,
+                        format!(
+                            "'{name}' is supported only with __ATOMIC_RELAXED \
+                             (clang-19 cannot compile BPF atomic loads and stores)"
+                        ),
+                    );
+                    return self.error_expr(span);
+                }
+                match v {
+                    None => (Builtin::AtomicLoad, vec![ptr], ty),
+                    Some(v) => (Builtin::AtomicStore, vec![ptr, v], self.t.void),
+                }
+            }
+        };
+        if operands.iter().any(|o| self.is_error(o.ty.ty)) {
+            return self.error_expr(span);
+        }
+        self.mk(ExprKind::Builtin(builtin, operands), result_ty, span)
+    }
+
+    /// The type of the object an atomic builtin's pointer argument points
+    /// to (unqualified), or `None` after reporting why it cannot be one.
+    fn atomic_operand_type(&mut self, ptr: &Expr, form: AtomicForm) -> Option<TypeId> {
+        if self.is_error(ptr.ty.ty) {
+            return None;
+        }
+        let TypeKind::Pointer { pointee, .. } = self.ck(ptr.ty.ty).clone() else {
+            let s = self.type_str(ptr.ty);
+            self.error(
+                ptr.span,
+                format!("address argument to atomic builtin must be a pointer ('{s}' invalid)"),
+            );
+            return None;
+        };
+        let quals = self.types.canonical_qual(pointee).quals;
+        let ty = pointee.ty;
+        let arithmetic = matches!(form, AtomicForm::Rmw(op, _) if op != AtomicRmwOp::Xchg);
+        let s = self.type_str(ptr.ty);
+        if quals.is_const && !matches!(form, AtomicForm::Load) {
+            self.error(
+                ptr.span,
+                format!(
+                    "address argument to atomic builtin cannot be const-qualified ('{s}' invalid)"
+                ),
+            );
+            return None;
+        }
+        let integer = self.is_integer(ty);
+        if !(integer || !arithmetic && self.types.is_pointer(ty)) {
+            let what = if self.types.is_pointer(ty) {
+                "integer"
+            } else {
+                "integer or pointer"
+            };
+            self.error(
+                ptr.span,
+                format!("address argument to atomic builtin must be a pointer to {what} ('{s}' invalid)"),
+            );
+            return None;
+        }
+        match self.types.size_of(ty) {
+            Some(4 | 8) => Some(ty),
+            // clang-19's BPF back end has the same message (without a position).
+            _ => {
+                self.unsupported(
+                    ptr.span,
+                    "unsupported atomic operation, please use 32/64 bit version",
+                );
+                None
+            }
+        }
+    }
+
+    /// Whether a pointer of type `p` may stand for a pointer to `ty` (the
+    /// same type up to qualifiers and signedness, as clang's warning-free
+    /// conversions).
+    fn compatible_pointee(&self, p: TypeId, ty: TypeId) -> bool {
+        let TypeKind::Pointer { pointee, .. } = self.ck(p) else {
+            return false;
+        };
+        let (a, b) = (self.types.canonical(pointee.ty), self.types.canonical(ty));
+        a == b
+            || self.types.int_kind(a).is_some()
+                && self.types.size_of(a) == self.types.size_of(b)
+                && self.types.int_kind(b).is_some()
+    }
+
+    /// Whether `v` reads a parameter of the `always_inline` function being
+    /// checked: a value that may be a constant once inlined.
+    fn always_inline_param(&self, v: &Expr) -> bool {
+        let ExprKind::Load(x) = &v.kind else {
+            return false;
+        };
+        let ExprKind::Local(l) = x.kind else {
+            return false;
+        };
+        self.fn_ctx
+            .as_ref()
+            .is_some_and(|c| c.params.contains(&l) && self.functions[c.func].attrs.always_inline)
+            && self.types.is_scalar(v.ty.ty)
     }
 
     /// A pointer argument of a memory builtin.

@@ -292,6 +292,12 @@ long v[] = { (unsigned char)300, (signed char)200, -1u > 0, 7 / 2, -7 / 2, -7 % 
     // A const local with a constant initializer counts (bpf_experimental.h).
     let c = check_ok("int f(int v) { const long k = 5; long m = 6; _Static_assert(__builtin_constant_p(k), \"k\"); return __builtin_constant_p(m) + __builtin_constant_p(v); }");
     assert!(matches!(ret_expr(c.func("f")).kind, ExprKind::Const(0)));
+    // An always_inline function's parameter is decided after inlining.
+    let c = check_ok("static inline __attribute__((always_inline)) int g(int v) { return __builtin_constant_p(v); }\nint f(void) { return g(1); }");
+    assert!(matches!(
+        ret_expr(c.func("g")).kind,
+        ExprKind::Builtin(tir::Builtin::ConstantP, _)
+    ));
 }
 
 #[test]
@@ -738,12 +744,12 @@ fn signed_division_that_clang_optimizes_away() {
 
 #[test]
 fn unsupported_features_only_in_reachable_static_functions() {
-    let src = "struct s { int a; };\nstatic inline int unused(struct s *p) { return __builtin_preserve_field_info(p->a, 0); }\nstatic inline int used(int *p) { return __sync_fetch_and_add(p, 1); }\nstatic int via_pointer(void) { double d = 1.0; return 0; }\nint (*fp)(void) = via_pointer;\nint prog(int *p) { return used(p); }\n";
+    let src = "struct s { int a; };\nstatic inline int unused(struct s *p) { return __builtin_preserve_field_info(p->a, 0); }\nstatic inline int used(char *p) { return __sync_fetch_and_add(p, 1); }\nstatic int via_pointer(void) { double d = 1.0; return 0; }\nint (*fp)(void) = via_pointer;\nint prog(char *p) { return used(p); }\n";
     let c = check(src);
     assert_eq!(
         c.errors(),
         vec![
-            "3:41: atomic builtin '__sync_fetch_and_add' is not supported yet",
+            "3:63: unsupported atomic operation, please use 32/64 bit version",
             "4:43: floating point is not supported by BPF",
         ]
     );

@@ -330,6 +330,18 @@ pub enum Callee {
     Indirect(Box<Expr>),
 }
 
+/// The operation of an atomic read-modify-write builtin.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum AtomicRmwOp {
+    Add,
+    Sub,
+    And,
+    Or,
+    Xor,
+    /// `__sync_lock_test_and_set`, `__atomic_exchange_n`.
+    Xchg,
+}
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Builtin {
     /// LD_ABS / LD_IND of 1, 2 or 4 bytes: args `[skb, offset]`. From
@@ -342,6 +354,27 @@ pub enum Builtin {
     Memcpy { size: u64 },
     /// `__builtin_memset(dst, byte, n)`, `n` constant: args `[dst, byte]`.
     Memset { size: u64 },
+    /// `__sync_fetch_and_OP(ptr, v)`, `__sync_OP_and_fetch`, their
+    /// `__atomic_*` forms, `__sync_lock_test_and_set`, `__atomic_exchange_n`:
+    /// args `[ptr, v]`, `v` of the pointee type, which is the expression's
+    /// (4 or 8 bytes). `new_value`: the result is the new contents
+    /// (`OP_and_fetch`), else the old ones.
+    AtomicRmw { op: AtomicRmwOp, new_value: bool },
+    /// `__sync_val_compare_and_swap(ptr, expected, new)` (the old contents)
+    /// and, with `bool_result`, `__sync_bool_compare_and_swap` (`int` 1 when
+    /// it swapped): args `[ptr, expected, new]`.
+    CompareAndSwap { bool_result: bool },
+    /// `__atomic_compare_exchange_n(ptr, expected_ptr, desired, ...)`: args
+    /// `[ptr, expected_ptr, desired]`; `_Bool` 1 when it swapped, else the
+    /// old contents are stored to `*expected_ptr`.
+    CompareExchange,
+    /// `__atomic_load_n(ptr, __ATOMIC_RELAXED)`: args `[ptr]`.
+    AtomicLoad,
+    /// `__atomic_store_n(ptr, v, __ATOMIC_RELAXED)`: args `[ptr, v]`.
+    AtomicStore,
+    /// `__builtin_constant_p(param)` in an `always_inline` function: args
+    /// `[param]`; `int` 1 if it is a constant once inlined, else 0.
+    ConstantP,
     /// `__builtin_trap()`.
     Trap,
     /// `__builtin_unreachable()`.
