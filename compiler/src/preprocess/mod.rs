@@ -292,10 +292,11 @@ impl<'a> Preprocessor<'a> {
         self.push_file(main, None);
         self.push_file(builtin, None);
         // Sized from vmlinux.h: about one token per 5.5 bytes and one new
-        // symbol per 45 bytes.
+        // symbol per 45 bytes (a table sized for more is fresh memory the
+        // kernel must zero and the cache must hold: for vmlinux.h 1 MB, not 2).
         let len = self.sources.file(main).text.len();
         self.out.reserve(len / 5);
-        self.interner.reserve(len / 40);
+        self.interner.reserve(len / 48);
         loop {
             let t = self.next_expanded();
             if t.tok.kind == TokenKind::Eof && t.flags & END_MARK == 0 {
