@@ -221,6 +221,14 @@ impl Lexer {
 
     /// Lexes the next token. Spellings are interned.
     pub fn next(&mut self, src: &[u8], interner: &mut Interner) -> Lexed {
+        self.next_inlined(src, interner)
+    }
+
+    /// [`Self::next`] inlined into the preprocessor's hot loop: the token
+    /// stays in registers instead of a stack slot that the caller reads back
+    /// piecewise (a stalled store-to-load forwarding per token).
+    #[inline(always)]
+    pub fn next_inlined(&mut self, src: &[u8], interner: &mut Interner) -> Lexed {
         let Some(leading_space) = self.skip_space(src) else {
             return Lexed::Newline;
         };

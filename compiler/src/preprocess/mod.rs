@@ -298,6 +298,14 @@ impl<'a> Preprocessor<'a> {
         self.out.reserve(len / 5);
         self.interner.reserve(len / 48);
         loop {
+            // Most of a header is plain tokens outside any macro expansion:
+            // they go straight from the lexer to the output.
+            if self.lookahead.is_empty() && self.contexts.is_empty() {
+                if let Some(tok) = self.plain_file_token() {
+                    self.out.push(tok);
+                    continue;
+                }
+            }
             let t = self.next_expanded();
             if t.tok.kind == TokenKind::Eof && t.flags & END_MARK == 0 {
                 let mut eof = t.tok;
@@ -453,6 +461,45 @@ impl<'a> Preprocessor<'a> {
             out.push(t);
         }
         self.pop_context();
+    }
+
+    /// The next token of the current file when it is final as lexed (not a
+    /// macro name), running directives on the way. Otherwise `None`, with the
+    /// macro name left in `lookahead` and the end of a file not consumed (the
+    /// lexer returns it again), for [`Self::next_expanded`] to handle: the
+    /// same steps as [`Self::next_file_token`] without building a [`PTok`].
+    /// Only for the top level: no context, no read-ahead, no arguments.
+    #[inline]
+    fn plain_file_token(&mut self) -> Option<Token> {
+        loop {
+            let fs = self.files.last_mut()?;
+            if fs.lexer.in_directive {
+                return None;
+            }
+            let src = self.sources.file(fs.lexer.file).text.as_bytes();
+            let Lexed::Token(t) = fs.lexer.next_inlined(src, self.interner) else {
+                return None;
+            };
+            if let Some((err, pos)) = fs.lexer.error.take() {
+                let span = Span::new(fs.lexer.file, pos, pos);
+                report_lex_error(self.diags, err, span);
+            }
+            if t.at_line_start && t.kind == TokenKind::Punct(token::Punct::Hash) {
+                self.directive(t);
+                continue;
+            }
+            match fs.guard {
+                Guard::Inside(_) | Guard::NotGuarded => {}
+                _ => fs.guard = Guard::NotGuarded,
+            }
+            if let TokenKind::Ident(s) = t.kind {
+                if self.macro_id(s).is_some() {
+                    self.lookahead.push(PTok { tok: t, flags: 0 });
+                    return None;
+                }
+            }
+            return Some(t);
+        }
     }
 
     /// The next token of the current file, running directives on the way.
