@@ -300,11 +300,8 @@ impl<'a> Preprocessor<'a> {
         loop {
             // Most of a header is plain tokens outside any macro expansion:
             // they go straight from the lexer to the output.
-            if self.lookahead.is_empty() && self.contexts.is_empty() {
-                if let Some(tok) = self.plain_file_token() {
-                    self.out.push(tok);
-                    continue;
-                }
+            if self.lookahead.is_empty() && self.contexts.is_empty() && self.plain_file_tokens() {
+                continue;
             }
             let t = self.next_expanded();
             if t.tok.kind == TokenKind::Eof && t.flags & END_MARK == 0 {
@@ -463,22 +460,26 @@ impl<'a> Preprocessor<'a> {
         self.pop_context();
     }
 
-    /// The next token of the current file when it is final as lexed (not a
-    /// macro name), running directives on the way. Otherwise `None`, with the
-    /// macro name left in `lookahead` and the end of a file not consumed (the
-    /// lexer returns it again), for [`Self::next_expanded`] to handle: the
-    /// same steps as [`Self::next_file_token`] without building a [`PTok`].
-    /// Only for the top level: no context, no read-ahead, no arguments.
+    /// Moves plain tokens of the current file (neither directives nor macro
+    /// names) straight to the output, up to the next directive (which it
+    /// runs): the same steps as [`Self::next_file_token`] without building
+    /// [`PTok`]s or looking up the file per token. Returns `false` when
+    /// [`Self::next_expanded`] must take the next token: a macro name (left
+    /// in `lookahead`), the end of the file (not consumed: the lexer returns
+    /// it again), a lexer in directive mode. Only for the top level: no
+    /// context, no read-ahead, no arguments being collected.
     #[inline]
-    fn plain_file_token(&mut self) -> Option<Token> {
+    fn plain_file_tokens(&mut self) -> bool {
+        let Some(fs) = self.files.last_mut() else {
+            return false;
+        };
+        if fs.lexer.in_directive {
+            return false;
+        }
+        let src = self.sources.file(fs.lexer.file).text.as_bytes();
         loop {
-            let fs = self.files.last_mut()?;
-            if fs.lexer.in_directive {
-                return None;
-            }
-            let src = self.sources.file(fs.lexer.file).text.as_bytes();
             let Lexed::Token(t) = fs.lexer.next_inlined(src, self.interner) else {
-                return None;
+                return false;
             };
             if let Some((err, pos)) = fs.lexer.error.take() {
                 let span = Span::new(fs.lexer.file, pos, pos);
@@ -486,19 +487,19 @@ impl<'a> Preprocessor<'a> {
             }
             if t.at_line_start && t.kind == TokenKind::Punct(token::Punct::Hash) {
                 self.directive(t);
-                continue;
+                return true;
             }
             match fs.guard {
                 Guard::Inside(_) | Guard::NotGuarded => {}
                 _ => fs.guard = Guard::NotGuarded,
             }
             if let TokenKind::Ident(s) = t.kind {
-                if self.macro_id(s).is_some() {
+                if matches!(self.macro_of.get(s.0 as usize), Some(&m) if m != u32::MAX) {
                     self.lookahead.push(PTok { tok: t, flags: 0 });
-                    return None;
+                    return false;
                 }
             }
-            return Some(t);
+            self.out.push(t);
         }
     }
 
