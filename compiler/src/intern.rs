@@ -25,9 +25,19 @@ impl Hasher for FxHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut buf = [0u8; 8];
-            buf[..rest.len()].copy_from_slice(rest);
-            self.hash = (self.hash.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
+            // The tail as one word without a variable-length copy (a memcpy
+            // call and a failed store forwarding on every short identifier):
+            // overlapping 4/2/1-byte loads.
+            let n = rest.len();
+            let v = if n >= 4 {
+                let lo = u32::from_le_bytes(rest[..4].try_into().unwrap()) as u64;
+                let hi = u32::from_le_bytes(rest[n - 4..].try_into().unwrap()) as u64;
+                lo | hi << 32
+            } else {
+                rest[0] as u64 | (rest[n / 2] as u64) << 8 | (rest[n - 1] as u64) << 16
+            };
+            // The length keeps tails that load alike apart ("ab" vs "abb").
+            self.hash = (self.hash.rotate_left(5) ^ v ^ (n as u64) << 56).wrapping_mul(K);
         }
     }
 
@@ -148,20 +158,26 @@ pub const KEYWORDS: &[&str] = &[
 /// The interned strings, and an open-addressing hash table over them.
 ///
 /// Every identifier occurrence the lexer sees goes through [`Interner::intern`]
-/// (a vmlinux.h has about a million), so the table is built for cache
-/// behaviour: one 8-byte slot per entry holding the symbol and 32 bits of its
-/// hash (a probe rarely touches a string that does not match), and the
-/// strings' bytes in one contiguous buffer (no allocation per new string).
+/// (a vmlinux.h has a quarter million, 62k of them distinct), and its cost is
+/// cache misses, so the layout is built for them: one 8-byte slot per entry
+/// holding 32 bits of the hash (a probe rarely touches a string that does not
+/// match) and where the entry's record is; the record holds the symbol, the
+/// length and the bytes together, so a lookup of a rarely used name misses
+/// twice (slot, record) instead of three times (slot, symbol's span, bytes).
+/// Records are back to back in one buffer: no allocation per new string.
 pub struct Interner {
-    /// `0` is an empty slot; otherwise `(hash tag << 32) | (symbol + 1)`.
+    /// `0` is an empty slot; otherwise `(hash tag << 32) | (record offset + 1)`.
     slots: Vec<u64>,
     /// `log2(slots.len())`.
     slot_bits: u32,
-    /// The bytes of every interned string, back to back.
-    bytes: String,
-    /// `(start, end)` of each symbol's string in `bytes`, by symbol index.
+    /// Per symbol: its index (u32 LE), its length (u32 LE), its bytes.
+    records: Vec<u8>,
+    /// `(start, end)` of each symbol's bytes in `records`, by symbol index.
     spans: Vec<(u32, u32)>,
 }
+
+/// Bytes of a record before the string: symbol and length.
+const RECORD_HEADER: usize = 8;
 
 impl Default for Interner {
     fn default() -> Self {
@@ -177,12 +193,34 @@ fn hash_str(s: &str) -> u64 {
     h.finish()
 }
 
+#[inline]
+fn u32_at(b: &[u8], i: usize) -> u32 {
+    u32::from_le_bytes(b[i..i + 4].try_into().unwrap())
+}
+
+/// `a == b` for slices of equal length, without a `memcmp` call for the
+/// short strings identifiers are (two overlapping word compares).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |x: &[u8], i: usize| u64::from_le_bytes(x[i..i + 8].try_into().unwrap());
+    match n {
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        4..=7 => u32_at(a, 0) == u32_at(b, 0) && u32_at(a, n - 4) == u32_at(b, n - 4),
+        0..=3 => a.iter().zip(b).all(|(x, y)| x == y),
+        _ => a == b,
+    }
+}
+
 impl Interner {
     pub fn new() -> Interner {
         let mut i = Interner {
             slots: Vec::new(),
             slot_bits: 0,
-            bytes: String::with_capacity(64 * 1024),
+            records: Vec::with_capacity(64 * 1024),
             spans: Vec::with_capacity(4096),
         };
         i.grow_to(8192);
@@ -192,9 +230,9 @@ impl Interner {
         i
     }
 
-    /// Where `s` is or would be: `Ok(slot)` if interned, else `Err(empty slot)`.
+    /// The symbol of `s` if interned, else the empty slot where it would go.
     #[inline]
-    fn find(&self, s: &str, hash: u64) -> Result<usize, usize> {
+    fn find(&self, s: &str, hash: u64) -> Result<Sym, usize> {
         let mask = self.slots.len() - 1;
         // FxHash's high bits are the well-mixed ones: index by them, tag with
         // the low half.
@@ -205,8 +243,13 @@ impl Interner {
             if slot == 0 {
                 return Err(i);
             }
-            if (slot >> 32) as u32 == tag && self.str_at((slot as u32 - 1) as usize) == s {
-                return Ok(i);
+            if (slot >> 32) as u32 == tag {
+                let at = (slot as u32 - 1) as usize;
+                let len = u32_at(&self.records, at + 4) as usize;
+                let start = at + RECORD_HEADER;
+                if len == s.len() && same_bytes(&self.records[start..start + len], s.as_bytes()) {
+                    return Ok(Sym(u32_at(&self.records, at)));
+                }
             }
             i = (i + 1) & mask;
         }
@@ -215,7 +258,9 @@ impl Interner {
     #[inline]
     fn str_at(&self, index: usize) -> &str {
         let (start, end) = self.spans[index];
-        &self.bytes[start as usize..end as usize]
+        let bytes = &self.records[start as usize..end as usize];
+        // SAFETY: the bytes were copied from a `&str` by `intern`, whole.
+        unsafe { std::str::from_utf8_unchecked(bytes) }
     }
 
     /// Rebuilds the table with `capacity` slots (a power of two).
@@ -230,30 +275,36 @@ impl Interner {
             while self.slots[i] != 0 {
                 i = (i + 1) & mask;
             }
-            self.slots[i] = ((hash as u32 as u64) << 32) | (index as u64 + 1);
+            let record = self.spans[index].0 as u64 - RECORD_HEADER as u64;
+            self.slots[i] = ((hash as u32 as u64) << 32) | (record + 1);
         }
     }
 
     pub fn intern(&mut self, s: &str) -> Sym {
         let hash = hash_str(s);
         let empty = match self.find(s, hash) {
-            Ok(slot) => return Sym((self.slots[slot] as u32) - 1),
+            Ok(sym) => return sym,
             Err(empty) => empty,
         };
-        let index = self.spans.len();
-        let start = self.bytes.len();
-        self.bytes.push_str(s);
+        let index = self.spans.len() as u32;
+        let record = self.records.len();
+        self.records.extend_from_slice(&index.to_le_bytes());
+        self.records
+            .extend_from_slice(&(s.len() as u32).to_le_bytes());
+        self.records.extend_from_slice(s.as_bytes());
+        // `+ 1` in the slot: the last record's offset must fit too.
         assert!(
-            self.bytes.len() <= u32::MAX as usize,
+            self.records.len() < u32::MAX as usize,
             "interned strings exceed 4 GiB"
         );
-        self.spans.push((start as u32, self.bytes.len() as u32));
-        self.slots[empty] = ((hash as u32 as u64) << 32) | (index as u64 + 1);
+        self.spans
+            .push(((record + RECORD_HEADER) as u32, self.records.len() as u32));
+        self.slots[empty] = ((hash as u32 as u64) << 32) | (record as u64 + 1);
         // Keep the load at most one half: probes stay short.
         if self.spans.len() * 2 > self.slots.len() {
             self.grow_to(self.slots.len() * 2);
         }
-        Sym(index as u32)
+        Sym(index)
     }
 
     /// Makes room for `additional` more strings (the preprocessor sizes the
@@ -268,9 +319,7 @@ impl Interner {
 
     /// The symbol for `s` if it was interned already.
     pub fn get(&self, s: &str) -> Option<Sym> {
-        self.find(s, hash_str(s))
-            .ok()
-            .map(|slot| Sym((self.slots[slot] as u32) - 1))
+        self.find(s, hash_str(s)).ok()
     }
 
     pub fn resolve(&self, sym: Sym) -> &str {
@@ -313,6 +362,44 @@ mod tests {
         let distinct: std::collections::BTreeSet<Sym> = syms.iter().copied().collect();
         assert_eq!(distinct.len(), names.len());
         assert_eq!(i.get("name_50000"), None);
+    }
+
+    #[test]
+    fn strings_differing_in_one_byte_are_distinct_at_every_length() {
+        // Every length the word-compare and tail-hash paths distinguish, with
+        // the difference at each position (first, middle, last word).
+        let mut i = Interner::new();
+        let mut seen = std::collections::BTreeMap::new();
+        for len in 0..40 {
+            let base = "x".repeat(len);
+            for at in 0..len {
+                let mut v = base.clone().into_bytes();
+                v[at] = b'y';
+                let s = String::from_utf8(v).unwrap();
+                assert!(seen.insert(s.clone(), i.intern(&s)).is_none());
+            }
+            seen.insert(base.clone(), i.intern(&base));
+        }
+        let distinct: std::collections::BTreeSet<Sym> = seen.values().copied().collect();
+        assert_eq!(distinct.len(), seen.len());
+        for (s, &sym) in &seen {
+            assert_eq!(i.get(s), Some(sym));
+            assert_eq!(i.resolve(sym), s);
+        }
+    }
+
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        for len in 0..40 {
+            let a = vec![b'x'; len];
+            assert!(same_bytes(&a, &a.clone()));
+            for at in 0..len {
+                let mut b = a.clone();
+                b[at] = b'y';
+                assert!(!same_bytes(&a, &b), "length {len}, difference at {at}");
+            }
+            assert!(!same_bytes(&a, &vec![b'x'; len + 1]));
+        }
     }
 
     #[test]

@@ -292,11 +292,17 @@ impl<'a> Preprocessor<'a> {
         self.push_file(main, None);
         self.push_file(builtin, None);
         // Sized from vmlinux.h: about one token per 5.5 bytes and one new
-        // symbol per 45 bytes.
+        // symbol per 45 bytes (a table sized for more is fresh memory the
+        // kernel must zero and the cache must hold: for vmlinux.h 1 MB, not 2).
         let len = self.sources.file(main).text.len();
         self.out.reserve(len / 5);
-        self.interner.reserve(len / 40);
+        self.interner.reserve(len / 48);
         loop {
+            // Most of a header is plain tokens outside any macro expansion:
+            // they go straight from the lexer to the output.
+            if self.lookahead.is_empty() && self.contexts.is_empty() && self.plain_file_tokens() {
+                continue;
+            }
             let t = self.next_expanded();
             if t.tok.kind == TokenKind::Eof && t.flags & END_MARK == 0 {
                 let mut eof = t.tok;
@@ -452,6 +458,49 @@ impl<'a> Preprocessor<'a> {
             out.push(t);
         }
         self.pop_context();
+    }
+
+    /// Moves plain tokens of the current file (neither directives nor macro
+    /// names) straight to the output, up to the next directive (which it
+    /// runs): the same steps as [`Self::next_file_token`] without building
+    /// [`PTok`]s or looking up the file per token. Returns `false` when
+    /// [`Self::next_expanded`] must take the next token: a macro name (left
+    /// in `lookahead`), the end of the file (not consumed: the lexer returns
+    /// it again), a lexer in directive mode. Only for the top level: no
+    /// context, no read-ahead, no arguments being collected.
+    #[inline]
+    fn plain_file_tokens(&mut self) -> bool {
+        let Some(fs) = self.files.last_mut() else {
+            return false;
+        };
+        if fs.lexer.in_directive {
+            return false;
+        }
+        let src = self.sources.file(fs.lexer.file).text.as_bytes();
+        loop {
+            let Lexed::Token(t) = fs.lexer.next_inlined(src, self.interner) else {
+                return false;
+            };
+            if let Some((err, pos)) = fs.lexer.error.take() {
+                let span = Span::new(fs.lexer.file, pos, pos);
+                report_lex_error(self.diags, err, span);
+            }
+            if t.at_line_start && t.kind == TokenKind::Punct(token::Punct::Hash) {
+                self.directive(t);
+                return true;
+            }
+            match fs.guard {
+                Guard::Inside(_) | Guard::NotGuarded => {}
+                _ => fs.guard = Guard::NotGuarded,
+            }
+            if let TokenKind::Ident(s) = t.kind {
+                if matches!(self.macro_of.get(s.0 as usize), Some(&m) if m != u32::MAX) {
+                    self.lookahead.push(PTok { tok: t, flags: 0 });
+                    return false;
+                }
+            }
+            self.out.push(t);
+        }
     }
 
     /// The next token of the current file, running directives on the way.

@@ -1144,3 +1144,45 @@ fn random_fragments_do_not_panic() {
         let _ = pp_with(&src, &PreprocessOptions::default());
     }
 }
+
+#[test]
+fn ident_end_agrees_with_the_byte_classes() {
+    // Every byte value at every position of a 40-byte run (the 16-byte steps,
+    // their boundaries and the byte-wise tail), after identifier bytes.
+    for b in 0..=255u8 {
+        for at in 0..40 {
+            let mut text = vec![b'a'; 40];
+            text[at] = b;
+            for from in [0, 1, 15, 16, 17] {
+                let from = from.min(at);
+                let want = if lexer::is_ident_continue(b) { 40 } else { at };
+                assert_eq!(
+                    lexer::ident_end(&text, from),
+                    want,
+                    "byte {b:#x} at {at}, from {from}"
+                );
+            }
+        }
+    }
+    let mixed = b"Az_$09\xc3\xa9zZ_aaaaaaaaaaaaaaaaaaaa+";
+    assert_eq!(lexer::ident_end(mixed, 0), mixed.len() - 1);
+}
+
+#[test]
+fn plain_runs_and_macro_names_interleave() {
+    // The top level moves plain tokens straight to the output and hands macro
+    // names, function-like names without `(`, directives and the end of the
+    // file to the expanding path: every switch between the two, in order.
+    let src = "#define M x y\n#define F(a) [a]\n\
+               a M b F c F(d) e\n\
+               #define M z\n\
+               M f\n\
+               F\n(g) h F";
+    assert_eq!(pp(src), "a x y b F c [ d ] e z f [ g ] h F");
+    // A redefinition between two uses of a name in one line is impossible;
+    // across lines each use sees the definition in force.
+    assert_eq!(
+        pp("#define A 1\nA A\n#undef A\nA\n#define A 2\nA"),
+        "1 1 A 2"
+    );
+}
