@@ -976,3 +976,37 @@ __attribute__((section("syscall"), used)) int run(void *ctx)
     sizes.sort();
     assert_eq!(sizes, vec![3, 7]);
 }
+
+/// `__hidden` (`visibility("hidden")`) functions and variables are
+/// `STV_HIDDEN`, as clang writes them: libbpf then treats a hidden global
+/// function as static instead of verifying it on its own.
+#[test]
+fn hidden_symbols_have_hidden_visibility() {
+    use object::{Object, ObjectSymbol, SymbolFlags};
+    let obj = compile_source(
+        r#"
+#define __hidden __attribute__((visibility("hidden")))
+__hidden int shared_count;
+int visible_count;
+__hidden __attribute__((noinline)) int bump(int *p) { return p ? ++*p : 0; }
+__attribute__((noinline)) int bump_visible(int *p) { return p ? --*p : 0; }
+__attribute__((section("syscall"), used)) int run(void *ctx)
+{
+	return bump(&shared_count) + bump_visible(&visible_count);
+}
+"#,
+    );
+    let elf = object::File::parse(&*obj).unwrap();
+    let other = |name: &str| {
+        let s = elf.symbols().find(|s| s.name() == Ok(name)).unwrap();
+        assert!(s.is_global(), "{name} stays global");
+        match s.flags() {
+            SymbolFlags::Elf { st_other, .. } => st_other & 3,
+            f => panic!("{f:?}"),
+        }
+    };
+    assert_eq!(other("bump"), object::elf::STV_HIDDEN);
+    assert_eq!(other("shared_count"), object::elf::STV_HIDDEN);
+    assert_eq!(other("bump_visible"), object::elf::STV_DEFAULT);
+    assert_eq!(other("visible_count"), object::elf::STV_DEFAULT);
+}

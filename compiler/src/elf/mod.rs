@@ -451,6 +451,7 @@ impl<'a> ObjectWriter<'a> {
         for (i, f) in self.functions.iter().enumerate() {
             let place = self.func_places[i];
             let (scope, weak) = symbol_scope(f.linkage);
+            let flags = self.visibility(&f.name, f.linkage, elf::STT_FUNC);
             let id = self.obj.add_symbol(Symbol {
                 name: f.name.as_bytes().to_vec(),
                 value: place.offset,
@@ -459,7 +460,7 @@ impl<'a> ObjectWriter<'a> {
                 scope,
                 weak,
                 section: SymbolSection::Section(place.section),
-                flags: SymbolFlags::None,
+                flags,
             });
             self.func_symbols.push(Some(id));
         }
@@ -474,6 +475,7 @@ impl<'a> ObjectWriter<'a> {
                 continue;
             }
             let (scope, weak) = symbol_scope(d.linkage);
+            let flags = self.visibility(&d.name, d.linkage, elf::STT_OBJECT);
             let sym = self.obj.add_symbol(Symbol {
                 name: d.name.as_bytes().to_vec(),
                 value: place.offset,
@@ -482,9 +484,26 @@ impl<'a> ObjectWriter<'a> {
                 scope,
                 weak,
                 section: SymbolSection::Section(place.section),
-                flags: SymbolFlags::None,
+                flags,
             });
             self.data_symbols.insert(id, sym);
+        }
+    }
+
+    /// `STV_HIDDEN` for a defined global symbol declared `__hidden` (as
+    /// clang); the default visibility otherwise.
+    fn visibility(&self, name: &str, linkage: Linkage, ty: u8) -> SymbolFlags<SectionId, SymbolId> {
+        let bind = match linkage {
+            Linkage::Local => return SymbolFlags::None,
+            Linkage::Global => elf::STB_GLOBAL,
+            Linkage::Weak => elf::STB_WEAK,
+        };
+        if !self.module.hidden_symbols.contains(name) {
+            return SymbolFlags::None;
+        }
+        SymbolFlags::Elf {
+            st_info: (bind << 4) | ty,
+            st_other: elf::STV_HIDDEN,
         }
     }
 

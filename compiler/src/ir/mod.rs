@@ -888,6 +888,9 @@ pub struct Module {
     /// Those of `extern_functions` declared `__attribute__((weak))`: their
     /// undefined symbols are `STB_WEAK`, so libbpf lets them be missing.
     pub weak_extern_functions: BTreeSet<String>,
+    /// Functions and variables declared `visibility("hidden")` (libbpf's
+    /// `__hidden`): `STV_HIDDEN` symbols, which libbpf treats as static.
+    pub hidden_symbols: BTreeSet<String>,
 }
 
 impl Module {

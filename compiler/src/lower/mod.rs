@@ -97,6 +97,12 @@ pub fn lower(program: &Program, interner: &Interner, diags: &mut Diagnostics) ->
     }
     module.extern_functions = cx.externs;
     module.weak_extern_functions = cx.weak_externs;
+    let hidden_functions = program.functions.iter().filter(|(_, f)| f.attrs.hidden);
+    let hidden_globals = program.globals.iter().filter(|(_, g)| g.attrs.hidden);
+    module.hidden_symbols = hidden_functions
+        .map(|(_, f)| interner.resolve(f.name).to_string())
+        .chain(hidden_globals.map(|(_, g)| interner.resolve(g.name).to_string()))
+        .collect();
     module
 }
 
