@@ -5,6 +5,11 @@
 //! [`TranslationUnit`] and are referred to by [`ExprId`] and [`StmtId`], so the
 //! tree is cheap to build and side tables can be keyed by id. Nothing here is
 //! resolved: identifiers are names, types are specifier lists and declarators.
+//!
+//! Lists in declarations are `Box<[T]>`, not `Vec<T>`: 16 bytes instead of 24
+//! and no spare capacity, which counts in a vmlinux.h (~69k struct members,
+//! each with specifiers and a declarator). The parser builds them on its own
+//! stacks and moves them out at their final size.
 
 use crate::intern::Sym;
 use crate::source::Span;
@@ -28,7 +33,8 @@ pub struct TranslationUnit {
 #[derive(Clone, Debug)]
 pub enum ExternalDecl {
     Declaration(Declaration),
-    FunctionDef(FunctionDef),
+    /// Boxed: rare next to declarations, and larger.
+    FunctionDef(Box<FunctionDef>),
     StaticAssert(StaticAssert),
     /// Top-level `asm("...");`.
     Asm(Vec<u8>, Span),
@@ -68,7 +74,7 @@ pub struct Qualifiers {
 #[derive(Clone, Debug)]
 pub struct Attribute {
     pub name: Sym,
-    pub args: Vec<ExprId>,
+    pub args: Box<[ExprId]>,
     pub span: Span,
 }
 
@@ -81,11 +87,11 @@ pub struct DeclSpecs {
     pub is_inline: bool,
     pub is_noreturn: bool,
     /// In source order; sema checks the combination (`unsigned long long int`).
-    pub type_specs: Vec<TypeSpec>,
+    pub type_specs: Box<[TypeSpec]>,
     pub quals: Qualifiers,
     /// `_Alignas(N)` or `_Alignas(type)`.
-    pub alignas: Vec<AlignAs>,
-    pub attrs: Vec<Attribute>,
+    pub alignas: Box<[AlignAs]>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -141,12 +147,12 @@ pub struct RecordSpec {
     pub name: Option<(Sym, Span)>,
     /// `None` for a reference or forward declaration (`struct foo`), `Some` for a
     /// definition (possibly empty: `struct foo {}`).
-    pub members: Option<Vec<MemberDecl>>,
+    pub members: Option<Box<[MemberDecl]>>,
     /// The declarators of all `members`, in order; each member owns the range
     /// `MemberDecl::declarators` of it (see [`RecordSpec::declarators`]). One
     /// list per record rather than one per member: vmlinux.h has ~69k members.
-    pub member_declarators: Vec<MemberDeclarator>,
-    pub attrs: Vec<Attribute>,
+    pub member_declarators: Box<[MemberDeclarator]>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -180,8 +186,8 @@ pub struct EnumSpec {
     pub name: Option<(Sym, Span)>,
     /// `enum e : unsigned char { ... }` (C23 / clang extension).
     pub underlying: Option<Box<TypeName>>,
-    pub enumerators: Option<Vec<Enumerator>>,
-    pub attrs: Vec<Attribute>,
+    pub enumerators: Option<Box<[Enumerator]>>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -189,7 +195,7 @@ pub struct EnumSpec {
 pub struct Enumerator {
     pub name: Sym,
     pub value: Option<ExprId>,
-    pub attrs: Vec<Attribute>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -202,10 +208,10 @@ pub struct Enumerator {
 #[derive(Clone, Debug, Default)]
 pub struct Declarator {
     pub name: Option<(Sym, Span)>,
-    pub derived: Vec<DerivedDecl>,
+    pub derived: Box<[DerivedDecl]>,
     /// Attributes after the declarator (`int x __attribute__((aligned(8)))`) and
     /// those right before its name.
-    pub attrs: Vec<Attribute>,
+    pub attrs: Box<[Attribute]>,
     /// `asm("label")` after the declarator: the symbol name (llvm's
     /// `asm("llvm.bpf.load.byte")` spelling of intrinsics uses this).
     pub asm_label: Option<Box<[u8]>>,
@@ -216,7 +222,7 @@ pub struct Declarator {
 pub enum DerivedDecl {
     Pointer {
         quals: Qualifiers,
-        attrs: Vec<Attribute>,
+        attrs: Box<[Attribute]>,
     },
     Array {
         size: ArraySize,
@@ -259,7 +265,7 @@ pub struct ParamDecl {
 #[derive(Clone, Debug)]
 pub struct Declaration {
     pub specs: DeclSpecs,
-    pub declarators: Vec<InitDeclarator>,
+    pub declarators: Box<[InitDeclarator]>,
     pub span: Span,
 }
 

@@ -102,6 +102,18 @@ impl Parser<'_> {
         }
     }
 
+    /// [`Parser::attributes`] appended to a list of the tree. Reallocates only
+    /// when there are attributes, which is rare.
+    pub(super) fn attributes_onto(&mut self, list: &mut Box<[Attribute]>) -> PResult<()> {
+        if !self.at_attribute() {
+            return Ok(());
+        }
+        let mut v = std::mem::take(list).into_vec();
+        let r = self.attributes(&mut v);
+        *list = v.into_boxed_slice();
+        r
+    }
+
     /// The comma-separated attributes inside `__attribute__((` `))` or `[[` `]]`.
     fn attribute_list(&mut self, out: &mut Vec<Attribute>, standard: bool) -> PResult<()> {
         loop {
@@ -142,7 +154,7 @@ impl Parser<'_> {
                 out,
                 Attribute {
                     name,
-                    args,
+                    args: args.into_boxed_slice(),
                     span: span.to(self.prev_span),
                 },
             );
@@ -201,7 +213,7 @@ impl Parser<'_> {
             let t = *self.tok();
             let TokenKind::Ident(s) = t.kind else {
                 if self.is_std_attribute_start() {
-                    self.attributes(&mut specs.attrs)?;
+                    self.attributes_onto(&mut specs.attrs)?;
                     continue;
                 }
                 break;
@@ -313,9 +325,11 @@ impl Parser<'_> {
                         AlignAs::Expr(self.cond_expr()?)
                     };
                     self.expect_close(Punct::RParen, open)?;
-                    specs.alignas.push(a);
+                    let mut alignas = std::mem::take(&mut specs.alignas).into_vec();
+                    alignas.push(a);
+                    specs.alignas = alignas.into_boxed_slice();
                 }
-                kw::Attribute | kw::Attribute2 => self.attributes(&mut specs.attrs)?,
+                kw::Attribute | kw::Attribute2 => self.attributes_onto(&mut specs.attrs)?,
                 kw::Extension => self.bump(),
                 _ => break,
             }
@@ -405,7 +419,7 @@ impl Parser<'_> {
             None => None,
         };
         let mut members = None;
-        let mut member_declarators = Vec::new();
+        let mut member_declarators = Box::default();
         if self.is(Punct::LBrace) {
             let (m, d) = self.record_body()?;
             members = Some(m);
@@ -416,7 +430,7 @@ impl Parser<'_> {
                 if region.tokens.contains(&keyword_index) {
                     attrs.push(Attribute {
                         name: region.name,
-                        args: Vec::new(),
+                        args: Box::default(),
                         span: region.span,
                     });
                 }
@@ -432,13 +446,14 @@ impl Parser<'_> {
             name,
             members,
             member_declarators,
-            attrs,
+            attrs: attrs.into_boxed_slice(),
             span: start.to(self.prev_span),
         })
     }
 
     /// `{ member-declarations }`, recovering per member.
-    fn record_body(&mut self) -> PResult<(Vec<MemberDecl>, Vec<MemberDeclarator>)> {
+    #[allow(clippy::type_complexity)]
+    fn record_body(&mut self) -> PResult<(Box<[MemberDecl]>, Box<[MemberDeclarator]>)> {
         let open = self.span();
         self.bump();
         self.enter()?;
@@ -507,7 +522,9 @@ impl Parser<'_> {
                     let mut attrs = Vec::new();
                     self.attributes(&mut attrs)?;
                     if let Some(d) = declarator.as_mut() {
-                        d.attrs.extend(attrs);
+                        let mut all = std::mem::take(&mut d.attrs).into_vec();
+                        all.extend(attrs);
+                        d.attrs = all.into_boxed_slice();
                     }
                 }
                 self.member_declarator_stack.push(MemberDeclarator {
@@ -594,7 +611,7 @@ impl Parser<'_> {
                 list.push(Enumerator {
                     name: ename,
                     value,
-                    attrs: eattrs,
+                    attrs: eattrs.into_boxed_slice(),
                     span: espan.to(self.prev_span),
                 });
                 if !self.eat(Punct::Comma) {
@@ -603,7 +620,7 @@ impl Parser<'_> {
             }
             self.expect_close(Punct::RBrace, open)?;
             self.attributes(&mut attrs)?;
-            enumerators = Some(list);
+            enumerators = Some(list.into_boxed_slice());
         } else if name.is_none() {
             return Err(self.error_here("expected identifier or '{' after 'enum'"));
         }
@@ -611,7 +628,7 @@ impl Parser<'_> {
             name,
             underlying,
             enumerators,
-            attrs,
+            attrs: attrs.into_boxed_slice(),
             span: start.to(self.prev_span),
         })
     }
@@ -621,8 +638,15 @@ impl Parser<'_> {
     /// A full declarator, with trailing `asm("label")` and attributes.
     pub(super) fn declarator(&mut self, mode: DeclMode) -> PResult<Declarator> {
         let start = self.span();
-        let mut d = Declarator::default();
-        self.declarator_into(mode, &mut d)?;
+        let mut parts = DeclaratorParts::default();
+        self.declarator_into(mode, &mut parts)?;
+        let mut d = Declarator {
+            name: parts.name,
+            derived: parts.derived.into_boxed_slice(),
+            attrs: parts.attrs.into_boxed_slice(),
+            asm_label: None,
+            span: start,
+        };
         if self.is_kw(kw::Asm) || self.is_kw(kw::Asm2) || self.is_kw(kw::Asm3) {
             self.bump();
             let open = self.span();
@@ -631,7 +655,7 @@ impl Parser<'_> {
             self.expect_close(Punct::RParen, open)?;
             d.asm_label = Some(label.into_boxed_slice());
         }
-        self.attributes(&mut d.attrs)?;
+        self.attributes_onto(&mut d.attrs)?;
         d.span = if self.prev_span == Span::default() {
             start
         } else {
@@ -645,14 +669,14 @@ impl Parser<'_> {
 
     /// Pointers, the direct declarator, and array/function suffixes; fills
     /// `d.derived` from the name outward.
-    fn declarator_into(&mut self, mode: DeclMode, d: &mut Declarator) -> PResult<()> {
+    fn declarator_into(&mut self, mode: DeclMode, d: &mut DeclaratorParts) -> PResult<()> {
         self.enter()?;
         let r = self.declarator_inner(mode, d);
         self.leave();
         r
     }
 
-    fn declarator_inner(&mut self, mode: DeclMode, d: &mut Declarator) -> PResult<()> {
+    fn declarator_inner(&mut self, mode: DeclMode, d: &mut DeclaratorParts) -> PResult<()> {
         // `d.derived` collects the pointers in source order, then the
         // suffixes; they are put in name-outward order at the end, without
         // temporary vectors (this runs for every declarator in vmlinux.h).
@@ -663,7 +687,13 @@ impl Parser<'_> {
                 let mut quals = Qualifiers::default();
                 let mut attrs = Vec::new();
                 self.pointer_quals(&mut quals, &mut attrs)?;
-                push_exact(&mut d.derived, DerivedDecl::Pointer { quals, attrs });
+                push_exact(
+                    &mut d.derived,
+                    DerivedDecl::Pointer {
+                        quals,
+                        attrs: attrs.into_boxed_slice(),
+                    },
+                );
             } else if self.at_attribute() {
                 self.attributes(&mut d.attrs)?;
             } else {
@@ -671,7 +701,7 @@ impl Parser<'_> {
             }
         }
         let n_pointers = d.derived.len() - first;
-        let mut inner: Option<Declarator> = None;
+        let mut inner: Option<DeclaratorParts> = None;
         if let Some(s) = self.ident() {
             if mode == DeclMode::Abstract {
                 return Err(self.error_here("expected ')'"));
@@ -681,7 +711,7 @@ impl Parser<'_> {
         } else if self.is(Punct::LParen) && self.paren_is_nested_declarator(mode) {
             let open = self.span();
             self.bump();
-            let mut nested = Declarator::default();
+            let mut nested = DeclaratorParts::default();
             self.declarator_into(mode, &mut nested)?;
             self.expect_close(Punct::RParen, open)?;
             inner = Some(nested);
@@ -1038,7 +1068,7 @@ impl Parser<'_> {
         self.declaration_rest(specs, start, true).map(|d| {
             d.map(|d| match d {
                 DeclOrDef::Decl(d) => ExternalDecl::Declaration(d),
-                DeclOrDef::Def(f) => ExternalDecl::FunctionDef(f),
+                DeclOrDef::Def(f) => ExternalDecl::FunctionDef(Box::new(f)),
             })
         })
     }
@@ -1110,7 +1140,7 @@ impl Parser<'_> {
         }
         Ok(Some(DeclOrDef::Decl(Declaration {
             specs,
-            declarators,
+            declarators: declarators.into_boxed_slice(),
             span: start.to(self.prev_span),
         })))
     }
@@ -1302,6 +1332,15 @@ fn is_storage_or_function_keyword(k: Sym) -> bool {
             | kw::Inline3
             | kw::Noreturn
     )
+}
+
+/// A declarator while it is parsed: its lists grow, and become the tree's
+/// exact-size lists once it is complete.
+#[derive(Default)]
+struct DeclaratorParts {
+    name: Option<(Sym, Span)>,
+    derived: Vec<DerivedDecl>,
+    attrs: Vec<Attribute>,
 }
 
 /// Pushes with exact growth: most of these lists have one or two elements,
