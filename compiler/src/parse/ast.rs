@@ -47,6 +47,74 @@ pub struct StaticAssert {
     pub span: Span,
 }
 
+/// An exact-size list that keeps a single element inline: most declarations
+/// have one type specifier (`u32`, `struct foo`) and at most one derived part
+/// (`*`), and vmlinux.h has ~69k struct members, each of which would
+/// otherwise need an allocation for its one specifier. Reads as a slice.
+#[derive(Clone)]
+pub enum SmallList<T> {
+    One(T),
+    /// Zero or several elements.
+    Many(Box<[T]>),
+}
+
+impl<T> Default for SmallList<T> {
+    fn default() -> Self {
+        SmallList::Many(Box::default())
+    }
+}
+
+impl<T> std::ops::Deref for SmallList<T> {
+    type Target = [T];
+    #[inline]
+    fn deref(&self) -> &[T] {
+        match self {
+            SmallList::One(x) => std::slice::from_ref(x),
+            SmallList::Many(xs) => xs,
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a SmallList<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T> From<Vec<T>> for SmallList<T> {
+    fn from(mut v: Vec<T>) -> Self {
+        match v.len() {
+            1 => SmallList::One(v.pop().expect("one element")),
+            _ => SmallList::Many(v.into_boxed_slice()),
+        }
+    }
+}
+
+impl<T> FromIterator<T> for SmallList<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut it = iter.into_iter();
+        let Some(first) = it.next() else {
+            return SmallList::default();
+        };
+        let Some(second) = it.next() else {
+            return SmallList::One(first);
+        };
+        let mut v = Vec::with_capacity(2 + it.size_hint().0);
+        v.push(first);
+        v.push(second);
+        v.extend(it);
+        SmallList::Many(v.into_boxed_slice())
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for SmallList<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Declarations
 
@@ -87,7 +155,7 @@ pub struct DeclSpecs {
     pub is_inline: bool,
     pub is_noreturn: bool,
     /// In source order; sema checks the combination (`unsigned long long int`).
-    pub type_specs: Box<[TypeSpec]>,
+    pub type_specs: SmallList<TypeSpec>,
     pub quals: Qualifiers,
     /// `_Alignas(N)` or `_Alignas(type)`.
     pub alignas: Box<[AlignAs]>,
@@ -208,7 +276,7 @@ pub struct Enumerator {
 #[derive(Clone, Debug, Default)]
 pub struct Declarator {
     pub name: Option<(Sym, Span)>,
-    pub derived: Box<[DerivedDecl]>,
+    pub derived: SmallList<DerivedDecl>,
     /// Attributes after the declarator (`int x __attribute__((aligned(8)))`) and
     /// those right before its name.
     pub attrs: Box<[Attribute]>,

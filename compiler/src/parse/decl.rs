@@ -642,7 +642,7 @@ impl Parser<'_> {
         self.declarator_into(mode, &mut parts)?;
         let mut d = Declarator {
             name: parts.name,
-            derived: parts.derived.into_boxed_slice(),
+            derived: parts.derived.into(),
             attrs: parts.attrs.into_boxed_slice(),
             asm_label: None,
             span: start,

@@ -1756,3 +1756,18 @@ fn unclosed_bracket_does_not_swallow_the_closing_brace() {
     assert_eq!(names, ["after", "f", "last"]);
     assert_eq!(p.tu.items.len(), 4, "the struct, after, f, last");
 }
+
+#[test]
+fn small_list_keeps_one_element_inline() {
+    let none: SmallList<u32> = std::iter::empty().collect();
+    assert!(none.is_empty() && matches!(none, SmallList::Many(_)));
+    let one: SmallList<u32> = [7].into_iter().collect();
+    assert!(matches!(one, SmallList::One(7)));
+    assert_eq!(&one[..], &[7]);
+    let three: SmallList<u32> = [1, 2, 3].into_iter().collect();
+    assert_eq!(&three[..], &[1, 2, 3]);
+    assert_eq!((&three).into_iter().sum::<u32>(), 6);
+    assert!(matches!(SmallList::from(vec![5u32]), SmallList::One(5)));
+    assert_eq!(&SmallList::from(vec![1u32, 2])[..], &[1, 2]);
+    assert!(SmallList::<u32>::from(Vec::new()).is_empty());
+}
