@@ -192,6 +192,10 @@ pub enum TypeSpec {
     /// Boxed: a definition is large and rare next to `int`/typedef names, and
     /// keeping `TypeSpec` small keeps every `DeclSpecs` small.
     Record(Box<RecordSpec>),
+    /// `struct foo` / `union foo` with neither body nor attributes: a use or a
+    /// forward declaration. Inline, not a boxed `RecordSpec`: vmlinux.h has
+    /// ~36k of them (`struct list_head *next;`).
+    RecordRef(RecordRef),
     Enum(Box<EnumSpec>),
     TypedefName(Sym, Span),
     /// `typeof(expr)` / `__typeof__(expr)`; `unqual` for `__typeof_unqual__`.
@@ -222,6 +226,23 @@ pub struct RecordSpec {
     pub member_declarators: Box<[MemberDeclarator]>,
     pub attrs: Box<[Attribute]>,
     pub span: Span,
+}
+
+/// See [`TypeSpec::RecordRef`].
+#[derive(Copy, Clone, Debug)]
+pub struct RecordRef {
+    pub is_union: bool,
+    pub name: Sym,
+    pub name_span: Span,
+    /// Where `struct`/`union` starts; the whole specifier ends with the name.
+    pub start: u32,
+}
+
+impl RecordRef {
+    /// `struct foo`, as [`RecordSpec::span`] would be.
+    pub fn span(&self) -> Span {
+        Span::new(self.name_span.file, self.start, self.name_span.end)
+    }
 }
 
 impl RecordSpec {

@@ -395,7 +395,21 @@ impl Parser<'_> {
     // their own stack frames, not in that of every `decl_specs` call.
     #[inline(never)]
     fn record_type_spec(&mut self) -> PResult<TypeSpec> {
-        Ok(TypeSpec::Record(Box::new(self.record_spec()?)))
+        let rs = self.record_spec()?;
+        if let (None, true, Some((name, name_span))) = (&rs.members, rs.attrs.is_empty(), rs.name) {
+            let r = RecordRef {
+                is_union: rs.is_union,
+                name,
+                name_span,
+                start: rs.span.start,
+            };
+            // Only when the short form describes the same span (it cannot
+            // when `struct` and the name come from different files).
+            if r.span() == rs.span {
+                return Ok(TypeSpec::RecordRef(r));
+            }
+        }
+        Ok(TypeSpec::Record(Box::new(rs)))
     }
 
     #[inline(never)]
@@ -638,11 +652,16 @@ impl Parser<'_> {
     /// A full declarator, with trailing `asm("label")` and attributes.
     pub(super) fn declarator(&mut self, mode: DeclMode) -> PResult<Declarator> {
         let start = self.span();
-        let mut parts = DeclaratorParts::default();
+        let mut parts = DeclaratorParts {
+            derived: std::mem::take(&mut self.derived_scratch),
+            ..DeclaratorParts::default()
+        };
         self.declarator_into(mode, &mut parts)?;
+        let derived = parts.derived.drain(..).collect();
+        self.derived_scratch = parts.derived;
         let mut d = Declarator {
             name: parts.name,
-            derived: parts.derived.into(),
+            derived,
             attrs: parts.attrs.into_boxed_slice(),
             asm_label: None,
             span: start,

@@ -462,14 +462,17 @@ fn records_bitfields_anonymous_members() {
     assert!(r.declarators(&m[0])[1].declarator.is_none());
     assert!(r.declarators(&m[0])[2].bit_width.is_none());
     assert!(r.declarators(&m[1]).is_empty(), "anonymous union member");
-    let TypeSpec::Record(fwd) = &p.decl(1).specs.type_specs[0] else {
+    // Without a body or attributes, a record specifier is a `RecordRef`.
+    let TypeSpec::RecordRef(fwd) = &p.decl(1).specs.type_specs[0] else {
         panic!()
     };
-    assert!(fwd.members.is_none());
-    let TypeSpec::Record(u) = &p.decl(2).specs.type_specs[0] else {
+    assert!(!fwd.is_union && p.name(fwd.name) == "fwd");
+    let TypeSpec::RecordRef(u) = &p.decl(2).specs.type_specs[0] else {
         panic!()
     };
     assert!(u.is_union);
+    // It spans `union u`, as the full form would.
+    assert_eq!(u.span().end - u.span().start, "union u".len() as u32);
 }
 
 #[test]
@@ -1712,8 +1715,11 @@ fn pragma_attribute_regions_apply_to_records_defined_inside() {
         let ExternalDecl::Declaration(d) = &tu.items[i] else {
             panic!()
         };
-        let TypeSpec::Record(r) = &d.specs.type_specs[0] else {
-            panic!()
+        let r = match &d.specs.type_specs[0] {
+            TypeSpec::Record(r) => r,
+            // A reference has no attributes.
+            TypeSpec::RecordRef(_) => return vec![0],
+            _ => panic!(),
         };
         let mut v = vec![r.attrs.len()];
         for m in r.members.iter().flatten() {

@@ -169,6 +169,12 @@ impl Checker<'_> {
                     let ty = self.record_spec(rs, &specs.attrs, forward_decl);
                     named = Some(QualType::new(ty));
                 }
+                TypeSpec::RecordRef(r) => {
+                    nnamed += 1;
+                    let ty =
+                        self.record_ref(r.is_union, r.name, r.name_span, r.span(), forward_decl);
+                    named = Some(QualType::new(ty));
+                }
                 TypeSpec::Enum(es) => {
                     nnamed += 1;
                     let ty = self.enum_spec(es, &specs.attrs, forward_decl);
@@ -492,6 +498,26 @@ impl Checker<'_> {
     // Kept out of line: inlined into `base_type`, its large locals were moved
     // on the stack for every declaration, records or not.
     #[inline(never)]
+    /// `struct foo` without a body: the tag in scope, or a new incomplete
+    /// record (always in the current scope for a forward declaration).
+    fn record_ref(
+        &mut self,
+        is_union: bool,
+        name: Sym,
+        name_span: Span,
+        span: Span,
+        forward_decl: bool,
+    ) -> TypeId {
+        if !forward_decl {
+            if let Some(tag) = self.lookup_tag(name) {
+                return self.tag_type(tag, is_union, name, name_span);
+            }
+        } else if let Some(tag) = self.scopes.last().unwrap().tags.get(&name).copied() {
+            return self.tag_type(tag, is_union, name, name_span);
+        }
+        self.new_record(Some(name), is_union, span)
+    }
+
     fn record_spec(
         &mut self,
         rs: &ast::RecordSpec,
@@ -504,14 +530,7 @@ impl Checker<'_> {
                 // The parser reports `struct;`; nothing to name here.
                 return self.t.error;
             };
-            if !forward_decl {
-                if let Some(tag) = self.lookup_tag(name) {
-                    return self.tag_type(tag, rs.is_union, name, span);
-                }
-            } else if let Some(tag) = self.scopes.last().unwrap().tags.get(&name).copied() {
-                return self.tag_type(tag, rs.is_union, name, span);
-            }
-            return self.new_record(Some(name), rs.is_union, rs.span);
+            return self.record_ref(rs.is_union, name, span, rs.span, forward_decl);
         };
         // A definition: complete a forward declaration of the same scope, or
         // make a new record.
@@ -913,6 +932,7 @@ impl Checker<'_> {
             && d.specs.type_specs.len() == 1
             && match &d.specs.type_specs[0] {
                 TypeSpec::Record(r) => r.members.is_none(),
+                TypeSpec::RecordRef(_) => true,
                 TypeSpec::Enum(e) => e.enumerators.is_none(),
                 _ => false,
             }
@@ -1014,7 +1034,7 @@ impl Checker<'_> {
     pub fn check_empty_decl(&mut self, d: &ast::Declaration) {
         let declares_tag = d.specs.type_specs.iter().any(|t| match t {
             TypeSpec::Record(r) => r.name.is_some() || r.members.is_some(),
-            TypeSpec::Enum(_) => true,
+            TypeSpec::RecordRef(_) | TypeSpec::Enum(_) => true,
             _ => false,
         });
         if !declares_tag {
