@@ -300,7 +300,7 @@ fn compile_with(input: Input, options: &Options, teardown: Teardown) -> CompileO
         };
     }
 
-    let tu = Phase::new(
+    let mut tu = Phase::new(
         parse::parse_with_expansions(&pp.tokens, &pp.expansions, &mut interner, &mut diags),
         teardown,
     );
@@ -315,7 +315,7 @@ fn compile_with(input: Input, options: &Options, teardown: Teardown) -> CompileO
         cpu_version: options.cpu_version,
     };
     let program = Phase::new(
-        sema::check(&tu, &mut interner, &sema_options, &mut diags),
+        sema::check_consuming_items(&mut tu, &mut interner, &sema_options, &mut diags),
         teardown,
     );
     if diags.has_errors() || options.emit == Emit::SyntaxOnly {
