@@ -115,6 +115,64 @@ impl<T: std::fmt::Debug> std::fmt::Debug for SmallList<T> {
     }
 }
 
+/// A list that is almost always empty (a struct member's attributes and
+/// `_Alignas`): one pointer, allocated only when there are elements. Reads as
+/// a slice.
+#[derive(Clone)]
+pub struct RareList<T>(Option<Box<Vec<T>>>);
+
+impl<T> Default for RareList<T> {
+    fn default() -> Self {
+        RareList(None)
+    }
+}
+
+impl<T> RareList<T> {
+    pub fn push(&mut self, x: T) {
+        self.as_vec_mut().push(x);
+    }
+
+    /// The elements as a `Vec` to append to (allocated on first use).
+    pub fn as_vec_mut(&mut self) -> &mut Vec<T> {
+        self.0.get_or_insert_with(Default::default)
+    }
+}
+
+impl<T> std::ops::Deref for RareList<T> {
+    type Target = [T];
+    #[inline]
+    fn deref(&self) -> &[T] {
+        match &self.0 {
+            Some(v) => v,
+            None => &[],
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a RareList<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T> From<Vec<T>> for RareList<T> {
+    fn from(v: Vec<T>) -> Self {
+        RareList(if v.is_empty() {
+            None
+        } else {
+            Some(Box::new(v))
+        })
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for RareList<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Declarations
 
@@ -158,8 +216,8 @@ pub struct DeclSpecs {
     pub type_specs: SmallList<TypeSpec>,
     pub quals: Qualifiers,
     /// `_Alignas(N)` or `_Alignas(type)`.
-    pub alignas: Box<[AlignAs]>,
-    pub attrs: Box<[Attribute]>,
+    pub alignas: RareList<AlignAs>,
+    pub attrs: RareList<Attribute>,
     pub span: Span,
 }
 
@@ -300,7 +358,7 @@ pub struct Declarator {
     pub derived: SmallList<DerivedDecl>,
     /// Attributes after the declarator (`int x __attribute__((aligned(8)))`) and
     /// those right before its name.
-    pub attrs: Box<[Attribute]>,
+    pub attrs: RareList<Attribute>,
     /// `asm("label")` after the declarator: the symbol name (llvm's
     /// `asm("llvm.bpf.load.byte")` spelling of intrinsics uses this).
     pub asm_label: Option<Box<[u8]>>,

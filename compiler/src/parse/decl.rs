@@ -102,16 +102,13 @@ impl Parser<'_> {
         }
     }
 
-    /// [`Parser::attributes`] appended to a list of the tree. Reallocates only
-    /// when there are attributes, which is rare.
-    pub(super) fn attributes_onto(&mut self, list: &mut Box<[Attribute]>) -> PResult<()> {
+    /// [`Parser::attributes`] appended to a list of the tree, which is
+    /// allocated only when there are attributes.
+    pub(super) fn attributes_onto(&mut self, list: &mut RareList<Attribute>) -> PResult<()> {
         if !self.at_attribute() {
             return Ok(());
         }
-        let mut v = std::mem::take(list).into_vec();
-        let r = self.attributes(&mut v);
-        *list = v.into_boxed_slice();
-        r
+        self.attributes(list.as_vec_mut())
     }
 
     /// The comma-separated attributes inside `__attribute__((` `))` or `[[` `]]`.
@@ -325,9 +322,7 @@ impl Parser<'_> {
                         AlignAs::Expr(self.cond_expr()?)
                     };
                     self.expect_close(Punct::RParen, open)?;
-                    let mut alignas = std::mem::take(&mut specs.alignas).into_vec();
-                    alignas.push(a);
-                    specs.alignas = alignas.into_boxed_slice();
+                    specs.alignas.push(a);
                 }
                 kw::Attribute | kw::Attribute2 => self.attributes_onto(&mut specs.attrs)?,
                 kw::Extension => self.bump(),
@@ -536,9 +531,7 @@ impl Parser<'_> {
                     let mut attrs = Vec::new();
                     self.attributes(&mut attrs)?;
                     if let Some(d) = declarator.as_mut() {
-                        let mut all = std::mem::take(&mut d.attrs).into_vec();
-                        all.extend(attrs);
-                        d.attrs = all.into_boxed_slice();
+                        d.attrs.as_vec_mut().extend(attrs);
                     }
                 }
                 self.member_declarator_stack.push(MemberDeclarator {
@@ -662,7 +655,7 @@ impl Parser<'_> {
         let mut d = Declarator {
             name: parts.name,
             derived,
-            attrs: parts.attrs.into_boxed_slice(),
+            attrs: parts.attrs.into(),
             asm_label: None,
             span: start,
         };

@@ -1777,3 +1777,26 @@ fn small_list_keeps_one_element_inline() {
     assert_eq!(&SmallList::from(vec![1u32, 2])[..], &[1, 2]);
     assert!(SmallList::<u32>::from(Vec::new()).is_empty());
 }
+
+#[test]
+fn rare_list_allocates_only_with_elements() {
+    let mut l: RareList<u32> = RareList::default();
+    assert!(l.is_empty());
+    assert!(RareList::<u32>::from(Vec::new()).is_empty());
+    l.push(1);
+    l.as_vec_mut().extend([2, 3]);
+    assert_eq!(&l[..], &[1, 2, 3]);
+    assert_eq!((&l).into_iter().count(), 3);
+    assert_eq!(&RareList::from(vec![4u32])[..], &[4]);
+    let p = parse_src("struct s { int a __attribute__((aligned(8))), b; _Alignas(4) char c; };");
+    let TypeSpec::Record(r) = &p.decl(0).specs.type_specs[0] else {
+        panic!()
+    };
+    let m = r.members.as_ref().unwrap();
+    let ds = r.declarators(&m[0]);
+    let a = ds[0].declarator.as_ref().unwrap();
+    assert_eq!(p.name(a.attrs[0].name), "aligned");
+    assert!(ds[1].declarator.as_ref().unwrap().attrs.is_empty());
+    assert_eq!(m[1].specs.alignas.len(), 1);
+    assert!(m[0].specs.alignas.is_empty() && m[0].specs.attrs.is_empty());
+}
