@@ -231,24 +231,10 @@ pub enum AlignAs {
 
 #[derive(Clone, Debug)]
 pub enum TypeSpec {
-    Void,
-    Char,
-    Short,
-    Int,
-    Long,
-    Float,
-    Double,
-    Signed,
-    Unsigned,
-    Bool,
-    /// `__int128`, `__int128_t` (signedness from `Signed`/`Unsigned`); `__uint128_t`
-    /// is `Unsigned` + `Int128`.
-    Int128,
-    Complex,
-    /// `_Float16`, `__bf16`.
-    OtherFloat,
-    /// `__builtin_va_list`.
-    VaList,
+    /// All the keyword specifiers of the declaration (`long unsigned int`),
+    /// counted in one entry: only their counts matter, and one entry instead of
+    /// one per keyword keeps most specifier lists at a single element.
+    Basic(BasicSpecs),
     /// Boxed: a definition is large and rare next to `int`/typedef names, and
     /// keeping `TypeSpec` small keeps every `DeclSpecs` small.
     Record(Box<RecordSpec>),
@@ -271,6 +257,31 @@ pub enum TypeSpec {
     AutoType,
     /// `_Atomic(type)`.
     Atomic(Box<TypeName>),
+}
+
+/// How many times each keyword type specifier appears (saturating); sema
+/// checks the combination.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct BasicSpecs {
+    pub void: u8,
+    pub char: u8,
+    pub short: u8,
+    pub int: u8,
+    pub long: u8,
+    pub float: u8,
+    pub double: u8,
+    pub signed: u8,
+    pub unsigned: u8,
+    pub bool: u8,
+    /// `__int128`, `__int128_t` (signedness from `signed`/`unsigned`);
+    /// `__uint128_t` counts as `unsigned` + `int128`.
+    pub int128: u8,
+    /// `_Complex` (and `_Imaginary`).
+    pub complex: u8,
+    /// `_Float16`, `__bf16`.
+    pub other_float: u8,
+    /// `__builtin_va_list`.
+    pub va_list: u8,
 }
 
 #[derive(Clone, Debug)]

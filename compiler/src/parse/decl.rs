@@ -275,26 +275,29 @@ impl Parser<'_> {
                         specs.quals.is_atomic = true;
                     }
                 }
-                kw::Void => self.simple_spec(TypeSpec::Void),
-                kw::Char => self.simple_spec(TypeSpec::Char),
-                kw::Short => self.simple_spec(TypeSpec::Short),
-                kw::Int => self.simple_spec(TypeSpec::Int),
-                kw::Long => self.simple_spec(TypeSpec::Long),
-                kw::Float => self.simple_spec(TypeSpec::Float),
-                kw::Double => self.simple_spec(TypeSpec::Double),
-                kw::Signed | kw::Signed2 | kw::Signed3 => self.simple_spec(TypeSpec::Signed),
-                kw::Unsigned => self.simple_spec(TypeSpec::Unsigned),
-                kw::Bool => self.simple_spec(TypeSpec::Bool),
-                kw::Complex | kw::Imaginary => self.simple_spec(TypeSpec::Complex),
-                kw::Int128 | kw::Int128T => self.simple_spec(TypeSpec::Int128),
+                kw::Void => self.basic_spec(base, |b| &mut b.void),
+                kw::Char => self.basic_spec(base, |b| &mut b.char),
+                kw::Short => self.basic_spec(base, |b| &mut b.short),
+                kw::Int => self.basic_spec(base, |b| &mut b.int),
+                kw::Long => self.basic_spec(base, |b| &mut b.long),
+                kw::Float => self.basic_spec(base, |b| &mut b.float),
+                kw::Double => self.basic_spec(base, |b| &mut b.double),
+                kw::Signed | kw::Signed2 | kw::Signed3 => self.basic_spec(base, |b| &mut b.signed),
+                kw::Unsigned => self.basic_spec(base, |b| &mut b.unsigned),
+                kw::Bool => self.basic_spec(base, |b| &mut b.bool),
+                kw::Complex | kw::Imaginary => self.basic_spec(base, |b| &mut b.complex),
+                kw::Int128 | kw::Int128T => self.basic_spec(base, |b| &mut b.int128),
                 kw::Uint128T => {
                     self.bump();
-                    self.type_spec_stack.push(TypeSpec::Unsigned);
-                    self.type_spec_stack.push(TypeSpec::Int128);
+                    self.count_basic(base, |b| &mut b.unsigned);
+                    self.count_basic(base, |b| &mut b.int128);
                 }
-                kw::Float16 | kw::Bf16 => self.simple_spec(TypeSpec::OtherFloat),
-                kw::VaList => self.simple_spec(TypeSpec::VaList),
-                kw::AutoType => self.simple_spec(TypeSpec::AutoType),
+                kw::Float16 | kw::Bf16 => self.basic_spec(base, |b| &mut b.other_float),
+                kw::VaList => self.basic_spec(base, |b| &mut b.va_list),
+                kw::AutoType => {
+                    self.bump();
+                    self.type_spec_stack.push(TypeSpec::AutoType);
+                }
                 kw::Struct | kw::Union => {
                     let r = self.record_type_spec()?;
                     self.type_spec_stack.push(r);
@@ -354,9 +357,32 @@ impl Parser<'_> {
         self.bump();
     }
 
-    fn simple_spec(&mut self, ts: TypeSpec) {
+    /// Consumes a keyword type specifier and counts it (see `count_basic`).
+    fn basic_spec(&mut self, base: usize, count: fn(&mut BasicSpecs) -> &mut u8) {
         self.bump();
-        self.type_spec_stack.push(ts);
+        self.count_basic(base, count);
+    }
+
+    /// Counts a keyword type specifier in the declaration's one
+    /// `TypeSpec::Basic`, which is on the stack above `base` if an earlier
+    /// keyword made it.
+    fn count_basic(&mut self, base: usize, count: fn(&mut BasicSpecs) -> &mut u8) {
+        let at = self.type_spec_stack[base..]
+            .iter()
+            .position(|t| matches!(t, TypeSpec::Basic(_)));
+        let at = match at {
+            Some(i) => base + i,
+            None => {
+                self.type_spec_stack
+                    .push(TypeSpec::Basic(BasicSpecs::default()));
+                self.type_spec_stack.len() - 1
+            }
+        };
+        let TypeSpec::Basic(b) = &mut self.type_spec_stack[at] else {
+            unreachable!("found as Basic")
+        };
+        let c = count(b);
+        *c = c.saturating_add(1);
     }
 
     /// `typeof(expr)` / `typeof(type)` and the `_unqual` variants.

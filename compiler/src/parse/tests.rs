@@ -583,19 +583,28 @@ fn asm_labels_and_specifier_extensions() {
         p.decl(7).specs.type_specs[0],
         TypeSpec::TypeofType { unqual: true, .. }
     ));
-    assert!(matches!(p.decl(8).specs.type_specs[..], [TypeSpec::Int128]));
-    assert!(matches!(
-        p.decl(9).specs.type_specs[..],
-        [TypeSpec::Unsigned, TypeSpec::Int128]
-    ));
-    assert!(matches!(
-        p.decl(10).specs.type_specs[..],
-        [TypeSpec::Unsigned, TypeSpec::Int128]
-    ));
-    assert!(matches!(
-        p.decl(11).specs.type_specs[..],
-        [TypeSpec::VaList]
-    ));
+    let basic = |i: usize| match p.decl(i).specs.type_specs[..] {
+        [TypeSpec::Basic(b)] => b,
+        ref other => panic!("{other:?}"),
+    };
+    let int128 = BasicSpecs {
+        int128: 1,
+        ..BasicSpecs::default()
+    };
+    let uint128 = BasicSpecs {
+        unsigned: 1,
+        ..int128
+    };
+    assert_eq!(basic(8), int128);
+    assert_eq!(basic(9), uint128, "unsigned __int128");
+    assert_eq!(basic(10), uint128, "__uint128_t");
+    assert_eq!(
+        basic(11),
+        BasicSpecs {
+            va_list: 1,
+            ..BasicSpecs::default()
+        }
+    );
     assert!(matches!(
         p.tu.items[12],
         ExternalDecl::StaticAssert(StaticAssert {
@@ -1776,6 +1785,38 @@ fn small_list_keeps_one_element_inline() {
     assert!(matches!(SmallList::from(vec![5u32]), SmallList::One(5)));
     assert_eq!(&SmallList::from(vec![1u32, 2])[..], &[1, 2]);
     assert!(SmallList::<u32>::from(Vec::new()).is_empty());
+}
+
+#[test]
+fn keyword_specifiers_are_counted_in_one_entry() {
+    let p = parse_src("long unsigned int a; int long long b; struct s { unsigned x : 3; } c;");
+    let basic = |i: usize| match p.decl(i).specs.type_specs[..] {
+        [TypeSpec::Basic(b)] => b,
+        ref other => panic!("{other:?}"),
+    };
+    let lu = BasicSpecs {
+        long: 1,
+        unsigned: 1,
+        int: 1,
+        ..BasicSpecs::default()
+    };
+    assert_eq!(basic(0), lu);
+    assert_eq!(
+        basic(1),
+        BasicSpecs {
+            long: 2,
+            int: 1,
+            ..BasicSpecs::default()
+        }
+    );
+    let TypeSpec::Record(r) = &p.decl(2).specs.type_specs[0] else {
+        panic!()
+    };
+    let m = &r.members.as_ref().unwrap()[0];
+    assert!(matches!(
+        m.specs.type_specs[..],
+        [TypeSpec::Basic(BasicSpecs { unsigned: 1, .. })]
+    ));
 }
 
 #[test]

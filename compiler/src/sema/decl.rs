@@ -150,20 +150,22 @@ impl Checker<'_> {
         let mut nnamed = 0;
         for ts in &specs.type_specs {
             match ts {
-                TypeSpec::Void => void += 1,
-                TypeSpec::Char => char_ += 1,
-                TypeSpec::Short => short += 1,
-                TypeSpec::Int => int += 1,
-                TypeSpec::Long => long += 1,
-                TypeSpec::Float => float += 1,
-                TypeSpec::Double => double += 1,
-                TypeSpec::Signed => signed += 1,
-                TypeSpec::Unsigned => unsigned += 1,
-                TypeSpec::Bool => bool_ += 1,
-                TypeSpec::Int128 => int128 += 1,
-                TypeSpec::Complex => complex += 1,
-                TypeSpec::OtherFloat => otherfloat += 1,
-                TypeSpec::VaList => valist += 1,
+                TypeSpec::Basic(b) => {
+                    void += u32::from(b.void);
+                    char_ += u32::from(b.char);
+                    short += u32::from(b.short);
+                    int += u32::from(b.int);
+                    long += u32::from(b.long);
+                    float += u32::from(b.float);
+                    double += u32::from(b.double);
+                    signed += u32::from(b.signed);
+                    unsigned += u32::from(b.unsigned);
+                    bool_ += u32::from(b.bool);
+                    int128 += u32::from(b.int128);
+                    complex += u32::from(b.complex);
+                    otherfloat += u32::from(b.other_float);
+                    valist += u32::from(b.va_list);
+                }
                 TypeSpec::Record(rs) => {
                     nnamed += 1;
                     let ty = self.record_spec(rs, &specs.attrs, forward_decl);

@@ -88,6 +88,30 @@ mod consuming_tests {
     }
 
     #[test]
+    fn keyword_specifier_combinations() {
+        let (_, d, _) = run(
+            "long unsigned int a; unsigned char b; int long long c; __uint128_t d;\n\
+             signed unsigned e;\n\
+             long long long f;\n\
+             struct t { int x; } long g;\n",
+            true,
+        );
+        assert!(
+            d.contains("t.c:2:1: invalid combination of type specifiers"),
+            "{d}"
+        );
+        assert!(
+            d.contains("t.c:3:1: invalid combination of type specifiers"),
+            "{d}"
+        );
+        assert!(
+            d.contains("t.c:4:1: cannot combine with previous type specifier"),
+            "{d}"
+        );
+        assert!(!d.contains("t.c:1:"), "{d}");
+    }
+
+    #[test]
     fn consuming_the_items_checks_the_same() {
         let src = "struct s { int a; struct s *next; union { char c; long l; }; };\n\
                    typedef struct s s_t;\n\
