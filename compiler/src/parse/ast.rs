@@ -5,6 +5,11 @@
 //! [`TranslationUnit`] and are referred to by [`ExprId`] and [`StmtId`], so the
 //! tree is cheap to build and side tables can be keyed by id. Nothing here is
 //! resolved: identifiers are names, types are specifier lists and declarators.
+//!
+//! Lists in declarations are `Box<[T]>`, not `Vec<T>`: 16 bytes instead of 24
+//! and no spare capacity, which counts in a vmlinux.h (~69k struct members,
+//! each with specifiers and a declarator). The parser builds them on its own
+//! stacks and moves them out at their final size.
 
 use crate::intern::Sym;
 use crate::source::Span;
@@ -28,7 +33,8 @@ pub struct TranslationUnit {
 #[derive(Clone, Debug)]
 pub enum ExternalDecl {
     Declaration(Declaration),
-    FunctionDef(FunctionDef),
+    /// Boxed: rare next to declarations, and larger.
+    FunctionDef(Box<FunctionDef>),
     StaticAssert(StaticAssert),
     /// Top-level `asm("...");`.
     Asm(Vec<u8>, Span),
@@ -39,6 +45,134 @@ pub struct StaticAssert {
     pub cond: ExprId,
     pub message: Option<Vec<u8>>,
     pub span: Span,
+}
+
+/// An exact-size list that keeps a single element inline: most declarations
+/// have one type specifier (`u32`, `struct foo`) and at most one derived part
+/// (`*`), and vmlinux.h has ~69k struct members, each of which would
+/// otherwise need an allocation for its one specifier. Reads as a slice.
+#[derive(Clone)]
+pub enum SmallList<T> {
+    One(T),
+    /// Zero or several elements.
+    Many(Box<[T]>),
+}
+
+impl<T> Default for SmallList<T> {
+    fn default() -> Self {
+        SmallList::Many(Box::default())
+    }
+}
+
+impl<T> std::ops::Deref for SmallList<T> {
+    type Target = [T];
+    #[inline]
+    fn deref(&self) -> &[T] {
+        match self {
+            SmallList::One(x) => std::slice::from_ref(x),
+            SmallList::Many(xs) => xs,
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a SmallList<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T> From<Vec<T>> for SmallList<T> {
+    fn from(mut v: Vec<T>) -> Self {
+        match v.len() {
+            1 => SmallList::One(v.pop().expect("one element")),
+            _ => SmallList::Many(v.into_boxed_slice()),
+        }
+    }
+}
+
+impl<T> FromIterator<T> for SmallList<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        let mut it = iter.into_iter();
+        let Some(first) = it.next() else {
+            return SmallList::default();
+        };
+        let Some(second) = it.next() else {
+            return SmallList::One(first);
+        };
+        let mut v = Vec::with_capacity(2 + it.size_hint().0);
+        v.push(first);
+        v.push(second);
+        v.extend(it);
+        SmallList::Many(v.into_boxed_slice())
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for SmallList<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// A list that is almost always empty (a struct member's attributes and
+/// `_Alignas`): one pointer, allocated only when there are elements. Reads as
+/// a slice.
+#[derive(Clone)]
+// The box is the point: 8 bytes in the node instead of a `Vec`'s 24.
+#[allow(clippy::box_collection)]
+pub struct RareList<T>(Option<Box<Vec<T>>>);
+
+impl<T> Default for RareList<T> {
+    fn default() -> Self {
+        RareList(None)
+    }
+}
+
+impl<T> RareList<T> {
+    pub fn push(&mut self, x: T) {
+        self.as_vec_mut().push(x);
+    }
+
+    /// The elements as a `Vec` to append to (allocated on first use).
+    pub fn as_vec_mut(&mut self) -> &mut Vec<T> {
+        self.0.get_or_insert_with(Default::default)
+    }
+}
+
+impl<T> std::ops::Deref for RareList<T> {
+    type Target = [T];
+    #[inline]
+    fn deref(&self) -> &[T] {
+        match &self.0 {
+            Some(v) => v,
+            None => &[],
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for &'a RareList<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl<T> From<Vec<T>> for RareList<T> {
+    fn from(v: Vec<T>) -> Self {
+        RareList(if v.is_empty() {
+            None
+        } else {
+            Some(Box::new(v))
+        })
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for RareList<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -68,7 +202,7 @@ pub struct Qualifiers {
 #[derive(Clone, Debug)]
 pub struct Attribute {
     pub name: Sym,
-    pub args: Vec<ExprId>,
+    pub args: Box<[ExprId]>,
     pub span: Span,
 }
 
@@ -81,11 +215,11 @@ pub struct DeclSpecs {
     pub is_inline: bool,
     pub is_noreturn: bool,
     /// In source order; sema checks the combination (`unsigned long long int`).
-    pub type_specs: Vec<TypeSpec>,
+    pub type_specs: SmallList<TypeSpec>,
     pub quals: Qualifiers,
     /// `_Alignas(N)` or `_Alignas(type)`.
-    pub alignas: Vec<AlignAs>,
-    pub attrs: Vec<Attribute>,
+    pub alignas: RareList<AlignAs>,
+    pub attrs: RareList<Attribute>,
     pub span: Span,
 }
 
@@ -97,27 +231,17 @@ pub enum AlignAs {
 
 #[derive(Clone, Debug)]
 pub enum TypeSpec {
-    Void,
-    Char,
-    Short,
-    Int,
-    Long,
-    Float,
-    Double,
-    Signed,
-    Unsigned,
-    Bool,
-    /// `__int128`, `__int128_t` (signedness from `Signed`/`Unsigned`); `__uint128_t`
-    /// is `Unsigned` + `Int128`.
-    Int128,
-    Complex,
-    /// `_Float16`, `__bf16`.
-    OtherFloat,
-    /// `__builtin_va_list`.
-    VaList,
+    /// All the keyword specifiers of the declaration (`long unsigned int`),
+    /// counted in one entry: only their counts matter, and one entry instead of
+    /// one per keyword keeps most specifier lists at a single element.
+    Basic(BasicSpecs),
     /// Boxed: a definition is large and rare next to `int`/typedef names, and
     /// keeping `TypeSpec` small keeps every `DeclSpecs` small.
     Record(Box<RecordSpec>),
+    /// `struct foo` / `union foo` with neither body nor attributes: a use or a
+    /// forward declaration. Inline, not a boxed `RecordSpec`: vmlinux.h has
+    /// ~36k of them (`struct list_head *next;`).
+    RecordRef(RecordRef),
     Enum(Box<EnumSpec>),
     TypedefName(Sym, Span),
     /// `typeof(expr)` / `__typeof__(expr)`; `unqual` for `__typeof_unqual__`.
@@ -135,19 +259,61 @@ pub enum TypeSpec {
     Atomic(Box<TypeName>),
 }
 
+/// How many times each keyword type specifier appears (saturating); sema
+/// checks the combination.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct BasicSpecs {
+    pub void: u8,
+    pub char: u8,
+    pub short: u8,
+    pub int: u8,
+    pub long: u8,
+    pub float: u8,
+    pub double: u8,
+    pub signed: u8,
+    pub unsigned: u8,
+    pub bool: u8,
+    /// `__int128`, `__int128_t` (signedness from `signed`/`unsigned`);
+    /// `__uint128_t` counts as `unsigned` + `int128`.
+    pub int128: u8,
+    /// `_Complex` (and `_Imaginary`).
+    pub complex: u8,
+    /// `_Float16`, `__bf16`.
+    pub other_float: u8,
+    /// `__builtin_va_list`.
+    pub va_list: u8,
+}
+
 #[derive(Clone, Debug)]
 pub struct RecordSpec {
     pub is_union: bool,
     pub name: Option<(Sym, Span)>,
     /// `None` for a reference or forward declaration (`struct foo`), `Some` for a
     /// definition (possibly empty: `struct foo {}`).
-    pub members: Option<Vec<MemberDecl>>,
+    pub members: Option<Box<[MemberDecl]>>,
     /// The declarators of all `members`, in order; each member owns the range
     /// `MemberDecl::declarators` of it (see [`RecordSpec::declarators`]). One
     /// list per record rather than one per member: vmlinux.h has ~69k members.
-    pub member_declarators: Vec<MemberDeclarator>,
-    pub attrs: Vec<Attribute>,
+    pub member_declarators: Box<[MemberDeclarator]>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
+}
+
+/// See [`TypeSpec::RecordRef`].
+#[derive(Copy, Clone, Debug)]
+pub struct RecordRef {
+    pub is_union: bool,
+    pub name: Sym,
+    pub name_span: Span,
+    /// Where `struct`/`union` starts; the whole specifier ends with the name.
+    pub start: u32,
+}
+
+impl RecordRef {
+    /// `struct foo`, as [`RecordSpec::span`] would be.
+    pub fn span(&self) -> Span {
+        Span::new(self.name_span.file, self.start, self.name_span.end)
+    }
 }
 
 impl RecordSpec {
@@ -180,8 +346,8 @@ pub struct EnumSpec {
     pub name: Option<(Sym, Span)>,
     /// `enum e : unsigned char { ... }` (C23 / clang extension).
     pub underlying: Option<Box<TypeName>>,
-    pub enumerators: Option<Vec<Enumerator>>,
-    pub attrs: Vec<Attribute>,
+    pub enumerators: Option<Box<[Enumerator]>>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -189,7 +355,7 @@ pub struct EnumSpec {
 pub struct Enumerator {
     pub name: Sym,
     pub value: Option<ExprId>,
-    pub attrs: Vec<Attribute>,
+    pub attrs: Box<[Attribute]>,
     pub span: Span,
 }
 
@@ -202,10 +368,10 @@ pub struct Enumerator {
 #[derive(Clone, Debug, Default)]
 pub struct Declarator {
     pub name: Option<(Sym, Span)>,
-    pub derived: Vec<DerivedDecl>,
+    pub derived: SmallList<DerivedDecl>,
     /// Attributes after the declarator (`int x __attribute__((aligned(8)))`) and
     /// those right before its name.
-    pub attrs: Vec<Attribute>,
+    pub attrs: RareList<Attribute>,
     /// `asm("label")` after the declarator: the symbol name (llvm's
     /// `asm("llvm.bpf.load.byte")` spelling of intrinsics uses this).
     pub asm_label: Option<Box<[u8]>>,
@@ -216,7 +382,7 @@ pub struct Declarator {
 pub enum DerivedDecl {
     Pointer {
         quals: Qualifiers,
-        attrs: Vec<Attribute>,
+        attrs: Box<[Attribute]>,
     },
     Array {
         size: ArraySize,
@@ -259,7 +425,7 @@ pub struct ParamDecl {
 #[derive(Clone, Debug)]
 pub struct Declaration {
     pub specs: DeclSpecs,
-    pub declarators: Vec<InitDeclarator>,
+    pub declarators: Box<[InitDeclarator]>,
     pub span: Span,
 }
 

@@ -102,6 +102,15 @@ impl Parser<'_> {
         }
     }
 
+    /// [`Parser::attributes`] appended to a list of the tree, which is
+    /// allocated only when there are attributes.
+    pub(super) fn attributes_onto(&mut self, list: &mut RareList<Attribute>) -> PResult<()> {
+        if !self.at_attribute() {
+            return Ok(());
+        }
+        self.attributes(list.as_vec_mut())
+    }
+
     /// The comma-separated attributes inside `__attribute__((` `))` or `[[` `]]`.
     fn attribute_list(&mut self, out: &mut Vec<Attribute>, standard: bool) -> PResult<()> {
         loop {
@@ -142,7 +151,7 @@ impl Parser<'_> {
                 out,
                 Attribute {
                     name,
-                    args,
+                    args: args.into_boxed_slice(),
                     span: span.to(self.prev_span),
                 },
             );
@@ -201,7 +210,7 @@ impl Parser<'_> {
             let t = *self.tok();
             let TokenKind::Ident(s) = t.kind else {
                 if self.is_std_attribute_start() {
-                    self.attributes(&mut specs.attrs)?;
+                    self.attributes_onto(&mut specs.attrs)?;
                     continue;
                 }
                 break;
@@ -266,26 +275,29 @@ impl Parser<'_> {
                         specs.quals.is_atomic = true;
                     }
                 }
-                kw::Void => self.simple_spec(TypeSpec::Void),
-                kw::Char => self.simple_spec(TypeSpec::Char),
-                kw::Short => self.simple_spec(TypeSpec::Short),
-                kw::Int => self.simple_spec(TypeSpec::Int),
-                kw::Long => self.simple_spec(TypeSpec::Long),
-                kw::Float => self.simple_spec(TypeSpec::Float),
-                kw::Double => self.simple_spec(TypeSpec::Double),
-                kw::Signed | kw::Signed2 | kw::Signed3 => self.simple_spec(TypeSpec::Signed),
-                kw::Unsigned => self.simple_spec(TypeSpec::Unsigned),
-                kw::Bool => self.simple_spec(TypeSpec::Bool),
-                kw::Complex | kw::Imaginary => self.simple_spec(TypeSpec::Complex),
-                kw::Int128 | kw::Int128T => self.simple_spec(TypeSpec::Int128),
+                kw::Void => self.basic_spec(base, |b| &mut b.void),
+                kw::Char => self.basic_spec(base, |b| &mut b.char),
+                kw::Short => self.basic_spec(base, |b| &mut b.short),
+                kw::Int => self.basic_spec(base, |b| &mut b.int),
+                kw::Long => self.basic_spec(base, |b| &mut b.long),
+                kw::Float => self.basic_spec(base, |b| &mut b.float),
+                kw::Double => self.basic_spec(base, |b| &mut b.double),
+                kw::Signed | kw::Signed2 | kw::Signed3 => self.basic_spec(base, |b| &mut b.signed),
+                kw::Unsigned => self.basic_spec(base, |b| &mut b.unsigned),
+                kw::Bool => self.basic_spec(base, |b| &mut b.bool),
+                kw::Complex | kw::Imaginary => self.basic_spec(base, |b| &mut b.complex),
+                kw::Int128 | kw::Int128T => self.basic_spec(base, |b| &mut b.int128),
                 kw::Uint128T => {
                     self.bump();
-                    self.type_spec_stack.push(TypeSpec::Unsigned);
-                    self.type_spec_stack.push(TypeSpec::Int128);
+                    self.count_basic(base, |b| &mut b.unsigned);
+                    self.count_basic(base, |b| &mut b.int128);
                 }
-                kw::Float16 | kw::Bf16 => self.simple_spec(TypeSpec::OtherFloat),
-                kw::VaList => self.simple_spec(TypeSpec::VaList),
-                kw::AutoType => self.simple_spec(TypeSpec::AutoType),
+                kw::Float16 | kw::Bf16 => self.basic_spec(base, |b| &mut b.other_float),
+                kw::VaList => self.basic_spec(base, |b| &mut b.va_list),
+                kw::AutoType => {
+                    self.bump();
+                    self.type_spec_stack.push(TypeSpec::AutoType);
+                }
                 kw::Struct | kw::Union => {
                     let r = self.record_type_spec()?;
                     self.type_spec_stack.push(r);
@@ -315,7 +327,7 @@ impl Parser<'_> {
                     self.expect_close(Punct::RParen, open)?;
                     specs.alignas.push(a);
                 }
-                kw::Attribute | kw::Attribute2 => self.attributes(&mut specs.attrs)?,
+                kw::Attribute | kw::Attribute2 => self.attributes_onto(&mut specs.attrs)?,
                 kw::Extension => self.bump(),
                 _ => break,
             }
@@ -345,9 +357,32 @@ impl Parser<'_> {
         self.bump();
     }
 
-    fn simple_spec(&mut self, ts: TypeSpec) {
+    /// Consumes a keyword type specifier and counts it (see `count_basic`).
+    fn basic_spec(&mut self, base: usize, count: fn(&mut BasicSpecs) -> &mut u8) {
         self.bump();
-        self.type_spec_stack.push(ts);
+        self.count_basic(base, count);
+    }
+
+    /// Counts a keyword type specifier in the declaration's one
+    /// `TypeSpec::Basic`, which is on the stack above `base` if an earlier
+    /// keyword made it.
+    fn count_basic(&mut self, base: usize, count: fn(&mut BasicSpecs) -> &mut u8) {
+        let at = self.type_spec_stack[base..]
+            .iter()
+            .position(|t| matches!(t, TypeSpec::Basic(_)));
+        let at = match at {
+            Some(i) => base + i,
+            None => {
+                self.type_spec_stack
+                    .push(TypeSpec::Basic(BasicSpecs::default()));
+                self.type_spec_stack.len() - 1
+            }
+        };
+        let TypeSpec::Basic(b) = &mut self.type_spec_stack[at] else {
+            unreachable!("found as Basic")
+        };
+        let c = count(b);
+        *c = c.saturating_add(1);
     }
 
     /// `typeof(expr)` / `typeof(type)` and the `_unqual` variants.
@@ -381,7 +416,21 @@ impl Parser<'_> {
     // their own stack frames, not in that of every `decl_specs` call.
     #[inline(never)]
     fn record_type_spec(&mut self) -> PResult<TypeSpec> {
-        Ok(TypeSpec::Record(Box::new(self.record_spec()?)))
+        let rs = self.record_spec()?;
+        if let (None, true, Some((name, name_span))) = (&rs.members, rs.attrs.is_empty(), rs.name) {
+            let r = RecordRef {
+                is_union: rs.is_union,
+                name,
+                name_span,
+                start: rs.span.start,
+            };
+            // Only when the short form describes the same span (it cannot
+            // when `struct` and the name come from different files).
+            if r.span() == rs.span {
+                return Ok(TypeSpec::RecordRef(r));
+            }
+        }
+        Ok(TypeSpec::Record(Box::new(rs)))
     }
 
     #[inline(never)]
@@ -405,7 +454,7 @@ impl Parser<'_> {
             None => None,
         };
         let mut members = None;
-        let mut member_declarators = Vec::new();
+        let mut member_declarators = Box::default();
         if self.is(Punct::LBrace) {
             let (m, d) = self.record_body()?;
             members = Some(m);
@@ -416,7 +465,7 @@ impl Parser<'_> {
                 if region.tokens.contains(&keyword_index) {
                     attrs.push(Attribute {
                         name: region.name,
-                        args: Vec::new(),
+                        args: Box::default(),
                         span: region.span,
                     });
                 }
@@ -432,13 +481,14 @@ impl Parser<'_> {
             name,
             members,
             member_declarators,
-            attrs,
+            attrs: attrs.into_boxed_slice(),
             span: start.to(self.prev_span),
         })
     }
 
     /// `{ member-declarations }`, recovering per member.
-    fn record_body(&mut self) -> PResult<(Vec<MemberDecl>, Vec<MemberDeclarator>)> {
+    #[allow(clippy::type_complexity)]
+    fn record_body(&mut self) -> PResult<(Box<[MemberDecl]>, Box<[MemberDeclarator]>)> {
         let open = self.span();
         self.bump();
         self.enter()?;
@@ -507,7 +557,7 @@ impl Parser<'_> {
                     let mut attrs = Vec::new();
                     self.attributes(&mut attrs)?;
                     if let Some(d) = declarator.as_mut() {
-                        d.attrs.extend(attrs);
+                        d.attrs.as_vec_mut().extend(attrs);
                     }
                 }
                 self.member_declarator_stack.push(MemberDeclarator {
@@ -594,7 +644,7 @@ impl Parser<'_> {
                 list.push(Enumerator {
                     name: ename,
                     value,
-                    attrs: eattrs,
+                    attrs: eattrs.into_boxed_slice(),
                     span: espan.to(self.prev_span),
                 });
                 if !self.eat(Punct::Comma) {
@@ -603,7 +653,7 @@ impl Parser<'_> {
             }
             self.expect_close(Punct::RBrace, open)?;
             self.attributes(&mut attrs)?;
-            enumerators = Some(list);
+            enumerators = Some(list.into_boxed_slice());
         } else if name.is_none() {
             return Err(self.error_here("expected identifier or '{' after 'enum'"));
         }
@@ -611,7 +661,7 @@ impl Parser<'_> {
             name,
             underlying,
             enumerators,
-            attrs,
+            attrs: attrs.into_boxed_slice(),
             span: start.to(self.prev_span),
         })
     }
@@ -621,8 +671,20 @@ impl Parser<'_> {
     /// A full declarator, with trailing `asm("label")` and attributes.
     pub(super) fn declarator(&mut self, mode: DeclMode) -> PResult<Declarator> {
         let start = self.span();
-        let mut d = Declarator::default();
-        self.declarator_into(mode, &mut d)?;
+        let mut parts = DeclaratorParts {
+            derived: std::mem::take(&mut self.derived_scratch),
+            ..DeclaratorParts::default()
+        };
+        self.declarator_into(mode, &mut parts)?;
+        let derived = parts.derived.drain(..).collect();
+        self.derived_scratch = parts.derived;
+        let mut d = Declarator {
+            name: parts.name,
+            derived,
+            attrs: parts.attrs.into(),
+            asm_label: None,
+            span: start,
+        };
         if self.is_kw(kw::Asm) || self.is_kw(kw::Asm2) || self.is_kw(kw::Asm3) {
             self.bump();
             let open = self.span();
@@ -631,7 +693,7 @@ impl Parser<'_> {
             self.expect_close(Punct::RParen, open)?;
             d.asm_label = Some(label.into_boxed_slice());
         }
-        self.attributes(&mut d.attrs)?;
+        self.attributes_onto(&mut d.attrs)?;
         d.span = if self.prev_span == Span::default() {
             start
         } else {
@@ -645,14 +707,14 @@ impl Parser<'_> {
 
     /// Pointers, the direct declarator, and array/function suffixes; fills
     /// `d.derived` from the name outward.
-    fn declarator_into(&mut self, mode: DeclMode, d: &mut Declarator) -> PResult<()> {
+    fn declarator_into(&mut self, mode: DeclMode, d: &mut DeclaratorParts) -> PResult<()> {
         self.enter()?;
         let r = self.declarator_inner(mode, d);
         self.leave();
         r
     }
 
-    fn declarator_inner(&mut self, mode: DeclMode, d: &mut Declarator) -> PResult<()> {
+    fn declarator_inner(&mut self, mode: DeclMode, d: &mut DeclaratorParts) -> PResult<()> {
         // `d.derived` collects the pointers in source order, then the
         // suffixes; they are put in name-outward order at the end, without
         // temporary vectors (this runs for every declarator in vmlinux.h).
@@ -663,7 +725,13 @@ impl Parser<'_> {
                 let mut quals = Qualifiers::default();
                 let mut attrs = Vec::new();
                 self.pointer_quals(&mut quals, &mut attrs)?;
-                push_exact(&mut d.derived, DerivedDecl::Pointer { quals, attrs });
+                push_exact(
+                    &mut d.derived,
+                    DerivedDecl::Pointer {
+                        quals,
+                        attrs: attrs.into_boxed_slice(),
+                    },
+                );
             } else if self.at_attribute() {
                 self.attributes(&mut d.attrs)?;
             } else {
@@ -671,7 +739,7 @@ impl Parser<'_> {
             }
         }
         let n_pointers = d.derived.len() - first;
-        let mut inner: Option<Declarator> = None;
+        let mut inner: Option<DeclaratorParts> = None;
         if let Some(s) = self.ident() {
             if mode == DeclMode::Abstract {
                 return Err(self.error_here("expected ')'"));
@@ -681,7 +749,7 @@ impl Parser<'_> {
         } else if self.is(Punct::LParen) && self.paren_is_nested_declarator(mode) {
             let open = self.span();
             self.bump();
-            let mut nested = Declarator::default();
+            let mut nested = DeclaratorParts::default();
             self.declarator_into(mode, &mut nested)?;
             self.expect_close(Punct::RParen, open)?;
             inner = Some(nested);
@@ -1038,7 +1106,7 @@ impl Parser<'_> {
         self.declaration_rest(specs, start, true).map(|d| {
             d.map(|d| match d {
                 DeclOrDef::Decl(d) => ExternalDecl::Declaration(d),
-                DeclOrDef::Def(f) => ExternalDecl::FunctionDef(f),
+                DeclOrDef::Def(f) => ExternalDecl::FunctionDef(Box::new(f)),
             })
         })
     }
@@ -1110,7 +1178,7 @@ impl Parser<'_> {
         }
         Ok(Some(DeclOrDef::Decl(Declaration {
             specs,
-            declarators,
+            declarators: declarators.into_boxed_slice(),
             span: start.to(self.prev_span),
         })))
     }
@@ -1302,6 +1370,15 @@ fn is_storage_or_function_keyword(k: Sym) -> bool {
             | kw::Inline3
             | kw::Noreturn
     )
+}
+
+/// A declarator while it is parsed: its lists grow, and become the tree's
+/// exact-size lists once it is complete.
+#[derive(Default)]
+struct DeclaratorParts {
+    name: Option<(Sym, Span)>,
+    derived: Vec<DerivedDecl>,
+    attrs: Vec<Attribute>,
 }
 
 /// Pushes with exact growth: most of these lists have one or two elements,

@@ -313,6 +313,9 @@ struct Parser<'a> {
     /// Parameters being gathered, shared by nested prototypes, so that each
     /// list is allocated once at its exact size.
     param_stack: Vec<ast::ParamDecl>,
+    /// A declarator's derived parts while it is parsed, reused from one
+    /// declarator to the next (nested ones get their own).
+    derived_scratch: Vec<ast::DerivedDecl>,
     record_attributes: &'a [RecordAttributeRegion],
 }
 
@@ -349,6 +352,7 @@ impl<'a> Parser<'a> {
             member_stack: Vec::new(),
             member_declarator_stack: Vec::new(),
             param_stack: Vec::new(),
+            derived_scratch: Vec::new(),
             record_attributes: &[],
         }
     }
@@ -639,6 +643,9 @@ impl<'a> Parser<'a> {
                 self.bump();
             }
         }
+        // Up to half of the list's capacity is spare after doubling; given
+        // back, it is reused by sema.
+        self.tu.items.shrink_to_fit();
     }
 }
 

@@ -462,14 +462,17 @@ fn records_bitfields_anonymous_members() {
     assert!(r.declarators(&m[0])[1].declarator.is_none());
     assert!(r.declarators(&m[0])[2].bit_width.is_none());
     assert!(r.declarators(&m[1]).is_empty(), "anonymous union member");
-    let TypeSpec::Record(fwd) = &p.decl(1).specs.type_specs[0] else {
+    // Without a body or attributes, a record specifier is a `RecordRef`.
+    let TypeSpec::RecordRef(fwd) = &p.decl(1).specs.type_specs[0] else {
         panic!()
     };
-    assert!(fwd.members.is_none());
-    let TypeSpec::Record(u) = &p.decl(2).specs.type_specs[0] else {
+    assert!(!fwd.is_union && p.name(fwd.name) == "fwd");
+    let TypeSpec::RecordRef(u) = &p.decl(2).specs.type_specs[0] else {
         panic!()
     };
     assert!(u.is_union);
+    // It spans `union u`, as the full form would.
+    assert_eq!(u.span().end - u.span().start, "union u".len() as u32);
 }
 
 #[test]
@@ -580,19 +583,28 @@ fn asm_labels_and_specifier_extensions() {
         p.decl(7).specs.type_specs[0],
         TypeSpec::TypeofType { unqual: true, .. }
     ));
-    assert!(matches!(p.decl(8).specs.type_specs[..], [TypeSpec::Int128]));
-    assert!(matches!(
-        p.decl(9).specs.type_specs[..],
-        [TypeSpec::Unsigned, TypeSpec::Int128]
-    ));
-    assert!(matches!(
-        p.decl(10).specs.type_specs[..],
-        [TypeSpec::Unsigned, TypeSpec::Int128]
-    ));
-    assert!(matches!(
-        p.decl(11).specs.type_specs[..],
-        [TypeSpec::VaList]
-    ));
+    let basic = |i: usize| match p.decl(i).specs.type_specs[..] {
+        [TypeSpec::Basic(b)] => b,
+        ref other => panic!("{other:?}"),
+    };
+    let int128 = BasicSpecs {
+        int128: 1,
+        ..BasicSpecs::default()
+    };
+    let uint128 = BasicSpecs {
+        unsigned: 1,
+        ..int128
+    };
+    assert_eq!(basic(8), int128);
+    assert_eq!(basic(9), uint128, "unsigned __int128");
+    assert_eq!(basic(10), uint128, "__uint128_t");
+    assert_eq!(
+        basic(11),
+        BasicSpecs {
+            va_list: 1,
+            ..BasicSpecs::default()
+        }
+    );
     assert!(matches!(
         p.tu.items[12],
         ExternalDecl::StaticAssert(StaticAssert {
@@ -1712,8 +1724,11 @@ fn pragma_attribute_regions_apply_to_records_defined_inside() {
         let ExternalDecl::Declaration(d) = &tu.items[i] else {
             panic!()
         };
-        let TypeSpec::Record(r) = &d.specs.type_specs[0] else {
-            panic!()
+        let r = match &d.specs.type_specs[0] {
+            TypeSpec::Record(r) => r,
+            // A reference has no attributes.
+            TypeSpec::RecordRef(_) => return vec![0],
+            _ => panic!(),
         };
         let mut v = vec![r.attrs.len()];
         for m in r.members.iter().flatten() {
@@ -1755,4 +1770,74 @@ fn unclosed_bracket_does_not_swallow_the_closing_brace() {
             .collect();
     assert_eq!(names, ["after", "f", "last"]);
     assert_eq!(p.tu.items.len(), 4, "the struct, after, f, last");
+}
+
+#[test]
+fn small_list_keeps_one_element_inline() {
+    let none: SmallList<u32> = std::iter::empty().collect();
+    assert!(none.is_empty() && matches!(none, SmallList::Many(_)));
+    let one: SmallList<u32> = [7].into_iter().collect();
+    assert!(matches!(one, SmallList::One(7)));
+    assert_eq!(&one[..], &[7]);
+    let three: SmallList<u32> = [1, 2, 3].into_iter().collect();
+    assert_eq!(&three[..], &[1, 2, 3]);
+    assert_eq!((&three).into_iter().sum::<u32>(), 6);
+    assert!(matches!(SmallList::from(vec![5u32]), SmallList::One(5)));
+    assert_eq!(&SmallList::from(vec![1u32, 2])[..], &[1, 2]);
+    assert!(SmallList::<u32>::from(Vec::new()).is_empty());
+}
+
+#[test]
+fn keyword_specifiers_are_counted_in_one_entry() {
+    let p = parse_src("long unsigned int a; int long long b; struct s { unsigned x : 3; } c;");
+    let basic = |i: usize| match p.decl(i).specs.type_specs[..] {
+        [TypeSpec::Basic(b)] => b,
+        ref other => panic!("{other:?}"),
+    };
+    let lu = BasicSpecs {
+        long: 1,
+        unsigned: 1,
+        int: 1,
+        ..BasicSpecs::default()
+    };
+    assert_eq!(basic(0), lu);
+    assert_eq!(
+        basic(1),
+        BasicSpecs {
+            long: 2,
+            int: 1,
+            ..BasicSpecs::default()
+        }
+    );
+    let TypeSpec::Record(r) = &p.decl(2).specs.type_specs[0] else {
+        panic!()
+    };
+    let m = &r.members.as_ref().unwrap()[0];
+    assert!(matches!(
+        m.specs.type_specs[..],
+        [TypeSpec::Basic(BasicSpecs { unsigned: 1, .. })]
+    ));
+}
+
+#[test]
+fn rare_list_allocates_only_with_elements() {
+    let mut l: RareList<u32> = RareList::default();
+    assert!(l.is_empty());
+    assert!(RareList::<u32>::from(Vec::new()).is_empty());
+    l.push(1);
+    l.as_vec_mut().extend([2, 3]);
+    assert_eq!(&l[..], &[1, 2, 3]);
+    assert_eq!((&l).into_iter().count(), 3);
+    assert_eq!(&RareList::from(vec![4u32])[..], &[4]);
+    let p = parse_src("struct s { int a __attribute__((aligned(8))), b; _Alignas(4) char c; };");
+    let TypeSpec::Record(r) = &p.decl(0).specs.type_specs[0] else {
+        panic!()
+    };
+    let m = r.members.as_ref().unwrap();
+    let ds = r.declarators(&m[0]);
+    let a = ds[0].declarator.as_ref().unwrap();
+    assert_eq!(p.name(a.attrs[0].name), "aligned");
+    assert!(ds[1].declarator.as_ref().unwrap().attrs.is_empty());
+    assert_eq!(m[1].specs.alignas.len(), 1);
+    assert!(m[0].specs.alignas.is_empty() && m[0].specs.attrs.is_empty());
 }

@@ -244,14 +244,16 @@ impl<'a> Checker<'a> {
             .expect("checked outside a function body")
     }
 
+    /// `n_items`: the number of file-scope items, to size the tables.
     pub fn new(
         tu: &'a ast::TranslationUnit,
+        n_items: usize,
         interner: &'a mut Interner,
         opts: &'a SemaOptions,
         diags: &'a mut Diagnostics,
     ) -> Checker<'a> {
         // vmlinux.h makes ~1.8 types per file-scope item.
-        let mut types = TypeTable::with_capacity(64 + tu.items.len() * 2);
+        let mut types = TypeTable::with_capacity(64 + n_items * 2);
         let mut int = |k| types.intern(TypeKind::Int(k));
         let (bool_, char_, schar, uchar) = (
             int(IntKind::Bool),
@@ -293,8 +295,8 @@ impl<'a> Checker<'a> {
             toplevel_asm: Vec::new(),
             // File scope: sized for the unit (vmlinux.h binds ~100k names).
             scopes: vec![Scope {
-                ords: SymMap::with_capacity_and_hasher(tu.items.len() * 2, Default::default()),
-                tags: SymMap::with_capacity_and_hasher(tu.items.len(), Default::default()),
+                ords: SymMap::with_capacity_and_hasher(n_items * 2, Default::default()),
+                tags: SymMap::with_capacity_and_hasher(n_items, Default::default()),
             }],
             t: Common {
                 void,
@@ -345,13 +347,32 @@ impl<'a> Checker<'a> {
     pub fn check_unit(&mut self) {
         let tu = self.tu;
         for item in &tu.items {
-            match item {
-                ast::ExternalDecl::Declaration(d) => self.declaration(d, true),
-                ast::ExternalDecl::FunctionDef(f) => self.function_def(f),
-                ast::ExternalDecl::StaticAssert(sa) => self.static_assert(sa),
-                ast::ExternalDecl::Asm(text, span) => self.toplevel_asm.push((text.clone(), *span)),
-            }
+            self.external_decl(item);
         }
+        self.finish_unit();
+    }
+
+    /// Like [`Checker::check_unit`] for items taken out of the unit: each is
+    /// freed as soon as it is checked (nothing in sema refers to an item
+    /// afterwards), so the memory of the syntax tree is reused for the
+    /// types and the typed tree rather than fresh pages.
+    pub fn check_items(&mut self, items: Vec<ast::ExternalDecl>) {
+        for item in items {
+            self.external_decl(&item);
+        }
+        self.finish_unit();
+    }
+
+    fn external_decl(&mut self, item: &ast::ExternalDecl) {
+        match item {
+            ast::ExternalDecl::Declaration(d) => self.declaration(d, true),
+            ast::ExternalDecl::FunctionDef(f) => self.function_def(f),
+            ast::ExternalDecl::StaticAssert(sa) => self.static_assert(sa),
+            ast::ExternalDecl::Asm(text, span) => self.toplevel_asm.push((text.clone(), *span)),
+        }
+    }
+
+    fn finish_unit(&mut self) {
         self.flush_pending_srem();
         self.report_deferred();
         self.finish_globals();

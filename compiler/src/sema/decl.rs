@@ -166,23 +166,31 @@ impl Checker<'_> {
         let mut nnamed = 0;
         for ts in &specs.type_specs {
             match ts {
-                TypeSpec::Void => void += 1,
-                TypeSpec::Char => char_ += 1,
-                TypeSpec::Short => short += 1,
-                TypeSpec::Int => int += 1,
-                TypeSpec::Long => long += 1,
-                TypeSpec::Float => float += 1,
-                TypeSpec::Double => double += 1,
-                TypeSpec::Signed => signed += 1,
-                TypeSpec::Unsigned => unsigned += 1,
-                TypeSpec::Bool => bool_ += 1,
-                TypeSpec::Int128 => int128 += 1,
-                TypeSpec::Complex => complex += 1,
-                TypeSpec::OtherFloat => otherfloat += 1,
-                TypeSpec::VaList => valist += 1,
+                TypeSpec::Basic(b) => {
+                    void += u32::from(b.void);
+                    char_ += u32::from(b.char);
+                    short += u32::from(b.short);
+                    int += u32::from(b.int);
+                    long += u32::from(b.long);
+                    float += u32::from(b.float);
+                    double += u32::from(b.double);
+                    signed += u32::from(b.signed);
+                    unsigned += u32::from(b.unsigned);
+                    bool_ += u32::from(b.bool);
+                    int128 += u32::from(b.int128);
+                    complex += u32::from(b.complex);
+                    otherfloat += u32::from(b.other_float);
+                    valist += u32::from(b.va_list);
+                }
                 TypeSpec::Record(rs) => {
                     nnamed += 1;
                     let ty = self.record_spec(rs, &specs.attrs, forward_decl);
+                    named = Some(QualType::new(ty));
+                }
+                TypeSpec::RecordRef(r) => {
+                    nnamed += 1;
+                    let ty =
+                        self.record_ref(r.is_union, r.name, r.name_span, r.span(), forward_decl);
                     named = Some(QualType::new(ty));
                 }
                 TypeSpec::Enum(es) => {
@@ -513,6 +521,26 @@ impl Checker<'_> {
     // Kept out of line: inlined into `base_type`, its large locals were moved
     // on the stack for every declaration, records or not.
     #[inline(never)]
+    /// `struct foo` without a body: the tag in scope, or a new incomplete
+    /// record (always in the current scope for a forward declaration).
+    fn record_ref(
+        &mut self,
+        is_union: bool,
+        name: Sym,
+        name_span: Span,
+        span: Span,
+        forward_decl: bool,
+    ) -> TypeId {
+        if !forward_decl {
+            if let Some(tag) = self.lookup_tag(name) {
+                return self.tag_type(tag, is_union, name, name_span);
+            }
+        } else if let Some(tag) = self.scopes.last().unwrap().tags.get(&name).copied() {
+            return self.tag_type(tag, is_union, name, name_span);
+        }
+        self.new_record(Some(name), is_union, span)
+    }
+
     fn record_spec(
         &mut self,
         rs: &ast::RecordSpec,
@@ -525,14 +553,7 @@ impl Checker<'_> {
                 // The parser reports `struct;`; nothing to name here.
                 return self.t.error;
             };
-            if !forward_decl {
-                if let Some(tag) = self.lookup_tag(name) {
-                    return self.tag_type(tag, rs.is_union, name, span);
-                }
-            } else if let Some(tag) = self.scopes.last().unwrap().tags.get(&name).copied() {
-                return self.tag_type(tag, rs.is_union, name, span);
-            }
-            return self.new_record(Some(name), rs.is_union, rs.span);
+            return self.record_ref(rs.is_union, name, span, rs.span, forward_decl);
         };
         // A definition: complete a forward declaration of the same scope, or
         // make a new record.
@@ -939,6 +960,7 @@ impl Checker<'_> {
             && d.specs.type_specs.len() == 1
             && match &d.specs.type_specs[0] {
                 TypeSpec::Record(r) => r.members.is_none(),
+                TypeSpec::RecordRef(_) => true,
                 TypeSpec::Enum(e) => e.enumerators.is_none(),
                 _ => false,
             }
@@ -1041,7 +1063,7 @@ impl Checker<'_> {
     pub fn check_empty_decl(&mut self, d: &ast::Declaration) {
         let declares_tag = d.specs.type_specs.iter().any(|t| match t {
             TypeSpec::Record(r) => r.name.is_some() || r.members.is_some(),
-            TypeSpec::Enum(_) => true,
+            TypeSpec::RecordRef(_) | TypeSpec::Enum(_) => true,
             _ => false,
         });
         if !declares_tag {
