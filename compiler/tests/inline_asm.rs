@@ -367,6 +367,21 @@ fn inline_asm_errors_are_diagnosed() {
         text.contains("bad.c:1:49: asm input constraint \"1\" names no output"),
         "{text}"
     );
+    // Columns stay exact after escapes and across concatenated literals
+    // (clang points at the line's start; bpfcc at the offending operand).
+    let text = compile(
+        "int f(int a) {\n\tasm volatile(\"r0 = 1;\\n\\tr2 += w3;\" ::: \"r0\", \"r2\");\n\
+         \tasm volatile(\"r0 = 1;\"\n\t\t\"\\tr1 = 2;\\n\"\n\t\t\"r2 += w3;\" ::: \"r0\", \"r1\", \"r2\");\n\
+         \treturn a;\n}\n",
+    );
+    assert!(
+        text.contains("bad.c:2:33: `r` and `w` registers mixed in one instruction"),
+        "{text}"
+    );
+    assert!(
+        text.contains("bad.c:5:10: `r` and `w` registers mixed in one instruction"),
+        "{text}"
+    );
     // Text after a rewritten "m" reference keeps its column.
     let text = compile(
         "long f(long x) { long r; asm(\"%0 = *(u64 *)%1; %0 += r11\" : \"=r\"(r) : \"m\"(x)); return r; }",

@@ -41,7 +41,9 @@ pub fn substitute(
     let mut i = 0usize;
     let flush = |out: &mut String, pieces: &mut Vec<(u32, Span)>, from: usize, to: usize| {
         if from < to {
-            pieces.push((out.len() as u32, map.span(from as u32, to as u32)));
+            let base = out.len() as u32;
+            let slice = map.slice(from as u32, to as u32);
+            pieces.extend(slice.into_iter().map(|(o, s)| (base + o, s)));
             out.push_str(&template[from..to]);
         }
     };

@@ -46,6 +46,25 @@ impl TextMap {
         TextMap { pieces }
     }
 
+    /// The pieces that cover text `start..end`, with offsets relative to
+    /// `start`: the map of that slice of the text.
+    pub fn slice(&self, start: u32, end: u32) -> Vec<(u32, Span)> {
+        let mut out = Vec::new();
+        for (k, &(at, s)) in self.pieces.iter().enumerate() {
+            let next = self.pieces.get(k + 1).map_or(u32::MAX, |p| p.0);
+            if next <= start || at >= end {
+                continue;
+            }
+            let from = at.max(start);
+            let a = s.start.saturating_add(from - at).min(s.end);
+            out.push((from - start, Span::new(s.file, a, s.end)));
+        }
+        if out.is_empty() {
+            out.push((0, self.span(start, end)));
+        }
+        out
+    }
+
     pub fn span(&self, start: u32, end: u32) -> Span {
         let i = match self.pieces.binary_search_by_key(&start, |p| p.0) {
             Ok(i) => i,

@@ -351,11 +351,15 @@ impl FnLower<'_, '_, '_> {
                 early_clobber: false,
             });
         }
-        // The template's text starts after the opening quote; escapes and
-        // concatenated literals shift later columns slightly.
-        let ts = a.template_span;
-        let start = (ts.start + 1).min(ts.end);
-        let pieces = vec![(0, Span::new(ts.file, start, ts.end))];
+        // The parser's exact map; without one (a tree built by hand), the
+        // text from just after the opening quote.
+        let pieces = if a.template_pieces.is_empty() {
+            let ts = a.template_span;
+            let start = (ts.start + 1).min(ts.end);
+            vec![(0, Span::new(ts.file, start, ts.end))]
+        } else {
+            a.template_pieces.clone()
+        };
         let (template, pieces) = if memory_operands.is_empty() && tied.is_empty() {
             (template.to_string(), pieces)
         } else {

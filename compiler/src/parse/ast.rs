@@ -567,6 +567,10 @@ pub struct AsmStmt {
     /// Span of the template string literal(s) in the source, for diagnostics
     /// inside the asm text.
     pub template_span: Span,
+    /// Where each run of `template` is in the source (`asm::TextMap`
+    /// pieces: byte offset in `template`, span), exact across escapes and
+    /// concatenated literals.
+    pub template_pieces: Vec<(u32, Span)>,
     pub outputs: Vec<AsmOperand>,
     pub inputs: Vec<AsmOperand>,
     pub clobbers: Vec<Vec<u8>>,

@@ -2,8 +2,9 @@
 
 use super::ast::*;
 use super::decl::SpecCtx;
+use super::literal;
 use super::{ident_of, kw, PResult, Parser, Reported};
-use crate::preprocess::token::Punct;
+use crate::preprocess::token::{Punct, TokenKind};
 use crate::source::Span;
 
 impl Parser<'_> {
@@ -335,6 +336,34 @@ impl Parser<'_> {
 
     // -- asm -----------------------------------------------------------------
 
+    /// The source map of an asm template made of the string literal tokens
+    /// `first..end`: exact for each literal written in the file, the whole
+    /// literal's place for one that comes out of a macro.
+    fn template_pieces(&self, first: usize, end: usize) -> Vec<(u32, Span)> {
+        let mut pieces = Vec::new();
+        let mut offset = 0u32;
+        for t in &self.toks[first..end] {
+            let TokenKind::Str(s) = t.kind else { continue };
+            let spelling = self.interner.resolve(s);
+            let mut bytes = Vec::new();
+            if literal::decode_string(spelling, StrPrefix::None, &mut bytes).is_err() {
+                // Reported by the template's own decoding.
+                return Vec::new();
+            }
+            let exact =
+                t.expansion.is_none() && (t.span.end - t.span.start) as usize == spelling.len();
+            match exact
+                .then(|| crate::asm::template_pieces(spelling, t.span, &bytes))
+                .flatten()
+            {
+                Some(ps) => pieces.extend(ps.into_iter().map(|(o, sp)| (o + offset, sp))),
+                None => pieces.push((offset, t.span)),
+            }
+            offset += bytes.len() as u32;
+        }
+        pieces
+    }
+
     /// `asm [volatile|inline|goto]* ( template : outputs : inputs : clobbers : labels );`
     fn asm_stmt(&mut self) -> PResult<AsmStmt> {
         self.bump();
@@ -344,6 +373,7 @@ impl Parser<'_> {
             is_inline: false,
             template: Vec::new(),
             template_span: self.span(),
+            template_pieces: Vec::new(),
             outputs: Vec::new(),
             inputs: Vec::new(),
             clobbers: Vec::new(),
@@ -360,7 +390,9 @@ impl Parser<'_> {
         }
         let open = self.span();
         self.expect(Punct::LParen, "after 'asm'")?;
+        let first = self.pos;
         let (template, _, tspan) = self.string_literal_bytes()?;
+        a.template_pieces = self.template_pieces(first, self.pos);
         a.template = template;
         a.template_span = tspan;
         // Sections are separated by ':'; each may be empty.

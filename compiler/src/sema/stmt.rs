@@ -972,6 +972,7 @@ impl Checker<'_> {
                 is_volatile: a.is_volatile || a.is_goto || a.outputs.is_empty(),
                 template: a.template.clone(),
                 template_span: a.template_span,
+                template_pieces: a.template_pieces.clone(),
                 outputs,
                 inputs,
                 clobbers: a.clobbers.clone(),

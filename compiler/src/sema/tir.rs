@@ -250,6 +250,8 @@ pub struct AsmStmt {
     pub is_volatile: bool,
     pub template: Vec<u8>,
     pub template_span: Span,
+    /// See [`crate::parse::ast::AsmStmt::template_pieces`].
+    pub template_pieces: Vec<(u32, Span)>,
     /// Output operands: constraint (`=r`, `+r`) and the lvalue written.
     pub outputs: Vec<AsmOperand>,
     /// Input operands: constraint (`r`, `i`, `g`) and the value.
