@@ -1105,6 +1105,23 @@ impl Selector<'_> {
             self.copy_into(dst, a);
             return;
         }
+        // Unsigned remainder by a power of two is a mask, as clang emits it:
+        // the verifier bounds the result of `&`, not of BPF_MOD (an array
+        // index `x % 2` must stay in bounds). Division stays BPF_DIV for now:
+        // with a shift, testsuite/programs/loop_while.c's Collatz loop keeps
+        // bounds the verifier then explores past its 1M-instruction budget
+        // (clang's differently shaped loop passes).
+        let (code, src) = match (bop, self.konst(b)) {
+            (BinOp::URem, Some(c)) => {
+                let c = if w32 { c as u32 as u64 } else { c as u64 };
+                if c > 1 && c.is_power_of_two() && c - 1 <= i32::MAX as u64 {
+                    (BPF_AND, Operand::Imm((c - 1) as i32))
+                } else {
+                    (code, src)
+                }
+            }
+            _ => (code, src),
+        };
         if w32 {
             self.copy_into_for_alu32(dst, a);
         } else {

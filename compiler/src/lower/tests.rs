@@ -1531,6 +1531,7 @@ fn inline_asm_barrier_is_kept() {
                     is_volatile: true,
                     template: b"".to_vec(),
                     template_span: span,
+                    template_pieces: vec![],
                     outputs: vec![],
                     inputs: vec![],
                     clobbers: vec![b"memory".to_vec()],
