@@ -380,7 +380,7 @@ impl Checker<'_> {
             ast::StmtKind::While { cond, body } => {
                 let c = self.cond_expr(*cond);
                 let pending = self.take_pending();
-                let b = self.loop_body(*body, None);
+                let b = self.loop_body(*body);
                 let st = Stmt {
                     kind: StmtKind::While {
                         cond: c,
@@ -391,7 +391,7 @@ impl Checker<'_> {
                 return self.prefix(pending, st);
             }
             ast::StmtKind::DoWhile { body, cond } => {
-                let b = self.loop_body(*body, None);
+                let b = self.loop_body(*body);
                 let c = self.cond_expr(*cond);
                 let pending = self.take_pending();
                 let st = Stmt {
@@ -431,7 +431,9 @@ impl Checker<'_> {
                 });
                 let pending = self.take_pending();
                 let level = self.scopes.len();
-                let b = self.loop_body(*body, Some(level));
+                // `break` leaves the body's scopes only: the for statement's own
+                // cleanups (`exits`) follow the loop, so they run once on every way out.
+                let b = self.loop_body(*body);
                 let exits = self.leave_scopes(level, true);
                 self.pop_scope();
                 let mut init_stmts = init_stmts;
@@ -589,16 +591,14 @@ impl Checker<'_> {
         }
     }
 
-    /// A loop or switch body: its own scope, `break`/`continue` allowed.
-    /// `break_level`: the scope depth a `break` leaves (a `for` statement's
-    /// own scope); by default the body's.
-    fn loop_body(&mut self, body: StmtId, break_level: Option<usize>) -> Stmt {
+    /// A loop body: its own scope, `break`/`continue` allowed; both leave
+    /// the body's scopes (a `for` statement's own cleanups follow the loop).
+    fn loop_body(&mut self, body: StmtId) -> Stmt {
         let body_level = self.scopes.len() + 1;
         let ctx = self.fn_cx_mut();
         ctx.loop_depth += 1;
         ctx.break_depth += 1;
-        ctx.jump_levels
-            .push((true, break_level.unwrap_or(body_level), body_level));
+        ctx.jump_levels.push((true, body_level, body_level));
         self.push_scope();
         let b = self.stmt(body);
         self.pop_scope();
