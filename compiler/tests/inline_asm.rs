@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 mod support;
-use support::{load, pinned_names, run, test_run_syscall, unpin};
+use support::{arch_include, can_load, have, load, pinned_names, run, test_run_syscall, unpin};
 
 /// `(name, source)`: syscall programs whose results depend on the asm.
 const PROGRAMS: &[(&str, &str)] = &[
@@ -201,46 +201,9 @@ char _license[] SEC("license") = "GPL";
     ),
 ];
 
-fn arch_include() -> String {
-    let out = Command::new("uname").arg("-m").output().ok();
-    let arch = out
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .unwrap_or_else(|| "x86_64".into());
-    format!("-I/usr/include/{arch}-linux-gnu")
-}
-
-fn have(tool: &str) -> bool {
-    Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn can_load() -> Result<(), String> {
-    if !have("bpftool") {
-        return Err("bpftool is not installed".into());
-    }
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
-        return Err("not root: cannot load BPF programs".into());
-    }
-    if !Path::new("/sys/fs/bpf").is_dir() {
-        return Err("/sys/fs/bpf is not mounted".into());
-    }
-    let mounted = std::fs::read_to_string("/proc/mounts")
-        .is_ok_and(|m| m.lines().any(|l| l.contains(" /sys/fs/bpf bpf ")));
-    if !mounted {
-        return Err("bpffs is not mounted on /sys/fs/bpf".into());
-    }
-    Ok(())
-}
-
 /// A scratch directory per test, removed first.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("bpfcc-inline-asm-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    support::scratch_in("inline-asm", name)
 }
 
 /// Compiles `src` with bpfcc's library API into `<dir>/bpfcc/<name>.o`.

@@ -3,7 +3,7 @@
 //! `syscall` programs through the bpf() syscall.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Runs a command; its stdout, or an error with its output.
@@ -93,4 +93,49 @@ pub fn pinned_names(dir: &Path) -> Vec<String> {
         .unwrap_or_default();
     v.sort();
     v
+}
+
+/// `-I` for the architecture's multiarch headers (`asm/types.h`).
+pub fn arch_include() -> String {
+    let out = Command::new("uname").arg("-m").output().ok();
+    let arch = out
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_else(|| "x86_64".into());
+    format!("-I/usr/include/{arch}-linux-gnu")
+}
+
+/// Whether `tool --version` runs.
+pub fn have(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Whether programs can be loaded here; `Err` says why not (for `SKIP:`).
+pub fn can_load() -> Result<(), String> {
+    if !have("bpftool") {
+        return Err("bpftool is not installed".into());
+    }
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return Err("not root: cannot load BPF programs".into());
+    }
+    if !Path::new("/sys/fs/bpf").is_dir() {
+        return Err("/sys/fs/bpf is not mounted".into());
+    }
+    let mounted = std::fs::read_to_string("/proc/mounts")
+        .is_ok_and(|m| m.lines().any(|l| l.contains(" /sys/fs/bpf bpf ")));
+    if !mounted {
+        return Err("bpffs is not mounted on /sys/fs/bpf".into());
+    }
+    Ok(())
+}
+
+/// A fresh scratch directory `bpfcc-<suite>-<pid>-<name>` (removed first).
+pub fn scratch_in(suite: &str, name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("bpfcc-{suite}-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
