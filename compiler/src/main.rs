@@ -319,7 +319,7 @@ fn dependency_rule(inv: &Invocation, input: &Path, read: &[PathBuf], system: &[P
     let main = if input == Path::new("-") {
         "-".to_string()
     } else {
-        input.to_string_lossy().into_owned()
+        depfile::without_leading_dot_slash(&input.to_string_lossy()).to_string()
     };
     let mut seen = BTreeSet::new();
     let mut files = vec![main.clone()];
@@ -328,7 +328,7 @@ fn dependency_rule(inv: &Invocation, input: &Path, read: &[PathBuf], system: &[P
         if !deps.system_headers && system.binary_search(p).is_ok() {
             continue;
         }
-        let name = p.to_string_lossy().into_owned();
+        let name = depfile::without_leading_dot_slash(&p.to_string_lossy()).to_string();
         if seen.insert(name.clone()) {
             files.push(name);
         }

@@ -1459,6 +1459,19 @@ fn dependency_files_end_to_end() {
         "f.o: f.c inc/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.h \\\n  \
          inc/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.h\n"
     );
+    // Files next to the main one and `-I.` headers are written without
+    // `./`, as clang writes them (`./m.c` too).
+    std::fs::write(s.0.join("near.h"), "#define NEAR 5\n").unwrap();
+    std::fs::write(
+        s.0.join("m.c"),
+        "#include \"near.h\"\n#include <c.h>\nint y = NEAR;\n",
+    )
+    .unwrap();
+    let out = s.run(BPFCC, &["-I.", "-Isys", "-M", "./m.c"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "m.o: m.c near.h sys/c.h\n"
+    );
     // kbuild's -Wp,-MMD,file.
     let out = s.run(BPFCC, &[&base[..], &["-Wp,-MMD,out/k.d"]].concat());
     assert!(out.status.success());

@@ -80,6 +80,15 @@ pub fn default_depfile(input: &Path, output: Option<&Path>) -> PathBuf {
     }
 }
 
+/// `name` without leading `./` components (`./foo.h`, `.//./foo.h`):
+/// clang writes dependencies that way.
+pub fn without_leading_dot_slash(mut name: &str) -> &str {
+    while let Some(rest) = name.strip_prefix("./") {
+        name = rest.trim_start_matches('/');
+    }
+    name
+}
+
 /// Formats the rule: `targets` (already quoted) depend on `files` (the main
 /// file first); `phony` adds `header:` rules.
 pub fn format_rule(targets: &[String], files: &[String], phony: bool) -> String {
