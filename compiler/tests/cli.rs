@@ -1538,6 +1538,36 @@ fn preprocess_and_check_end_to_end() {
     assert!(s.read("f.d").starts_with("f.o: f.c inc/"));
 }
 
+/// The built-in <stddef.h> gives only what `__need_*` asks for (as clang's
+/// and gcc's do), and everything on a plain include, however often.
+#[test]
+fn stddef_honours_need_macros() {
+    let s = Scratch::new("stddef");
+    std::fs::write(
+        s.0.join("sd.c"),
+        "#define __need_size_t\n#include <stddef.h>\n\
+         #if defined(NULL) || defined(offsetof) || defined(__need_size_t)\n#error too much\n#endif\n\
+         size_t a = sizeof(int);\n#include <stddef.h>\n\
+         struct pt { int x, y; };\nptrdiff_t d = 1;\nvoid *p = NULL;\nwchar_t w = 1;\n\
+         int off = offsetof(struct pt, y);\n#include <stddef.h>\n",
+    )
+    .unwrap();
+    let out = s.run(BPFCC, &["-fsyntax-only", "sd.c"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if have_clang() {
+        let out = s.run("clang-19", &["--target=bpf", "-fsyntax-only", "sd.c"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn warnings_werror_and_w() {
     let s = Scratch::new("warn");
