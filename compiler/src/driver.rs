@@ -286,6 +286,11 @@ fn compile_with(input: Input, options: &Options, teardown: Teardown) -> CompileO
     if diags.has_errors() {
         return finish(None, diags, sources);
     }
+    if options.emit == Emit::Preprocessed && pp_options.dump_macros {
+        let mut text = pp.macros.join("\n");
+        text.push('\n');
+        return finish(Some(text.into_bytes()), diags, sources);
+    }
     if options.emit == Emit::Preprocessed {
         let text = preprocess::write_preprocessed(&pp, &sources, &interner);
         return finish(Some(text.into_bytes()), diags, sources);

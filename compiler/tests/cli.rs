@@ -1538,6 +1538,53 @@ fn preprocess_and_check_end_to_end() {
     assert!(s.read("f.d").starts_with("f.o: f.c inc/"));
 }
 
+/// `-dM -E` prints the macros defined at the end as clang does (the
+/// selftests Makefile reads `$(CLANG) -dM -E - </dev/null`); bpfcc adds only
+/// its own `__bpfcc*` macros.
+#[test]
+fn dump_macros_like_clang() {
+    let s = Scratch::new("dm");
+    std::fs::write(
+        s.0.join("dm.c"),
+        "#define F(a, b)  a   +  b\n#define G(x, ...) f(x, __VA_ARGS__)\n\
+         #define N(a, rest...) a rest\n#define EMPTY\n#define GONE 1\n#undef GONE\n",
+    )
+    .unwrap();
+    let ours = s.run(BPFCC, &["-dM", "-E", "dm.c"]);
+    assert!(ours.status.success());
+    let ours = String::from_utf8_lossy(&ours.stdout).into_owned();
+    for line in [
+        "#define F(a,b) a + b\n",
+        "#define G(x,...) f(x, __VA_ARGS__)\n",
+        "#define N(a,rest...) a rest\n",
+        "#define EMPTY \n",
+    ] {
+        assert!(ours.contains(line), "{line:?} missing:\n{ours}");
+    }
+    assert!(
+        !ours.contains("GONE") && !ours.contains("__FILE__"),
+        "{ours}"
+    );
+    if !have_clang() {
+        eprintln!("SKIP: clang-19 not installed");
+        return;
+    }
+    // (bpfcc's default CPU is v3, clang's v1: both are given one.)
+    for args in [
+        &["-mcpu=v1", "-dM", "-E", "dm.c"][..],
+        &["-mcpu=v3", "-O2", "-dM", "-E", "-"][..],
+    ] {
+        let theirs = s.run("clang-19", &[&["--target=bpf"][..], args].concat());
+        let ours = s.run(BPFCC, args);
+        let ours: String = String::from_utf8_lossy(&ours.stdout)
+            .lines()
+            .filter(|l| !l.starts_with("#define __bpfcc"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(ours, String::from_utf8_lossy(&theirs.stdout), "{args:?}");
+    }
+}
+
 /// The built-in <stddef.h> gives only what `__need_*` asks for (as clang's
 /// and gcc's do), and everything on a plain include, however often.
 #[test]

@@ -460,6 +460,8 @@ pub fn parse_args(args: &[String]) -> Result<Invocation, ArgError> {
             "-c" => c = true,
             "-S" => s = true,
             "-E" => e = true,
+            // With -E: the macros defined at the end instead of the text.
+            "-dM" => pp.dump_macros = true,
             "-fsyntax-only" => syntax_only = true,
             "-v" => inv.verbose = true,
             "-w" => inv.options.suppress_warnings = true,

@@ -36,6 +36,7 @@ use include::IncludeSearch;
 use lexer::{Lexed, Lexer};
 use macros::Macro;
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write;
 use std::path::PathBuf;
 use token::{Expansion, ExpansionId, Token, TokenKind};
 
@@ -74,6 +75,8 @@ pub struct PreprocessOptions {
     pub cpu_version: u8,
     /// `-O` level (for `__OPTIMIZE__`).
     pub opt_level: u8,
+    /// `-dM`: collect the macros defined at the end (`PreprocessOutput::macros`).
+    pub dump_macros: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +94,9 @@ pub struct PreprocessOutput {
     /// directory or `-idirafter`, or marked `#pragma GCC system_header`);
     /// `-E` output flags them with `3`.
     pub system_files: Vec<FileId>,
+    /// With `-dM`: `#define` lines for every macro defined at the end of
+    /// the input, predefined ones included, sorted by name (as clang).
+    pub macros: Vec<String>,
 }
 
 /// Preprocesses `main` (already in `sources`).
@@ -318,7 +324,13 @@ impl<'a> Preprocessor<'a> {
         self.end_ignored_warnings(0, None);
         self.system_files.sort();
         self.system_files.dedup();
+        let macros = if self.options.dump_macros {
+            self.macro_definitions()
+        } else {
+            Vec::new()
+        };
         PreprocessOutput {
+            macros,
             tokens: self.out,
             expansions: self.expansions,
             dependencies: self.dependencies,
@@ -603,6 +615,50 @@ fn report_lex_error(diags: &mut Diagnostics, err: lexer::LexError, span: Span) {
 }
 
 impl<'a> Preprocessor<'a> {
+    /// `#define` lines of the macros defined now, as `clang -dM` prints
+    /// them: parameters without spaces, the body's tokens separated by one
+    /// space where the definition had whitespace; builtins left out.
+    fn macro_definitions(&self) -> Vec<String> {
+        let mut lines: Vec<(&str, String)> = Vec::new();
+        for &m in &self.macro_of {
+            let Some(m) = self.macros.get(m as usize) else {
+                continue;
+            };
+            if m.builtin.is_some() {
+                continue;
+            }
+            let name = self.interner.resolve(m.name);
+            let mut line = format!("#define {name}");
+            if let Some(params) = &m.params {
+                let mut names: Vec<&str> =
+                    params.iter().map(|&p| self.interner.resolve(p)).collect();
+                if m.variadic {
+                    if let Some(last) = names.last_mut() {
+                        if *last == "__VA_ARGS__" {
+                            *last = "...";
+                        }
+                    }
+                }
+                let mut list = names.join(",");
+                if m.variadic && !list.ends_with("...") {
+                    list.push_str("...");
+                }
+                let _ = write!(line, "({list})");
+            }
+            // One space after the name, even before an empty body (clang's).
+            line.push(' ');
+            for (k, t) in m.body.iter().enumerate() {
+                if k > 0 && t.leading_space {
+                    line.push(' ');
+                }
+                line.push_str(&self.spelling(t.kind));
+            }
+            lines.push((name, line));
+        }
+        lines.sort();
+        lines.into_iter().map(|(_, l)| l).collect()
+    }
+
     /// The spelling of a token.
     pub(crate) fn spelling(&self, kind: TokenKind) -> std::borrow::Cow<'_, str> {
         use std::borrow::Cow;
