@@ -488,7 +488,7 @@ impl<'a> Parser<'a> {
         let mut cur = expansion;
         let mut guard = 0;
         while let Some(id) = cur {
-            let Some(e) = self.expansions.get(id.0 as usize) else {
+            let Some(e) = self.expansions.get(id.index()) else {
                 break;
             };
             d.notes.push((

@@ -1171,14 +1171,14 @@ fn macro_expansion_note() {
             Token {
                 kind: TokenKind::Number(one),
                 span: call,
-                expansion: Some(ExpansionId(0)),
+                expansion: Some(ExpansionId::new(0)),
                 leading_space: true,
                 at_line_start: false,
             },
             Token {
                 kind: TokenKind::Punct(Punct::Plus),
                 span: call,
-                expansion: Some(ExpansionId(0)),
+                expansion: Some(ExpansionId::new(0)),
                 leading_space: true,
                 at_line_start: false,
             },
@@ -1210,7 +1210,7 @@ fn macro_expansion_note() {
     let mut toks2 = lex(src2, file2, &mut interner);
     let bar = interner.intern("BAR");
     toks2[3].kind = TokenKind::Punct(Punct::RParen);
-    toks2[3].expansion = Some(ExpansionId(0));
+    toks2[3].expansion = Some(ExpansionId::new(0));
     let expansions2 = [Expansion {
         macro_name: bar,
         call_site: toks2[3].span,

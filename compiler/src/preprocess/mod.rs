@@ -679,7 +679,7 @@ impl<'a> Preprocessor<'a> {
     /// Records an expansion and returns its id.
     pub(crate) fn add_expansion(&mut self, e: Expansion) -> ExpansionId {
         self.expansions.push(e);
-        ExpansionId(self.expansions.len() as u32 - 1)
+        ExpansionId::new(self.expansions.len() - 1)
     }
 
     /// The presumed (`#line`-adjusted) line of a span in the current file stack.

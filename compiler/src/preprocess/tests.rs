@@ -542,10 +542,7 @@ fn token_flags_and_spans() {
     assert!(toks[1].leading_space && !toks[1].at_line_start);
     assert_eq!(toks[0].expansion, None);
     let e = toks[3].expansion.expect("from a macro");
-    assert_eq!(
-        interner.resolve(out.expansions[e.0 as usize].macro_name),
-        "M"
-    );
+    assert_eq!(interner.resolve(out.expansions[e.index()].macro_name), "M");
     // Tokens out of the macro carry the invocation's span `M(2)`.
     for t in &toks[3..8] {
         assert_eq!(&sources.file(main).text[t.span.range()], "M(2)");

@@ -130,7 +130,21 @@ pub enum TokenKind {
 
 /// Identifies one macro expansion in [`Expansions`].
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ExpansionId(pub u32);
+pub struct ExpansionId(std::num::NonZeroU32);
+
+impl ExpansionId {
+    /// The id of the `index`th expansion. Stored plus one, so that an
+    /// `Option<ExpansionId>` (one per token) takes four bytes, not eight.
+    pub fn new(index: usize) -> ExpansionId {
+        let n = u32::try_from(index + 1).expect("fewer than 2^32 macro expansions");
+        ExpansionId(std::num::NonZeroU32::new(n).expect("index + 1 is not zero"))
+    }
+
+    /// The expansion's index in the expansion table.
+    pub fn index(self) -> usize {
+        self.0.get() as usize - 1
+    }
+}
 
 /// One macro expansion: which macro, where it was invoked, and the expansion it
 /// happened inside (for nested macros).
