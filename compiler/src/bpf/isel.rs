@@ -514,6 +514,13 @@ impl Selector<'_> {
         self.f.insts[i].result.map(|v| Reg::V(self.vreg(v)))
     }
 
+    /// The register of an instruction that always has a result (constants,
+    /// arithmetic, loads...: `ir::verify` checks that each has one).
+    fn result_reg(&mut self, i: Inst) -> Reg {
+        self.def(i)
+            .expect("ir::verify: this operation has a result")
+    }
+
     fn select_inst(&mut self, i: Inst) {
         let f = self.f;
         let data = &f.insts[i];
@@ -529,7 +536,7 @@ impl Selector<'_> {
             Op::Iconst(_) | Op::StackAddr { .. } | Op::SymbolAddr { .. } => {}
             Op::Binary(bop, a, b) => self.binary(i, *bop, *a, *b),
             Op::Unary(uop, a) => {
-                let dst = self.def(i).unwrap();
+                let dst = self.result_reg(i);
                 let w32 = self.ty(*a) == Type::I32;
                 if w32 {
                     self.copy_into_for_alu32(dst, *a);
@@ -542,7 +549,7 @@ impl Selector<'_> {
                 }
             }
             Op::Icmp(cond, a, b) => {
-                let dst = self.def(i).unwrap();
+                let dst = self.result_reg(i);
                 let dst_w32 = result_ty == Some(Type::I32);
                 self.set_cond(dst, dst_w32, *cond, *a, *b);
             }
@@ -551,7 +558,7 @@ impl Selector<'_> {
                 from_bits,
                 signed,
             } => {
-                let dst = self.def(i).unwrap();
+                let dst = self.result_reg(i);
                 let ty = self.ty(*value);
                 if ty == Type::I32 && *from_bits < 32 {
                     // The 32-bit and/shift/movsx that follows clears the upper half.
@@ -562,7 +569,7 @@ impl Selector<'_> {
                 self.extend_in_place(dst, ty, *from_bits, *signed);
             }
             Op::Widen { value, signed } => {
-                let dst = self.def(i).unwrap();
+                let dst = self.result_reg(i);
                 if let Some(c) = self.konst(*value) {
                     let c = if *signed {
                         c as i32 as i64
@@ -590,7 +597,7 @@ impl Selector<'_> {
                     self.dirty[result] = true;
                     return;
                 }
-                let dst = self.def(i).unwrap();
+                let dst = self.result_reg(i);
                 if let Some(c) = self.konst(*v) {
                     self.const_into(dst, Type::I32, c);
                 } else {
@@ -605,7 +612,7 @@ impl Selector<'_> {
                 }
             }
             Op::Bswap { value, bits } => {
-                let dst = self.def(i).unwrap();
+                let dst = self.result_reg(i);
                 if !matches!(bits, 16 | 32 | 64) {
                     self.diags.error(
                         self.span,
@@ -627,7 +634,7 @@ impl Selector<'_> {
                 signed,
                 ..
             } => {
-                let dst = self.def(i).unwrap();
+                let dst = self.result_reg(i);
                 let ty = result_ty.unwrap();
                 let a = self.addr(*addr, *offset);
                 self.load(dst, ty, a, *width, *signed);
@@ -657,7 +664,7 @@ impl Selector<'_> {
             }
             // Resolved by `passes::optimize`; the same answer here otherwise.
             Op::IsConstant(v) => {
-                let dst = self.def(i).unwrap();
+                let dst = self.result_reg(i);
                 let c = crate::passes::const_fold::is_constant(f, *v);
                 self.const_into(dst, Type::I32, c as i64);
             }
@@ -1000,7 +1007,7 @@ impl Selector<'_> {
         let a = self.addr(addr, offset);
         if fetch {
             // The old value comes back in the operand's register.
-            let dst = self.def(i).unwrap();
+            let dst = self.result_reg(i);
             self.copy_into(dst, value);
             self.emit(MInst::Atomic {
                 op: code | BPF_FETCH,
@@ -1037,7 +1044,7 @@ impl Selector<'_> {
     }
 
     fn binary(&mut self, i: Inst, bop: BinOp, a: Value, b: Value) {
-        let dst = self.def(i).unwrap();
+        let dst = self.result_reg(i);
         let w32 = self.ty(a) == Type::I32;
         let bits = if w32 { 32 } else { 64 };
         let (code, signed) = match bop {
