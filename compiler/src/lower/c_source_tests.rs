@@ -676,11 +676,6 @@ fn later_asm_outputs_are_projections_of_the_asm() {
     assert!(text.contains("asm_output v"), "{text}");
 }
 
-const LINUX: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../target/ref/linux-source-6.12"
-);
-
 /// The selftests' BPF programs through the whole front end and lowering:
 /// counts files that lower cleanly, lowering diagnostics by message, and
 /// panics (lowering, verification or the -O2 passes). `LOWER_ONLY=name`
@@ -690,49 +685,10 @@ const LINUX: &str = concat!(
 fn corpus_selftests() {
     use std::collections::BTreeMap;
     use std::panic::{catch_unwind, AssertUnwindSafe};
-    let inc = std::env::temp_dir().join("bpfcc-lower-inc");
-    let defs = inc.join("bpf_helper_defs.h");
-    if !defs.exists() {
-        std::fs::create_dir_all(&inc).unwrap();
-        let out = std::process::Command::new("python3")
-            .current_dir(LINUX)
-            .args([
-                "scripts/bpf_doc.py",
-                "--header",
-                "--file",
-                "include/uapi/linux/bpf.h",
-            ])
-            .output()
-            .unwrap();
-        std::fs::write(&defs, out.stdout).unwrap();
-    }
-    let st = format!("{LINUX}/tools/testing/selftests/bpf");
-    let opts = PreprocessOptions {
-        cpu_version: 3,
-        include_dirs: vec![
-            st.clone().into(),
-            format!("{LINUX}/tools/lib").into(),
-            format!("{st}/progs").into(),
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/ref").into(),
-            inc.clone(),
-            format!("{LINUX}/tools/include/uapi").into(),
-        ],
-        after_dirs: vec![
-            "/usr/include".into(),
-            "/usr/include/x86_64-linux-gnu".into(),
-        ],
-        macro_ops: vec![preprocess::MacroOp::Define(
-            "__TARGET_ARCH_x86".into(),
-            None,
-        )],
-        ..Default::default()
+    let Some((opts, files)) = crate::reference_sources::selftests_corpus("bpfcc-lower-inc") else {
+        println!("SKIP: linux-source-6.12 is not unpacked (cargo xtask refs)");
+        return;
     };
-    let mut files: Vec<_> = std::fs::read_dir(format!("{st}/progs"))
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "c"))
-        .collect();
-    files.sort();
     let only = std::env::var("LOWER_ONLY").ok();
     let (mut clean, mut front_fail, mut diag_fail, mut panics) = (0, 0, 0, 0);
     let mut msgs: BTreeMap<String, usize> = BTreeMap::new();

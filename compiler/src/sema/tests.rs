@@ -1233,11 +1233,6 @@ int tagged __attribute__((btf_decl_tag("user"), aligned(16)));
 // Corpus runs (ignored: they need target/ref from `cargo xtask refs`; run with `--ignored --nocapture`,
 // in release mode for meaningful times).
 
-const LINUX: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../target/ref/linux-source-6.12"
-);
-
 /// Preprocesses, parses and checks one file; returns (pp+parse errors, sema
 /// errors, first error text, sema time).
 fn run_file(
@@ -1339,49 +1334,10 @@ fn corpus_vmlinux_h() {
 #[test]
 #[ignore]
 fn corpus_selftests() {
-    let inc = std::env::temp_dir().join("bpfcc-sema-inc");
-    let defs = inc.join("bpf_helper_defs.h");
-    if !defs.exists() {
-        std::fs::create_dir_all(&inc).unwrap();
-        let out = std::process::Command::new("python3")
-            .current_dir(LINUX)
-            .args([
-                "scripts/bpf_doc.py",
-                "--header",
-                "--file",
-                "include/uapi/linux/bpf.h",
-            ])
-            .output()
-            .unwrap();
-        std::fs::write(&defs, out.stdout).unwrap();
-    }
-    let st = format!("{LINUX}/tools/testing/selftests/bpf");
-    let opts = PreprocessOptions {
-        cpu_version: 3,
-        include_dirs: vec![
-            st.clone().into(),
-            format!("{LINUX}/tools/lib").into(),
-            format!("{st}/progs").into(),
-            concat!(env!("CARGO_MANIFEST_DIR"), "/../target/ref").into(),
-            inc.clone(),
-            format!("{LINUX}/tools/include/uapi").into(),
-        ],
-        after_dirs: vec![
-            "/usr/include".into(),
-            "/usr/include/x86_64-linux-gnu".into(),
-        ],
-        macro_ops: vec![preprocess::MacroOp::Define(
-            "__TARGET_ARCH_x86".into(),
-            None,
-        )],
-        ..Default::default()
+    let Some((opts, files)) = crate::reference_sources::selftests_corpus("bpfcc-sema-inc") else {
+        println!("SKIP: linux-source-6.12 is not unpacked (cargo xtask refs)");
+        return;
     };
-    let mut files: Vec<_> = std::fs::read_dir(format!("{st}/progs"))
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "c"))
-        .collect();
-    files.sort();
     let (mut ok, mut front_fail, mut sema_fail) = (0, 0, 0);
     let mut msgs: std::collections::BTreeMap<String, usize> = Default::default();
     let mut total = std::time::Duration::ZERO;
