@@ -91,15 +91,36 @@ impl Diagnostics {
     /// through `to` (the `pop`, or the end of the file); a range spanning two
     /// files is ignored.
     pub fn ignore_warnings(&mut self, group: &str, from: Span, to: Span) {
-        if from.file != to.file || to.end < from.start {
-            return;
-        }
+        let range = self.start_ignoring_warnings(group, from);
+        self.stop_ignoring_warnings(range, to);
+    }
+
+    /// Turns warnings of `group` off from `from` on, until
+    /// [`Diagnostics::stop_ignoring_warnings`] closes the range. Open from the
+    /// start, because the parser and sema may warn about code inside the
+    /// range before the preprocessor has read its end.
+    pub fn start_ignoring_warnings(&mut self, group: &str, from: Span) -> usize {
         self.ignored_warnings.push(IgnoredWarnings {
             group: group.to_string(),
             file: from.file,
             start: from.start,
-            end: to.end,
+            end: u32::MAX,
         });
+        self.ignored_warnings.len() - 1
+    }
+
+    /// Ends the range `range` (from [`Diagnostics::start_ignoring_warnings`])
+    /// at `to`; ending in another file, or before it began, empties it.
+    pub fn stop_ignoring_warnings(&mut self, range: usize, to: Span) {
+        let Some(r) = self.ignored_warnings.get_mut(range) else {
+            return;
+        };
+        if to.file != r.file || to.end < r.start {
+            r.end = 0;
+            r.start = 1;
+        } else {
+            r.end = to.end;
+        }
     }
 
     /// A warning of a `-W` group (e.g. `int-conversion`): dropped where a

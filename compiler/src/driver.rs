@@ -12,10 +12,11 @@ pub mod depfile;
 use crate::bpf::{self, BackendOptions};
 use crate::diag::Diagnostics;
 use crate::intern::Interner;
-use crate::preprocess::{self, PreprocessOptions};
+use crate::parse::Parser;
+use crate::preprocess::{self, PreprocessOptions, PreprocessOutput, Preprocessor};
 use crate::sema::{self, SemaOptions};
 use crate::source::SourceMap;
-use crate::{asm, btf, dwarf, elf, ir, lower, parse, passes};
+use crate::{asm, btf, dwarf, elf, ir, lower, passes};
 use std::path::{Path, PathBuf};
 
 /// What to compile.
@@ -257,46 +258,33 @@ fn compile_with(input: Input, options: &Options, teardown: Teardown) -> CompileO
     pp_options.opt_level = options.opt_level;
     add_default_system_dirs(&mut pp_options);
     let mut interner = Phase::new(Interner::new(), teardown);
-    let mut pp = Phase::new(
-        preprocess::preprocess(main, &pp_options, &mut sources, &mut interner, &mut diags),
-        teardown,
-    );
-    let dependencies = pp.dependencies.clone();
-    let mut system_dependencies: Vec<PathBuf> = pp
-        .system_files
-        .iter()
-        .filter_map(|&f| sources.file(f).path.clone())
-        .collect();
-    system_dependencies.sort();
-    system_dependencies.dedup();
-    let finish = |output: Option<Vec<u8>>, diagnostics: Diagnostics, sources: SourceMap| {
-        let output = if diagnostics.has_errors() {
-            None
-        } else {
-            output
+    if options.emit == Emit::Preprocessed || language == Language::AssemblerWithCpp {
+        let pp = Phase::new(
+            preprocess::preprocess(main, &pp_options, &mut sources, &mut interner, &mut diags),
+            teardown,
+        );
+        let (dependencies, system_dependencies) = dependencies_of(&pp, &sources);
+        let finish = |output: Option<Vec<u8>>, diagnostics: Diagnostics, sources: SourceMap| {
+            finished(
+                output,
+                diagnostics,
+                sources,
+                &dependencies,
+                &system_dependencies,
+            )
         };
-        CompileOutput {
-            output,
-            diagnostics,
-            sources,
-            dependencies: dependencies.clone(),
-            system_dependencies: system_dependencies.clone(),
+        if diags.has_errors() {
+            return finish(None, diags, sources);
         }
-    };
-    if diags.has_errors() {
-        return finish(None, diags, sources);
-    }
-    if options.emit == Emit::Preprocessed && pp_options.dump_macros {
-        let mut text = pp.macros.join("\n");
-        text.push('\n');
-        return finish(Some(text.into_bytes()), diags, sources);
-    }
-    if options.emit == Emit::Preprocessed {
+        if pp_options.dump_macros {
+            let mut text = pp.macros.join("\n");
+            text.push('\n');
+            return finish(Some(text.into_bytes()), diags, sources);
+        }
         let text = preprocess::write_preprocessed(&pp, &sources, &interner);
-        return finish(Some(text.into_bytes()), diags, sources);
-    }
-    if language == Language::AssemblerWithCpp {
-        let text = preprocess::write_preprocessed(&pp, &sources, &interner);
+        if options.emit == Emit::Preprocessed {
+            return finish(Some(text.into_bytes()), diags, sources);
+        }
         let out = assemble_text(&text, &source_name, options, sources, diags);
         return CompileOutput {
             dependencies,
@@ -304,25 +292,32 @@ fn compile_with(input: Input, options: &Options, teardown: Teardown) -> CompileO
             ..out
         };
     }
-
-    let mut tu = Phase::new(
-        parse::parse_with_expansions(&pp.tokens, &pp.expansions, &mut interner, &mut diags),
-        teardown,
-    );
-    // The tokens are dead once parsed. Freed now, even when everything else is
-    // leaked at exit, their memory (16 MB for a vmlinux.h) is reused by sema
-    // instead of fresh pages that the kernel must zero.
-    drop(std::mem::take(&mut pp.tokens));
-    if diags.has_errors() {
-        return finish(None, diags, sources);
-    }
+    // C: the preprocessor, the parser and sema run as one stream, so
+    // that neither the tokens nor the syntax tree of the whole unit
+    // exist at once.
     let sema_options = SemaOptions {
         cpu_version: options.cpu_version,
     };
-    let program = Phase::new(
-        sema::check_consuming_items(&mut tu, &mut interner, &sema_options, &mut diags),
-        teardown,
-    );
+    // vmlinux.h has one file-scope item per ~170 bytes.
+    let expected_items = sources.file(main).text.len() / 170;
+    let pp = Preprocessor::start(main, &pp_options, &mut sources, &mut interner, &mut diags);
+    let mut parser = Parser::streaming(pp);
+    let program = sema::check_stream(&mut parser, &sema_options, expected_items);
+    let pp = parser
+        .into_preprocessor()
+        .expect("a streaming parser reads from the preprocessor")
+        .finish();
+    let program = Phase::new(program, teardown);
+    let (dependencies, system_dependencies) = dependencies_of(&pp, &sources);
+    let finish = |output: Option<Vec<u8>>, diagnostics: Diagnostics, sources: SourceMap| {
+        finished(
+            output,
+            diagnostics,
+            sources,
+            &dependencies,
+            &system_dependencies,
+        )
+    };
     if diags.has_errors() || options.emit == Emit::SyntaxOnly {
         return finish(None, diags, sources);
     }
@@ -389,6 +384,41 @@ fn compile_with(input: Input, options: &Options, teardown: Teardown) -> CompileO
                 }
             }
         }
+    }
+}
+
+/// The files read (for `-MD`), and those of them that are system headers
+/// (left out by `-MMD`).
+fn dependencies_of(pp: &PreprocessOutput, sources: &SourceMap) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    let mut system: Vec<PathBuf> = pp
+        .system_files
+        .iter()
+        .filter_map(|&f| sources.file(f).path.clone())
+        .collect();
+    system.sort();
+    system.dedup();
+    (pp.dependencies.clone(), system)
+}
+
+/// The result of a compilation: `output` only if there were no errors.
+fn finished(
+    output: Option<Vec<u8>>,
+    diagnostics: Diagnostics,
+    sources: SourceMap,
+    dependencies: &[PathBuf],
+    system_dependencies: &[PathBuf],
+) -> CompileOutput {
+    let output = if diagnostics.has_errors() {
+        None
+    } else {
+        output
+    };
+    CompileOutput {
+        output,
+        diagnostics,
+        sources,
+        dependencies: dependencies.to_vec(),
+        system_dependencies: system_dependencies.to_vec(),
     }
 }
 

@@ -163,13 +163,13 @@ impl Parser<'_> {
         if let Some(&s) = self.attr_names.get(&raw) {
             return s;
         }
-        let text = self.interner.resolve(raw);
+        let text = self.src.interner().resolve(raw);
         let stripped = match text.strip_prefix("__").and_then(|t| t.strip_suffix("__")) {
             Some(inner) if !inner.is_empty() => Some(inner.to_string()),
             _ => None,
         };
         let s = match stripped {
-            Some(inner) => self.interner.intern(&inner),
+            Some(inner) => self.src.interner_mut().intern(&inner),
             None => raw,
         };
         self.attr_names.insert(raw, s);
@@ -226,7 +226,10 @@ impl Parser<'_> {
                     continue;
                 }
                 if ctx == SpecCtx::NoExpr && self.unknown_type_follows() {
-                    self.error_here(format!("unknown type name '{}'", self.interner.resolve(s)));
+                    self.error_here(format!(
+                        "unknown type name '{}'",
+                        self.src.interner().resolve(s)
+                    ));
                     self.bump();
                     self.type_spec_stack.push(TypeSpec::TypedefName(s, t.span));
                     continue;
@@ -462,7 +465,7 @@ impl Parser<'_> {
             // Attributes right after the closing brace belong to the type.
             self.attributes(&mut attrs)?;
             for region in self.record_attributes {
-                if region.tokens.contains(&keyword_index) {
+                if region.tokens.contains(&(self.base + keyword_index)) {
                     attrs.push(Attribute {
                         name: region.name,
                         args: Box::default(),
@@ -928,8 +931,10 @@ impl Parser<'_> {
                 && specs.quals == Qualifiers::default()
             {
                 if let Some(s) = self.ident() {
-                    return Err(self
-                        .error_here(format!("unknown type name '{}'", self.interner.resolve(s))));
+                    return Err(self.error_here(format!(
+                        "unknown type name '{}'",
+                        self.src.interner().resolve(s)
+                    )));
                 }
                 return Err(self.error_here("expected parameter declarator"));
             }
@@ -1097,7 +1102,7 @@ impl Parser<'_> {
                 if self.peek(1).is_punct(Punct::LParen) {
                     return Err(self.error_here(format!(
                         "type specifier missing, defaults to 'int'; ISO C99 and later do not support implicit int ('{}')",
-                        self.interner.resolve(s)
+                        self.src.interner().resolve(s)
                     )));
                 }
             }
@@ -1206,7 +1211,7 @@ impl Parser<'_> {
                 msg.to_string(),
                 self.toks[self.pos - 1].expansion,
             );
-            self.diags.push(d);
+            self.report(d);
             Reported
         } else {
             self.error_here(msg)
@@ -1219,7 +1224,7 @@ impl Parser<'_> {
         for x in &d.derived {
             if let DerivedDecl::Function(f) = x {
                 if let Some(&(n, sp)) = f.knr_names.first() {
-                    let name = self.interner.resolve(n).to_string();
+                    let name = self.src.interner().resolve(n).to_string();
                     self.error_at(
                         sp,
                         format!(

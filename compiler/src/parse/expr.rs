@@ -319,7 +319,7 @@ impl Parser<'_> {
             }
             TokenKind::Number(s) => {
                 self.bump();
-                let text = self.interner.resolve(s);
+                let text = self.src.interner().resolve(s);
                 let kind = match literal::parse_number(text) {
                     Ok(IntOrFloat::Int {
                         value,
@@ -349,7 +349,7 @@ impl Parser<'_> {
             }
             TokenKind::Char(s) => {
                 self.bump();
-                let text = self.interner.resolve(s);
+                let text = self.src.interner().resolve(s);
                 let kind = match literal::decode_char(text) {
                     Ok((value, prefix, warning)) => {
                         if let Some(w) = warning {
@@ -480,11 +480,11 @@ impl Parser<'_> {
                 Ok(self.mk_expr(ExprKind::ChooseExpr(c, a, b), start.to(self.prev_span)))
             }
             kw::ConvertVector | kw::BitCast => {
-                let name = self.interner.resolve(k).to_string();
+                let name = self.src.interner().resolve(k).to_string();
                 Err(self.error_here(format!("'{name}' is not supported")))
             }
             _ => {
-                let name = self.interner.resolve(k).to_string();
+                let name = self.src.interner().resolve(k).to_string();
                 Err(self.error_here(format!("expected expression before '{name}'")))
             }
         }
@@ -503,8 +503,12 @@ impl Parser<'_> {
         let mut n = 0;
         // First the prefix the whole literal gets: a plain piece adopts the
         // prefix of a prefixed one.
-        while let TokenKind::Str(s) = self.peek(n).kind {
-            let p = literal::string_prefix(self.interner.resolve(s));
+        loop {
+            self.ensure_ahead(n);
+            let TokenKind::Str(s) = self.peek(n).kind else {
+                break;
+            };
+            let p = literal::string_prefix(self.src.interner().resolve(s));
             if p != StrPrefix::None {
                 if prefix != StrPrefix::None && prefix != p {
                     let sp = self.peek(n).span;
@@ -526,10 +530,10 @@ impl Parser<'_> {
             let TokenKind::Str(s) = t.kind else {
                 unreachable!("counted above")
             };
-            let text = self.interner.resolve(s);
+            let text = self.src.interner().resolve(s);
             match literal::decode_string(text, prefix, &mut bytes) {
                 Ok(None) => {}
-                Ok(Some(w)) => self.diags.warning(t.span, w),
+                Ok(Some(w)) => self.warning_at(t.span, w),
                 Err(msg) => {
                     self.error_at(t.span, msg);
                 }

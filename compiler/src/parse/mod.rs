@@ -19,6 +19,7 @@ mod tests;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
 use crate::intern::{Interner, Sym, KEYWORDS};
 use crate::preprocess::token::{Expansion, Punct, Token, TokenKind};
+use crate::preprocess::Preprocessor;
 use crate::source::Span;
 use ast::{ExprId, ExprKind, TranslationUnit};
 use std::collections::HashMap;
@@ -65,7 +66,7 @@ pub struct ParseContext<'a> {
 /// arguments).
 #[derive(Clone, Debug)]
 pub struct RecordAttributeRegion {
-    /// Indices into the token slice given to the parser.
+    /// Indices into the token stream given to the parser.
     pub tokens: std::ops::Range<usize>,
     pub name: Sym,
     /// The `#pragma`, for the attribute's span.
@@ -79,11 +80,81 @@ pub fn parse_with_context(
     interner: &mut Interner,
     diags: &mut Diagnostics,
 ) -> ast::TranslationUnit {
-    let mut p = Parser::new(tokens, context.expansions, interner, diags);
+    let source = TokenSource::List {
+        expansions: context.expansions,
+        interner,
+        diags,
+    };
+    let mut p = Parser::new(source, tokens.to_vec());
     p.record_attributes = context.record_attributes;
-    p.translation_unit();
+    while let Some(item) = p.next_item() {
+        p.tu.items.push(item);
+    }
+    // Up to half of the list's capacity is spare after doubling; given
+    // back, it is reused by sema.
+    p.tu.items.shrink_to_fit();
     p.tu
 }
+
+/// Where the parser's tokens come from, and who lends it the interner and
+/// the diagnostics meanwhile.
+pub(crate) enum TokenSource<'a> {
+    /// A complete token list, given up front.
+    List {
+        expansions: &'a [Expansion],
+        interner: &'a mut Interner,
+        diags: &'a mut Diagnostics,
+    },
+    /// The preprocessor, run as far as the parser has read: the tokens of a
+    /// whole translation unit never exist at once, so their memory is
+    /// reused instead of growing with the input (and they are read while
+    /// still in the cache).
+    Preprocessor(Box<Preprocessor<'a>>),
+}
+
+impl<'a> TokenSource<'a> {
+    #[inline]
+    pub(crate) fn interner(&self) -> &Interner {
+        match self {
+            TokenSource::List { interner, .. } => interner,
+            TokenSource::Preprocessor(pp) => pp.interner(),
+        }
+    }
+
+    pub(crate) fn interner_mut(&mut self) -> &mut Interner {
+        self.parts().0
+    }
+
+    pub(crate) fn diags(&mut self) -> &mut Diagnostics {
+        self.parts().1
+    }
+
+    /// The interner and the diagnostics, both at once.
+    pub(crate) fn parts(&mut self) -> (&mut Interner, &mut Diagnostics) {
+        match self {
+            TokenSource::List {
+                interner, diags, ..
+            } => (interner, diags),
+            TokenSource::Preprocessor(pp) => pp.interner_and_diags(),
+        }
+    }
+
+    fn expansions(&self) -> &[Expansion] {
+        match self {
+            TokenSource::List { expansions, .. } => expansions,
+            TokenSource::Preprocessor(pp) => &pp.expansions,
+        }
+    }
+}
+
+/// Tokens the parser may look at beyond the current one without asking the
+/// preprocessor for more (longer looks, like a run of string literals, ask
+/// with [`Parser::ensure_ahead`]).
+const LOOKAHEAD: usize = 16;
+
+/// Tokens asked of the preprocessor at a time: enough that refills are
+/// rare, few enough (about 230 KB) that they are parsed while in the cache.
+const REFILL: usize = 8192;
 
 /// The result of a parsing function: `Err` means an error was already
 /// reported and the caller must resynchronise.
@@ -288,13 +359,24 @@ impl Scopes {
 }
 
 /// Parser state: the token cursor, the tree being built and the typedef scopes.
-struct Parser<'a> {
-    toks: &'a [Token],
+pub(crate) struct Parser<'a> {
+    /// Tokens read and not yet dropped: the current top-level item's and
+    /// those ahead of it. `toks[0]` is token number `base` of the stream.
+    toks: Vec<Token>,
+    base: usize,
     pos: usize,
-    expansions: &'a [Expansion],
-    interner: &'a mut Interner,
-    diags: &'a mut Diagnostics,
-    tu: TranslationUnit,
+    /// `pos` at which to ask the preprocessor for more tokens
+    /// (`usize::MAX` once it has given them all).
+    refill_at: usize,
+    pub(crate) src: TokenSource<'a>,
+    /// The preprocessor reported an error: the tokens it made from then on
+    /// were dropped for an `Eof`, where the parser stays silent (the item
+    /// cut short there would only give follow-on errors).
+    input_cut: bool,
+    /// The tree: a whole unit's items with [`parse`]; with
+    /// [`Parser::next_item`] the expressions and statements of the items
+    /// returned since [`Parser::clear_tree`].
+    pub(crate) tu: TranslationUnit,
     scopes: Scopes,
     /// Span of the last consumed token (ends of nodes).
     prev_span: Span,
@@ -322,12 +404,9 @@ struct Parser<'a> {
 const MAX_DEPTH: u32 = 1000;
 
 impl<'a> Parser<'a> {
-    fn new(
-        toks: &'a [Token],
-        expansions: &'a [Expansion],
-        interner: &'a mut Interner,
-        diags: &'a mut Diagnostics,
-    ) -> Parser<'a> {
+    /// A parser of `toks` (all of them for a list; none yet for the
+    /// preprocessor, which is asked as the parser goes).
+    fn new(src: TokenSource<'a>, toks: Vec<Token>) -> Parser<'a> {
         let last_span = toks.last().map(|t| t.span).unwrap_or_default();
         let eof = Token {
             kind: TokenKind::Eof,
@@ -336,12 +415,17 @@ impl<'a> Parser<'a> {
             leading_space: false,
             at_line_start: true,
         };
-        Parser {
+        let refill_at = match src {
+            TokenSource::List { .. } => usize::MAX,
+            TokenSource::Preprocessor(_) => 0,
+        };
+        let mut p = Parser {
             toks,
+            base: 0,
             pos: 0,
-            expansions,
-            interner,
-            diags,
+            refill_at,
+            src,
+            input_cut: false,
             tu: TranslationUnit::default(),
             scopes: Scopes::default(),
             prev_span: Span::default(),
@@ -354,6 +438,126 @@ impl<'a> Parser<'a> {
             param_stack: Vec::new(),
             derived_scratch: Vec::new(),
             record_attributes: &[],
+        };
+        p.refill();
+        p
+    }
+
+    /// A parser that runs `pp` as it reads.
+    pub(crate) fn streaming(pp: Preprocessor<'a>) -> Parser<'a> {
+        Parser::new(TokenSource::Preprocessor(Box::new(pp)), Vec::new())
+    }
+
+    /// Asks the preprocessor for more tokens, if it is the source and
+    /// fewer than [`LOOKAHEAD`] are left ahead.
+    fn refill(&mut self) {
+        while self.toks.len() - self.pos < LOOKAHEAD {
+            if !self.read_more() {
+                return;
+            }
+        }
+        self.refill_at = self.toks.len() - LOOKAHEAD;
+    }
+
+    /// Makes sure token `pos + n` has been read, if the input has it.
+    fn ensure_ahead(&mut self, n: usize) {
+        while self.pos + n >= self.toks.len() {
+            if !self.read_more() {
+                return;
+            }
+        }
+        self.refill_at = self.toks.len().saturating_sub(LOOKAHEAD);
+    }
+
+    /// Appends up to [`REFILL`] tokens from the preprocessor; false (and no
+    /// more refills) once the input's `Eof` has been read.
+    fn read_more(&mut self) -> bool {
+        let TokenSource::Preprocessor(pp) = &mut self.src else {
+            self.refill_at = usize::MAX;
+            return false;
+        };
+        if self.refill_at == usize::MAX {
+            return false;
+        }
+        let (kept, errors) = (self.toks.len(), pp.interner_and_diags().1.error_count());
+        // The preprocessor appends to the parser's buffer in place.
+        std::mem::swap(&mut self.toks, &mut pp.out);
+        let mut more = pp.fill(pp.out.len() + REFILL);
+        std::mem::swap(&mut self.toks, &mut pp.out);
+        if pp.interner_and_diags().1.error_count() > errors {
+            // As with a whole-file preprocessor error before parsing: what
+            // follows is not parsed (the preprocessor still runs to the end
+            // when finished, for its other errors).
+            let end = self.toks.last().map(|t| t.span).unwrap_or_default();
+            self.toks.truncate(kept);
+            let mut eof = self.eof;
+            eof.span = Span::new(end.file, end.end, end.end);
+            self.toks.push(eof);
+            self.input_cut = true;
+            more = false;
+        }
+        if !more {
+            self.refill_at = usize::MAX;
+            if let Some(last) = self.toks.last() {
+                self.eof.span = last.span;
+            }
+        }
+        more
+    }
+
+    /// Drops the tokens before the current one but one (which error
+    /// positions may still look at), once a top-level item is done.
+    fn drop_read_tokens(&mut self) {
+        let n = self.pos.saturating_sub(1);
+        if n < REFILL || matches!(self.src, TokenSource::List { .. }) {
+            return;
+        }
+        self.toks.drain(..n);
+        self.base += n;
+        self.pos -= n;
+        if self.refill_at != usize::MAX {
+            self.refill_at -= n;
+        }
+    }
+
+    /// The next top-level item, or `None` at the end of the input. Its
+    /// expressions and statements are in [`Parser::tu`]'s arenas.
+    pub(crate) fn next_item(&mut self) -> Option<ast::ExternalDecl> {
+        loop {
+            self.drop_read_tokens();
+            if self.at_eof() {
+                return None;
+            }
+            let start = self.pos;
+            let item = match self.external_decl() {
+                Ok(item) => item,
+                Err(Reported) => {
+                    self.sync_top(0);
+                    None
+                }
+            };
+            if self.pos == start {
+                // Nothing consumed: skip the token so the loop always advances.
+                self.bump();
+            }
+            if item.is_some() {
+                return item;
+            }
+        }
+    }
+
+    /// Empties the expression and statement arenas, once the items returned
+    /// by [`Parser::next_item`] are checked (nothing refers to them after).
+    pub(crate) fn clear_tree(&mut self) {
+        self.tu.exprs.clear();
+        self.tu.stmts.clear();
+    }
+
+    /// The preprocessor, once the input has been parsed.
+    pub(crate) fn into_preprocessor(self) -> Option<Box<Preprocessor<'a>>> {
+        match self.src {
+            TokenSource::Preprocessor(pp) => Some(pp),
+            TokenSource::List { .. } => None,
         }
     }
 
@@ -390,6 +594,9 @@ impl<'a> Parser<'a> {
             self.prev_span = self.toks[self.pos].span;
             if !matches!(self.toks[self.pos].kind, TokenKind::Eof) {
                 self.pos += 1;
+                if self.pos >= self.refill_at {
+                    self.refill();
+                }
             }
         }
     }
@@ -455,8 +662,7 @@ impl<'a> Parser<'a> {
             format!("expected '{}'", close.as_str()),
             self.tok().expansion,
         );
-        self.diags
-            .push(d.with_note(Some(open), format!("to match this '{opener}'")));
+        self.report(d.with_note(Some(open), format!("to match this '{opener}'")));
         Err(Reported)
     }
 
@@ -488,14 +694,14 @@ impl<'a> Parser<'a> {
         let mut cur = expansion;
         let mut guard = 0;
         while let Some(id) = cur {
-            let Some(e) = self.expansions.get(id.index()) else {
+            let Some(e) = self.src.expansions().get(id.index()) else {
                 break;
             };
             d.notes.push((
                 Some(e.definition),
                 format!(
                     "in expansion of macro '{}'",
-                    self.interner.resolve(e.macro_name)
+                    self.src.interner().resolve(e.macro_name)
                 ),
             ));
             cur = e.parent;
@@ -511,7 +717,7 @@ impl<'a> Parser<'a> {
     fn error_here(&mut self, message: impl Into<String>) -> Reported {
         let t = *self.tok();
         let d = self.diag_at(t.span, message.into(), t.expansion);
-        self.diags.push(d);
+        self.report(d);
         Reported
     }
 
@@ -524,12 +730,25 @@ impl<'a> Parser<'a> {
             None
         };
         let d = self.diag_at(span, message.into(), exp);
-        self.diags.push(d);
+        self.report(d);
         Reported
     }
 
     fn warning_at(&mut self, span: Span, message: impl Into<String>) {
-        self.diags.warning(span, message);
+        if !self.silent() {
+            self.src.diags().warning(span, message);
+        }
+    }
+
+    /// Reports `d`, unless at the `Eof` of input cut short.
+    fn report(&mut self, d: Diagnostic) {
+        if !self.silent() {
+            self.src.diags().push(d);
+        }
+    }
+
+    fn silent(&self) -> bool {
+        self.input_cut && self.at_eof()
     }
 
     /// Guards recursion depth; pair with `leave`.
@@ -629,24 +848,6 @@ impl<'a> Parser<'a> {
     }
 
     // -- translation unit --------------------------------------------------
-
-    fn translation_unit(&mut self) {
-        while !self.at_eof() {
-            let start = self.pos;
-            match self.external_decl() {
-                Ok(Some(item)) => self.tu.items.push(item),
-                Ok(None) => {}
-                Err(Reported) => self.sync_top(0),
-            }
-            if self.pos == start {
-                // Nothing consumed: skip the token so the loop always advances.
-                self.bump();
-            }
-        }
-        // Up to half of the list's capacity is spare after doubling; given
-        // back, it is reused by sema.
-        self.tu.items.shrink_to_fit();
-    }
 }
 
 /// The keyword symbol of a token, if it is one (soft keywords excluded).

@@ -3,7 +3,7 @@
 use super::ast::*;
 use super::decl::SpecCtx;
 use super::literal;
-use super::{ident_of, kw, PResult, Parser, Reported};
+use super::{ident_of, kw, PResult, Parser, Reported, LOOKAHEAD};
 use crate::preprocess::token::{Punct, TokenKind};
 use crate::source::Span;
 
@@ -291,6 +291,7 @@ impl Parser<'_> {
         let mut ext = 0;
         while self.peek(ext).is_ident(kw::Extension) {
             ext += 1;
+            self.ensure_ahead(ext + LOOKAHEAD / 2);
         }
         let decl_follows = {
             let save = self.pos;
@@ -344,7 +345,7 @@ impl Parser<'_> {
         let mut offset = 0u32;
         for t in &self.toks[first..end] {
             let TokenKind::Str(s) = t.kind else { continue };
-            let spelling = self.interner.resolve(s);
+            let spelling = self.src.interner().resolve(s);
             let mut bytes = Vec::new();
             if literal::decode_string(spelling, StrPrefix::None, &mut bytes).is_err() {
                 // Reported by the template's own decoding.

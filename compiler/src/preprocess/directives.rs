@@ -514,7 +514,8 @@ impl<'a> Preprocessor<'a> {
                 if let Some(TokenKind::Str(s)) = toks.get(3).map(|t| t.tok.kind) {
                     let flag = destringize(self.interner.resolve(s));
                     if let Some(group) = flag.strip_prefix("-W") {
-                        self.ignored_warnings.push((group.to_string(), span));
+                        let range = self.diags.start_ignoring_warnings(group, span);
+                        self.ignored_warnings.push((range, span));
                     }
                 }
             }
@@ -526,7 +527,7 @@ impl<'a> Preprocessor<'a> {
     /// of the file each began in).
     pub(crate) fn end_ignored_warnings(&mut self, keep: usize, end: Option<Span>) {
         while self.ignored_warnings.len() > keep {
-            let (group, start) = self.ignored_warnings.pop().expect("len checked");
+            let (range, start) = self.ignored_warnings.pop().expect("len checked");
             let end = match end {
                 Some(e) if e.file == start.file => e,
                 _ => {
@@ -534,7 +535,7 @@ impl<'a> Preprocessor<'a> {
                     Span::new(start.file, len, len)
                 }
             };
-            self.diags.ignore_warnings(&group, start, end);
+            self.diags.stop_ignoring_warnings(range, end);
         }
     }
 

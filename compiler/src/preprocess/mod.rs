@@ -99,7 +99,9 @@ pub struct PreprocessOutput {
     pub macros: Vec<String>,
 }
 
-/// Preprocesses `main` (already in `sources`).
+/// Preprocesses `main` (already in `sources`) to the end, for `-E` and
+/// for callers that want every token at once; the compiler proper streams
+/// them to the parser instead ([`Preprocessor::fill`]).
 pub fn preprocess(
     main: FileId,
     options: &PreprocessOptions,
@@ -107,8 +109,12 @@ pub fn preprocess(
     interner: &mut Interner,
     diags: &mut Diagnostics,
 ) -> PreprocessOutput {
-    let pp = Preprocessor::new(options, sources, interner, diags);
-    pp.run(main)
+    // Sized from vmlinux.h: about one token per 5.5 bytes.
+    let len = sources.file(main).text.len();
+    let mut pp = Preprocessor::start(main, options, sources, interner, diags);
+    pp.out.reserve(len / 5);
+    pp.fill(usize::MAX);
+    pp.finish()
 }
 
 /// Internal token flags.
@@ -215,16 +221,22 @@ pub(crate) struct Preprocessor<'a> {
     system_files: Vec<FileId>,
     dependencies: Vec<PathBuf>,
     dependency_set: HashSet<PathBuf>,
-    out: Vec<Token>,
-    expansions: Vec<Expansion>,
+    /// Tokens produced and not yet taken by the consumer.
+    pub(crate) out: Vec<Token>,
+    /// Where [`Preprocessor::fill`] stops: `out` holds this many tokens.
+    fill_limit: usize,
+    /// The main file's end was reached (its `Eof` is in `out`).
+    finished: bool,
+    pub(crate) expansions: Vec<Expansion>,
     counter: u64,
     main_file: FileId,
     builtin_file: Option<FileId>,
     /// `#pragma push_macro` stacks.
     pushed_macros: HashMap<Sym, Vec<u32>>,
-    /// Warning groups turned off by `#pragma GCC/clang diagnostic ignored`, with
-    /// where; and the lengths of that list at each `diagnostic push`.
-    ignored_warnings: Vec<(String, Span)>,
+    /// Warning groups turned off by `#pragma GCC/clang diagnostic ignored`: the
+    /// open range in the diagnostics and where it began; and the lengths of
+    /// that list at each `diagnostic push`.
+    ignored_warnings: Vec<(usize, Span)>,
     diagnostic_pushes: Vec<usize>,
     vec_pool: Vec<Vec<PTok>>,
     sym: KnownSyms,
@@ -268,6 +280,8 @@ impl<'a> Preprocessor<'a> {
             dependencies: Vec::new(),
             dependency_set: HashSet::new(),
             out: Vec::new(),
+            fill_limit: 0,
+            finished: false,
             expansions: Vec::new(),
             counter: 0,
             main_file: FileId(0),
@@ -280,30 +294,48 @@ impl<'a> Preprocessor<'a> {
         }
     }
 
-    fn run(mut self, main: FileId) -> PreprocessOutput {
-        self.main_file = main;
-        let main_path = self
+    /// A preprocessor positioned at the start of `main`, with the
+    /// predefines, `-D`/`-U` and `-include` files read first.
+    pub(crate) fn start(
+        main: FileId,
+        options: &'a PreprocessOptions,
+        sources: &'a mut SourceMap,
+        interner: &'a mut Interner,
+        diags: &'a mut Diagnostics,
+    ) -> Preprocessor<'a> {
+        let mut pp = Preprocessor::new(options, sources, interner, diags);
+        pp.main_file = main;
+        let main_path = pp
             .sources
             .file(main)
             .path
             .clone()
-            .unwrap_or_else(|| PathBuf::from(&self.sources.file(main).name));
-        self.add_dependency(main_path);
-        self.define_builtins();
+            .unwrap_or_else(|| PathBuf::from(&pp.sources.file(main).name));
+        pp.add_dependency(main_path);
+        pp.define_builtins();
         // The predefines, -D/-U and -include run as a virtual file first; its
         // tokens (from forced includes) precede the main file's.
-        let text = predefined::predefines_text(self.options);
-        let builtin = self.sources.add("<built-in>", None, text);
-        self.builtin_file = Some(builtin);
-        self.push_file(main, None);
-        self.push_file(builtin, None);
-        // Sized from vmlinux.h: about one token per 5.5 bytes and one new
-        // symbol per 45 bytes (a table sized for more is fresh memory the
-        // kernel must zero and the cache must hold: for vmlinux.h 1 MB, not 2).
-        let len = self.sources.file(main).text.len();
-        self.out.reserve(len / 5);
-        self.interner.reserve(len / 48);
-        loop {
+        let text = predefined::predefines_text(pp.options);
+        let builtin = pp.sources.add("<built-in>", None, text);
+        pp.builtin_file = Some(builtin);
+        pp.push_file(main, None);
+        pp.push_file(builtin, None);
+        // Sized from vmlinux.h: one new symbol per 45 bytes (a table sized
+        // for more is fresh memory the kernel must zero and the cache must
+        // hold: for vmlinux.h 1 MB, not 2).
+        let len = pp.sources.file(main).text.len();
+        pp.interner.reserve(len / 48);
+        pp
+    }
+
+    /// Preprocesses on until `out` holds `limit` tokens or the input ends
+    /// (the last token is then `Eof`). Returns whether more may follow.
+    pub(crate) fn fill(&mut self, limit: usize) -> bool {
+        if self.finished {
+            return false;
+        }
+        self.fill_limit = limit;
+        while self.out.len() < limit {
             // Most of a header is plain tokens outside any macro expansion:
             // they go straight from the lexer to the output.
             if self.lookahead.is_empty() && self.contexts.is_empty() && self.plain_file_tokens() {
@@ -312,15 +344,23 @@ impl<'a> Preprocessor<'a> {
             let t = self.next_expanded();
             if t.tok.kind == TokenKind::Eof && t.flags & END_MARK == 0 {
                 let mut eof = t.tok;
-                eof.span = self.eof_span(main);
+                eof.span = self.eof_span(self.main_file);
                 self.out.push(eof);
-                break;
+                self.finished = true;
+                return false;
             }
             if t.flags & (END_MARK | PLACEMARKER) != 0 {
                 continue;
             }
             self.out.push(t.tok);
         }
+        true
+    }
+
+    /// Preprocesses what is left and gives the remaining tokens and what was
+    /// learnt about the input.
+    pub(crate) fn finish(mut self) -> PreprocessOutput {
+        self.fill(usize::MAX);
         self.end_ignored_warnings(0, None);
         self.system_files.sort();
         self.system_files.dedup();
@@ -336,6 +376,16 @@ impl<'a> Preprocessor<'a> {
             dependencies: self.dependencies,
             system_files: self.system_files,
         }
+    }
+
+    pub(crate) fn interner(&self) -> &Interner {
+        self.interner
+    }
+
+    /// The interner and the diagnostics, lent to the parser and sema while
+    /// the preprocessor waits between fills.
+    pub(crate) fn interner_and_diags(&mut self) -> (&mut Interner, &mut Diagnostics) {
+        (self.interner, self.diags)
     }
 
     fn eof_span(&self, main: FileId) -> Span {
@@ -512,6 +562,9 @@ impl<'a> Preprocessor<'a> {
                 }
             }
             self.out.push(t);
+            if self.out.len() >= self.fill_limit {
+                return true;
+            }
         }
     }
 

@@ -179,6 +179,52 @@ pub(crate) struct FnCtx {
     pub const_locals: std::collections::HashSet<LocalId>,
 }
 
+/// What the checker keeps from one batch of items to the next, while the
+/// parser, which lends it the interner and the diagnostics, reads on.
+pub(crate) struct CheckerState {
+    pub types: TypeTable,
+    pub globals: PrimaryMap<GlobalId, tir::Global>,
+    pub functions: PrimaryMap<FuncId, tir::Function>,
+    pub toplevel_asm: Vec<(Vec<u8>, Span)>,
+    pub scopes: Vec<Scope>,
+    pub t: Common,
+    pub n: Names,
+    pub fn_ctx: Option<FnCtx>,
+    /// Count of string literal globals (`.L.str`, `.L.str.1`, ...).
+    pub str_count: u32,
+    /// Count of file-scope compound literal globals.
+    pub compound_count: u32,
+    /// Parameters (name, type, span) of the last function declarator built,
+    /// for the function definition that follows.
+    pub last_params: Vec<(Option<(Sym, Span)>, QualType)>,
+    /// The `btf_decl_tag`s of `last_params`, as (parameter index, tag).
+    pub last_param_tags: Vec<(u32, Vec<u8>)>,
+    /// String literal globals by element size and contents (identical literals share one).
+    pub strings: HashMap<(u8, Vec<u8>), GlobalId>,
+    /// Initializer expressions already checked while looking for brace elision.
+    pub init_cache: HashMap<ast::ExprId, tir::Expr>,
+    /// The record type of the static object whose initializer is being
+    /// flattened: only its own flexible array member may be initialized (GNU C).
+    pub flex_init_top: Option<TypeId>,
+    /// End of the initialized elements of a flexible array member: the
+    /// object grows past its type's size to hold them, as clang sizes it.
+    pub init_extent: u64,
+    /// Bit-fields of packed records whose storage unit does not fit the
+    /// record (by span): declaring them is fine, accessing them is an error.
+    pub bad_bitfields: std::collections::HashSet<Span>,
+    /// Scratch set for the duplicate-member check of one record, kept
+    /// between records so that its table is allocated once.
+    pub member_names: SymMap<()>,
+    /// Signed `x % 2^k` not yet seen compared with zero (see `absorb_srem`).
+    pub pending_srem: Vec<Span>,
+    /// Unsupported features met in `static` functions, reported only if the
+    /// function turns out to be reachable ([`Checker::report_deferred`]).
+    pub deferred: Vec<(FuncId, Span, String)>,
+    /// Inside an expression evaluated at compile time (static initializers,
+    /// integer constant expressions): no code is generated for it.
+    pub const_context: u32,
+}
+
 pub(crate) struct Checker<'a> {
     pub tu: &'a ast::TranslationUnit,
     pub interner: &'a mut Interner,
@@ -244,6 +290,71 @@ impl<'a> Checker<'a> {
             .expect("checked outside a function body")
     }
 
+    /// A checker of items whose expressions are in `tu`, going on from
+    /// `state`.
+    pub fn resume(
+        state: CheckerState,
+        tu: &'a ast::TranslationUnit,
+        interner: &'a mut Interner,
+        opts: &'a SemaOptions,
+        diags: &'a mut Diagnostics,
+    ) -> Checker<'a> {
+        Checker {
+            tu,
+            interner,
+            opts,
+            diags,
+            types: state.types,
+            globals: state.globals,
+            functions: state.functions,
+            toplevel_asm: state.toplevel_asm,
+            scopes: state.scopes,
+            t: state.t,
+            n: state.n,
+            fn_ctx: state.fn_ctx,
+            str_count: state.str_count,
+            compound_count: state.compound_count,
+            last_params: state.last_params,
+            last_param_tags: state.last_param_tags,
+            strings: state.strings,
+            init_cache: state.init_cache,
+            flex_init_top: state.flex_init_top,
+            init_extent: state.init_extent,
+            bad_bitfields: state.bad_bitfields,
+            member_names: state.member_names,
+            pending_srem: state.pending_srem,
+            deferred: state.deferred,
+            const_context: state.const_context,
+        }
+    }
+
+    /// The state to resume from, once the batch's items are checked.
+    pub fn suspend(self) -> CheckerState {
+        CheckerState {
+            types: self.types,
+            globals: self.globals,
+            functions: self.functions,
+            toplevel_asm: self.toplevel_asm,
+            scopes: self.scopes,
+            t: self.t,
+            n: self.n,
+            fn_ctx: self.fn_ctx,
+            str_count: self.str_count,
+            compound_count: self.compound_count,
+            last_params: self.last_params,
+            last_param_tags: self.last_param_tags,
+            strings: self.strings,
+            init_cache: self.init_cache,
+            flex_init_top: self.flex_init_top,
+            init_extent: self.init_extent,
+            bad_bitfields: self.bad_bitfields,
+            member_names: self.member_names,
+            pending_srem: self.pending_srem,
+            deferred: self.deferred,
+            const_context: self.const_context,
+        }
+    }
+
     /// `n_items`: the number of file-scope items, to size the tables.
     pub fn new(
         tu: &'a ast::TranslationUnit,
@@ -252,6 +363,24 @@ impl<'a> Checker<'a> {
         opts: &'a SemaOptions,
         diags: &'a mut Diagnostics,
     ) -> Checker<'a> {
+        let state = CheckerState::new(n_items, interner);
+        Checker::resume(state, tu, interner, opts, diags)
+    }
+}
+
+impl CheckerState {
+    pub fn into_program(self) -> tir::Program {
+        tir::Program {
+            types: self.types,
+            globals: self.globals,
+            functions: self.functions,
+            toplevel_asm: self.toplevel_asm,
+        }
+    }
+
+    /// The state before the first item; `n_items` (the number of
+    /// file-scope items, or an estimate) sizes the tables.
+    pub fn new(n_items: usize, interner: &mut Interner) -> CheckerState {
         // vmlinux.h makes ~1.8 types per file-scope item.
         let mut types = TypeTable::with_capacity(64 + n_items * 2);
         let mut int = |k| types.intern(TypeKind::Int(k));
@@ -284,11 +413,7 @@ impl<'a> Checker<'a> {
             target: QualType::new(int_),
         });
         let n = Names::new(interner);
-        Checker {
-            tu,
-            interner,
-            opts,
-            diags,
+        CheckerState {
             types,
             globals: PrimaryMap::new(),
             functions: PrimaryMap::new(),
@@ -334,14 +459,11 @@ impl<'a> Checker<'a> {
             const_context: 0,
         }
     }
+}
 
+impl<'a> Checker<'a> {
     pub fn finish(self) -> tir::Program {
-        tir::Program {
-            types: self.types,
-            globals: self.globals,
-            functions: self.functions,
-            toplevel_asm: self.toplevel_asm,
-        }
+        self.suspend().into_program()
     }
 
     pub fn check_unit(&mut self) {
@@ -363,7 +485,7 @@ impl<'a> Checker<'a> {
         self.finish_unit();
     }
 
-    fn external_decl(&mut self, item: &ast::ExternalDecl) {
+    pub fn external_decl(&mut self, item: &ast::ExternalDecl) {
         match item {
             ast::ExternalDecl::Declaration(d) => self.declaration(d, true),
             ast::ExternalDecl::FunctionDef(f) => self.function_def(f),
@@ -372,7 +494,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn finish_unit(&mut self) {
+    pub fn finish_unit(&mut self) {
         self.flush_pending_srem();
         self.report_deferred();
         self.finish_globals();

@@ -27,7 +27,7 @@ mod tests;
 
 use crate::diag::Diagnostics;
 use crate::intern::Interner;
-use crate::parse::ast;
+use crate::parse::{ast, Parser};
 
 #[derive(Clone, Debug, Default)]
 pub struct SemaOptions {
@@ -46,7 +46,8 @@ pub fn check(
     checker.finish()
 }
 
-/// Like [`check`], for a caller that is done with the syntax tree's items:
+/// Like [`check`], for a caller that is done with the syntax tree's items
+/// (the driver streams instead: [`check_stream`]):
 /// takes them out of `tu` (leaving it with its expression and statement
 /// arenas) and frees each once it is checked, so that sema's memory comes
 /// from the tree's instead of fresh pages (for a vmlinux.h, 25 MB of tree
@@ -61,6 +62,62 @@ pub fn check_consuming_items(
     let mut checker = check::Checker::new(tu, items.len(), interner, options, diags);
     checker.check_items(items);
     checker.finish()
+}
+
+/// Checks the items `parser` reads, a batch at a time, as it reads them: the
+/// syntax tree of a batch is freed once checked, so the tree of a whole unit
+/// never exists and its memory stays in the cache.
+///
+/// Once the preprocessor or the parser has reported an error, later items
+/// are parsed (for their syntax errors) but no longer checked: an item after
+/// a missing header or a syntax error would mostly give follow-on errors.
+pub(crate) fn check_stream(
+    parser: &mut Parser,
+    options: &SemaOptions,
+    expected_items: usize,
+) -> tir::Program {
+    /// Items parsed before they are checked together (resuming the checker
+    /// per item would move its state around for nothing).
+    const BATCH_ITEMS: usize = 64;
+    /// ... or fewer, once their expressions and statements number this many.
+    const BATCH_NODES: usize = 4096;
+
+    let mut state = check::CheckerState::new(expected_items, parser.src.interner_mut());
+    let mut batch = Vec::with_capacity(BATCH_ITEMS);
+    let mut sema_errors = 0;
+    let mut checking = true;
+    loop {
+        let more = loop {
+            let Some(item) = parser.next_item() else {
+                break false;
+            };
+            batch.push(item);
+            if batch.len() >= BATCH_ITEMS
+                || parser.tu.exprs.len() + parser.tu.stmts.len() >= BATCH_NODES
+            {
+                break true;
+            }
+        };
+        let (interner, diags) = parser.src.parts();
+        checking &= diags.error_count() == sema_errors;
+        if checking {
+            let mut checker = check::Checker::resume(state, &parser.tu, interner, options, diags);
+            for item in batch.drain(..) {
+                checker.external_decl(&item);
+            }
+            if !more {
+                checker.finish_unit();
+            }
+            state = checker.suspend();
+            sema_errors = parser.src.diags().error_count();
+        }
+        batch.clear();
+        parser.clear_tree();
+        if !more {
+            break;
+        }
+    }
+    state.into_program()
 }
 
 #[cfg(test)]
@@ -129,5 +186,112 @@ mod consuming_tests {
             |p: &tir::Program| -> Vec<u64> { p.types.records.values().map(|r| r.size).collect() };
         assert_eq!(sizes(&a), sizes(&b));
         assert_eq!(sizes(&b)[0], 24);
+    }
+
+    /// Checks `src` the way the driver does (streamed from the
+    /// preprocessor) and the whole-unit way; the IR of both, and the
+    /// diagnostics of the streamed one.
+    fn streamed_and_whole(src: &str) -> (String, String, String) {
+        let lowered = |prog: &tir::Program, interner: &Interner| {
+            let mut diags = Diagnostics::new();
+            let module = crate::lower::lower(prog, interner, &mut diags);
+            crate::ir::print::print_module(&module)
+        };
+        let opts = PreprocessOptions::default();
+        let sema_opts = SemaOptions { cpu_version: 3 };
+        let (streamed, rendered) = {
+            let mut sources = SourceMap::new();
+            let mut interner = Interner::new();
+            let mut diags = Diagnostics::new();
+            let main = sources.add("t.c", None, src.to_string());
+            let pp = crate::preprocess::Preprocessor::start(
+                main,
+                &opts,
+                &mut sources,
+                &mut interner,
+                &mut diags,
+            );
+            let mut parser = Parser::streaming(pp);
+            let prog = check_stream(&mut parser, &sema_opts, 16);
+            parser.into_preprocessor().expect("streamed").finish();
+            (lowered(&prog, &interner), diags.render(&sources))
+        };
+        let (whole, _, _) = run(src, true);
+        let mut interner = Interner::new();
+        // `run` does not give its interner back: check again for the names.
+        let mut sources = SourceMap::new();
+        let mut diags = Diagnostics::new();
+        let main = sources.add("t.c", None, src.to_string());
+        let pp = preprocess::preprocess(main, &opts, &mut sources, &mut interner, &mut diags);
+        let mut tu = crate::parse::parse(&pp.tokens, &mut interner, &mut diags);
+        let prog = check_consuming_items(&mut tu, &mut interner, &sema_opts, &mut diags);
+        assert_eq!(whole.functions.len(), prog.functions.len());
+        (streamed, lowered(&prog, &interner), rendered)
+    }
+
+    /// A unit many times the parser's refill size: items, a function body,
+    /// a run of string literals and of `__extension__`s all cross refills.
+    #[test]
+    fn streaming_across_refills_checks_the_same() {
+        let mut src = String::new();
+        for i in 0..600 {
+            src += &format!(
+                "typedef int t{i}; struct s{i} {{ int a; t{i} b[2]; }};\n\
+                 static int f{i}(struct s{i} *p) {{ return p->a + p->b[1] + {i}; }}\n"
+            );
+        }
+        src += "const char msg[] = ";
+        for i in 0..9000 {
+            src += &format!("\"{}\" ", i % 10);
+        }
+        src += ";\nint big(int x) {\n";
+        for i in 0..3000 {
+            src += &format!("  x = x * 3 + {i};\n");
+        }
+        src += "  return x;\n}\nint ext(void) { ";
+        src += &"__extension__ ".repeat(10000);
+        src += "int y = 1; return y + f7(0) + msg[8999]; }\n";
+        let (streamed, whole, diags) = streamed_and_whole(&src);
+        assert_eq!(diags, "");
+        assert!(streamed.contains("big"), "{streamed}");
+        assert_eq!(streamed, whole);
+    }
+
+    /// A preprocessor error ends the parse where it happened: an error in
+    /// an earlier item is still reported, nothing after the directive is.
+    #[test]
+    fn preprocessor_error_cuts_the_stream() {
+        let mut src = String::from("int early(void) { return undeclared; }\n");
+        for i in 0..3000 {
+            src += &format!("int g{i} = {i};\n");
+        }
+        src += "#error stop here\nint late = ;\nint later(void) { return also_undeclared; }\n";
+        let (_, _, diags) = streamed_and_whole(&src);
+        assert!(
+            diags.contains("use of undeclared identifier 'undeclared'"),
+            "{diags}"
+        );
+        assert!(diags.contains("stop here"), "{diags}");
+        assert!(!diags.contains("expected expression"), "{diags}");
+        assert!(!diags.contains("also_undeclared"), "{diags}");
+    }
+
+    /// `#pragma GCC diagnostic ignored` holds for code checked before the
+    /// preprocessor has read the matching `pop`.
+    #[test]
+    fn ignored_warnings_hold_before_their_pop_is_read() {
+        let mut src = String::from(
+            "#pragma GCC diagnostic push\n\
+             #pragma GCC diagnostic ignored \"-Wint-conversion\"\n\
+             int *p(long v) { return v; }\n",
+        );
+        for i in 0..4000 {
+            src += &format!("int g{i} = {i};\n");
+        }
+        src += "#pragma GCC diagnostic pop\nint *q(long v) { return v; }\n";
+        let (_, _, diags) = streamed_and_whole(&src);
+        let lines: Vec<&str> = diags.lines().filter(|l| l.starts_with("warning")).collect();
+        assert_eq!(lines.len(), 1, "{diags}");
+        assert!(lines[0].contains(&format!("t.c:{}:", 4000 + 5)), "{diags}");
     }
 }
