@@ -12,11 +12,10 @@ pub mod depfile;
 use crate::bpf::{self, BackendOptions};
 use crate::diag::Diagnostics;
 use crate::intern::Interner;
-use crate::parse::Parser;
-use crate::preprocess::{self, PreprocessOptions, PreprocessOutput, Preprocessor};
-use crate::sema::{self, SemaOptions};
+use crate::preprocess::{self, PreprocessOptions, PreprocessOutput};
+use crate::sema::SemaOptions;
 use crate::source::SourceMap;
-use crate::{asm, btf, dwarf, elf, ir, lower, passes};
+use crate::{asm, btf, dwarf, elf, front_end, ir, lower, passes};
 use std::path::{Path, PathBuf};
 
 /// What to compile.
@@ -292,21 +291,18 @@ fn compile_with(input: Input, options: &Options, teardown: Teardown) -> CompileO
             ..out
         };
     }
-    // C: the preprocessor, the parser and sema run as one stream, so
-    // that neither the tokens nor the syntax tree of the whole unit
-    // exist at once.
+    // C: the preprocessor, the parser and sema run as one stream.
     let sema_options = SemaOptions {
         cpu_version: options.cpu_version,
     };
-    // vmlinux.h has one file-scope item per ~170 bytes.
-    let expected_items = sources.file(main).text.len() / 170;
-    let pp = Preprocessor::start(main, &pp_options, &mut sources, &mut interner, &mut diags);
-    let mut parser = Parser::streaming(pp);
-    let program = sema::check_stream(&mut parser, &sema_options, expected_items);
-    let pp = parser
-        .into_preprocessor()
-        .expect("a streaming parser reads from the preprocessor")
-        .finish();
+    let (program, pp) = front_end::check_c(
+        main,
+        &pp_options,
+        &mut sources,
+        &mut interner,
+        &mut diags,
+        &sema_options,
+    );
     let program = Phase::new(program, teardown);
     let (dependencies, system_dependencies) = dependencies_of(&pp, &sources);
     let finish = |output: Option<Vec<u8>>, diagnostics: Diagnostics, sources: SourceMap| {

@@ -165,6 +165,17 @@ pub const KEYWORDS: &[&str] = &[
 /// length and the bytes together, so a lookup of a rarely used name misses
 /// twice (slot, record) instead of three times (slot, symbol's span, bytes).
 /// Records are back to back in one buffer: no allocation per new string.
+///
+/// A fork ([`Interner::fork`]) is a copy that follows its original: the
+/// original's later strings are appended to it in the original's numbering
+/// ([`Interner::strings_since`], [`Interner::append`]), so symbols made by
+/// either mean the same string in the fork; strings the fork interns itself
+/// get symbols from [`FORK_LOCAL`] up, which the original never makes. (The
+/// preprocessor runs on its own thread with the original while the parser
+/// and sema use a fork.) A string can then have two symbols in the fork, one
+/// from each side; the fork's own lookups only find the strings it had when
+/// forked and those it interned itself, so its own answers stay consistent.
+#[derive(Clone)]
 pub struct Interner {
     /// `0` is an empty slot; otherwise `(hash tag << 32) | (record offset + 1)`.
     slots: Vec<u64>,
@@ -174,6 +185,22 @@ pub struct Interner {
     records: Vec<u8>,
     /// `(start, end)` of each symbol's bytes in `records`, by symbol index.
     spans: Vec<(u32, u32)>,
+    /// How many of `spans` are in the table: all of them, except in a fork,
+    /// where the original's strings appended after the fork are not.
+    indexed: usize,
+    /// A fork's own strings: `local_spans[i]` is symbol `FORK_LOCAL + i`.
+    local_spans: Vec<(u32, u32)>,
+    forked: bool,
+}
+
+/// The first symbol of a fork's own strings.
+pub const FORK_LOCAL: u32 = 1 << 31;
+
+/// Strings an interner made after a given symbol, for its forks.
+pub struct NewStrings {
+    /// Their records, back to back (as in `Interner::records`).
+    records: Vec<u8>,
+    count: usize,
 }
 
 /// Bytes of a record before the string: symbol and length.
@@ -222,6 +249,9 @@ impl Interner {
             slot_bits: 0,
             records: Vec::with_capacity(64 * 1024),
             spans: Vec::with_capacity(4096),
+            indexed: 0,
+            local_spans: Vec::new(),
+            forked: false,
         };
         i.grow_to(8192);
         for k in KEYWORDS {
@@ -255,9 +285,18 @@ impl Interner {
         }
     }
 
+    /// Where symbol `index`'s bytes are in `records`.
+    #[inline]
+    fn span(&self, index: usize) -> (u32, u32) {
+        match self.spans.get(index) {
+            Some(&span) => span,
+            None => self.local_spans[index - FORK_LOCAL as usize],
+        }
+    }
+
     #[inline]
     fn str_at(&self, index: usize) -> &str {
-        let (start, end) = self.spans[index];
+        let (start, end) = self.span(index);
         let bytes = &self.records[start as usize..end as usize];
         // SAFETY: the bytes were copied from a `&str` by `intern`, whole.
         unsafe { std::str::from_utf8_unchecked(bytes) }
@@ -269,13 +308,14 @@ impl Interner {
         self.slot_bits = capacity.trailing_zeros();
         self.slots = vec![0; capacity];
         let mask = capacity - 1;
-        for index in 0..self.spans.len() {
+        let local = (0..self.local_spans.len()).map(|i| i + FORK_LOCAL as usize);
+        for index in (0..self.indexed).chain(local) {
             let hash = hash_str(self.str_at(index));
             let mut i = (hash >> (64 - self.slot_bits)) as usize;
             while self.slots[i] != 0 {
                 i = (i + 1) & mask;
             }
-            let record = self.spans[index].0 as u64 - RECORD_HEADER as u64;
+            let record = self.span(index).0 as u64 - RECORD_HEADER as u64;
             self.slots[i] = ((hash as u32 as u64) << 32) | (record + 1);
         }
     }
@@ -286,7 +326,11 @@ impl Interner {
             Ok(sym) => return sym,
             Err(empty) => empty,
         };
-        let index = self.spans.len() as u32;
+        let index = if self.forked {
+            FORK_LOCAL + self.local_spans.len() as u32
+        } else {
+            self.spans.len() as u32
+        };
         let record = self.records.len();
         self.records.extend_from_slice(&index.to_le_bytes());
         self.records
@@ -297,11 +341,16 @@ impl Interner {
             self.records.len() < u32::MAX as usize,
             "interned strings exceed 4 GiB"
         );
-        self.spans
-            .push(((record + RECORD_HEADER) as u32, self.records.len() as u32));
+        let span = ((record + RECORD_HEADER) as u32, self.records.len() as u32);
+        if self.forked {
+            self.local_spans.push(span);
+        } else {
+            self.spans.push(span);
+            self.indexed += 1;
+        }
         self.slots[empty] = ((hash as u32 as u64) << 32) | (record as u64 + 1);
         // Keep the load at most one half: probes stay short.
-        if self.spans.len() * 2 > self.slots.len() {
+        if (self.indexed + self.local_spans.len()) * 2 > self.slots.len() {
             self.grow_to(self.slots.len() * 2);
         }
         Sym(index)
@@ -315,6 +364,59 @@ impl Interner {
             self.grow_to(needed.next_power_of_two());
         }
         self.spans.reserve(additional);
+    }
+
+    /// A copy that goes on from here, following this interner through
+    /// [`Interner::append`] (see the type's documentation).
+    pub fn fork(&self) -> Interner {
+        Interner {
+            forked: true,
+            ..self.clone()
+        }
+    }
+
+    /// The number of strings interned (not counting a fork's own).
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// The strings interned from symbol `from` on, for a fork of this
+    /// interner that has the ones before.
+    pub fn strings_since(&self, from: usize) -> NewStrings {
+        debug_assert!(!self.forked, "a fork's strings are not numbered for others");
+        let start = match self.spans.get(from) {
+            Some(&(start, _)) => start as usize - RECORD_HEADER,
+            None => self.records.len(),
+        };
+        NewStrings {
+            records: self.records[start..].to_vec(),
+            count: self.spans.len().saturating_sub(from),
+        }
+    }
+
+    /// Appends the original's strings `new` (which continue this fork's
+    /// copy of them) under the original's symbols; they are not added to
+    /// the table (see the type's documentation).
+    pub fn append(&mut self, new: &NewStrings) {
+        let mut at = 0;
+        for _ in 0..new.count {
+            let len = u32_at(&new.records, at + 4) as usize;
+            debug_assert_eq!(u32_at(&new.records, at) as usize, self.spans.len());
+            let start = self.records.len();
+            self.records
+                .extend_from_slice(&new.records[at..at + RECORD_HEADER + len]);
+            self.spans
+                .push(((start + RECORD_HEADER) as u32, self.records.len() as u32));
+            at += RECORD_HEADER + len;
+        }
+        assert!(
+            self.records.len() < u32::MAX as usize,
+            "interned strings exceed 4 GiB"
+        );
     }
 
     /// The symbol for `s` if it was interned already.
@@ -413,5 +515,37 @@ mod tests {
         assert!(e != a && a != b && b != c && a != c);
         assert_eq!(i.resolve(e), "");
         assert_eq!(i.resolve(b), "abcdefgh\0");
+    }
+
+    #[test]
+    fn a_fork_follows_its_original_and_keeps_its_own_strings_apart() {
+        let mut original = Interner::new();
+        let a = original.intern("alpha");
+        let mut fork = original.fork();
+        assert_eq!(fork.intern("alpha"), a);
+        // Interned on both sides after the fork.
+        let mine = fork.intern("mine");
+        let b = original.intern("beta");
+        let also = original.intern("mine");
+        assert!(mine.0 >= FORK_LOCAL && also.0 < FORK_LOCAL);
+        fork.append(&original.strings_since(fork.len()));
+        assert_eq!(fork.resolve(b), "beta");
+        assert_eq!(fork.resolve(also), "mine");
+        assert_eq!(fork.resolve(mine), "mine");
+        // The fork's own lookups stay with its own symbol, through growth.
+        for n in 0..20_000 {
+            fork.intern(&format!("local_{n}"));
+        }
+        assert_eq!(fork.intern("mine"), mine);
+        assert_eq!(fork.get("alpha"), Some(a));
+        assert_eq!(fork.get("beta"), None, "appended strings are not looked up");
+        for n in 0..20_000 {
+            let s = format!("local_{n}");
+            assert_eq!(fork.resolve(fork.get(&s).unwrap()), s);
+        }
+        // Nothing new: appending nothing changes nothing.
+        let n = fork.len();
+        fork.append(&original.strings_since(original.len()));
+        assert_eq!(fork.len(), n);
     }
 }

@@ -13,6 +13,7 @@ pub mod disasm;
 pub mod driver;
 pub mod dwarf;
 pub mod elf;
+mod front_end;
 pub mod intern;
 pub mod ir;
 pub mod lower;

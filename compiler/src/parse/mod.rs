@@ -96,6 +96,15 @@ pub fn parse_with_context(
     p.tu
 }
 
+/// Top-level items, with the syntax tree they own, parsed to be checked
+/// together ([`Parser::next_batch`]).
+pub(crate) struct ParsedBatch {
+    /// The items, and the arenas of their expressions and statements.
+    pub tree: TranslationUnit,
+    /// The last batch of the unit.
+    pub last: bool,
+}
+
 /// Where the parser's tokens come from, and who lends it the interner and
 /// the diagnostics meanwhile.
 pub(crate) enum TokenSource<'a> {
@@ -459,6 +468,17 @@ impl<'a> Parser<'a> {
         self.refill_at = self.toks.len() - LOOKAHEAD;
     }
 
+    /// Ends the input at the tokens read so far, with an `Eof` where the
+    /// parser stays silent (see `input_cut`).
+    fn end_input_here(&mut self) {
+        let end = self.toks.last().map(|t| t.span).unwrap_or_default();
+        let mut eof = self.eof;
+        eof.span = Span::new(end.file, end.end, end.end);
+        self.toks.push(eof);
+        self.input_cut = true;
+        self.refill_at = usize::MAX;
+    }
+
     /// Makes sure token `pos + n` has been read, if the input has it.
     fn ensure_ahead(&mut self, n: usize) {
         while self.pos + n >= self.toks.len() {
@@ -472,29 +492,25 @@ impl<'a> Parser<'a> {
     /// Appends up to [`REFILL`] tokens from the preprocessor; false (and no
     /// more refills) once the input's `Eof` has been read.
     fn read_more(&mut self) -> bool {
+        if self.refill_at == usize::MAX {
+            return false;
+        }
         let TokenSource::Preprocessor(pp) = &mut self.src else {
             self.refill_at = usize::MAX;
             return false;
         };
-        if self.refill_at == usize::MAX {
-            return false;
-        }
         let (kept, errors) = (self.toks.len(), pp.interner_and_diags().1.error_count());
         // The preprocessor appends to the parser's buffer in place.
         std::mem::swap(&mut self.toks, &mut pp.out);
-        let mut more = pp.fill(pp.out.len() + REFILL);
+        let more = pp.fill(pp.out.len() + REFILL);
         std::mem::swap(&mut self.toks, &mut pp.out);
         if pp.interner_and_diags().1.error_count() > errors {
             // As with a whole-file preprocessor error before parsing: what
             // follows is not parsed (the preprocessor still runs to the end
             // when finished, for its other errors).
-            let end = self.toks.last().map(|t| t.span).unwrap_or_default();
             self.toks.truncate(kept);
-            let mut eof = self.eof;
-            eof.span = Span::new(end.file, end.end, end.end);
-            self.toks.push(eof);
-            self.input_cut = true;
-            more = false;
+            self.end_input_here();
+            return false;
         }
         if !more {
             self.refill_at = usize::MAX;
@@ -546,11 +562,42 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Empties the expression and statement arenas, once the items returned
-    /// by [`Parser::next_item`] are checked (nothing refers to them after).
-    pub(crate) fn clear_tree(&mut self) {
-        self.tu.exprs.clear();
-        self.tu.stmts.clear();
+    /// The next items, with their syntax tree (the last batch may have
+    /// none).
+    pub(crate) fn next_batch(&mut self) -> ParsedBatch {
+        /// Items gathered before they are checked together (resuming sema
+        /// per item would move its state around for nothing).
+        const BATCH_ITEMS: usize = 64;
+        /// ... or fewer, once their expressions and statements number this
+        /// many.
+        const BATCH_NODES: usize = 4096;
+        let last = loop {
+            let Some(item) = self.next_item() else {
+                break true;
+            };
+            self.tu.items.push(item);
+            if self.tu.items.len() >= BATCH_ITEMS
+                || self.tu.exprs.len() + self.tu.stmts.len() >= BATCH_NODES
+            {
+                break false;
+            }
+        };
+        ParsedBatch {
+            tree: std::mem::take(&mut self.tu),
+            last,
+        }
+    }
+
+    /// Takes back the tree of a batch that has been checked: its items are
+    /// freed here and its arenas keep their memory for the next batch (with
+    /// sema on another thread, this is also where the memory came from).
+    pub(crate) fn recycle(&mut self, mut tree: TranslationUnit) {
+        tree.items.clear();
+        tree.exprs.clear();
+        tree.stmts.clear();
+        if self.tu.items.is_empty() && self.tu.exprs.len() == 0 && self.tu.stmts.len() == 0 {
+            self.tu = tree;
+        }
     }
 
     /// The preprocessor, once the input has been parsed.

@@ -27,7 +27,8 @@ mod tests;
 
 use crate::diag::Diagnostics;
 use crate::intern::Interner;
-use crate::parse::{ast, Parser};
+use crate::parse::{ast, ParsedBatch};
+pub(crate) use check::CheckerState;
 
 #[derive(Clone, Debug, Default)]
 pub struct SemaOptions {
@@ -64,60 +65,56 @@ pub fn check_consuming_items(
     checker.finish()
 }
 
-/// Checks the items `parser` reads, a batch at a time, as it reads them: the
-/// syntax tree of a batch is freed once checked, so the tree of a whole unit
-/// never exists and its memory stays in the cache.
+/// Sema over a stream of [`ParsedBatch`]es, each checked as it comes and
+/// then freed: the syntax tree of a whole unit never exists.
 ///
-/// Once the preprocessor or the parser has reported an error, later items
-/// are parsed (for their syntax errors) but no longer checked: an item after
-/// a missing header or a syntax error would mostly give follow-on errors.
-pub(crate) fn check_stream(
-    parser: &mut Parser,
-    options: &SemaOptions,
-    expected_items: usize,
-) -> tir::Program {
-    /// Items parsed before they are checked together (resuming the checker
-    /// per item would move its state around for nothing).
-    const BATCH_ITEMS: usize = 64;
-    /// ... or fewer, once their expressions and statements number this many.
-    const BATCH_NODES: usize = 4096;
+/// Once the preprocessor or the parser has reported an error, later batches
+/// are not checked: an item after a missing header or a syntax error would
+/// mostly give follow-on errors.
+pub(crate) struct StreamChecker {
+    state: Option<CheckerState>,
+    checking: bool,
+}
 
-    let mut state = check::CheckerState::new(expected_items, parser.src.interner_mut());
-    let mut batch = Vec::with_capacity(BATCH_ITEMS);
-    let mut sema_errors = 0;
-    let mut checking = true;
-    loop {
-        let more = loop {
-            let Some(item) = parser.next_item() else {
-                break false;
-            };
-            batch.push(item);
-            if batch.len() >= BATCH_ITEMS
-                || parser.tu.exprs.len() + parser.tu.stmts.len() >= BATCH_NODES
-            {
-                break true;
-            }
-        };
-        let (interner, diags) = parser.src.parts();
-        checking &= diags.error_count() == sema_errors;
-        if checking {
-            let mut checker = check::Checker::resume(state, &parser.tu, interner, options, diags);
-            for item in batch.drain(..) {
-                checker.external_decl(&item);
-            }
-            if !more {
-                checker.finish_unit();
-            }
-            state = checker.suspend();
-            sema_errors = parser.src.diags().error_count();
-        }
-        batch.clear();
-        parser.clear_tree();
-        if !more {
-            break;
+impl StreamChecker {
+    pub fn new(state: CheckerState) -> StreamChecker {
+        StreamChecker {
+            state: Some(state),
+            checking: true,
         }
     }
-    state.into_program()
+
+    /// Checks `batch`, unless `errors_elsewhere` (reported by the
+    /// preprocessor and the parser so far) stops checking.
+    pub fn check(
+        &mut self,
+        batch: &ParsedBatch,
+        interner: &mut Interner,
+        diags: &mut Diagnostics,
+        options: &SemaOptions,
+        errors_elsewhere: usize,
+    ) {
+        self.checking &= errors_elsewhere == 0;
+        let Some(state) = self.state.take().filter(|_| self.checking) else {
+            return;
+        };
+        let mut checker = check::Checker::resume(state, &batch.tree, interner, options, diags);
+        for item in &batch.tree.items {
+            checker.external_decl(item);
+        }
+        if batch.last {
+            checker.finish_unit();
+        }
+        self.state = Some(checker.suspend());
+    }
+
+    /// The typed program of the batches checked.
+    pub fn finish(self, interner: &mut Interner) -> tir::Program {
+        match self.state {
+            Some(state) => state.into_program(),
+            None => CheckerState::new(0, interner).into_program(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -199,23 +196,28 @@ mod consuming_tests {
         };
         let opts = PreprocessOptions::default();
         let sema_opts = SemaOptions { cpu_version: 3 };
-        let (streamed, rendered) = {
+        let streamed_with = |threads: bool| {
             let mut sources = SourceMap::new();
             let mut interner = Interner::new();
             let mut diags = Diagnostics::new();
             let main = sources.add("t.c", None, src.to_string());
-            let pp = crate::preprocess::Preprocessor::start(
+            let check = if threads {
+                crate::front_end::check_c
+            } else {
+                crate::front_end::check_c_on_one_thread
+            };
+            let (prog, _) = check(
                 main,
                 &opts,
                 &mut sources,
                 &mut interner,
                 &mut diags,
+                &sema_opts,
             );
-            let mut parser = Parser::streaming(pp);
-            let prog = check_stream(&mut parser, &sema_opts, 16);
-            parser.into_preprocessor().expect("streamed").finish();
             (lowered(&prog, &interner), diags.render(&sources))
         };
+        let (streamed, rendered) = streamed_with(true);
+        assert_eq!((streamed.clone(), rendered.clone()), streamed_with(false));
         let (whole, _, _) = run(src, true);
         let mut interner = Interner::new();
         // `run` does not give its interner back: check again for the names.

@@ -1,0 +1,177 @@
+//! The front end of a C compilation: preprocessing, parsing and checking as
+//! one stream, on two threads.
+//!
+//! The preprocessor and the parser run on their own thread: the parser asks
+//! the preprocessor for tokens as it needs them and sends its top-level items
+//! in batches, each with the syntax tree it owns ([`ParsedBatch`]); sema
+//! checks each batch on the caller's thread as it comes and frees it.
+//! Neither the tokens nor the syntax tree of a whole unit ever exist, and
+//! sema (about 40% of the front end's time on vmlinux.h) overlaps the rest.
+//!
+//! The two sides share no data. The preprocessor's side owns the interner;
+//! sema uses a fork of it ([`Interner::fork`]) that each batch brings up to
+//! date, so a symbol in the tree means the same string on both sides. The
+//! names sema compares symbols against are interned before the fork, so an
+//! attribute spelled in the source and sema's name for it are one symbol.
+//! Each side has its own diagnostics; the preprocessor's and the parser's
+//! come first in the result. Warning ranges (`#pragma GCC diagnostic`) and
+//! the other side's error count travel with the batches. What comes out does
+//! not depend on the threads' timing: batch boundaries are fixed by the
+//! input, and each side numbers its own symbols alone.
+
+use crate::diag::{Diagnostics, IgnoredWarnings};
+use crate::intern::{Interner, NewStrings};
+use crate::parse::ast::TranslationUnit;
+use crate::parse::{ParsedBatch, Parser};
+use crate::preprocess::{PreprocessOptions, PreprocessOutput, Preprocessor};
+use crate::sema::{tir, CheckerState, SemaOptions, StreamChecker};
+use crate::source::{FileId, SourceMap};
+
+/// Batches the parser may run ahead of sema.
+const BATCHES_AHEAD: usize = 8;
+
+/// A batch of parsed items, with what sema's side needs to read them.
+struct Batch {
+    parsed: ParsedBatch,
+    /// The strings interned since the previous batch.
+    strings: NewStrings,
+    /// The errors the preprocessor and the parser have reported so far.
+    errors: usize,
+    /// Where warnings are off so far.
+    ignored_warnings: Vec<IgnoredWarnings>,
+}
+
+/// Preprocesses, parses and checks `main`; `interner` ends up holding every
+/// string of the compilation and `diags` every diagnostic.
+pub(crate) fn check_c(
+    main: FileId,
+    pp_options: &PreprocessOptions,
+    sources: &mut SourceMap,
+    interner: &mut Interner,
+    diags: &mut Diagnostics,
+    sema_options: &SemaOptions,
+) -> (tir::Program, PreprocessOutput) {
+    // Before the fork: see the module's documentation.
+    let state = CheckerState::new(expected_items(sources, main), interner);
+    let mut fork = interner.fork();
+    let first_new_string = interner.len();
+    let mut front_diags = Diagnostics {
+        warnings_as_errors: diags.warnings_as_errors,
+        suppress_warnings: diags.suppress_warnings,
+        ..Diagnostics::new()
+    };
+    let threaded = std::thread::scope(|scope| {
+        let (to_sema, from_parser) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
+        // Checked trees go back to be freed (or reused) where they were made.
+        let (to_recycle, checked) = std::sync::mpsc::channel::<TranslationUnit>();
+        let (sources, master, front_diags) = (&mut *sources, &mut *interner, &mut front_diags);
+        let parser_thread = std::thread::Builder::new()
+            .name("parser".into())
+            .spawn_scoped(scope, move || {
+                let pp = Preprocessor::start(main, pp_options, sources, master, front_diags);
+                let mut parser = Parser::streaming(pp);
+                let mut sent = first_new_string;
+                loop {
+                    for tree in checked.try_iter() {
+                        parser.recycle(tree);
+                    }
+                    let parsed = parser.next_batch();
+                    let last = parsed.last;
+                    let (interner, diags) = parser.src.parts();
+                    let batch = Batch {
+                        parsed,
+                        strings: interner.strings_since(sent),
+                        errors: diags.error_count(),
+                        ignored_warnings: diags.ignored_warnings.clone(),
+                    };
+                    sent = interner.len();
+                    if to_sema.send(batch).is_err() || last {
+                        break;
+                    }
+                }
+                parser.into_preprocessor().map(|pp| pp.finish())
+            });
+        let Ok(parser_thread) = parser_thread else {
+            return None;
+        };
+        let mut sema = StreamChecker::new(state);
+        // A closed channel (the parser's thread panicked) ends the loop; the
+        // join below passes the panic on.
+        while let Ok(batch) = from_parser.recv() {
+            fork.append(&batch.strings);
+            diags.ignored_warnings = batch.ignored_warnings;
+            sema.check(&batch.parsed, &mut fork, diags, sema_options, batch.errors);
+            if batch.parsed.last {
+                break;
+            }
+            // Gone only if the parser's thread is done.
+            let _ = to_recycle.send(batch.parsed.tree);
+        }
+        let program = sema.finish(&mut fork);
+        match parser_thread.join() {
+            Ok(Some(pp)) => Some((program, pp)),
+            Ok(None) => unreachable!("a streaming parser reads from the preprocessor"),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
+    match threaded {
+        Some((program, pp)) => {
+            fork.append(&interner.strings_since(fork.len()));
+            *interner = fork;
+            let sema_diags = std::mem::take(&mut diags.list);
+            diags.list = front_diags.list;
+            diags.list.extend(sema_diags);
+            diags.ignored_warnings = front_diags.ignored_warnings;
+            (program, pp)
+        }
+        None => check_c_on_one_thread(main, pp_options, sources, interner, diags, sema_options),
+    }
+}
+
+/// [`check_c`] on the caller's thread alone (where no thread can be
+/// started): the same stream, with sema taking each batch in turn.
+pub(crate) fn check_c_on_one_thread(
+    main: FileId,
+    pp_options: &PreprocessOptions,
+    sources: &mut SourceMap,
+    interner: &mut Interner,
+    diags: &mut Diagnostics,
+    sema_options: &SemaOptions,
+) -> (tir::Program, PreprocessOutput) {
+    let state = CheckerState::new(expected_items(sources, main), interner);
+    // Sema's diagnostics follow the others, as with two threads.
+    let mut sema_diags = Diagnostics {
+        warnings_as_errors: diags.warnings_as_errors,
+        suppress_warnings: diags.suppress_warnings,
+        ..Diagnostics::new()
+    };
+    let pp = Preprocessor::start(main, pp_options, sources, interner, diags);
+    let mut parser = Parser::streaming(pp);
+    let mut sema = StreamChecker::new(state);
+    loop {
+        let batch = parser.next_batch();
+        let (interner, diags) = parser.src.parts();
+        sema_diags
+            .ignored_warnings
+            .clone_from(&diags.ignored_warnings);
+        let errors = diags.error_count();
+        sema.check(&batch, interner, &mut sema_diags, sema_options, errors);
+        if batch.last {
+            break;
+        }
+        parser.recycle(batch.tree);
+    }
+    let program = sema.finish(parser.src.interner_mut());
+    let pp = match parser.into_preprocessor() {
+        Some(pp) => pp.finish(),
+        None => unreachable!("a streaming parser reads from the preprocessor"),
+    };
+    diags.list.append(&mut sema_diags.list);
+    (program, pp)
+}
+
+/// File-scope items to size sema's tables for: vmlinux.h has one per ~170
+/// bytes.
+fn expected_items(sources: &SourceMap, main: FileId) -> usize {
+    sources.file(main).text.len() / 170
+}
