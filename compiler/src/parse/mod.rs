@@ -595,7 +595,7 @@ impl<'a> Parser<'a> {
         tree.items.clear();
         tree.exprs.clear();
         tree.stmts.clear();
-        if self.tu.items.is_empty() && self.tu.exprs.len() == 0 && self.tu.stmts.len() == 0 {
+        if self.tu.items.is_empty() && self.tu.exprs.is_empty() && self.tu.stmts.is_empty() {
             self.tu = tree;
         }
     }
