@@ -51,6 +51,9 @@ pub(crate) fn check_c(
     diags: &mut Diagnostics,
     sema_options: &SemaOptions,
 ) -> (tir::Program, PreprocessOutput) {
+    if std::thread::available_parallelism().map_or(1, |n| n.get()) < 2 {
+        return check_c_on_one_thread(main, pp_options, sources, interner, diags, sema_options);
+    }
     // Before the fork: see the module's documentation.
     let state = CheckerState::new(expected_items(sources, main), interner);
     let mut fork = interner.fork();
@@ -128,8 +131,9 @@ pub(crate) fn check_c(
     }
 }
 
-/// [`check_c`] on the caller's thread alone (where no thread can be
-/// started): the same stream, with sema taking each batch in turn.
+/// [`check_c`] on the caller's thread alone (with one CPU, or where no
+/// thread can be started): the same stream, with sema taking each batch in
+/// turn.
 pub(crate) fn check_c_on_one_thread(
     main: FileId,
     pp_options: &PreprocessOptions,
