@@ -1,10 +1,11 @@
 //! The front end of a C compilation: preprocessing, parsing and checking as
 //! one stream, on two threads.
 //!
-//! The preprocessor and the parser run on their own thread: the parser asks
-//! the preprocessor for tokens as it needs them and sends its top-level items
-//! in batches, each with the syntax tree it owns ([`ParsedBatch`]); sema
-//! checks each batch on the caller's thread as it comes and frees it.
+//! The preprocessor and the parser run on the caller's thread: the parser
+//! asks the preprocessor for tokens as it needs them and sends its top-level
+//! items in batches, each with the syntax tree it owns ([`ParsedBatch`]);
+//! sema checks each batch on a second thread as it comes and sends the tree
+//! back to be reused.
 //! Neither the tokens nor the syntax tree of a whole unit ever exist, and
 //! sema (about 40% of the front end's time on vmlinux.h) overlaps the rest.
 //!
@@ -67,54 +68,56 @@ pub(crate) fn check_c(
         let (to_sema, from_parser) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
         // Checked trees go back to be freed (or reused) where they were made.
         let (to_recycle, checked) = std::sync::mpsc::channel::<TranslationUnit>();
-        let (sources, master, front_diags) = (&mut *sources, &mut *interner, &mut front_diags);
-        let parser_thread = std::thread::Builder::new()
-            .name("parser".into())
+        let (fork, sema_diags) = (&mut fork, &mut *diags);
+        // Sema gets the new thread: the preprocessor and the parser do most
+        // of the allocating, and the main thread's heap is the one glibc
+        // backs with huge pages.
+        let sema_thread = std::thread::Builder::new()
+            .name("sema".into())
             .spawn_scoped(scope, move || {
-                let pp = Preprocessor::start(main, pp_options, sources, master, front_diags);
-                let mut parser = Parser::streaming(pp);
-                let mut sent = first_new_string;
-                loop {
-                    for tree in checked.try_iter() {
-                        parser.recycle(tree);
-                    }
-                    let parsed = parser.next_batch();
-                    let last = parsed.last;
-                    let (interner, diags) = parser.src.parts();
-                    let batch = Batch {
-                        parsed,
-                        strings: interner.strings_since(sent),
-                        errors: diags.error_count(),
-                        ignored_warnings: diags.ignored_warnings.clone(),
-                    };
-                    sent = interner.len();
-                    if to_sema.send(batch).is_err() || last {
+                let mut sema = StreamChecker::new(state);
+                // A closed channel (the parser panicked) ends the loop.
+                while let Ok(batch) = from_parser.recv() {
+                    fork.append(&batch.strings);
+                    sema_diags.ignored_warnings = batch.ignored_warnings;
+                    sema.check(&batch.parsed, fork, sema_diags, sema_options, batch.errors);
+                    if batch.parsed.last {
                         break;
                     }
+                    // Gone only if the parser is done.
+                    let _ = to_recycle.send(batch.parsed.tree);
                 }
-                parser.into_preprocessor().map(|pp| pp.finish())
+                sema.finish(fork)
             });
-        let Ok(parser_thread) = parser_thread else {
+        let Ok(sema_thread) = sema_thread else {
             return None;
         };
-        let mut sema = StreamChecker::new(state);
-        // A closed channel (the parser's thread panicked) ends the loop; the
-        // join below passes the panic on.
-        while let Ok(batch) = from_parser.recv() {
-            fork.append(&batch.strings);
-            diags.ignored_warnings = batch.ignored_warnings;
-            sema.check(&batch.parsed, &mut fork, diags, sema_options, batch.errors);
-            if batch.parsed.last {
+        let pp = Preprocessor::start(main, pp_options, sources, interner, &mut front_diags);
+        let mut parser = Parser::streaming(pp);
+        let mut sent = first_new_string;
+        loop {
+            for tree in checked.try_iter() {
+                parser.recycle(tree);
+            }
+            let parsed = parser.next_batch();
+            let last = parsed.last;
+            let (interner, diags) = parser.src.parts();
+            let batch = Batch {
+                parsed,
+                strings: interner.strings_since(sent),
+                errors: diags.error_count(),
+                ignored_warnings: diags.ignored_warnings.clone(),
+            };
+            sent = interner.len();
+            if to_sema.send(batch).is_err() || last {
                 break;
             }
-            // Gone only if the parser's thread is done.
-            let _ = to_recycle.send(batch.parsed.tree);
         }
-        let program = sema.finish(&mut fork);
-        match parser_thread.join() {
-            Ok(Some(pp)) => Some((program, pp)),
-            Ok(None) => unreachable!("a streaming parser reads from the preprocessor"),
-            Err(panic) => std::panic::resume_unwind(panic),
+        let pp = parser.into_preprocessor().map(|pp| pp.finish());
+        match (sema_thread.join(), pp) {
+            (Ok(program), Some(pp)) => Some((program, pp)),
+            (Ok(_), None) => unreachable!("a streaming parser reads from the preprocessor"),
+            (Err(panic), _) => std::panic::resume_unwind(panic),
         }
     });
     match threaded {
