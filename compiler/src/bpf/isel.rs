@@ -264,6 +264,17 @@ impl Selector<'_> {
                 }
             }
         }
+        // A relocated offset that only such accesses use needs no register.
+        for &b in &f.layout {
+            for &i in &f.blocks[b].insts {
+                if let (Op::CoreValue(_), Some(r)) = (&f.insts[i].op, f.insts[i].result) {
+                    let r = f.resolve(r);
+                    if !users[r].is_empty() && users[r].iter().all(|&u| self.address_only[u]) {
+                        self.address_only[i] = true;
+                    }
+                }
+            }
+        }
     }
 
     /// Whether `v` can only be a number, never a pointer: the verifier refuses
@@ -392,7 +403,7 @@ impl Selector<'_> {
         let op = &self.f.insts[i].op;
         matches!(
             op,
-            Op::Iconst(_) | Op::CoreValue(_) | Op::StackAddr { .. } | Op::SymbolAddr { .. }
+            Op::Iconst(_) | Op::StackAddr { .. } | Op::SymbolAddr { .. }
         )
         .then_some(op)
     }
@@ -406,21 +417,6 @@ impl Selector<'_> {
         let w32 = self.ty(v) == Type::I32;
         match self.remat_op(v).cloned() {
             Some(Op::Iconst(c)) => self.const_into(dst, self.ty(v), c),
-            // Each use gets its own relocated constant, next to it, as clang.
-            Some(Op::CoreValue(r)) => {
-                let imm = r.value;
-                let ld_imm64 = r.kind.uses_ld_imm64() || !fits_i32(imm);
-                self.next_core = Some(r);
-                if ld_imm64 {
-                    self.emit(MInst::LdImm64 {
-                        dst,
-                        imm,
-                        reloc: None,
-                    })
-                } else {
-                    self.mov(false, dst, Operand::Imm(imm as i32))
-                }
-            }
             Some(Op::StackAddr { slot, offset }) => self.emit(MInst::FrameAddr {
                 dst,
                 at: FrameRef::Slot(slot),
@@ -599,7 +595,24 @@ impl Selector<'_> {
         }
         let result_ty = data.result.map(|r| self.ty(r));
         match op {
-            Op::Iconst(_) | Op::CoreValue(_) | Op::StackAddr { .. } | Op::SymbolAddr { .. } => {}
+            Op::Iconst(_) | Op::StackAddr { .. } | Op::SymbolAddr { .. } => {}
+            // Computed once, where it is, as clang's relocated constant (the
+            // loads and stores that take it as their offset do not need it).
+            Op::CoreValue(r) => {
+                let dst = self.result_reg(i);
+                let imm = r.value;
+                let ld_imm64 = r.kind.uses_ld_imm64() || !fits_i32(imm);
+                self.next_core = Some(r.clone());
+                if ld_imm64 {
+                    self.emit(MInst::LdImm64 {
+                        dst,
+                        imm,
+                        reloc: None,
+                    })
+                } else {
+                    self.mov(false, dst, Operand::Imm(imm as i32))
+                }
+            }
             Op::Binary(bop, a, b) => self.binary(i, *bop, *a, *b),
             Op::Unary(uop, a) => {
                 let dst = self.result_reg(i);

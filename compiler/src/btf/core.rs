@@ -106,6 +106,9 @@ pub struct CoreRelo {
     /// find in the instruction before patching it. For type ids it is 0 until
     /// the object writer knows the BTF id.
     pub value: i64,
+    /// The access string ends with an array index: clang puts one index per
+    /// array member in it (`p->a[2][1]` is `0:k:2`, then a plain offset).
+    pub ends_in_index: bool,
 }
 
 /// A relocation at an instruction of a machine function.

@@ -54,7 +54,9 @@ fn key(f: &Function, i: Inst, consts: &mut HashMap<(i64, Type), Value>) -> Optio
         | Op::Extend { .. }
         | Op::Widen { .. }
         | Op::Narrow(_)
-        | Op::Bswap { .. } => {}
+        | Op::Bswap { .. }
+        // The same relocation (kind, type and access) is the same constant.
+        | Op::CoreValue(_) => {}
         _ => return None,
     }
     op.map_args(|v| {

@@ -912,15 +912,28 @@ impl Checker<'_> {
                     }
                     _ => (*p, 0),
                 },
-                // A record object (not through a pointer): clang relocates
-                // only accesses through pointers.
-                kind => return Err(Expr { kind, ..base }),
+                // A record object: relocated from its address, as clang.
+                kind => {
+                    let object = Expr { kind, ..base };
+                    if !Self::is_lvalue(&object) {
+                        return Err(object);
+                    }
+                    self.mark_address_taken(&object);
+                    let pty = self.pointer_to(object.ty);
+                    let addr = Expr {
+                        kind: ExprKind::AddrOf(Box::new(object)),
+                        ty: QualType::new(pty),
+                        span,
+                    };
+                    (addr, 0)
+                }
             };
             let relo = CoreRelo {
                 kind: CoreKind::FieldByteOffset,
                 ty: root_ty,
                 access: first.to_string(),
                 value: first.wrapping_mul(record_size as i64),
+                ends_in_index: false,
             };
             (ptr, relo)
         };
@@ -929,6 +942,7 @@ impl Checker<'_> {
             relo.access.push_str(&format!(":{index}"));
             relo.value += *offset as i64;
         }
+        relo.ends_in_index = false;
         if let Some(bf) = last.bitfield {
             // Bitfields are read through their storage unit, which must be
             // the unit libbpf computes from the field's bit offset.
@@ -1028,7 +1042,7 @@ impl Checker<'_> {
             return None;
         };
         let (root, relo) = core_lvalue(array)?;
-        if !self.is_array(array.ty.ty) {
+        if !self.is_array(array.ty.ty) || relo.ends_in_index {
             return None;
         }
         let ExprKind::Const(i) = index.kind else {
@@ -1040,6 +1054,7 @@ impl Checker<'_> {
         let mut relo = relo.clone();
         relo.access.push_str(&format!(":{i}"));
         relo.value += i.wrapping_mul(scale as i64);
+        relo.ends_in_index = true;
         let root = root.clone();
         let long = self.t.long;
         let off = self.mk(ExprKind::CoreValue(Box::new(relo)), long, span);
@@ -1107,13 +1122,23 @@ impl Checker<'_> {
             let Some(flag) = flag else {
                 return self.error_expr(span);
             };
-            return match self.field_info(&access, flag, span) {
+            let flag_span = self.tu.exprs[args[1]].span;
+            return match self.field_info(&access, flag, span, flag_span) {
                 Some(e) => e,
                 None => invalid(self, "not a field access"),
             };
         }
+        // clang's shapes: `__builtin_btf_type_id` takes any expression,
+        // `__builtin_preserve_type_info` a variable or `*(T *)0` of a
+        // typedef or a named record or enum, `__builtin_preserve_enum_value`
+        // `*(enum E *)ENUMERATOR`.
         let operand = match name {
             "__builtin_btf_type_id" => Some(args[0]),
+            "__builtin_preserve_type_info" => matches!(
+                self.tu.exprs[args[0]].kind,
+                ast::ExprKind::Ident(_) | ast::ExprKind::Unary(..)
+            )
+            .then_some(args[0]),
             _ => self.deref_of_cast(args[0]),
         };
         let v = self.expr_nodecay(args[0]);
@@ -1138,6 +1163,15 @@ impl Checker<'_> {
                 (kind, 0, "0".to_string(), self.t.ulong)
             }
             "__builtin_preserve_type_info" => {
+                let named = match self.types.kind(ty) {
+                    TypeKind::Typedef { .. } => true,
+                    TypeKind::Record(r) => self.types.records[*r].name.is_some(),
+                    TypeKind::Enum(e) => self.types.enums[*e].name.is_some(),
+                    _ => false,
+                };
+                if !named {
+                    return invalid(self, "invalid");
+                }
                 let size = self.types.size_of(ty).unwrap_or(0) as i64;
                 let (kind, value) = match flag {
                     0 => (CoreKind::TypeExists, 1),
@@ -1179,6 +1213,7 @@ impl Checker<'_> {
             ty,
             access,
             value,
+            ends_in_index: false,
         };
         self.mk(ExprKind::CoreValue(Box::new(relo)), result, span)
     }
@@ -1187,7 +1222,13 @@ impl Checker<'_> {
     /// access: the field's offset, size, existence, signedness or shifts
     /// (`bpf_core_calc_field_relo` with this program's types), `None` when
     /// `access` is no relocated field access.
-    fn field_info(&mut self, access: &Expr, flag: i64, span: Span) -> Option<Expr> {
+    fn field_info(
+        &mut self,
+        access: &Expr,
+        flag: i64,
+        span: Span,
+        flag_span: Span,
+    ) -> Option<Expr> {
         let (bitfield, lv) = match &access.kind {
             ExprKind::Member {
                 base,
@@ -1230,7 +1271,10 @@ impl Checker<'_> {
             ),
             5 => (CoreKind::FieldRshiftU64, 64 - bit_sz as i64),
             _ => {
-                self.error(span, "__builtin_preserve_field_info argument 2 invalid");
+                self.error(
+                    flag_span,
+                    "__builtin_preserve_field_info argument 2 invalid",
+                );
                 return Some(self.error_expr(span));
             }
         };
