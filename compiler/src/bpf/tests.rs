@@ -1169,7 +1169,6 @@ fn symbols_and_calls_print_with_relocations() {
         align: 8,
         bytes: vec![],
         relocs: vec![],
-        core_relos: Vec::new(),
         span: Default::default(),
     });
     let main = prog(|b, _| {
