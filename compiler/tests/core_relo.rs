@@ -216,3 +216,139 @@ fn misused_builtins_are_diagnosed_like_clang() {
         }
     }
 }
+
+/// One `bpf_core_relo` record of `.BTF.ext`: code section, instruction byte
+/// offset, root type id, access string, kind.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Record {
+    section: String,
+    insn_off: u32,
+    type_id: u32,
+    access: String,
+    kind: u32,
+}
+
+/// Decodes the core_relo records of an object (libbpf's `btf_ext_header`
+/// and `bpf_core_relo` layout), checking the header along the way.
+fn core_records(obj: &[u8]) -> Vec<Record> {
+    use object::{Object, ObjectSection};
+    let file = object::File::parse(obj).unwrap();
+    let data = |name: &str| {
+        file.section_by_name(name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .data()
+            .unwrap()
+            .to_vec()
+    };
+    let (btf, ext) = (data(".BTF"), data(".BTF.ext"));
+    let u32_at = |b: &[u8], o: usize| u32::from_le_bytes(b[o..o + 4].try_into().unwrap());
+    // .BTF strings.
+    let btf_hdr = u32_at(&btf, 4) as usize;
+    let str_off = btf_hdr + u32_at(&btf, 16) as usize;
+    let string = |off: u32| {
+        let s = &btf[str_off + off as usize..];
+        String::from_utf8(s[..s.iter().position(|&c| c == 0).unwrap()].to_vec()).unwrap()
+    };
+    assert_eq!(u16::from_le_bytes([ext[0], ext[1]]), 0xeb9f, "magic");
+    let hdr_len = u32_at(&ext, 4) as usize;
+    assert!(hdr_len >= 32, "header without core_relo fields");
+    let (off, len) = (u32_at(&ext, 24) as usize, u32_at(&ext, 28) as usize);
+    let mut out = Vec::new();
+    if len == 0 {
+        return out;
+    }
+    let sub = &ext[hdr_len + off..hdr_len + off + len];
+    let rec_size = u32_at(sub, 0) as usize;
+    assert_eq!(rec_size, 16, "bpf_core_relo size");
+    let mut at = 4;
+    while at < sub.len() {
+        let section = string(u32_at(sub, at));
+        let n = u32_at(sub, at + 4) as usize;
+        at += 8;
+        for _ in 0..n {
+            out.push(Record {
+                section: section.clone(),
+                insn_off: u32_at(sub, at),
+                type_id: u32_at(sub, at + 4),
+                access: string(u32_at(sub, at + 8)),
+                kind: u32_at(sub, at + 12),
+            });
+            at += rec_size;
+        }
+    }
+    assert_eq!(at, sub.len(), "core_relo subsection length");
+    out
+}
+
+/// Compiles `source` with bpfcc (no other tool needed): the object.
+fn bpfcc_source(name: &str, source: &str) -> Vec<u8> {
+    let dir = support::scratch_in("core", name);
+    let src = dir.join(format!("{name}.c"));
+    let obj = dir.join(format!("{name}.o"));
+    std::fs::write(&src, source).unwrap();
+    run(Command::new(env!("CARGO_BIN_EXE_bpfcc"))
+        .args(["-O2", "-c"])
+        .arg(&src)
+        .arg("-o")
+        .arg(&obj))
+    .unwrap_or_else(|e| panic!("bpfcc: {e}"));
+    std::fs::read(&obj).unwrap()
+}
+
+/// The optimizer keeps relocated offsets apart: two records whose fields
+/// are both at offset 0 are not merged, and an offset that is 4 here is not
+/// folded into a constant (libbpf could not patch it any more).
+#[test]
+fn optimizer_keeps_relocations_apart() {
+    let obj = bpfcc_source(
+        "apart",
+        "struct a { int x; int y; } __attribute__((preserve_access_index));\n\
+         struct b { int x; int y; } __attribute__((preserve_access_index));\n\
+         int same_offsets(struct a *p, struct b *q) { return p->x + q->x + p->x; }\n\
+         long not_folded(struct a *p) { return (long)&p->y - (long)p; }\n",
+    );
+    let records = core_records(&obj);
+    let summary: Vec<(u32, &str, u32)> = records
+        .iter()
+        .map(|r| (r.insn_off, r.access.as_str(), r.kind))
+        .collect();
+    // `p->x` twice is one load (the same relocation), `q->x` another.
+    let zero: Vec<&Record> = records.iter().filter(|r| r.access == "0:0").collect();
+    assert_eq!(zero.len(), 2, "{summary:?}");
+    assert_ne!(zero[0].type_id, zero[1].type_id, "{summary:?}");
+    let y: Vec<&Record> = records.iter().filter(|r| r.access == "0:1").collect();
+    assert_eq!(y.len(), 1, "{summary:?}");
+    assert!(records.iter().all(|r| r.kind == 0 && r.section == ".text"));
+}
+
+/// Type-id relocations hold the local BTF id, which libbpf checks before
+/// patching: the `ld_imm64`'s immediate equals the record's type id.
+#[test]
+fn type_id_immediates_are_btf_ids() {
+    let obj = bpfcc_source(
+        "type_id",
+        "union u { int a; long b; };\nstruct s { int x; };\n\
+         long f(void) { return __builtin_btf_type_id(*(union u *)0, 0) * 1000 +\n\
+         __builtin_btf_type_id(*(struct s *)0, 1); }\n",
+    );
+    use object::{Object, ObjectSection};
+    let file = object::File::parse(&*obj).unwrap();
+    let text = file
+        .section_by_name(".text")
+        .unwrap()
+        .data()
+        .unwrap()
+        .to_vec();
+    let records = core_records(&obj);
+    assert_eq!(records.len(), 2, "{records:?}");
+    let mut kinds: Vec<u32> = records.iter().map(|r| r.kind).collect();
+    kinds.sort();
+    assert_eq!(kinds, [6, 7]);
+    for r in &records {
+        let insn = &text[r.insn_off as usize..r.insn_off as usize + 8];
+        assert_eq!(insn[0], 0x18, "ld_imm64 at {}", r.insn_off);
+        let imm = u32::from_le_bytes(insn[4..8].try_into().unwrap());
+        assert!(r.type_id > 0);
+        assert_eq!(imm, r.type_id, "immediate of the relocated ld_imm64");
+    }
+}
