@@ -113,6 +113,11 @@ fn libbpf_core_macros_match_clang() {
     same_relocations_as_clang("relo_run");
 }
 
+#[test]
+fn context_relocations_match_clang() {
+    same_relocations_as_clang("relo_ctx");
+}
+
 /// Loads `obj` and runs each of its `syscall` programs: name → result.
 fn run_all(obj: &Path, pins: &Path) -> BTreeMap<String, u32> {
     load(obj, pins).unwrap_or_else(|e| panic!("loading {}: {e}", obj.display()));
@@ -351,4 +356,55 @@ fn type_id_immediates_are_btf_ids() {
         assert!(r.type_id > 0);
         assert_eq!(imm, r.type_id, "immediate of the relocated ld_imm64");
     }
+}
+
+/// A context and a kernel object read through local types laid out unlike
+/// the kernel's: the verifier accepts bpfcc's build (as clang's) because
+/// libbpf moved the loads, and refuses the same source without
+/// `preserve_access_index`.
+#[test]
+fn context_fields_are_relocated_for_the_verifier() {
+    if let Err(why) = can_load() {
+        println!("SKIP: {why}");
+        return;
+    }
+    if !Path::new("/sys/kernel/btf/vmlinux").exists() {
+        println!("SKIP: the kernel has no BTF");
+        return;
+    }
+    let dir = support::scratch_in("core", "ctx");
+    let pins = Path::new("/sys/fs/bpf").join(format!("bpfcc-core-ctx-{}", std::process::id()));
+    let mut objects = vec![("bpfcc", bpfcc("relo_ctx", &dir))];
+    if have("clang-19") {
+        objects.push(("clang", clang("relo_ctx", &dir)));
+    }
+    for (tag, obj) in &objects {
+        let r = load(obj, &pins.join(tag));
+        unpin(&pins.join(tag));
+        r.unwrap_or_else(|e| panic!("{tag}'s build is refused: {e}"));
+    }
+    // Without the attribute the offsets are this file's, which the kernel
+    // refuses: the check above depends on the relocations.
+    let text = std::fs::read_to_string(program("relo_ctx")).unwrap();
+    let plain = dir.join("plain_ctx.c");
+    std::fs::write(
+        &plain,
+        text.replace("__attribute__((preserve_access_index))", ""),
+    )
+    .unwrap();
+    let plain_obj = dir.join("plain_ctx.o");
+    run(Command::new(env!("CARGO_BIN_EXE_bpfcc"))
+        .args(FLAGS)
+        .arg(arch_include())
+        .arg("-c")
+        .arg(&plain)
+        .arg("-o")
+        .arg(&plain_obj))
+    .unwrap();
+    let r = load(&plain_obj, &pins.join("plain"));
+    unpin(&pins);
+    assert!(
+        r.is_err(),
+        "the unrelocated build loads: the test proves nothing"
+    );
 }
