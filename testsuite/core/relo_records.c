@@ -110,4 +110,22 @@ int fields(struct outer *p)
 	       bpf_core_field_offset(struct outer, last) + BPF_CORE_READ(p, pin, x);
 }
 
+/* Records defined inside a preserve_access_index record have it too. */
+SEC("syscall")
+int nested_alone(struct nested *np)
+{
+	return np->z;
+}
+
+/* Members of record objects, not only through pointers. */
+struct outer global_outer;
+
+SEC("syscall")
+int objects(struct outer *p)
+{
+	struct outer copy = *p;
+
+	return copy.nested.z + global_outer.a;
+}
+
 char _license[] SEC("license") = "GPL";

@@ -829,14 +829,45 @@ impl Checker<'_> {
             .any(|&a| self.interner.resolve(a).trim_matches('_') == "preserve_access_index")
     }
 
-    /// Record `inner` is defined inside the definition of `outer` (clang
-    /// gives nested definitions their enclosing record's attribute).
+    /// Record `inner` is defined inside the definition of `outer`.
     fn defined_inside(&self, inner: RecordId, outer: RecordId) -> bool {
         let (i, o) = (
             self.types.records[inner].span,
             self.types.records[outer].span,
         );
         inner != outer && i.file == o.file && o.start <= i.start && i.end <= o.end
+    }
+
+    /// Once record `rid` is complete: if it has `preserve_access_index`, so
+    /// do the records defined inside it that its members use (anonymous or
+    /// named, directly or as arrays), as clang gives them the attribute.
+    pub(super) fn propagate_preserve_access_index(&mut self, rid: RecordId) {
+        let Some(&attr) = self.types.records[rid]
+            .attrs
+            .iter()
+            .find(|&&a| self.interner.resolve(a).trim_matches('_') == "preserve_access_index")
+        else {
+            return;
+        };
+        let mut work = vec![rid];
+        while let Some(r) = work.pop() {
+            let mut inner_records = Vec::new();
+            for f in &self.types.records[r].fields {
+                let mut ty = f.ty.ty;
+                while let TypeKind::Array { elem, .. } = self.types.ckind(ty) {
+                    ty = elem.ty;
+                }
+                if let TypeKind::Record(inner) = self.types.ckind(ty) {
+                    inner_records.push(*inner);
+                }
+            }
+            for inner in inner_records {
+                if self.defined_inside(inner, r) && !self.preserves_access_index(inner) {
+                    self.types.records[inner].attrs.push(attr);
+                    work.push(inner);
+                }
+            }
+        }
     }
 
     /// The path to member `name` of record `rid`, through anonymous members.
@@ -879,13 +910,7 @@ impl Checker<'_> {
         span: Span,
     ) -> Result<Expr, Expr> {
         let region = in_preserve_region();
-        let chained = core_lvalue(&base).is_some_and(|(_, r)| {
-            region
-                || self.preserves_access_index(rid)
-                || self
-                    .is_record(r.ty)
-                    .is_some_and(|root| self.defined_inside(rid, root))
-        });
+        let chained = core_lvalue(&base).is_some() && (region || self.preserves_access_index(rid));
         if !chained && !region && !self.preserves_access_index(rid) {
             return Err(base);
         }
