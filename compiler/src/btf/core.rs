@@ -64,6 +64,13 @@ impl CoreKind {
         )
     }
 
+    /// A field's property. clang computes each distinct field relocation
+    /// once per function (the same access is the same constant); the type
+    /// and enum queries are separate intrinsic calls, one per use.
+    pub fn is_field(self) -> bool {
+        (self as u32) <= CoreKind::FieldRshiftU64 as u32
+    }
+
     /// A BTF type id, known only once `.BTF` is built.
     pub fn is_type_id(self) -> bool {
         matches!(self, CoreKind::TypeIdLocal | CoreKind::TypeIdTarget)

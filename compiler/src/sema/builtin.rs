@@ -1064,10 +1064,14 @@ impl Checker<'_> {
         span: Span,
     ) -> Option<Expr> {
         let ExprKind::AddrOf(array) = &ptr.kind else {
-            return None;
+            return self.core_pointer_index(ptr, index, scale, pointee, span);
         };
-        let (root, relo) = core_lvalue(array)?;
-        if !self.is_array(array.ty.ty) || relo.ends_in_index {
+        let Some((root, relo)) = core_lvalue(array) else {
+            return self.core_pointer_index(ptr, index, scale, pointee, span);
+        };
+        // With the attribute alone clang relocates one index per array
+        // member; inside `__builtin_preserve_access_index`, every index.
+        if !self.is_array(array.ty.ty) || relo.ends_in_index && !in_preserve_region() {
             return None;
         }
         let ExprKind::Const(i) = index.kind else {
@@ -1084,6 +1088,39 @@ impl Checker<'_> {
         let long = self.t.long;
         let off = self.mk(ExprKind::CoreValue(Box::new(relo)), long, span);
         Some(self.relocated_lvalue(root, off, pointee, None, span))
+    }
+
+    /// `p[n]` with a constant `n` on a pointer to a record inside
+    /// `__builtin_preserve_access_index`: relocated on its own (access `n`),
+    /// as clang does (`&p[2]` of a struct that may grow in the kernel).
+    fn core_pointer_index(
+        &mut self,
+        ptr: &Expr,
+        index: &Expr,
+        scale: u64,
+        pointee: QualType,
+        span: Span,
+    ) -> Option<Expr> {
+        if !in_preserve_region() || self.const_context > 0 {
+            return None;
+        }
+        self.is_record(pointee.ty)?;
+        let ExprKind::Const(n) = index.kind else {
+            return None;
+        };
+        if n < 0 || self.is_array(ptr.ty.ty) {
+            return None;
+        }
+        let relo = CoreRelo {
+            kind: CoreKind::FieldByteOffset,
+            ty: pointee.ty,
+            access: n.to_string(),
+            value: n.wrapping_mul(scale as i64),
+            ends_in_index: true,
+        };
+        let long = self.t.long;
+        let off = self.mk(ExprKind::CoreValue(Box::new(relo)), long, span);
+        Some(self.relocated_lvalue(ptr.clone(), off, pointee, None, span))
     }
 
     /// `__builtin_preserve_access_index(e)`: `e` with every member access
