@@ -779,6 +779,23 @@ fn in_preserve_region() -> bool {
     PRESERVE_REGION.with(|d| d.get() > 0)
 }
 
+/// Inside a preserved region while it lives (left even on unwinding, so a
+/// caught panic cannot leave later compilations in this thread inside).
+struct PreserveRegion;
+
+impl PreserveRegion {
+    fn enter() -> PreserveRegion {
+        PRESERVE_REGION.with(|d| d.set(d.get() + 1));
+        PreserveRegion
+    }
+}
+
+impl Drop for PreserveRegion {
+    fn drop(&mut self) {
+        PRESERVE_REGION.with(|d| d.set(d.get() - 1));
+    }
+}
+
 /// One member step of a CO-RE access: BTF member index (unnamed bitfields
 /// are not BTF members), byte offset of the member's storage in its record,
 /// the member.
@@ -1126,10 +1143,8 @@ impl Checker<'_> {
     /// `__builtin_preserve_access_index(e)`: `e` with every member access
     /// relocated.
     fn preserve_access_index(&mut self, arg: ExprId) -> Expr {
-        PRESERVE_REGION.with(|d| d.set(d.get() + 1));
-        let v = self.expr(arg);
-        PRESERVE_REGION.with(|d| d.set(d.get() - 1));
-        v
+        let _region = PreserveRegion::enter();
+        self.expr(arg)
     }
 
     /// The flag argument of a CO-RE builtin: an integer constant (clang's
@@ -1174,9 +1189,10 @@ impl Checker<'_> {
             c.error_expr(span)
         };
         if name == "__builtin_preserve_field_info" {
-            PRESERVE_REGION.with(|d| d.set(d.get() + 1));
-            let access = self.expr_nodecay(args[0]);
-            PRESERVE_REGION.with(|d| d.set(d.get() - 1));
+            let access = {
+                let _region = PreserveRegion::enter();
+                self.expr_nodecay(args[0])
+            };
             let flag = self.core_flag(name, args[1]);
             if self.is_error(access.ty.ty) {
                 return self.error_expr(span);
