@@ -128,4 +128,25 @@ int objects(struct outer *p)
 	return copy.nested.z + global_outer.a;
 }
 
+/* Braced initializers of local preserve_access_index records: the values
+ * not known at compile time are stored through relocations, a constant
+ * initializer stays one image. */
+struct opts {
+	unsigned int id;
+	int link;
+	long pad[2];
+} __attribute__((preserve_access_index));
+
+extern int take_opts(struct opts *o, struct opts *c) __ksym;
+unsigned int opt_id;
+
+SEC("syscall")
+int initializers(void *ctx)
+{
+	struct opts o = { .id = opt_id };
+	struct opts c = { .id = 1, .link = 2 };
+
+	return take_opts(&o, &c);
+}
+
 char _license[] SEC("license") = "GPL";

@@ -4,7 +4,9 @@
 //! or diagnosed as unsupported.
 
 use super::check::Checker;
-use super::tir::{AtomicRmwOp, BinOp, Builtin, Expr, ExprKind, Stmt, StmtKind};
+use super::tir::{
+    AtomicRmwOp, BinOp, Builtin, Expr, ExprKind, InitStore, LocalId, LocalInit, Stmt, StmtKind,
+};
 use super::types::{BitField, Field, QualType, RecordId, TypeId, TypeKind};
 use crate::btf::core::{CoreKind, CoreRelo};
 use crate::intern::Sym;
@@ -1138,6 +1140,96 @@ impl Checker<'_> {
         let long = self.t.long;
         let off = self.mk(ExprKind::CoreValue(Box::new(relo)), long, span);
         Some(self.relocated_lvalue(ptr.clone(), off, pointee, None, span))
+    }
+
+    /// The braced initializer of a local `preserve_access_index` record with
+    /// a value not known at compile time, as clang compiles it: the object
+    /// is zeroed, then each top-level scalar member given a value is stored
+    /// through its relocated offset (the local may be handed to a kfunc that
+    /// reads the kernel's layout). A constant initializer stays one image. Takes
+    /// those members out of `init` and returns the assignments that follow
+    /// the declaration.
+    pub(super) fn relocate_local_init(
+        &mut self,
+        local: LocalId,
+        ty: QualType,
+        init: &mut LocalInit,
+        span: Span,
+    ) -> Vec<Stmt> {
+        let LocalInit::Aggregate(stores) = init else {
+            return Vec::new();
+        };
+        let Some(rid) = self.is_record(ty.ty) else {
+            return Vec::new();
+        };
+        if self.const_context > 0 || !self.preserves_access_index(rid) {
+            return Vec::new();
+        }
+        // A constant initializer is one constant image in clang, unrelocated.
+        let constant = stores.iter().all(|s| match s {
+            InitStore::Value { value, .. } => matches!(value.kind, ExprKind::Const(_)),
+            InitStore::Bytes { .. } => true,
+        });
+        if constant {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut kept = Vec::with_capacity(stores.len());
+        for store in std::mem::take(stores) {
+            let InitStore::Value {
+                offset,
+                bitfield: None,
+                value,
+            } = store
+            else {
+                kept.push(store);
+                continue;
+            };
+            let field = self.types.records[rid].fields.iter().find(|f| {
+                f.offset == offset
+                    && f.bitfield.is_none()
+                    && f.name.is_some()
+                    && self.types.is_scalar(f.ty.ty)
+                    && self.types.canonical(f.ty.ty) == self.types.canonical(value.ty.ty)
+            });
+            let Some(name) = field.and_then(|f| f.name) else {
+                kept.push(InitStore::Value {
+                    offset,
+                    bitfield: None,
+                    value,
+                });
+                continue;
+            };
+            let field_ty = value.ty;
+            let object = Expr {
+                kind: ExprKind::Local(local),
+                ty,
+                span,
+            };
+            match self.core_member(object, rid, name, field_ty, span) {
+                Ok(lhs) => {
+                    let assign = Expr {
+                        kind: ExprKind::Assign {
+                            lhs: Box::new(lhs),
+                            rhs: Box::new(value),
+                        },
+                        ty: field_ty,
+                        span,
+                    };
+                    out.push(Stmt {
+                        kind: StmtKind::Expr(assign),
+                        span,
+                    });
+                }
+                Err(_) => kept.push(InitStore::Value {
+                    offset,
+                    bitfield: None,
+                    value,
+                }),
+            }
+        }
+        *stores = kept;
+        out
     }
 
     /// `__builtin_preserve_access_index(e)`: `e` with every member access
