@@ -398,6 +398,7 @@ fn mf(
         linkage,
         insns,
         relocs,
+        core_relos: vec![],
         lines: vec![],
         stack_size: 0,
         span: Span::default(),

@@ -208,6 +208,12 @@ impl Encoder<'_> {
             self.out.lines.push((at, mi.span));
             self.last_span = Some(mi.span);
         }
+        if let Some(r) = &mi.core {
+            self.out.core_relos.push(crate::btf::core::CoreReloAt {
+                insn: at,
+                relo: (**r).clone(),
+            });
+        }
         match &mi.inst {
             MInst::Mov {
                 w32,
@@ -593,6 +599,7 @@ pub fn encode(
             linkage: f.linkage,
             insns: Vec::with_capacity(addr),
             relocs: Vec::new(),
+            core_relos: Vec::new(),
             lines: Vec::new(),
             stack_size: frame.size,
             span: f.span,

@@ -170,6 +170,8 @@ pub struct MachFunction {
     pub linkage: Linkage,
     pub insns: Vec<Insn>,
     pub relocs: Vec<Reloc>,
+    /// CO-RE relocations (`.BTF.ext`), by instruction slot.
+    pub core_relos: Vec<crate::btf::core::CoreReloAt>,
     /// Instruction slot index -> source position, at each statement's first
     /// instruction (for `.BTF.ext` line info and DWARF).
     pub lines: Vec<(usize, Span)>,

@@ -23,6 +23,7 @@
 use super::insn::*;
 use super::mir::*;
 use super::BackendOptions;
+use crate::btf::core::{CoreKind, CoreRelo};
 use crate::diag::Diagnostics;
 use crate::ir::{
     AsmArgKind, AtomicOp, BinOp, BlockCall, Callee, Cond, Function, InlineAsmOp, Inst, MemWidth,
@@ -48,6 +49,7 @@ pub fn select(f: &Function, options: &BackendOptions, diags: &mut Diagnostics) -
         address_only: SecondaryMap::new(),
         block_ids: SecondaryMap::new(),
         asm_outputs: Default::default(),
+        next_core: None,
     };
     s.run();
     s.m
@@ -74,6 +76,8 @@ struct Selector<'a> {
     /// The output registers of inline asm with several outputs, by the asm's
     /// result (its first output).
     asm_outputs: std::collections::HashMap<Value, Vec<Reg>>,
+    /// The CO-RE relocation of the next instruction emitted.
+    next_core: Option<Box<CoreRelo>>,
 }
 
 fn fits_i32(c: i64) -> bool {
@@ -186,7 +190,9 @@ impl Selector<'_> {
                     }
                     Op::Binary(BinOp::Sub, _, c) => self.konst(*c).is_some(),
                     _ => false,
-                };
+                } || f.insts[i]
+                    .result
+                    .is_some_and(|r| self.core_field_addr(r, 0).is_some());
                 if let Some(r) = f.insts[i].result {
                     if is_offset && f.value_type(r) == Type::I64 && self.remat_op(r).is_none() {
                         candidates.push((i, f.resolve(r)));
@@ -203,7 +209,18 @@ impl Selector<'_> {
                 if self.address_only[i] || users[r].is_empty() {
                     continue;
                 }
+                let core = self.core_field_addr(r, 0).is_some();
                 let all_fold = users[r].iter().all(|&u| match &f.insts[u].op {
+                    // A relocated field offset goes into the access only on
+                    // its own (libbpf checks and rewrites the whole offset).
+                    Op::Load { addr, offset, .. } if core => f.resolve(*addr) == r && *offset == 0,
+                    Op::Store {
+                        addr,
+                        offset,
+                        value,
+                        ..
+                    } if core => f.resolve(*addr) == r && f.resolve(*value) != r && *offset == 0,
+                    _ if core => false,
                     Op::Load { addr, offset, .. } => {
                         f.resolve(*addr) == r && self.folded_addr(r, *offset).is_some()
                     }
@@ -247,6 +264,17 @@ impl Selector<'_> {
                 }
             }
         }
+        // A relocated offset that only such accesses use needs no register.
+        for &b in &f.layout {
+            for &i in &f.blocks[b].insts {
+                if let (Op::CoreValue(_), Some(r)) = (&f.insts[i].op, f.insts[i].result) {
+                    let r = f.resolve(r);
+                    if !users[r].is_empty() && users[r].iter().all(|&u| self.address_only[u]) {
+                        self.address_only[i] = true;
+                    }
+                }
+            }
+        }
     }
 
     /// Whether `v` can only be a number, never a pointer: the verifier refuses
@@ -266,6 +294,7 @@ impl Selector<'_> {
             | Op::Widen { .. }
             | Op::Bswap { .. }
             | Op::Iconst(_)
+            | Op::CoreValue(_)
             | Op::LoadPacket { .. } => true,
             _ => false,
         }
@@ -289,10 +318,43 @@ impl Selector<'_> {
     }
 
     fn emit(&mut self, inst: MInst) {
+        let core = self.next_core.take();
         self.m.blocks[self.cur as usize].push(MI {
             inst,
             span: self.span,
+            core,
         });
+    }
+
+    /// The relocated field offset a load or store at `addr + offset` can
+    /// carry itself, as clang's `*(rX + off)` with a `byte_off` relocation:
+    /// `addr` is `base + CoreValue` and nothing else is added. Returns the
+    /// base and the relocation.
+    fn core_field_addr(&self, addr: Value, offset: i32) -> Option<(Value, &CoreRelo)> {
+        if offset != 0 {
+            return None;
+        }
+        let f = self.f;
+        let i = f.def_inst(f.resolve(addr))?;
+        let Op::Binary(BinOp::Add, a, b) = f.insts[i].op else {
+            return None;
+        };
+        if f.value_type(a) != Type::I64 {
+            return None;
+        }
+        let relo = |v: Value| match f.def_inst(f.resolve(v)).map(|d| &f.insts[d].op) {
+            Some(Op::CoreValue(r))
+                if r.kind == CoreKind::FieldByteOffset && i16::try_from(r.value).is_ok() =>
+            {
+                Some(&**r)
+            }
+            _ => None,
+        };
+        match (relo(a), relo(b)) {
+            (_, Some(r)) => Some((a, r)),
+            (Some(r), None) => Some((b, r)),
+            _ => None,
+        }
     }
 
     fn new_vreg(&mut self) -> Reg {
@@ -534,6 +596,23 @@ impl Selector<'_> {
         let result_ty = data.result.map(|r| self.ty(r));
         match op {
             Op::Iconst(_) | Op::StackAddr { .. } | Op::SymbolAddr { .. } => {}
+            // Computed once, where it is, as clang's relocated constant (the
+            // loads and stores that take it as their offset do not need it).
+            Op::CoreValue(r) => {
+                let dst = self.result_reg(i);
+                let imm = r.value;
+                let ld_imm64 = r.kind.uses_ld_imm64() || !fits_i32(imm);
+                self.next_core = Some(r.clone());
+                if ld_imm64 {
+                    self.emit(MInst::LdImm64 {
+                        dst,
+                        imm,
+                        reloc: None,
+                    })
+                } else {
+                    self.mov(false, dst, Operand::Imm(imm as i32))
+                }
+            }
             Op::Binary(bop, a, b) => self.binary(i, *bop, *a, *b),
             Op::Unary(uop, a) => {
                 let dst = self.result_reg(i);
@@ -636,7 +715,15 @@ impl Selector<'_> {
             } => {
                 let dst = self.result_reg(i);
                 let ty = result_ty.unwrap();
-                let a = self.addr(*addr, *offset);
+                let a = match self.core_field_addr(*addr, *offset) {
+                    Some((base, r)) => {
+                        let (off, r) = (r.value as i32, Box::new(r.clone()));
+                        let a = Addr::Reg(self.reg(base), off);
+                        self.next_core = Some(r);
+                        a
+                    }
+                    None => self.addr(*addr, *offset),
+                };
                 self.load(dst, ty, a, *width, *signed);
             }
             Op::Store {
@@ -646,7 +733,14 @@ impl Selector<'_> {
                 width,
                 ..
             } => {
-                let a = self.addr(*addr, *offset);
+                let core = self
+                    .core_field_addr(*addr, *offset)
+                    .filter(|_| self.f.resolve(*value) != self.f.resolve(*addr))
+                    .map(|(base, r)| (base, Box::new(r.clone())));
+                let a = match &core {
+                    Some((base, r)) => Addr::Reg(self.reg(*base), r.value as i32),
+                    None => self.addr(*addr, *offset),
+                };
                 // Store-immediate only to the stack: the verifier refuses BPF_ST
                 // into a context, and clang never uses it elsewhere.
                 let src = match (a, self.konst(*value)) {
@@ -656,6 +750,7 @@ impl Selector<'_> {
                     _ if *width == MemWidth::B8 => Operand::Reg(self.clean_reg(*value)),
                     _ => Operand::Reg(self.reg(*value)),
                 };
+                self.next_core = core.map(|(_, r)| r);
                 self.emit(MInst::Store {
                     addr: a,
                     width: *width,

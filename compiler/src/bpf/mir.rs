@@ -208,6 +208,9 @@ pub enum MAsmOperand {
 pub struct MI {
     pub inst: MInst,
     pub span: Span,
+    /// The CO-RE relocation of this instruction's constant: a `mov`'s or
+    /// `ld_imm64`'s immediate, or a load's or store's offset.
+    pub core: Option<Box<crate::btf::core::CoreRelo>>,
 }
 
 /// A machine function: blocks by id, and their layout order.

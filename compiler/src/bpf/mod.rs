@@ -49,6 +49,7 @@ pub fn compile_function(
         linkage: f.linkage,
         insns: Vec::new(),
         relocs: Vec::new(),
+        core_relos: Vec::new(),
         lines: Vec::new(),
         stack_size: 0,
         span: f.span,

@@ -403,6 +403,7 @@ fn spill(m: &mut MFunction, spilled: &[VReg], unspillable: &mut Vec<bool>) {
             src: Operand::Reg(Reg::V(t)),
         },
         span,
+        core: None,
     };
     for b in 0..m.blocks.len() {
         let old = std::mem::take(&mut m.blocks[b]);
@@ -472,6 +473,7 @@ fn spill(m: &mut MFunction, spilled: &[VReg], unspillable: &mut Vec<bool>) {
                         sx: false,
                     },
                     span: mi.span,
+                    core: None,
                 });
             }
             if !renamed.is_empty() {

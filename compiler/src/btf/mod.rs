@@ -18,6 +18,7 @@
 //!   records, `line << 10 | column`) per code section.
 
 pub mod convert;
+pub mod core;
 pub mod table;
 
 use crate::bpf::insn::{MachFunction, RelocTarget};
@@ -53,6 +54,9 @@ pub struct BtfSections {
     pub btf: Vec<u8>,
     /// Empty when there are no functions.
     pub ext: Vec<u8>,
+    /// The `ld_imm64`s of CO-RE type-id relocations, which must hold the
+    /// type's id in `.BTF`: (function index, instruction slot, id).
+    pub type_id_imms: Vec<(usize, usize, u32)>,
 }
 
 const EXTERN_SECTIONS: [&str; 2] = [".ksyms", ".kconfig"];
@@ -241,15 +245,39 @@ pub fn build(
         });
     }
 
+    // CO-RE relocations: their root types must be in `.BTF`.
+    let mut core_relos: Vec<Vec<[u32; 4]>> = Vec::with_capacity(functions.len());
+    let mut type_id_imms = Vec::new();
+    for (fi, mf) in functions.iter().enumerate() {
+        let mut records = Vec::with_capacity(mf.core_relos.len());
+        for at in &mf.core_relos {
+            let ty = cv.ty(at.relo.ty, Ctx::Normal);
+            let access = cv.str(at.relo.access.as_bytes());
+            if at.relo.kind.is_type_id() {
+                type_id_imms.push((fi, at.insn, ty));
+            }
+            records.push([at.insn as u32 * 8, ty, access, at.relo.kind as u32]);
+        }
+        core_relos.push(records);
+    }
+
     let mut table = cv.finish();
     let ext = if functions.is_empty() {
         Vec::new()
     } else {
-        encode_ext(&mut table, input.sources, functions, layout, &func_ids)
+        encode_ext(
+            &mut table,
+            input.sources,
+            functions,
+            layout,
+            &func_ids,
+            &core_relos,
+        )
     };
     BtfSections {
         btf: table.encode(),
         ext,
+        type_id_imms,
     }
 }
 
@@ -338,18 +366,21 @@ fn line_info_file_name(sources: &SourceMap, span: Span) -> String {
     }
 }
 
-/// `.BTF.ext`: header, func_info, line_info (no CO-RE relocations). Its
-/// strings (section names, file names, line text) go into `.BTF`'s table.
+/// `.BTF.ext`: header, func_info, line_info, and CO-RE relocations
+/// (`core_relos`: per function, `bpf_core_relo` records with function-relative
+/// instruction offsets). Its strings (section names, file names, line text)
+/// go into `.BTF`'s table.
 fn encode_ext(
     table: &mut BtfTable,
     sources: &SourceMap,
     functions: &[MachFunction],
     layout: &ObjectLayout,
     func_ids: &[u32],
+    core_relos: &[Vec<[u32; 4]>],
 ) -> Vec<u8> {
-    // Section → (func_info, line_info) records, in order of the section's
-    // first function.
-    type Records = (Vec<[u32; 2]>, Vec<[u32; 4]>);
+    // Section → (func_info, line_info, core_relo) records, in order of the
+    // section's first function.
+    type Records = (Vec<[u32; 2]>, Vec<[u32; 4]>, Vec<[u32; 4]>);
     let mut sections: Vec<(String, Records)> = Vec::new();
     let mut files: BTreeMap<crate::source::FileId, u32> = BTreeMap::new();
     for (i, mf) in functions.iter().enumerate() {
@@ -357,11 +388,17 @@ fn encode_ext(
         let idx = match sections.iter().position(|(s, _)| s == sec) {
             Some(i) => i,
             None => {
-                sections.push((sec.clone(), (Vec::new(), Vec::new())));
+                sections.push((sec.clone(), (Vec::new(), Vec::new(), Vec::new())));
                 sections.len() - 1
             }
         };
         sections[idx].1 .0.push([*base as u32, func_ids[i]]);
+        for &[off, ty, access, kind] in &core_relos[i] {
+            sections[idx]
+                .1
+                 .2
+                .push([*base as u32 + off, ty, access, kind]);
+        }
         // The verifier wants a line at each function's first instruction and
         // strictly increasing offsets.
         let mut lines: Vec<(usize, Span)> = Vec::with_capacity(mf.lines.len() + 1);
@@ -396,8 +433,21 @@ fn encode_ext(
     }
     let mut func_info: Vec<u8> = 8u32.to_le_bytes().to_vec();
     let mut line_info: Vec<u8> = 16u32.to_le_bytes().to_vec();
-    for (sec, (funcs, lines)) in &sections {
+    let mut core_info: Vec<u8> = Vec::new();
+    for (sec, (funcs, lines, relos)) in &sections {
         let name = table.strings.add(sec.as_bytes());
+        // Only sections with relocations get a core_relo block, as clang.
+        if !relos.is_empty() {
+            if core_info.is_empty() {
+                core_info.extend_from_slice(&core::CORE_RELO_SIZE.to_le_bytes());
+            }
+            core_info.extend_from_slice(&name.to_le_bytes());
+            core_info.extend_from_slice(&(relos.len() as u32).to_le_bytes());
+            for rec in relos {
+                rec.iter()
+                    .for_each(|v| core_info.extend_from_slice(&v.to_le_bytes()));
+            }
+        }
         for (out, n) in [(&mut func_info, funcs.len()), (&mut line_info, lines.len())] {
             out.extend_from_slice(&name.to_le_bytes());
             out.extend_from_slice(&(n as u32).to_le_bytes());
@@ -411,16 +461,18 @@ fn encode_ext(
                 .for_each(|v| line_info.extend_from_slice(&v.to_le_bytes()));
         }
     }
-    let mut out = Vec::with_capacity(32 + func_info.len() + line_info.len());
+    let mut out = Vec::with_capacity(32 + func_info.len() + line_info.len() + core_info.len());
     out.extend_from_slice(&BTF_MAGIC.to_le_bytes());
     out.push(1);
     out.push(0);
     let fi = func_info.len() as u32;
     let li = line_info.len() as u32;
-    for v in [32u32, 0, fi, fi, li, fi + li, 0] {
+    let ci = core_info.len() as u32;
+    for v in [32u32, 0, fi, fi, li, fi + li, ci] {
         out.extend_from_slice(&v.to_le_bytes());
     }
     out.extend_from_slice(&func_info);
     out.extend_from_slice(&line_info);
+    out.extend_from_slice(&core_info);
     out
 }

@@ -97,6 +97,7 @@ pub fn write_object_with_btf(
     w.place_data()?;
     if let Some(input) = btf {
         let sections = crate::btf::build(input, module, functions, &w.layout());
+        w.set_type_id_imms(&sections.type_id_imms);
         let segment = w.obj.segment_name(StandardSegment::Data).to_vec();
         let id = w
             .obj
@@ -255,6 +256,20 @@ impl<'a> ObjectWriter<'a> {
     /// Lays out the executable sections: `.text` first, then the others in
     /// order of their first function. Like clang, `.text` exists even when
     /// empty (then with clang's alignment of 4).
+    /// Puts BTF type ids into the `ld_imm64`s of CO-RE type-id relocations
+    /// (libbpf checks that they hold the local id): (function index, slot, id).
+    fn set_type_id_imms(&mut self, imms: &[(usize, usize, u32)]) {
+        for &(fi, slot, id) in imms {
+            let place = self.func_places[fi];
+            let Some((_, insns)) = self.text.iter_mut().find(|(s, _)| *s == place.section) else {
+                continue;
+            };
+            if let Some(insn) = insns.get_mut(place.offset as usize / 8 + slot) {
+                insn.imm = id as i32;
+            }
+        }
+    }
+
     fn place_functions(&mut self) -> Result<(), ObjectError> {
         let functions = self.functions;
         let id = self.section(".text", SectionKind::Text);

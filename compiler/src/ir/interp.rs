@@ -481,6 +481,7 @@ impl<'m> Machine<'m> {
         let get = |v: Value| self.get(f, frame, v);
         let result: u64 = match &data.op {
             Op::Iconst(c) => *c as u64,
+            Op::CoreValue(r) => r.value as u64,
             Op::Binary(op, a, b) => {
                 let oty = f.value_type(*a);
                 eval_binary(*op, oty, mask(oty, get(*a)?), mask(oty, get(*b)?))

@@ -358,6 +358,10 @@ pub enum Op {
         new: Value,
         width: MemWidth,
     },
+    /// A constant libbpf relocates at load time (CO-RE): a field's offset or
+    /// size, a type's id, size or existence, an enumerator's value. Opaque to
+    /// every pass (see `btf::core`); its value here is the program's own.
+    CoreValue(Box<crate::btf::core::CoreRelo>),
     /// The address of a stack slot plus an offset (`r10`-relative).
     StackAddr {
         slot: StackSlot,
@@ -460,7 +464,7 @@ impl Op {
 
     pub fn for_each_arg(&self, mut f: impl FnMut(Value)) {
         match self {
-            Op::Iconst(_) | Op::StackAddr { .. } | Op::SymbolAddr { .. } => {}
+            Op::Iconst(_) | Op::CoreValue(_) | Op::StackAddr { .. } | Op::SymbolAddr { .. } => {}
             Op::Binary(_, a, b) | Op::Icmp(_, a, b) => {
                 f(*a);
                 f(*b)
@@ -543,7 +547,7 @@ impl Op {
     pub fn map_args(&mut self, mut f: impl FnMut(Value) -> Value) {
         let mut g = |v: &mut Value| *v = f(*v);
         match self {
-            Op::Iconst(_) | Op::StackAddr { .. } | Op::SymbolAddr { .. } => {}
+            Op::Iconst(_) | Op::CoreValue(_) | Op::StackAddr { .. } | Op::SymbolAddr { .. } => {}
             Op::Binary(_, a, b) | Op::Icmp(_, a, b) => {
                 g(a);
                 g(b)

@@ -58,6 +58,14 @@ pub fn print_op(out: &mut String, op: &Op) {
     };
     let _ = match op {
         Op::Iconst(c) => write!(out, "iconst {c}"),
+        Op::CoreValue(r) => write!(
+            out,
+            "core_value {} {} \"{}\" {}",
+            r.kind.name(),
+            r.ty,
+            r.access,
+            r.value
+        ),
         Op::Binary(o, a, b) => write!(out, "{} {a}, {b}", format!("{o:?}").to_lowercase()),
         Op::Unary(o, a) => write!(out, "{} {a}", format!("{o:?}").to_lowercase()),
         Op::Icmp(c, a, b) => write!(out, "icmp {} {a}, {b}", format!("{c:?}").to_lowercase()),

@@ -204,7 +204,7 @@ fn check_types(f: &Function, data: &InstData) -> Result<(), String> {
         }
     };
     match &data.op {
-        Op::Iconst(_) | Op::Icmp(..) => {
+        Op::Iconst(_) | Op::CoreValue(_) | Op::Icmp(..) => {
             if rty.is_none() {
                 return Err("no result".into());
             }

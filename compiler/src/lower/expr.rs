@@ -161,6 +161,10 @@ impl FnLower<'_, '_, '_> {
                 let s = self.scalar(e);
                 self.b.iconst(s.ty, *c)
             }
+            ExprKind::CoreValue(r) => {
+                let s = self.scalar(e);
+                self.b.ins_value(Op::CoreValue(r.clone()), s.ty)
+            }
             ExprKind::Local(_)
             | ExprKind::Global(_)
             | ExprKind::Deref(_)

@@ -161,7 +161,7 @@ impl Walker<'_> {
 
     fn expr(&mut self, e: &Expr) {
         match &e.kind {
-            ExprKind::Const(_) | ExprKind::Local(_) => {}
+            ExprKind::Const(_) | ExprKind::CoreValue(_) | ExprKind::Local(_) => {}
             ExprKind::Global(g) => self.out.push(SymbolRef::Global(*g)),
             ExprKind::Func(f) => self.out.push(SymbolRef::Func(*f)),
             ExprKind::Deref(a)

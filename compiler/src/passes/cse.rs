@@ -4,9 +4,11 @@
 //! narrowing, byte swaps) that repeats one in the same block or in
 //! a dominating block, with the same operands (or equal constants), is
 //! replaced by the earlier result. Operands of commutative operations are
-//! put in a canonical order first. Constants and addresses (`iconst`,
-//! `stack_addr`, `symbol_addr`) are left alone: they are cheaper to
-//! rematerialize than to keep in one of BPF's few callee-saved registers.
+//! put in a canonical order first. A repeated CO-RE field relocation
+//! (`core_value` of the same kind, type and access) is merged too, as clang
+//! does. Constants and addresses (`iconst`, `stack_addr`, `symbol_addr`)
+//! are left alone: they are cheaper to rematerialize than to keep in one of
+//! BPF's few callee-saved registers.
 //!
 //! A non-volatile load that repeats an earlier load (same address value,
 //! offset, width, extension and type) with no store, call or volatile access
@@ -55,6 +57,10 @@ fn key(f: &Function, i: Inst, consts: &mut HashMap<(i64, Type), Value>) -> Optio
         | Op::Widen { .. }
         | Op::Narrow(_)
         | Op::Bswap { .. } => {}
+        // The same field relocation (kind, type and access) is the same
+        // constant, as clang merges it; type and enum queries are one
+        // intrinsic call per use in clang, each with its own instruction.
+        Op::CoreValue(r) if r.kind.is_field() => {}
         _ => return None,
     }
     op.map_args(|v| {

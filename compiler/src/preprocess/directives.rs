@@ -694,3 +694,179 @@ impl<'a> Preprocessor<'a> {
         self.push_file(found.file, found.dir_index);
     }
 }
+
+/// A `#pragma clang attribute` line, from its spelled words (after
+/// `clang attribute`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum AttributePragma {
+    /// `push(__attribute__((name)), apply_to = ...)`: `Some(name)`
+    /// (underscores stripped) when the attribute has no arguments and applies
+    /// to records (`record`, `any(record, ...)`, `record(unless(...))`),
+    /// else `None` (bpfcc only needs record attributes, but the push still
+    /// pairs with a pop).
+    Push(Option<String>),
+    /// `pop`.
+    Pop,
+}
+
+/// Parses the words of `#pragma clang attribute ...` after `attribute`
+/// (`push`, `(`, `__attribute__`, `(`, `(`, `name`, `)`, `)`, `,`,
+/// `apply_to`, `=`, `record`, `)`), `None` for forms bpfcc ignores
+/// (namespaced `ns.push`, the bare `push` + separate attribute form).
+#[cfg_attr(not(test), allow(dead_code))] // wired by the preprocessor rewrite
+pub(crate) fn parse_attribute_pragma(words: &[&str]) -> Option<AttributePragma> {
+    match words {
+        ["pop", ..] => Some(AttributePragma::Pop),
+        ["push", "(", "__attribute__", "(", "(", name, ")", ")", ",", rest @ ..] => {
+            let applies_to_records = matches!(rest, ["apply_to", "=", targets @ ..]
+                if targets.contains(&"record"));
+            let name = name.trim_matches('_');
+            let plain = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+            Some(AttributePragma::Push(
+                (applies_to_records && plain).then(|| name.to_string()),
+            ))
+        }
+        ["push", ..] => Some(AttributePragma::Push(None)),
+        _ => None,
+    }
+}
+
+/// The `#pragma clang attribute` lines of a translation unit, by the index
+/// of the first token after each in the parser's token stream, turned into
+/// the parser's [`RecordAttributeRegion`]s.
+#[derive(Default, Debug)]
+#[cfg_attr(not(test), allow(dead_code))] // wired by the preprocessor rewrite
+pub(crate) struct AttributePragmas {
+    marks: Vec<(usize, AttributePragma, Span)>,
+}
+
+#[cfg_attr(not(test), allow(dead_code))]
+impl AttributePragmas {
+    /// Records the pragma `p` seen at `span`, before token `at`.
+    pub(crate) fn note(&mut self, at: usize, p: AttributePragma, span: Span) {
+        self.marks.push((at, p, span));
+    }
+
+    /// The regions: each push to its pop (nested pushes stack, an unmatched
+    /// pop is ignored as clang warns about it, a push never popped runs to
+    /// `end`), in the order of their pushes.
+    pub(crate) fn regions(
+        &self,
+        end: usize,
+        interner: &mut crate::intern::Interner,
+    ) -> Vec<crate::parse::RecordAttributeRegion> {
+        let mut open: Vec<(usize, &Option<String>, Span, usize)> = Vec::new();
+        let mut out: Vec<(usize, crate::parse::RecordAttributeRegion)> = Vec::new();
+        let mut close = |(start, name, span, order): (usize, &Option<String>, Span, usize),
+                         stop: usize,
+                         interner: &mut crate::intern::Interner| {
+            if let Some(n) = name {
+                out.push((
+                    order,
+                    crate::parse::RecordAttributeRegion {
+                        tokens: start..stop,
+                        name: interner.intern(n),
+                        span,
+                    },
+                ));
+            }
+        };
+        for (order, (at, p, span)) in self.marks.iter().enumerate() {
+            match p {
+                AttributePragma::Push(name) => open.push((*at, name, *span, order)),
+                AttributePragma::Pop => {
+                    if let Some(o) = open.pop() {
+                        close(o, *at, interner);
+                    }
+                }
+            }
+        }
+        while let Some(o) = open.pop() {
+            close(o, end, interner);
+        }
+        out.sort_by_key(|(order, _)| *order);
+        out.into_iter().map(|(_, r)| r).collect()
+    }
+}
+
+#[cfg(test)]
+mod attribute_pragma_tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        // Spelled tokens, as the preprocessor gives them.
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        for c in s.chars() {
+            if c.is_alphanumeric() || c == '_' {
+                cur.push(c);
+            } else {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                if !c.is_whitespace() {
+                    out.push(c.to_string());
+                }
+            }
+        }
+        if !cur.is_empty() {
+            out.push(cur);
+        }
+        out
+    }
+
+    fn parse(s: &str) -> Option<AttributePragma> {
+        let w = words(s);
+        let w: Vec<&str> = w.iter().map(String::as_str).collect();
+        parse_attribute_pragma(&w)
+    }
+
+    #[test]
+    fn vmlinux_h_pragmas() {
+        assert_eq!(
+            parse("push (__attribute__((preserve_access_index)), apply_to = record)"),
+            Some(AttributePragma::Push(Some("preserve_access_index".into())))
+        );
+        assert_eq!(
+            parse("push(__attribute__((__preserve_access_index__)), apply_to = any(record, enum))"),
+            Some(AttributePragma::Push(Some("preserve_access_index".into())))
+        );
+        assert_eq!(parse("pop"), Some(AttributePragma::Pop));
+        // Not for records, or with arguments: pushed, no region.
+        assert_eq!(
+            parse("push(__attribute__((noinline)), apply_to = function)"),
+            Some(AttributePragma::Push(None))
+        );
+        assert_eq!(
+            parse("push(__attribute__((aligned(8))), apply_to = record)"),
+            Some(AttributePragma::Push(None))
+        );
+        assert_eq!(parse("foo"), None);
+    }
+
+    #[test]
+    fn regions_pair_pushes_with_pops() {
+        let mut interner = crate::intern::Interner::default();
+        let span = Span::default();
+        let mut p = AttributePragmas::default();
+        let pai = || AttributePragma::Push(Some("preserve_access_index".into()));
+        p.note(10, pai(), span);
+        p.note(20, AttributePragma::Push(None), span);
+        p.note(30, AttributePragma::Pop, span);
+        p.note(40, AttributePragma::Pop, span);
+        p.note(45, AttributePragma::Pop, span); // unmatched
+        p.note(50, pai(), span); // never popped
+        let r = p.regions(99, &mut interner);
+        let got: Vec<(std::ops::Range<usize>, String)> = r
+            .iter()
+            .map(|r| (r.tokens.clone(), interner.resolve(r.name).to_string()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (10..40, "preserve_access_index".to_string()),
+                (50..99, "preserve_access_index".to_string())
+            ]
+        );
+    }
+}

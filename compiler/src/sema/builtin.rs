@@ -4,10 +4,15 @@
 //! or diagnosed as unsupported.
 
 use super::check::Checker;
-use super::tir::{AtomicRmwOp, BinOp, Builtin, Expr, ExprKind, Stmt, StmtKind};
-use super::types::{QualType, TypeId, TypeKind};
-use crate::parse::ast::ExprId;
+use super::tir::{
+    AtomicRmwOp, BinOp, Builtin, Expr, ExprKind, InitStore, LocalId, LocalInit, Stmt, StmtKind,
+};
+use super::types::{BitField, Field, QualType, RecordId, TypeId, TypeKind};
+use crate::btf::core::{CoreKind, CoreRelo};
+use crate::intern::Sym;
+use crate::parse::ast::{self, ExprId};
 use crate::source::Span;
+use std::cell::Cell;
 
 /// One side of an inline `memcmp`.
 enum MemcmpOperand {
@@ -304,11 +309,13 @@ impl Checker<'_> {
                 if !self.arg_count(name, args, 1, span) {
                     return Some(self.error_expr(span));
                 }
-                // CO-RE relocations are not recorded: the access is compiled
-                // with this kernel's layout.
-                let v = self.expr(args[0]);
+                let v = self.preserve_access_index(args[0]);
                 Expr { span, ..v }
             }
+            "__builtin_btf_type_id"
+            | "__builtin_preserve_type_info"
+            | "__builtin_preserve_enum_value"
+            | "__builtin_preserve_field_info" => self.core_builtin(name, args, span),
             "__builtin_object_size" | "__builtin_dynamic_object_size" => {
                 if !self.arg_count(name, args, 2, span) {
                     return Some(self.error_expr(span));
@@ -758,5 +765,692 @@ impl Checker<'_> {
             return self.error_expr(v.span);
         }
         self.cast_to(v, to.ty)
+    }
+}
+
+thread_local! {
+    /// Depth of `__builtin_preserve_access_index(...)` and
+    /// `__builtin_preserve_field_info(...)` arguments being checked: member
+    /// accesses inside them get CO-RE relocations whatever their record's
+    /// attributes. (Kept here rather than in `Checker`, whose file is being
+    /// restructured; it belongs there.)
+    static PRESERVE_REGION: Cell<u32> = const { Cell::new(0) };
+}
+
+fn in_preserve_region() -> bool {
+    PRESERVE_REGION.with(|d| d.get() > 0)
+}
+
+/// Inside a preserved region while it lives (left even on unwinding, so a
+/// caught panic cannot leave later compilations in this thread inside).
+struct PreserveRegion;
+
+impl PreserveRegion {
+    fn enter() -> PreserveRegion {
+        PRESERVE_REGION.with(|d| d.set(d.get() + 1));
+        PreserveRegion
+    }
+}
+
+impl Drop for PreserveRegion {
+    fn drop(&mut self) {
+        PRESERVE_REGION.with(|d| d.set(d.get() - 1));
+    }
+}
+
+/// One member step of a CO-RE access: BTF member index (unnamed bitfields
+/// are not BTF members), byte offset of the member's storage in its record,
+/// the member.
+type MemberStep = (u32, u64, Field);
+
+/// A relocated lvalue `Deref(PtrAdd { ptr, index: CoreValue(relo), scale: 1 })`:
+/// its root pointer and relocation.
+fn core_lvalue(e: &Expr) -> Option<(&Expr, &CoreRelo)> {
+    let ExprKind::Deref(p) = &e.kind else {
+        return None;
+    };
+    let ExprKind::PtrAdd {
+        ptr,
+        index,
+        scale: 1,
+    } = &p.kind
+    else {
+        return None;
+    };
+    match &index.kind {
+        ExprKind::CoreValue(r) if r.kind == CoreKind::FieldByteOffset => Some((ptr, r)),
+        _ => None,
+    }
+}
+
+/// libbpf's byte offset and load size of a bitfield at `bit_off` (from the
+/// root) of `bit_sz` bits whose type is `type_sz` bytes
+/// (`bpf_core_calc_field_relo`), or `None` when no load can read it.
+fn bitfield_unit(bit_off: u64, bit_sz: u64, type_sz: u64) -> Option<(u64, u64)> {
+    let mut byte_sz = type_sz.max(1);
+    let mut byte_off = bit_off / 8 / byte_sz * byte_sz;
+    while bit_off + bit_sz - byte_off * 8 > byte_sz * 8 {
+        if byte_sz >= 8 {
+            return None;
+        }
+        byte_sz *= 2;
+        byte_off = bit_off / 8 / byte_sz * byte_sz;
+    }
+    Some((byte_off, byte_sz))
+}
+
+impl Checker<'_> {
+    /// `preserve_access_index` on record `rid`.
+    fn preserves_access_index(&self, rid: RecordId) -> bool {
+        self.types.records[rid]
+            .attrs
+            .iter()
+            .any(|&a| self.interner.resolve(a).trim_matches('_') == "preserve_access_index")
+    }
+
+    /// Record `inner` is defined inside the definition of `outer`.
+    fn defined_inside(&self, inner: RecordId, outer: RecordId) -> bool {
+        let (i, o) = (
+            self.types.records[inner].span,
+            self.types.records[outer].span,
+        );
+        inner != outer && i.file == o.file && o.start <= i.start && i.end <= o.end
+    }
+
+    /// Once record `rid` is complete: if it has `preserve_access_index`, so
+    /// do the records defined inside it that its members use (anonymous or
+    /// named, directly or as arrays), as clang gives them the attribute.
+    pub(super) fn propagate_preserve_access_index(&mut self, rid: RecordId) {
+        let Some(&attr) = self.types.records[rid]
+            .attrs
+            .iter()
+            .find(|&&a| self.interner.resolve(a).trim_matches('_') == "preserve_access_index")
+        else {
+            return;
+        };
+        let mut work = vec![rid];
+        while let Some(r) = work.pop() {
+            let mut inner_records = Vec::new();
+            for f in &self.types.records[r].fields {
+                let mut ty = f.ty.ty;
+                while let TypeKind::Array { elem, .. } = self.types.ckind(ty) {
+                    ty = elem.ty;
+                }
+                if let TypeKind::Record(inner) = self.types.ckind(ty) {
+                    inner_records.push(*inner);
+                }
+            }
+            for inner in inner_records {
+                if self.defined_inside(inner, r) && !self.preserves_access_index(inner) {
+                    self.types.records[inner].attrs.push(attr);
+                    work.push(inner);
+                }
+            }
+        }
+    }
+
+    /// The path to member `name` of record `rid`, through anonymous members.
+    fn core_member_path(&self, rid: RecordId, name: Sym, out: &mut Vec<MemberStep>) -> bool {
+        let mut index = 0u32;
+        for f in &self.types.records[rid].fields {
+            if f.name.is_none() && f.bitfield.is_some() {
+                continue;
+            }
+            if f.name == Some(name) {
+                out.push((index, f.offset, f.clone()));
+                return true;
+            }
+            if f.name.is_none() {
+                if let TypeKind::Record(inner) = self.types.ckind(f.ty.ty) {
+                    out.push((index, f.offset, f.clone()));
+                    if self.core_member_path(*inner, name, out) {
+                        return true;
+                    }
+                    out.pop();
+                }
+            }
+            index += 1;
+        }
+        false
+    }
+
+    /// Member `name` of `base` (a record `rid` lvalue) as a CO-RE relocated
+    /// access, when `base`'s record has `preserve_access_index` (or is
+    /// defined inside the root of the relocated access `base` already is),
+    /// or inside `__builtin_preserve_access_index`: clang's
+    /// `FIELD_BYTE_OFFSET` relocation with the access string of the whole
+    /// chain (`0:1:2`). `Err(base)` when the access is a plain one.
+    pub(super) fn core_member(
+        &mut self,
+        base: Expr,
+        rid: RecordId,
+        name: Sym,
+        ty: QualType,
+        span: Span,
+    ) -> Result<Expr, Expr> {
+        let region = in_preserve_region();
+        let chained = core_lvalue(&base).is_some() && (region || self.preserves_access_index(rid));
+        if !chained && !region && !self.preserves_access_index(rid) {
+            return Err(base);
+        }
+        let mut path = Vec::new();
+        if !self.core_member_path(rid, name, &mut path) {
+            return Err(base);
+        }
+        let (root, mut relo) = if chained {
+            let (ptr, r) = core_lvalue(&base).unwrap();
+            (ptr.clone(), r.clone())
+        } else {
+            let record_size = self.types.size_of(base.ty.ty).unwrap_or(0);
+            let root_ty = base.ty.ty;
+            let (ptr, first) = match base.kind {
+                ExprKind::Deref(p) => match p.kind {
+                    ExprKind::PtrAdd { ptr, index, scale }
+                        if scale == record_size
+                            && matches!(index.kind, ExprKind::Const(n) if n >= 0) =>
+                    {
+                        let ExprKind::Const(n) = index.kind else {
+                            unreachable!()
+                        };
+                        (*ptr, n)
+                    }
+                    _ => (*p, 0),
+                },
+                // A record object: relocated from its address, as clang.
+                kind => {
+                    let object = Expr { kind, ..base };
+                    if !Self::is_lvalue(&object) {
+                        return Err(object);
+                    }
+                    self.mark_address_taken(&object);
+                    let pty = self.pointer_to(object.ty);
+                    let addr = Expr {
+                        kind: ExprKind::AddrOf(Box::new(object)),
+                        ty: QualType::new(pty),
+                        span,
+                    };
+                    (addr, 0)
+                }
+            };
+            let relo = CoreRelo {
+                kind: CoreKind::FieldByteOffset,
+                ty: root_ty,
+                access: first.to_string(),
+                value: first.wrapping_mul(record_size as i64),
+                ends_in_index: false,
+            };
+            (ptr, relo)
+        };
+        let last = path.last().map(|s| s.2.clone()).unwrap();
+        for (index, offset, _) in &path {
+            relo.access.push_str(&format!(":{index}"));
+            relo.value += *offset as i64;
+        }
+        relo.ends_in_index = false;
+        if let Some(bf) = last.bitfield {
+            // Bitfields are read through their storage unit, which must be
+            // the unit libbpf computes from the field's bit offset.
+            let unit = relo.value as u64;
+            let type_size = self.types.size_of(ty.ty).unwrap_or(0);
+            let bit_off = unit * 8 + bf.bit_offset as u64;
+            if bitfield_unit(bit_off, bf.width as u64, type_size) != Some((unit, type_size)) {
+                return Err(self.rebuild_member(root, relo, path, ty, span));
+            }
+        }
+        let long = self.t.long;
+        let offset = self.mk(ExprKind::CoreValue(Box::new(relo)), long, span);
+        Ok(self.relocated_lvalue(root, offset, ty, last.bitfield, span))
+    }
+
+    /// `*(T *)((char *)root + offset)`, `offset` a relocated constant; a
+    /// bitfield is a member at offset 0 of its storage unit there.
+    fn relocated_lvalue(
+        &mut self,
+        root: Expr,
+        offset: Expr,
+        ty: QualType,
+        bitfield: Option<BitField>,
+        span: Span,
+    ) -> Expr {
+        let pty = self.pointer_to(ty);
+        let addr = self.mk(
+            ExprKind::PtrAdd {
+                ptr: Box::new(root),
+                index: Box::new(offset),
+                scale: 1,
+            },
+            pty,
+            span,
+        );
+        let deref = Expr {
+            kind: ExprKind::Deref(Box::new(addr)),
+            ty,
+            span,
+        };
+        match bitfield {
+            None => deref,
+            Some(bf) => Expr {
+                kind: ExprKind::Member {
+                    base: Box::new(deref),
+                    offset: 0,
+                    bitfield: Some(bf),
+                },
+                ty,
+                span,
+            },
+        }
+    }
+
+    /// A bitfield that cannot be relocated on its own: its storage unit at
+    /// the relocated offset of the record that holds it, then the plain
+    /// member.
+    fn rebuild_member(
+        &mut self,
+        root: Expr,
+        mut relo: CoreRelo,
+        path: Vec<MemberStep>,
+        ty: QualType,
+        span: Span,
+    ) -> Expr {
+        let (index, offset, field) = path.last().cloned().unwrap();
+        let suffix = format!(":{index}");
+        relo.access.truncate(relo.access.len() - suffix.len());
+        relo.value -= offset as i64;
+        let long = self.t.long;
+        let byte = QualType::new(self.t.uchar);
+        let off = self.mk(ExprKind::CoreValue(Box::new(relo)), long, span);
+        let holder = self.relocated_lvalue(root, off, byte, None, span);
+        Expr {
+            kind: ExprKind::Member {
+                base: Box::new(holder),
+                offset,
+                bitfield: field.bitfield,
+            },
+            ty,
+            span,
+        }
+    }
+
+    /// `p->arr[i]` with a constant `i` inside a relocated access: the index
+    /// joins the access string (`0:1:2`), as clang's array relocation.
+    /// `ptr` is the decayed array, `pointee` the element type.
+    pub(super) fn core_index(
+        &mut self,
+        ptr: &Expr,
+        index: &Expr,
+        scale: u64,
+        pointee: QualType,
+        span: Span,
+    ) -> Option<Expr> {
+        let ExprKind::AddrOf(array) = &ptr.kind else {
+            return self.core_pointer_index(ptr, index, scale, pointee, span);
+        };
+        let Some((root, relo)) = core_lvalue(array) else {
+            return self.core_pointer_index(ptr, index, scale, pointee, span);
+        };
+        // With the attribute alone clang relocates one index per array
+        // member; inside `__builtin_preserve_access_index`, every index.
+        if !self.is_array(array.ty.ty) || relo.ends_in_index && !in_preserve_region() {
+            return None;
+        }
+        let ExprKind::Const(i) = index.kind else {
+            return None;
+        };
+        if i < 0 {
+            return None;
+        }
+        let mut relo = relo.clone();
+        relo.access.push_str(&format!(":{i}"));
+        relo.value += i.wrapping_mul(scale as i64);
+        relo.ends_in_index = true;
+        let root = root.clone();
+        let long = self.t.long;
+        let off = self.mk(ExprKind::CoreValue(Box::new(relo)), long, span);
+        Some(self.relocated_lvalue(root, off, pointee, None, span))
+    }
+
+    /// `p[n]` with a constant `n` on a pointer to a record inside
+    /// `__builtin_preserve_access_index`: relocated on its own (access `n`),
+    /// as clang does (`&p[2]` of a struct that may grow in the kernel).
+    fn core_pointer_index(
+        &mut self,
+        ptr: &Expr,
+        index: &Expr,
+        scale: u64,
+        pointee: QualType,
+        span: Span,
+    ) -> Option<Expr> {
+        if !in_preserve_region() || self.const_context > 0 {
+            return None;
+        }
+        self.is_record(pointee.ty)?;
+        let ExprKind::Const(n) = index.kind else {
+            return None;
+        };
+        if n < 0 || self.is_array(ptr.ty.ty) {
+            return None;
+        }
+        let relo = CoreRelo {
+            kind: CoreKind::FieldByteOffset,
+            ty: pointee.ty,
+            access: n.to_string(),
+            value: n.wrapping_mul(scale as i64),
+            ends_in_index: true,
+        };
+        let long = self.t.long;
+        let off = self.mk(ExprKind::CoreValue(Box::new(relo)), long, span);
+        Some(self.relocated_lvalue(ptr.clone(), off, pointee, None, span))
+    }
+
+    /// The braced initializer of a local `preserve_access_index` record with
+    /// a value not known at compile time, as clang compiles it: the object
+    /// is zeroed, then each top-level scalar member given a value is stored
+    /// through its relocated offset (the local may be handed to a kfunc that
+    /// reads the kernel's layout). A constant initializer stays one image. Takes
+    /// those members out of `init` and returns the assignments that follow
+    /// the declaration.
+    pub(super) fn relocate_local_init(
+        &mut self,
+        local: LocalId,
+        ty: QualType,
+        init: &mut LocalInit,
+        span: Span,
+    ) -> Vec<Stmt> {
+        let LocalInit::Aggregate(stores) = init else {
+            return Vec::new();
+        };
+        let Some(rid) = self.is_record(ty.ty) else {
+            return Vec::new();
+        };
+        if self.const_context > 0 || !self.preserves_access_index(rid) {
+            return Vec::new();
+        }
+        // A constant initializer is one constant image in clang, unrelocated.
+        let constant = stores.iter().all(|s| match s {
+            InitStore::Value { value, .. } => matches!(value.kind, ExprKind::Const(_)),
+            InitStore::Bytes { .. } => true,
+        });
+        if constant {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut kept = Vec::with_capacity(stores.len());
+        for store in std::mem::take(stores) {
+            let InitStore::Value {
+                offset,
+                bitfield: None,
+                value,
+            } = store
+            else {
+                kept.push(store);
+                continue;
+            };
+            let field = self.types.records[rid].fields.iter().find(|f| {
+                f.offset == offset
+                    && f.bitfield.is_none()
+                    && f.name.is_some()
+                    && self.types.is_scalar(f.ty.ty)
+                    && self.types.canonical(f.ty.ty) == self.types.canonical(value.ty.ty)
+            });
+            let Some(name) = field.and_then(|f| f.name) else {
+                kept.push(InitStore::Value {
+                    offset,
+                    bitfield: None,
+                    value,
+                });
+                continue;
+            };
+            let field_ty = value.ty;
+            let object = Expr {
+                kind: ExprKind::Local(local),
+                ty,
+                span,
+            };
+            match self.core_member(object, rid, name, field_ty, span) {
+                Ok(lhs) => {
+                    let assign = Expr {
+                        kind: ExprKind::Assign {
+                            lhs: Box::new(lhs),
+                            rhs: Box::new(value),
+                        },
+                        ty: field_ty,
+                        span,
+                    };
+                    out.push(Stmt {
+                        kind: StmtKind::Expr(assign),
+                        span,
+                    });
+                }
+                Err(_) => kept.push(InitStore::Value {
+                    offset,
+                    bitfield: None,
+                    value,
+                }),
+            }
+        }
+        *stores = kept;
+        out
+    }
+
+    /// `__builtin_preserve_access_index(e)`: `e` with every member access
+    /// relocated.
+    fn preserve_access_index(&mut self, arg: ExprId) -> Expr {
+        let _region = PreserveRegion::enter();
+        self.expr(arg)
+    }
+
+    /// The flag argument of a CO-RE builtin: an integer constant (clang's
+    /// wording otherwise).
+    fn core_flag(&mut self, name: &str, arg: ExprId) -> Option<i64> {
+        self.const_context += 1;
+        let c = self.expr(arg);
+        self.const_context -= 1;
+        match c.kind {
+            ExprKind::Const(v) if self.is_integer(c.ty.ty) => Some(v),
+            _ => {
+                if !self.is_error(c.ty.ty) {
+                    let span = self.tu.exprs[arg].span;
+                    self.error(span, format!("{name} argument 2 not a constant"));
+                }
+                None
+            }
+        }
+    }
+
+    /// `*(T *)x` as clang wants it in `__builtin_preserve_type_info` and
+    /// `__builtin_preserve_enum_value`: the cast's operand.
+    fn deref_of_cast(&self, arg: ExprId) -> Option<ExprId> {
+        let ast::ExprKind::Unary(ast::UnaryOp::Deref, inner) = self.tu.exprs[arg].kind else {
+            return None;
+        };
+        match &self.tu.exprs[inner].kind {
+            ast::ExprKind::Cast(_, x) => Some(*x),
+            _ => None,
+        }
+    }
+
+    /// `__builtin_btf_type_id`, `__builtin_preserve_type_info`,
+    /// `__builtin_preserve_enum_value`, `__builtin_preserve_field_info`.
+    fn core_builtin(&mut self, name: &str, args: &[ExprId], span: Span) -> Expr {
+        if !self.arg_count(name, args, 2, span) {
+            return self.error_expr(span);
+        }
+        let arg_span = self.tu.exprs[args[0]].span;
+        let invalid = |c: &mut Self, what: &str| {
+            c.error(arg_span, format!("{name} argument 1 {what}"));
+            c.error_expr(span)
+        };
+        if name == "__builtin_preserve_field_info" {
+            let access = {
+                let _region = PreserveRegion::enter();
+                self.expr_nodecay(args[0])
+            };
+            let flag = self.core_flag(name, args[1]);
+            if self.is_error(access.ty.ty) {
+                return self.error_expr(span);
+            }
+            let Some(flag) = flag else {
+                return self.error_expr(span);
+            };
+            let flag_span = self.tu.exprs[args[1]].span;
+            return match self.field_info(&access, flag, span, flag_span) {
+                Some(e) => e,
+                None => invalid(self, "not a field access"),
+            };
+        }
+        // clang's shapes: `__builtin_btf_type_id` takes any expression,
+        // `__builtin_preserve_type_info` a variable or `*(T *)0` of a
+        // typedef or a named record or enum, `__builtin_preserve_enum_value`
+        // `*(enum E *)ENUMERATOR`.
+        let operand = match name {
+            "__builtin_btf_type_id" => Some(args[0]),
+            "__builtin_preserve_type_info" => matches!(
+                self.tu.exprs[args[0]].kind,
+                ast::ExprKind::Ident(_) | ast::ExprKind::Unary(..)
+            )
+            .then_some(args[0]),
+            _ => self.deref_of_cast(args[0]),
+        };
+        let v = self.expr_nodecay(args[0]);
+        let flag = self.core_flag(name, args[1]);
+        if self.is_error(v.ty.ty) {
+            return self.error_expr(span);
+        }
+        let Some(operand) = operand else {
+            return invalid(self, "invalid");
+        };
+        let Some(flag) = flag else {
+            return self.error_expr(span);
+        };
+        let ty = v.ty.ty;
+        let (kind, value, access, result) = match name {
+            "__builtin_btf_type_id" => {
+                let kind = if flag == 0 {
+                    CoreKind::TypeIdLocal
+                } else {
+                    CoreKind::TypeIdTarget
+                };
+                (kind, 0, "0".to_string(), self.t.ulong)
+            }
+            "__builtin_preserve_type_info" => {
+                let named = match self.types.kind(ty) {
+                    TypeKind::Typedef { .. } => true,
+                    TypeKind::Record(r) => self.types.records[*r].name.is_some(),
+                    TypeKind::Enum(e) => self.types.enums[*e].name.is_some(),
+                    _ => false,
+                };
+                if !named {
+                    return invalid(self, "invalid");
+                }
+                let size = self.types.size_of(ty).unwrap_or(0) as i64;
+                let (kind, value) = match flag {
+                    0 => (CoreKind::TypeExists, 1),
+                    1 => (CoreKind::TypeSize, size),
+                    2 => (CoreKind::TypeMatches, 1),
+                    _ => {
+                        let fspan = self.tu.exprs[args[1]].span;
+                        self.error(fspan, format!("{name} argument 2 invalid"));
+                        return self.error_expr(span);
+                    }
+                };
+                (kind, value, "0".to_string(), self.t.ulong)
+            }
+            _ => {
+                // `*(enum E *)ENUMERATOR`: the enumerator by name.
+                let (TypeKind::Enum(eid), ast::ExprKind::Ident(en)) =
+                    (self.types.ckind(ty), &self.tu.exprs[operand].kind)
+                else {
+                    return invalid(self, "invalid");
+                };
+                let values = &self.types.enums[*eid].values;
+                let Some(k) = values.iter().position(|(n, _)| n == en) else {
+                    return invalid(self, "invalid");
+                };
+                let (kind, value) = match flag {
+                    0 => (CoreKind::EnumvalExists, 1),
+                    1 => (CoreKind::EnumvalValue, values[k].1),
+                    _ => {
+                        let fspan = self.tu.exprs[args[1]].span;
+                        self.error(fspan, format!("{name} argument 2 invalid"));
+                        return self.error_expr(span);
+                    }
+                };
+                (kind, value, k.to_string(), self.t.long)
+            }
+        };
+        let relo = CoreRelo {
+            kind,
+            ty,
+            access,
+            value,
+            ends_in_index: false,
+        };
+        self.mk(ExprKind::CoreValue(Box::new(relo)), result, span)
+    }
+
+    /// `__builtin_preserve_field_info(access, flag)` of a relocated member
+    /// access: the field's offset, size, existence, signedness or shifts
+    /// (`bpf_core_calc_field_relo` with this program's types), `None` when
+    /// `access` is no relocated field access.
+    fn field_info(
+        &mut self,
+        access: &Expr,
+        flag: i64,
+        span: Span,
+        flag_span: Span,
+    ) -> Option<Expr> {
+        let (bitfield, lv) = match &access.kind {
+            ExprKind::Member {
+                base,
+                offset: 0,
+                bitfield: Some(bf),
+            } => (Some(*bf), &**base),
+            _ => (None, access),
+        };
+        let (_, relo) = core_lvalue(lv)?;
+        let mut relo = relo.clone();
+        let type_size = self.types.size_of(access.ty.ty)?;
+        let signed = self
+            .types
+            .int_kind(access.ty.ty)
+            .is_some_and(|k| k.is_signed())
+            || matches!(self.types.ckind(access.ty.ty), TypeKind::Enum(_))
+                && self
+                    .types
+                    .int_kind(access.ty.ty)
+                    .is_some_and(|k| k.is_signed());
+        let (bit_off, bit_sz) = match bitfield {
+            Some(bf) => (
+                relo.value as u64 * 8 + bf.bit_offset as u64,
+                bf.width as u64,
+            ),
+            None => (relo.value as u64 * 8, type_size * 8),
+        };
+        let (byte_off, byte_sz) = match bitfield {
+            Some(_) => bitfield_unit(bit_off, bit_sz, type_size)?,
+            None => (relo.value as u64, type_size),
+        };
+        let (kind, value) = match flag {
+            0 => (CoreKind::FieldByteOffset, byte_off as i64),
+            1 => (CoreKind::FieldByteSize, byte_sz as i64),
+            2 => (CoreKind::FieldExists, 1),
+            3 => (CoreKind::FieldSigned, signed as i64),
+            4 => (
+                CoreKind::FieldLshiftU64,
+                64 - (bit_off + bit_sz - byte_off * 8) as i64,
+            ),
+            5 => (CoreKind::FieldRshiftU64, 64 - bit_sz as i64),
+            _ => {
+                self.error(
+                    flag_span,
+                    "__builtin_preserve_field_info argument 2 invalid",
+                );
+                return Some(self.error_expr(span));
+            }
+        };
+        relo.kind = kind;
+        relo.value = value;
+        let uint = self.t.uint;
+        Some(self.mk(ExprKind::CoreValue(Box::new(relo)), uint, span))
     }
 }

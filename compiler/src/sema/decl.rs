@@ -688,6 +688,7 @@ impl Checker<'_> {
         rec.attrs = attrs.names;
         rec.decl_tags = record_tags;
         rec.complete = true;
+        self.propagate_preserve_access_index(rid);
         ty
     }
 

@@ -1588,6 +1588,9 @@ impl Checker<'_> {
         let Some(scale) = self.elem_scale(pointee, span) else {
             return self.error_expr(span);
         };
+        if let Some(e) = self.core_index(&p, &i, scale, pointee, span) {
+            return e;
+        }
         let addr = self.ptr_add(p, i, scale, false, span);
         Expr {
             kind: ExprKind::Deref(bx(addr)),
@@ -1668,6 +1671,15 @@ impl Checker<'_> {
                 is_volatile: field.ty.quals.is_volatile || bq.is_volatile,
                 is_restrict: field.ty.quals.is_restrict,
             },
+        };
+        // CO-RE: a member of a `preserve_access_index` record.
+        let base = if self.const_context == 0 {
+            match self.core_member(base, rid, name, ty, span) {
+                Ok(e) => return e,
+                Err(base) => base,
+            }
+        } else {
+            base
         };
         // Fold `a.b.c` into one offset from `a`.
         let (base, offset) = match base.kind {

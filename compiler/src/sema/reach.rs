@@ -120,7 +120,7 @@ fn expr_refs(e: &Expr, out: &mut Vec<FuncId>) {
             }
             args.iter().for_each(|a| expr_refs(a, out));
         }
-        ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::Global(_) => {}
+        ExprKind::Const(_) | ExprKind::CoreValue(_) | ExprKind::Local(_) | ExprKind::Global(_) => {}
         ExprKind::Deref(x)
         | ExprKind::Member { base: x, .. }
         | ExprKind::Load(x)

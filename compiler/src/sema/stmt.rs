@@ -296,12 +296,19 @@ impl Checker<'_> {
             if let Some(a) = cleanup_attr {
                 self.register_cleanup(l, a, nspan);
             }
+            // CO-RE: members of a `preserve_access_index` record are
+            // initialized through relocated stores after the declaration.
+            let relocated = match init.as_mut() {
+                Some(i) => self.relocate_local_init(l, ty, i, id.span),
+                None => Vec::new(),
+            };
             let mut decl = Stmt {
                 kind: StmtKind::Decl { local: l, init },
                 span: id.span,
             };
             decl = self.with_pending(decl);
             out.push(decl);
+            out.extend(relocated);
         }
         out
     }

@@ -467,4 +467,9 @@ pub enum ExprKind {
         result: Option<Box<Expr>>,
     },
     Builtin(Builtin, Vec<Expr>),
+    /// A constant libbpf relocates at load time (CO-RE, see `btf::core`),
+    /// of the expression's integer type. A member of a
+    /// `preserve_access_index` record is `Deref(PtrAdd { ptr, index:
+    /// CoreValue(byte offset), scale: 1 })`.
+    CoreValue(Box<crate::btf::core::CoreRelo>),
 }
