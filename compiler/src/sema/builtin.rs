@@ -12,7 +12,6 @@ use crate::btf::core::{CoreKind, CoreRelo};
 use crate::intern::Sym;
 use crate::parse::ast::{self, ExprId};
 use crate::source::Span;
-use std::cell::Cell;
 
 /// One side of an inline `memcmp`.
 enum MemcmpOperand {
@@ -768,36 +767,6 @@ impl Checker<'_> {
     }
 }
 
-thread_local! {
-    /// Depth of `__builtin_preserve_access_index(...)` and
-    /// `__builtin_preserve_field_info(...)` arguments being checked: member
-    /// accesses inside them get CO-RE relocations whatever their record's
-    /// attributes. (Kept here rather than in `Checker`, whose file is being
-    /// restructured; it belongs there.)
-    static PRESERVE_REGION: Cell<u32> = const { Cell::new(0) };
-}
-
-fn in_preserve_region() -> bool {
-    PRESERVE_REGION.with(|d| d.get() > 0)
-}
-
-/// Inside a preserved region while it lives (left even on unwinding, so a
-/// caught panic cannot leave later compilations in this thread inside).
-struct PreserveRegion;
-
-impl PreserveRegion {
-    fn enter() -> PreserveRegion {
-        PRESERVE_REGION.with(|d| d.set(d.get() + 1));
-        PreserveRegion
-    }
-}
-
-impl Drop for PreserveRegion {
-    fn drop(&mut self) {
-        PRESERVE_REGION.with(|d| d.set(d.get() - 1));
-    }
-}
-
 /// One member step of a CO-RE access: BTF member index (unnamed bitfields
 /// are not BTF members), byte offset of the member's storage in its record,
 /// the member.
@@ -928,7 +897,7 @@ impl Checker<'_> {
         ty: QualType,
         span: Span,
     ) -> Result<Expr, Expr> {
-        let region = in_preserve_region();
+        let region = self.preserve_depth > 0;
         let chained = core_lvalue(&base).is_some() && (region || self.preserves_access_index(rid));
         if !chained && !region && !self.preserves_access_index(rid) {
             return Err(base);
@@ -1090,7 +1059,7 @@ impl Checker<'_> {
         };
         // With the attribute alone clang relocates one index per array
         // member; inside `__builtin_preserve_access_index`, every index.
-        if !self.is_array(array.ty.ty) || relo.ends_in_index && !in_preserve_region() {
+        if !self.is_array(array.ty.ty) || relo.ends_in_index && !(self.preserve_depth > 0) {
             return None;
         }
         let ExprKind::Const(i) = index.kind else {
@@ -1120,7 +1089,7 @@ impl Checker<'_> {
         pointee: QualType,
         span: Span,
     ) -> Option<Expr> {
-        if !in_preserve_region() || self.const_context > 0 {
+        if self.preserve_depth == 0 || self.const_context > 0 {
             return None;
         }
         self.is_record(pointee.ty)?;
@@ -1235,8 +1204,10 @@ impl Checker<'_> {
     /// `__builtin_preserve_access_index(e)`: `e` with every member access
     /// relocated.
     fn preserve_access_index(&mut self, arg: ExprId) -> Expr {
-        let _region = PreserveRegion::enter();
-        self.expr(arg)
+        self.preserve_depth += 1;
+        let e = self.expr(arg);
+        self.preserve_depth -= 1;
+        e
     }
 
     /// The flag argument of a CO-RE builtin: an integer constant (clang's
@@ -1281,10 +1252,9 @@ impl Checker<'_> {
             c.error_expr(span)
         };
         if name == "__builtin_preserve_field_info" {
-            let access = {
-                let _region = PreserveRegion::enter();
-                self.expr_nodecay(args[0])
-            };
+            self.preserve_depth += 1;
+            let access = self.expr_nodecay(args[0]);
+            self.preserve_depth -= 1;
             let flag = self.core_flag(name, args[1]);
             if self.is_error(access.ty.ty) {
                 return self.error_expr(span);

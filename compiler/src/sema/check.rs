@@ -223,6 +223,11 @@ pub(crate) struct CheckerState {
     /// Inside an expression evaluated at compile time (static initializers,
     /// integer constant expressions): no code is generated for it.
     pub const_context: u32,
+    /// Depth of `__builtin_preserve_access_index(...)` and
+    /// `__builtin_preserve_field_info(...)` arguments being checked: member
+    /// accesses inside them get CO-RE relocations whatever their record's
+    /// attributes.
+    pub preserve_depth: u32,
 }
 
 pub(crate) struct Checker<'a> {
@@ -271,6 +276,11 @@ pub(crate) struct Checker<'a> {
     /// Inside an expression evaluated at compile time (static initializers,
     /// integer constant expressions): no code is generated for it.
     pub const_context: u32,
+    /// Depth of `__builtin_preserve_access_index(...)` and
+    /// `__builtin_preserve_field_info(...)` arguments being checked: member
+    /// accesses inside them get CO-RE relocations whatever their record's
+    /// attributes.
+    pub preserve_depth: u32,
 }
 
 impl<'a> Checker<'a> {
@@ -325,6 +335,7 @@ impl<'a> Checker<'a> {
             pending_srem: state.pending_srem,
             deferred: state.deferred,
             const_context: state.const_context,
+            preserve_depth: state.preserve_depth,
         }
     }
 
@@ -352,6 +363,7 @@ impl<'a> Checker<'a> {
             pending_srem: self.pending_srem,
             deferred: self.deferred,
             const_context: self.const_context,
+            preserve_depth: self.preserve_depth,
         }
     }
 
@@ -457,6 +469,7 @@ impl CheckerState {
             pending_srem: Vec::new(),
             deferred: Vec::new(),
             const_context: 0,
+            preserve_depth: 0,
         }
     }
 }
