@@ -114,6 +114,11 @@ fn libbpf_core_macros_match_clang() {
 }
 
 #[test]
+fn pragma_attribute_regions_match_clang() {
+    same_relocations_as_clang("relo_pragma");
+}
+
+#[test]
 fn context_relocations_match_clang() {
     same_relocations_as_clang("relo_ctx");
 }

@@ -464,7 +464,7 @@ impl Parser<'_> {
             member_declarators = d;
             // Attributes right after the closing brace belong to the type.
             self.attributes(&mut attrs)?;
-            for region in self.record_attributes {
+            for region in self.src.record_attributes() {
                 if region.tokens.contains(&(self.base + keyword_index)) {
                     attrs.push(Attribute {
                         name: region.name,

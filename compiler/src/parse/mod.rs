@@ -82,11 +82,11 @@ pub fn parse_with_context(
 ) -> ast::TranslationUnit {
     let source = TokenSource::List {
         expansions: context.expansions,
+        record_attributes: context.record_attributes,
         interner,
         diags,
     };
     let mut p = Parser::new(source, tokens.to_vec());
-    p.record_attributes = context.record_attributes;
     while let Some(item) = p.next_item() {
         p.tu.items.push(item);
     }
@@ -111,6 +111,7 @@ pub(crate) enum TokenSource<'a> {
     /// A complete token list, given up front.
     List {
         expansions: &'a [Expansion],
+        record_attributes: &'a [RecordAttributeRegion],
         interner: &'a mut Interner,
         diags: &'a mut Diagnostics,
     },
@@ -145,6 +146,16 @@ impl<'a> TokenSource<'a> {
                 interner, diags, ..
             } => (interner, diags),
             TokenSource::Preprocessor(pp) => pp.interner_and_diags(),
+        }
+    }
+
+    /// The `#pragma clang attribute` regions read so far.
+    fn record_attributes(&self) -> &[RecordAttributeRegion] {
+        match self {
+            TokenSource::List {
+                record_attributes, ..
+            } => record_attributes,
+            TokenSource::Preprocessor(pp) => &pp.attribute_regions.regions,
         }
     }
 
@@ -407,7 +418,6 @@ pub(crate) struct Parser<'a> {
     /// A declarator's derived parts while it is parsed, reused from one
     /// declarator to the next (nested ones get their own).
     derived_scratch: Vec<ast::DerivedDecl>,
-    record_attributes: &'a [RecordAttributeRegion],
 }
 
 const MAX_DEPTH: u32 = 1000;
@@ -446,7 +456,6 @@ impl<'a> Parser<'a> {
             member_declarator_stack: Vec::new(),
             param_stack: Vec::new(),
             derived_scratch: Vec::new(),
-            record_attributes: &[],
         };
         p.refill();
         p
@@ -502,6 +511,7 @@ impl<'a> Parser<'a> {
         let (kept, errors) = (self.toks.len(), pp.interner_and_diags().1.error_count());
         // The preprocessor appends to the parser's buffer in place.
         std::mem::swap(&mut self.toks, &mut pp.out);
+        pp.out_base = self.base;
         let more = pp.fill(pp.out.len() + REFILL);
         std::mem::swap(&mut self.toks, &mut pp.out);
         if pp.interner_and_diags().1.error_count() > errors {

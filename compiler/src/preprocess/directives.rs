@@ -8,6 +8,7 @@ use super::token::{Punct, Token, TokenKind};
 use super::{Cond, Guard, PTok};
 use super::{Context, Preprocessor};
 use crate::intern::Sym;
+use crate::parse::RecordAttributeRegion;
 use crate::source::Span;
 
 /// How deep `#include` may nest before we assume recursion.
@@ -492,6 +493,17 @@ impl<'a> Preprocessor<'a> {
             ["GCC", "diagnostic", ..] | ["clang", "diagnostic", ..] => {
                 self.diagnostic_pragma(toks, span)
             }
+            ["clang", "attribute", ..] => {
+                let words: Vec<String> = toks[2..]
+                    .iter()
+                    .map(|t| self.spelling(t.tok.kind).into_owned())
+                    .collect();
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                if let Some(p) = parse_attribute_pragma(&words) {
+                    let at = self.out_base + self.out.len();
+                    self.attribute_regions.note(at, p, span, self.interner);
+                }
+            }
             // Everything else (`clang loop`, `unroll`, ...) has no effect on
             // bpfcc's output.
             _ => {}
@@ -713,7 +725,6 @@ pub(crate) enum AttributePragma {
 /// (`push`, `(`, `__attribute__`, `(`, `(`, `name`, `)`, `)`, `,`,
 /// `apply_to`, `=`, `record`, `)`), `None` for forms bpfcc ignores
 /// (namespaced `ns.push`, the bare `push` + separate attribute form).
-#[cfg_attr(not(test), allow(dead_code))] // wired by the preprocessor rewrite
 pub(crate) fn parse_attribute_pragma(words: &[&str]) -> Option<AttributePragma> {
     match words {
         ["pop", ..] => Some(AttributePragma::Pop),
@@ -731,61 +742,46 @@ pub(crate) fn parse_attribute_pragma(words: &[&str]) -> Option<AttributePragma> 
     }
 }
 
-/// The `#pragma clang attribute` lines of a translation unit, by the index
-/// of the first token after each in the parser's token stream, turned into
-/// the parser's [`RecordAttributeRegion`]s.
+/// The regions of `#pragma clang attribute push/pop` as they are read, by
+/// token index in the stream the parser reads. A region is open (to
+/// `usize::MAX`) from its push until its pop: the parser reads behind the
+/// preprocessor, so a record it meets inside a region not yet closed is in
+/// it either way. Nested pushes stack, an unmatched pop is ignored (clang
+/// warns about it), a push never popped runs to the end.
 #[derive(Default, Debug)]
-#[cfg_attr(not(test), allow(dead_code))] // wired by the preprocessor rewrite
-pub(crate) struct AttributePragmas {
-    marks: Vec<(usize, AttributePragma, Span)>,
+pub(crate) struct AttributeRegions {
+    /// In the order of their pushes.
+    pub regions: Vec<RecordAttributeRegion>,
+    /// The pushes not yet popped: their region, or `None` for a push that
+    /// gives records no attribute bpfcc uses.
+    open: Vec<Option<usize>>,
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
-impl AttributePragmas {
-    /// Records the pragma `p` seen at `span`, before token `at`.
-    pub(crate) fn note(&mut self, at: usize, p: AttributePragma, span: Span) {
-        self.marks.push((at, p, span));
-    }
-
-    /// The regions: each push to its pop (nested pushes stack, an unmatched
-    /// pop is ignored as clang warns about it, a push never popped runs to
-    /// `end`), in the order of their pushes.
-    pub(crate) fn regions(
-        &self,
-        end: usize,
+impl AttributeRegions {
+    /// Takes the pragma `p`, at `span`, before token `at`.
+    pub(crate) fn note(
+        &mut self,
+        at: usize,
+        p: AttributePragma,
+        span: Span,
         interner: &mut crate::intern::Interner,
-    ) -> Vec<crate::parse::RecordAttributeRegion> {
-        let mut open: Vec<(usize, &Option<String>, Span, usize)> = Vec::new();
-        let mut out: Vec<(usize, crate::parse::RecordAttributeRegion)> = Vec::new();
-        let mut close = |(start, name, span, order): (usize, &Option<String>, Span, usize),
-                         stop: usize,
-                         interner: &mut crate::intern::Interner| {
-            if let Some(n) = name {
-                out.push((
-                    order,
-                    crate::parse::RecordAttributeRegion {
-                        tokens: start..stop,
-                        name: interner.intern(n),
-                        span,
-                    },
-                ));
+    ) {
+        match p {
+            AttributePragma::Push(Some(name)) => {
+                self.open.push(Some(self.regions.len()));
+                self.regions.push(RecordAttributeRegion {
+                    tokens: at..usize::MAX,
+                    name: interner.intern(&name),
+                    span,
+                });
             }
-        };
-        for (order, (at, p, span)) in self.marks.iter().enumerate() {
-            match p {
-                AttributePragma::Push(name) => open.push((*at, name, *span, order)),
-                AttributePragma::Pop => {
-                    if let Some(o) = open.pop() {
-                        close(o, *at, interner);
-                    }
+            AttributePragma::Push(None) => self.open.push(None),
+            AttributePragma::Pop => {
+                if let Some(Some(i)) = self.open.pop() {
+                    self.regions[i].tokens.end = at;
                 }
             }
         }
-        while let Some(o) = open.pop() {
-            close(o, end, interner);
-        }
-        out.sort_by_key(|(order, _)| *order);
-        out.into_iter().map(|(_, r)| r).collect()
     }
 }
 
@@ -848,16 +844,16 @@ mod attribute_pragma_tests {
     fn regions_pair_pushes_with_pops() {
         let mut interner = crate::intern::Interner::default();
         let span = Span::default();
-        let mut p = AttributePragmas::default();
+        let mut p = AttributeRegions::default();
         let pai = || AttributePragma::Push(Some("preserve_access_index".into()));
-        p.note(10, pai(), span);
-        p.note(20, AttributePragma::Push(None), span);
-        p.note(30, AttributePragma::Pop, span);
-        p.note(40, AttributePragma::Pop, span);
-        p.note(45, AttributePragma::Pop, span); // unmatched
-        p.note(50, pai(), span); // never popped
-        let r = p.regions(99, &mut interner);
-        let got: Vec<(std::ops::Range<usize>, String)> = r
+        p.note(10, pai(), span, &mut interner);
+        p.note(20, AttributePragma::Push(None), span, &mut interner);
+        p.note(30, AttributePragma::Pop, span, &mut interner);
+        p.note(40, AttributePragma::Pop, span, &mut interner);
+        p.note(45, AttributePragma::Pop, span, &mut interner); // unmatched
+        p.note(50, pai(), span, &mut interner); // never popped
+        let got: Vec<(std::ops::Range<usize>, String)> = p
+            .regions
             .iter()
             .map(|r| (r.tokens.clone(), interner.resolve(r.name).to_string()))
             .collect();
@@ -865,7 +861,7 @@ mod attribute_pragma_tests {
             got,
             vec![
                 (10..40, "preserve_access_index".to_string()),
-                (50..99, "preserve_access_index".to_string())
+                (50..usize::MAX, "preserve_access_index".to_string())
             ]
         );
     }

@@ -94,6 +94,8 @@ pub struct PreprocessOutput {
     /// directory or `-idirafter`, or marked `#pragma GCC system_header`);
     /// `-E` output flags them with `3`.
     pub system_files: Vec<FileId>,
+    /// `#pragma clang attribute push/pop` regions, by index in `tokens`.
+    pub record_attributes: Vec<crate::parse::RecordAttributeRegion>,
     /// With `-dM`: `#define` lines for every macro defined at the end of
     /// the input, predefined ones included, sorted by name (as clang).
     pub macros: Vec<String>,
@@ -223,6 +225,11 @@ pub(crate) struct Preprocessor<'a> {
     dependency_set: HashSet<PathBuf>,
     /// Tokens produced and not yet taken by the consumer.
     pub(crate) out: Vec<Token>,
+    /// The index in the whole token stream of `out[0]` (the consumer drops
+    /// the tokens it has read).
+    pub(crate) out_base: usize,
+    /// `#pragma clang attribute` regions so far.
+    pub(crate) attribute_regions: directives::AttributeRegions,
     /// Where [`Preprocessor::fill`] stops: `out` holds this many tokens.
     fill_limit: usize,
     /// The main file's end was reached (its `Eof` is in `out`).
@@ -280,6 +287,8 @@ impl<'a> Preprocessor<'a> {
             dependencies: Vec::new(),
             dependency_set: HashSet::new(),
             out: Vec::new(),
+            out_base: 0,
+            attribute_regions: Default::default(),
             fill_limit: 0,
             finished: false,
             expansions: Vec::new(),
@@ -371,6 +380,7 @@ impl<'a> Preprocessor<'a> {
         };
         PreprocessOutput {
             macros,
+            record_attributes: self.attribute_regions.regions,
             tokens: self.out,
             expansions: self.expansions,
             dependencies: self.dependencies,

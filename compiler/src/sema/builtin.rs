@@ -1059,7 +1059,7 @@ impl Checker<'_> {
         };
         // With the attribute alone clang relocates one index per array
         // member; inside `__builtin_preserve_access_index`, every index.
-        if !self.is_array(array.ty.ty) || relo.ends_in_index && !(self.preserve_depth > 0) {
+        if !self.is_array(array.ty.ty) || relo.ends_in_index && self.preserve_depth == 0 {
             return None;
         }
         let ExprKind::Const(i) = index.kind else {
