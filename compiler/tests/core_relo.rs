@@ -331,6 +331,30 @@ fn optimizer_keeps_relocations_apart() {
     assert!(records.iter().all(|r| r.kind == 0 && r.section == ".text"));
 }
 
+/// An `"i"` asm operand is folded as clang folds it: libbpf's `offsetof`
+/// (`&((T *)0)->m`) of a `preserve_access_index` record is the plain offset
+/// there (the selftests' `__imm_const(off, offsetof(...))`), while the same
+/// expression elsewhere is relocated.
+#[test]
+fn immediate_asm_operands_are_not_relocated() {
+    let obj = bpfcc_source(
+        "imm_offsetof",
+        "struct s { int a; int b; } __attribute__((preserve_access_index));\n\
+         #define offsetof(T, m) ((unsigned long)&((T *)0)->m)\n\
+         long f(void) {\n\
+         \tlong x;\n\
+         \tasm volatile(\"%0 = %1\" : \"=r\"(x) : \"i\"(offsetof(struct s, b)));\n\
+         \treturn x + offsetof(struct s, b);\n\
+         }\n",
+    );
+    let records = core_records(&obj);
+    let summary: Vec<(u32, &str, u32)> = records
+        .iter()
+        .map(|r| (r.insn_off, r.access.as_str(), r.kind))
+        .collect();
+    assert_eq!(summary, [(8, "0:1", 0)], "only the second offsetof");
+}
+
 /// Type-id relocations hold the local BTF id, which libbpf checks before
 /// patching: the `ld_imm64`'s immediate equals the record's type id.
 #[test]

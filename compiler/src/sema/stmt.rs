@@ -950,6 +950,14 @@ impl Checker<'_> {
                 let v = self.expr_nodecay(i.expr);
                 self.mark_address_taken_if_memory(&v, &i.constraint);
                 v
+            } else if immediate_only(&i.constraint) {
+                // Folded as clang folds it: `offsetof` spelled
+                // `&((T *)0)->m` on a `preserve_access_index` record is a
+                // constant here, not a CO-RE relocation.
+                self.const_context += 1;
+                let v = self.expr(i.expr);
+                self.const_context -= 1;
+                v
             } else {
                 self.expr(i.expr)
             };
@@ -1090,4 +1098,12 @@ impl Checker<'_> {
             span,
         }
     }
+}
+
+/// An asm operand constraint that admits only an immediate (`"i"`, `"n"`).
+fn immediate_only(constraint: &[u8]) -> bool {
+    constraint.iter().any(|c| matches!(c, b'i' | b'n'))
+        && !constraint
+            .iter()
+            .any(|c| matches!(c, b'r' | b'g' | b'm' | b'w' | b'p'))
 }
