@@ -465,7 +465,7 @@ impl Parser<'_> {
             // Attributes right after the closing brace belong to the type.
             self.attributes(&mut attrs)?;
             for region in self.src.record_attributes() {
-                if region.tokens.contains(&(self.base + keyword_index)) {
+                if region.tokens.contains(&keyword_index) {
                     attrs.push(Attribute {
                         name: region.name,
                         args: Box::default(),
@@ -1209,7 +1209,7 @@ impl Parser<'_> {
             let d = self.diag_at(
                 crate::source::Span::new(p.file, p.end, p.end),
                 msg.to_string(),
-                self.toks[self.pos - 1].expansion,
+                self.toks[self.pos - 1 - self.base].expansion,
             );
             self.report(d);
             Reported

@@ -526,7 +526,7 @@ impl Parser<'_> {
         }
         let mut bytes = Vec::new();
         for i in 0..n {
-            let t = self.toks[first + i];
+            let t = self.toks[first + i - self.base];
             let TokenKind::Str(s) = t.kind else {
                 unreachable!("counted above")
             };

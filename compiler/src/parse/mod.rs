@@ -384,7 +384,13 @@ pub(crate) struct Parser<'a> {
     /// those ahead of it. `toks[0]` is token number `base` of the stream.
     toks: Vec<Token>,
     base: usize,
+    /// The current token's number in the stream (`toks[pos - base]`).
+    /// Positions are absolute so that dropping read tokens moves nothing a
+    /// parsing function may have saved.
     pos: usize,
+    /// Where the current top-level item began: the tokens from just before
+    /// it on are kept.
+    item_start: usize,
     /// `pos` at which to ask the preprocessor for more tokens
     /// (`usize::MAX` once it has given them all).
     refill_at: usize,
@@ -442,6 +448,7 @@ impl<'a> Parser<'a> {
             toks,
             base: 0,
             pos: 0,
+            item_start: 0,
             refill_at,
             src,
             input_cut: false,
@@ -469,12 +476,12 @@ impl<'a> Parser<'a> {
     /// Asks the preprocessor for more tokens, if it is the source and
     /// fewer than [`LOOKAHEAD`] are left ahead.
     fn refill(&mut self) {
-        while self.toks.len() - self.pos < LOOKAHEAD {
+        while self.base + self.toks.len() - self.pos < LOOKAHEAD {
             if !self.read_more() {
                 return;
             }
         }
-        self.refill_at = self.toks.len() - LOOKAHEAD;
+        self.refill_at = self.base + self.toks.len() - LOOKAHEAD;
     }
 
     /// Ends the input at the tokens read so far, with an `Eof` where the
@@ -490,12 +497,12 @@ impl<'a> Parser<'a> {
 
     /// Makes sure token `pos + n` has been read, if the input has it.
     fn ensure_ahead(&mut self, n: usize) {
-        while self.pos + n >= self.toks.len() {
+        while self.pos + n >= self.base + self.toks.len() {
             if !self.read_more() {
                 return;
             }
         }
-        self.refill_at = self.toks.len().saturating_sub(LOOKAHEAD);
+        self.refill_at = (self.base + self.toks.len()).saturating_sub(LOOKAHEAD);
     }
 
     /// Appends up to [`REFILL`] tokens from the preprocessor; false (and no
@@ -508,6 +515,13 @@ impl<'a> Parser<'a> {
             self.refill_at = usize::MAX;
             return false;
         };
+        // Tokens before the current item are done with (but the one just
+        // before it, where an error after it may point).
+        let done = self.item_start.min(self.pos).saturating_sub(1) - self.base;
+        if done > 0 {
+            self.toks.drain(..done);
+            self.base += done;
+        }
         let (kept, errors) = (self.toks.len(), pp.interner_and_diags().1.error_count());
         // The preprocessor appends to the parser's buffer in place.
         std::mem::swap(&mut self.toks, &mut pp.out);
@@ -531,26 +545,11 @@ impl<'a> Parser<'a> {
         more
     }
 
-    /// Drops the tokens before the current one but one (which error
-    /// positions may still look at), once a top-level item is done.
-    fn drop_read_tokens(&mut self) {
-        let n = self.pos.saturating_sub(1);
-        if n < REFILL || matches!(self.src, TokenSource::List { .. }) {
-            return;
-        }
-        self.toks.drain(..n);
-        self.base += n;
-        self.pos -= n;
-        if self.refill_at != usize::MAX {
-            self.refill_at -= n;
-        }
-    }
-
     /// The next top-level item, or `None` at the end of the input. Its
     /// expressions and statements are in [`Parser::tu`]'s arenas.
     pub(crate) fn next_item(&mut self) -> Option<ast::ExternalDecl> {
         loop {
-            self.drop_read_tokens();
+            self.item_start = self.pos;
             if self.at_eof() {
                 return None;
             }
@@ -622,12 +621,12 @@ impl<'a> Parser<'a> {
 
     #[inline]
     fn tok(&self) -> &Token {
-        self.toks.get(self.pos).unwrap_or(&self.eof)
+        self.toks.get(self.pos - self.base).unwrap_or(&self.eof)
     }
 
     #[inline]
     fn peek(&self, n: usize) -> &Token {
-        self.toks.get(self.pos + n).unwrap_or(&self.eof)
+        self.toks.get(self.pos - self.base + n).unwrap_or(&self.eof)
     }
 
     #[inline]
@@ -647,9 +646,9 @@ impl<'a> Parser<'a> {
 
     #[inline]
     fn bump(&mut self) {
-        if self.pos < self.toks.len() {
-            self.prev_span = self.toks[self.pos].span;
-            if !matches!(self.toks[self.pos].kind, TokenKind::Eof) {
+        if let Some(t) = self.toks.get(self.pos - self.base) {
+            self.prev_span = t.span;
+            if !matches!(t.kind, TokenKind::Eof) {
                 self.pos += 1;
                 if self.pos >= self.refill_at {
                     self.refill();

@@ -343,7 +343,7 @@ impl Parser<'_> {
     fn template_pieces(&self, first: usize, end: usize) -> Vec<(u32, Span)> {
         let mut pieces = Vec::new();
         let mut offset = 0u32;
-        for t in &self.toks[first..end] {
+        for t in &self.toks[first - self.base..end - self.base] {
             let TokenKind::Str(s) = t.kind else { continue };
             let spelling = self.src.interner().resolve(s);
             let mut bytes = Vec::new();
