@@ -898,17 +898,21 @@ impl Checker<'_> {
         span: Span,
     ) -> Result<Expr, Expr> {
         let region = self.preserve_depth > 0;
-        let chained = core_lvalue(&base).is_some() && (region || self.preserves_access_index(rid));
-        if !chained && !region && !self.preserves_access_index(rid) {
+        let chained = core_lvalue(&base)
+            .filter(|_| region || self.preserves_access_index(rid))
+            .map(|(ptr, r)| (ptr.clone(), r.clone()));
+        if chained.is_none() && !region && !self.preserves_access_index(rid) {
             return Err(base);
         }
         let mut path = Vec::new();
         if !self.core_member_path(rid, name, &mut path) {
             return Err(base);
         }
-        let (root, mut relo) = if chained {
-            let (ptr, r) = core_lvalue(&base).unwrap();
-            (ptr.clone(), r.clone())
+        let Some(last) = path.last().cloned() else {
+            return Err(base);
+        };
+        let (root, mut relo) = if let Some(root_and_relo) = chained {
+            root_and_relo
         } else {
             let record_size = self.types.size_of(base.ty.ty).unwrap_or(0);
             let root_ty = base.ty.ty;
@@ -950,25 +954,24 @@ impl Checker<'_> {
             };
             (ptr, relo)
         };
-        let last = path.last().map(|s| s.2.clone()).unwrap();
         for (index, offset, _) in &path {
             relo.access.push_str(&format!(":{index}"));
             relo.value += *offset as i64;
         }
         relo.ends_in_index = false;
-        if let Some(bf) = last.bitfield {
+        if let Some(bf) = last.2.bitfield {
             // Bitfields are read through their storage unit, which must be
             // the unit libbpf computes from the field's bit offset.
             let unit = relo.value as u64;
             let type_size = self.types.size_of(ty.ty).unwrap_or(0);
             let bit_off = unit * 8 + bf.bit_offset as u64;
             if bitfield_unit(bit_off, bf.width as u64, type_size) != Some((unit, type_size)) {
-                return Err(self.rebuild_member(root, relo, path, ty, span));
+                return Err(self.rebuild_member(root, relo, last, ty, span));
             }
         }
         let long = self.t.long;
         let offset = self.mk(ExprKind::CoreValue(Box::new(relo)), long, span);
-        Ok(self.relocated_lvalue(root, offset, ty, last.bitfield, span))
+        Ok(self.relocated_lvalue(root, offset, ty, last.2.bitfield, span))
     }
 
     /// `*(T *)((char *)root + offset)`, `offset` a relocated constant; a
@@ -1017,11 +1020,10 @@ impl Checker<'_> {
         &mut self,
         root: Expr,
         mut relo: CoreRelo,
-        path: Vec<MemberStep>,
+        (index, offset, field): MemberStep,
         ty: QualType,
         span: Span,
     ) -> Expr {
-        let (index, offset, field) = path.last().cloned().unwrap();
         let suffix = format!(":{index}");
         relo.access.truncate(relo.access.len() - suffix.len());
         relo.value -= offset as i64;
