@@ -229,12 +229,8 @@ impl Selector<'_> {
                         offset,
                         value,
                         ..
-                    } => {
-                        f.resolve(*addr) == r
-                            && f.resolve(*value) != r
-                            && self.folded_addr(r, *offset).is_some()
                     }
-                    Op::AtomicRmw {
+                    | Op::AtomicRmw {
                         addr,
                         offset,
                         value,
