@@ -380,6 +380,22 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// The symbols sema compares names against, interned before it starts
+/// (see [`CheckerState::with_names`]).
+pub struct SemaNames {
+    names: Names,
+    error_type: Sym,
+}
+
+impl SemaNames {
+    pub fn new(interner: &mut Interner) -> SemaNames {
+        SemaNames {
+            error_type: interner.intern("<error type>"),
+            names: Names::new(interner),
+        }
+    }
+}
+
 impl CheckerState {
     pub fn into_program(self) -> tir::Program {
         tir::Program {
@@ -393,6 +409,13 @@ impl CheckerState {
     /// The state before the first item; `n_items` (the number of
     /// file-scope items, or an estimate) sizes the tables.
     pub fn new(n_items: usize, interner: &mut Interner) -> CheckerState {
+        CheckerState::with_names(n_items, SemaNames::new(interner))
+    }
+
+    /// [`CheckerState::new`] with the names interned already: the tables
+    /// can then be made on the thread that fills them, where their memory
+    /// comes from that thread's heap.
+    pub fn with_names(n_items: usize, names: SemaNames) -> CheckerState {
         // vmlinux.h makes ~1.8 types per file-scope item.
         let mut types = TypeTable::with_capacity(64 + n_items * 2);
         let mut int = |k| types.intern(TypeKind::Int(k));
@@ -421,10 +444,10 @@ impl CheckerState {
             type_tags: vec![],
         });
         let error = types.intern(TypeKind::Typedef {
-            name: interner.intern("<error type>"),
+            name: names.error_type,
             target: QualType::new(int_),
         });
-        let n = Names::new(interner);
+        let n = names.names;
         CheckerState {
             types,
             globals: PrimaryMap::new(),

@@ -28,7 +28,7 @@ mod tests;
 use crate::diag::Diagnostics;
 use crate::intern::Interner;
 use crate::parse::{ast, ParsedBatch};
-pub(crate) use check::CheckerState;
+pub(crate) use check::{CheckerState, SemaNames};
 
 #[derive(Clone, Debug, Default)]
 pub struct SemaOptions {
