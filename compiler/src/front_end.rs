@@ -21,6 +21,7 @@
 //! input, and each side numbers its own symbols alone.
 
 use crate::diag::{Diagnostics, IgnoredWarnings};
+use crate::heap::reserve_thread_heap;
 use crate::intern::{Interner, NewStrings};
 use crate::parse::ast::TranslationUnit;
 use crate::parse::{ParsedBatch, Parser};
@@ -189,44 +190,4 @@ pub(crate) fn check_c_on_one_thread(
 /// bytes.
 fn expected_items(sources: &SourceMap, main: FileId) -> usize {
     sources.file(main).text.len() / 170
-}
-
-/// Grows the calling thread's malloc heap once, by about what sema uses for
-/// a vmlinux.h, and asks for transparent huge pages there, as glibc's
-/// `hugetlb=1` tunable does for the main heap only (see `main.rs`): sema's
-/// tables then fault in ~20 huge pages instead of ~3000 small ones.
-///
-/// glibc grows a thread's heap by exactly what each allocation lacks (no
-/// `top_pad` as for the main heap), which for sema was ~1600 `mprotect`
-/// calls; freed at once, the block stays the heap's free top (the binary
-/// runs with a high trim threshold). Nothing is touched, so no page is
-/// faulted in here; where malloc serves the block by `mmap` instead, it is
-/// simply returned.
-fn reserve_thread_heap() {
-    let block = std::hint::black_box(Vec::<u8>::with_capacity(16 << 20));
-    advise_huge_pages(block.as_ptr() as usize, block.capacity());
-    drop(block);
-}
-
-/// `madvise(MADV_HUGEPAGE)` on the whole 2 MiB pages of `start..start + len`
-/// (advice only: where the kernel does not follow it, nothing changes).
-fn advise_huge_pages(start: usize, len: usize) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::ffi::{c_int, c_void};
-        extern "C" {
-            fn madvise(addr: *mut c_void, len: usize, advice: c_int) -> c_int;
-        }
-        const MADV_HUGEPAGE: c_int = 14;
-        const HUGE_PAGE: usize = 2 << 20;
-        let first = start.next_multiple_of(HUGE_PAGE);
-        let end = (start + len) & !(HUGE_PAGE - 1);
-        if end > first {
-            // SAFETY: the range is inside a live allocation of ours, and the
-            // advice changes how its pages are backed, not their contents.
-            unsafe { madvise(first as *mut c_void, end - first, MADV_HUGEPAGE) };
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = (start, len);
 }

@@ -14,6 +14,7 @@ pub mod driver;
 pub mod dwarf;
 pub mod elf;
 mod front_end;
+pub mod heap;
 pub mod intern;
 pub mod ir;
 pub mod lower;

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 const EXIT_INTERNAL: u8 = 70;
 
 fn main() -> ExitCode {
-    reexec_with_malloc_tunables();
+    bpfcc::heap::configure_for_compiling();
     let argv: Vec<String> = std::env::args().skip(1).collect();
     if argv.iter().any(|a| a == "--disassemble") {
         return disassemble(&argv);
@@ -60,47 +60,6 @@ fn main() -> ExitCode {
         status = status.max(s);
     }
     ExitCode::from(status)
-}
-
-/// The glibc tunables the compiler runs with:
-/// - `hugetlb=1`: malloc asks for transparent huge pages (`madvise(MADV_HUGEPAGE)`
-///   on the heap it grows).
-/// - `mmap_threshold` at its maximum (32 MiB): the large arrays (the token
-///   stream, the syntax tree's arenas) come from the heap, not from private
-///   mappings, so they get huge pages too, and once freed (the tokens right
-///   after parsing) their memory is reused by the next phase instead of being
-///   unmapped and faulted in again, zeroed, for it.
-/// - `trim_threshold` high: freed memory at the top of the heap is kept for
-///   reuse, not returned to the kernel.
-const MALLOC_TUNABLES: &str = "glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=1073741824";
-
-/// Restarts the process with [`MALLOC_TUNABLES`] set, once.
-///
-/// Compiling a vmlinux.h touches ~80 MB of heap: with 4 KiB pages that is ~20k
-/// page faults, a fifth of the front end's CPU time; with huge pages and
-/// memory reused between phases, ~1k (measured: 6.4k faults and 156 ms of CPU
-/// with `hugetlb=1` alone, 1k and 100 ms with all three). glibc reads the
-/// tunables only at process start, hence the `exec`. Skipped when the user set
-/// `GLIBC_TUNABLES` themselves (theirs wins) or when the executable cannot be
-/// found; a failed `exec` just continues.
-fn reexec_with_malloc_tunables() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        use std::os::unix::process::CommandExt;
-        if std::env::var_os("GLIBC_TUNABLES").is_some() {
-            return;
-        }
-        let Ok(exe) = std::env::current_exe() else {
-            return;
-        };
-        let mut args = std::env::args_os();
-        let arg0 = args.next().unwrap_or_else(|| exe.clone().into_os_string());
-        let _err = std::process::Command::new(&exe)
-            .arg0(arg0)
-            .args(args)
-            .env("GLIBC_TUNABLES", MALLOC_TUNABLES)
-            .exec();
-    }
 }
 
 /// `bpfcc --disassemble [-M gnu] [--mcpu=vN] x.o...`: every code section in
