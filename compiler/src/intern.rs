@@ -215,9 +215,7 @@ impl Default for Interner {
 /// The FxHash of a string's bytes.
 #[inline]
 fn hash_str(s: &str) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(s.as_bytes());
-    h.finish()
+    Interner::hash_of(s.as_bytes())
 }
 
 #[inline]
@@ -321,7 +319,39 @@ impl Interner {
     }
 
     pub fn intern(&mut self, s: &str) -> Sym {
-        let hash = hash_str(s);
+        self.intern_hashed(s, hash_str(s))
+    }
+
+    /// The hash [`Interner::intern_hashed`] and [`Interner::prefetch`] take.
+    #[inline]
+    pub fn hash_of(s: &[u8]) -> u64 {
+        let mut h = FxHasher::default();
+        h.write(s);
+        h.finish()
+    }
+
+    /// Starts loading the table slot where `hash`'s string is looked up,
+    /// so that interning it a little later does not wait for memory.
+    #[inline]
+    pub fn prefetch(&self, hash: u64) {
+        let i = (hash >> (64 - self.slot_bits)) as usize;
+        #[cfg(target_arch = "x86_64")]
+        if let Some(slot) = self.slots.get(i) {
+            // SAFETY: a prefetch has no effect but on the cache; the
+            // address is an element of `slots`.
+            unsafe {
+                use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+                _mm_prefetch::<_MM_HINT_T0>((slot as *const u64).cast());
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = i;
+    }
+
+    /// [`Interner::intern`] with `s`'s hash ([`Interner::hash_of`]) known.
+    #[inline]
+    pub fn intern_hashed(&mut self, s: &str, hash: u64) -> Sym {
+        debug_assert_eq!(hash, hash_str(s));
         let empty = match self.find(s, hash) {
             Ok(sym) => return sym,
             Err(empty) => empty,

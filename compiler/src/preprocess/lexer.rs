@@ -23,6 +23,14 @@ pub(crate) fn intern_bytes(interner: &mut Interner, s: &[u8]) -> Sym {
     interner.intern(unsafe { std::str::from_utf8_unchecked(s) })
 }
 
+/// [`intern_bytes`] with the spelling's hash known.
+#[inline]
+fn intern_hashed(interner: &mut Interner, s: &[u8], hash: u64) -> Sym {
+    debug_assert!(std::str::from_utf8(s).is_ok());
+    // SAFETY: as in `intern_bytes`.
+    interner.intern_hashed(unsafe { std::str::from_utf8_unchecked(s) }, hash)
+}
+
 /// Why the lexer could not finish a token (reported by the preprocessor,
 /// which knows whether the text is being skipped).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -52,6 +60,94 @@ pub(crate) struct Lexer {
     pub in_directive: bool,
     /// Errors seen while lexing the last token.
     pub error: Option<(LexError, u32)>,
+    ahead: IdentsAhead,
+}
+
+/// Identifiers a little ahead of the lexer, found by a rough scan of the
+/// text, whose interner slots are being loaded ([`Interner::prefetch`]).
+///
+/// Interning an identifier is mostly waiting for its slot of the table
+/// (vmlinux.h: 243k identifiers, 62k distinct, a 1 MB table): loaded while
+/// the tokens before it are lexed, it is there when the lexer gets to it.
+/// The scan takes anything that looks like an identifier (in comments and
+/// literals too); the lexer uses an entry's hash only where it lexed an
+/// identifier with exactly that start and end, so a wrong guess costs a
+/// prefetch and nothing else.
+struct IdentsAhead {
+    /// `(start, end, hash)`, oldest first from `head`.
+    ring: [(u32, u32, u64); IDENTS_AHEAD],
+    head: usize,
+    len: usize,
+    /// Where the scan goes on.
+    scan: usize,
+}
+
+/// How far ahead [`IdentsAhead`] scans, in identifiers: about a hundred
+/// bytes of a header, which take the lexer longer than a load from memory.
+const IDENTS_AHEAD: usize = 8;
+
+impl IdentsAhead {
+    const fn new() -> IdentsAhead {
+        IdentsAhead {
+            ring: [(0, 0, 0); IDENTS_AHEAD],
+            head: 0,
+            len: 0,
+            scan: 0,
+        }
+    }
+
+    /// The hash of the identifier `src[start..end]` the lexer just read
+    /// (known if the scan found it), after which the scan goes on ahead.
+    #[inline]
+    fn hash(&mut self, src: &[u8], start: usize, end: usize, interner: &Interner) -> u64 {
+        let mut known = None;
+        while self.len > 0 {
+            let (s, e, h) = self.ring[self.head];
+            if s as usize > start {
+                break;
+            }
+            self.head = (self.head + 1) % IDENTS_AHEAD;
+            self.len -= 1;
+            if s as usize == start && e as usize == end {
+                known = Some(h);
+                break;
+            }
+        }
+        let hash = known.unwrap_or_else(|| Interner::hash_of(&src[start..end]));
+        if self.scan < end {
+            // Behind the lexer (at the start, or after it jumped): start
+            // over from here.
+            self.scan = end;
+            self.len = 0;
+        }
+        while self.len < IDENTS_AHEAD {
+            let Some((s, e)) = next_word(src, self.scan) else {
+                break;
+            };
+            self.scan = e;
+            let h = Interner::hash_of(&src[s..e]);
+            interner.prefetch(h);
+            self.ring[(self.head + self.len) % IDENTS_AHEAD] = (s as u32, e as u32, h);
+            self.len += 1;
+        }
+        hash
+    }
+}
+
+/// The next identifier-like word at or after `i`: a run of identifier
+/// bytes that starts with an identifier start (runs starting with a digit,
+/// numbers, are passed over).
+#[inline]
+fn next_word(src: &[u8], mut i: usize) -> Option<(usize, usize)> {
+    loop {
+        i = ident_byte_from(src, i);
+        let c = *src.get(i)?;
+        let end = ident_end(src, i + 1);
+        if is_ident_start(c) {
+            return Some((i, end));
+        }
+        i = end;
+    }
 }
 
 /// Byte classes: bit 0 identifier start, bit 1 identifier continue.
@@ -90,25 +186,7 @@ pub(crate) fn is_ident_continue(c: u8) -> bool {
 pub(crate) fn ident_end(src: &[u8], mut i: usize) -> usize {
     #[cfg(target_arch = "x86_64")]
     while i + 16 <= src.len() {
-        use std::arch::x86_64::*;
-        // SAFETY: SSE2 is part of the x86-64 baseline; the load reads
-        // `src[i..i + 16]`, which is in bounds.
-        let mask = unsafe {
-            let v = _mm_loadu_si128(src.as_ptr().add(i) as *const __m128i);
-            // `x` in `lo..lo + n` (unsigned) as a signed compare after a shift.
-            let in_range = |x: __m128i, lo: u8, n: u8| {
-                let t = _mm_sub_epi8(x, _mm_set1_epi8((lo ^ 0x80) as i8));
-                _mm_cmplt_epi8(t, _mm_set1_epi8((n ^ 0x80) as i8))
-            };
-            // `| 0x20` folds A-Z onto a-z and moves no other byte into a-z.
-            let alpha = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
-            let digit = in_range(v, b'0', 10);
-            let under = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8));
-            let dollar = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'$' as i8));
-            let ok = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_or_si128(under, dollar));
-            // Bytes >= 0x80 (UTF-8) continue identifiers too: their top bit.
-            (_mm_movemask_epi8(ok) | _mm_movemask_epi8(v)) as u32
-        };
+        let mask = ident_bytes_mask(src, i);
         if mask != 0xffff {
             return i + mask.trailing_ones() as usize;
         }
@@ -118,6 +196,51 @@ pub(crate) fn ident_end(src: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// The index of the first byte at or after `i` that can continue an
+/// identifier (see [`ident_end`]).
+#[inline]
+fn ident_byte_from(src: &[u8], mut i: usize) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    while i + 16 <= src.len() {
+        let mask = ident_bytes_mask(src, i);
+        if mask != 0 {
+            return i + mask.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
+    while i < src.len() && !is_ident_continue(src[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Bit `k` set where `src[i + k]` can continue an identifier, for the 16
+/// bytes from `i` (which must be in bounds).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn ident_bytes_mask(src: &[u8], i: usize) -> u32 {
+    use std::arch::x86_64::*;
+    assert!(i + 16 <= src.len());
+    // SAFETY: SSE2 is part of the x86-64 baseline; the load reads
+    // `src[i..i + 16]`, which is in bounds.
+    unsafe {
+        let v = _mm_loadu_si128(src.as_ptr().add(i) as *const __m128i);
+        // `x` in `lo..lo + n` (unsigned) as a signed compare after a shift.
+        let in_range = |x: __m128i, lo: u8, n: u8| {
+            let t = _mm_sub_epi8(x, _mm_set1_epi8((lo ^ 0x80) as i8));
+            _mm_cmplt_epi8(t, _mm_set1_epi8((n ^ 0x80) as i8))
+        };
+        // `| 0x20` folds A-Z onto a-z and moves no other byte into a-z.
+        let alpha = in_range(_mm_or_si128(v, _mm_set1_epi8(0x20)), b'a', 26);
+        let digit = in_range(v, b'0', 10);
+        let under = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'_' as i8));
+        let dollar = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'$' as i8));
+        let ok = _mm_or_si128(_mm_or_si128(alpha, digit), _mm_or_si128(under, dollar));
+        // Bytes >= 0x80 (UTF-8) continue identifiers too: their top bit.
+        (_mm_movemask_epi8(ok) | _mm_movemask_epi8(v)) as u32
+    }
 }
 
 /// Length of a line splice (`\` newline) starting at `i`, or 0.
@@ -157,6 +280,7 @@ impl Lexer {
             at_line_start: true,
             in_directive: false,
             error: None,
+            ahead: IdentsAhead::new(),
         }
     }
 
@@ -349,7 +473,8 @@ impl Lexer {
                     let clean = clean_spelling(&src[start..i]);
                     TokenKind::Ident(intern_bytes(interner, &clean))
                 } else {
-                    TokenKind::Ident(intern_bytes(interner, &src[start..i]))
+                    let hash = self.ahead.hash(src, start, i, interner);
+                    TokenKind::Ident(intern_hashed(interner, &src[start..i], hash))
                 }
             }
             _ => {

@@ -1183,3 +1183,49 @@ fn plain_runs_and_macro_names_interleave() {
         "1 1 A 2"
     );
 }
+
+/// The lexer's look-ahead for interner slots (`IdentsAhead`) guesses
+/// identifiers in comments, literals and numbers too, and misses ones split
+/// by line splices: whatever it guessed, every identifier gets the symbol of
+/// its own spelling (an interner built one string at a time agrees).
+#[test]
+fn identifiers_get_their_own_symbols_whatever_the_lookahead_guessed() {
+    let text = "/* alpha beta */ int gamma = 0x1fULL + 1e10 + 'c' + sizeof(\"delta\");\n\
+                // epsilon zeta eta\n\
+                L\"theta\" u8\"iota\" kap\\\npa lambda_ mu$ 9nu xi0 /*o*/omicron\n\
+                struct list_head *next, *prev; unsigned long long pi;\n";
+    let mut interner = Interner::new();
+    let mut lx = lexer::Lexer::new(FileId(0));
+    let mut idents = Vec::new();
+    let src = text.as_bytes();
+    while let lexer::Lexed::Token(t) = lx.next(src, &mut interner) {
+        if let TokenKind::Ident(s) = t.kind {
+            idents.push((s, interner.resolve(s).to_string()));
+        }
+    }
+    let spelled: Vec<&str> = idents.iter().map(|(_, s)| s.as_str()).collect();
+    assert_eq!(
+        spelled,
+        [
+            "int",
+            "gamma",
+            "sizeof",
+            "kappa",
+            "lambda_",
+            "mu$",
+            "xi0",
+            "omicron",
+            "struct",
+            "list_head",
+            "next",
+            "prev",
+            "unsigned",
+            "long",
+            "long",
+            "pi"
+        ]
+    );
+    for (sym, s) in &idents {
+        assert_eq!(interner.get(s), Some(*sym), "{s}");
+    }
+}
