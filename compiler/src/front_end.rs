@@ -8,6 +8,8 @@
 //! back to be reused.
 //! Neither the tokens nor the syntax tree of a whole unit ever exist, and
 //! sema (about 40% of the front end's time on vmlinux.h) overlaps the rest.
+//! To even out the threads, the parser leaves some tag definitions for
+//! sema's thread to parse ([`crate::parse::deferred`]).
 //!
 //! The two sides share no data. The preprocessor's side owns the interner;
 //! sema uses a fork of it ([`Interner::fork`]) that each batch brings up to
@@ -23,11 +25,17 @@
 use crate::diag::{Diagnostics, IgnoredWarnings};
 use crate::heap::reserve_thread_heap;
 use crate::intern::{Interner, NewStrings};
-use crate::parse::ast::TranslationUnit;
+use crate::parse::deferred::FileTypedefs;
 use crate::parse::{ParsedBatch, Parser};
 use crate::preprocess::{PreprocessOptions, PreprocessOutput, Preprocessor};
 use crate::sema::{tir, CheckerState, SemaNames, SemaOptions, StreamChecker};
 use crate::source::{FileId, SourceMap};
+
+/// Of the file-scope tag definitions, the share the parser leaves to
+/// sema's thread (every `DEFER_EVERY`th; see `parse::deferred`): on
+/// vmlinux.h, where they are most of the parsing, it evens out the two
+/// threads' work.
+const DEFER_EVERY: u32 = 4;
 
 /// Batches the parser may run ahead of sema.
 const BATCHES_AHEAD: usize = 8;
@@ -69,7 +77,7 @@ pub(crate) fn check_c(
     let threaded = std::thread::scope(|scope| {
         let (to_sema, from_parser) = std::sync::mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
         // Checked trees go back to be freed (or reused) where they were made.
-        let (to_recycle, checked) = std::sync::mpsc::channel::<TranslationUnit>();
+        let (to_recycle, checked) = std::sync::mpsc::channel::<ParsedBatch>();
         let (fork, sema_diags) = (&mut fork, &mut *diags);
         // Sema gets the new thread: the preprocessor and the parser do most
         // of the allocating, and the main thread's heap is the one glibc
@@ -85,16 +93,26 @@ pub(crate) fn check_c(
                 // parser's does not.
                 *fork = fork.clone();
                 let mut sema = StreamChecker::new(CheckerState::with_names(n_items, names));
+                let mut typedefs = FileTypedefs::default();
                 // A closed channel (the parser panicked) ends the loop.
                 while let Ok(batch) = from_parser.recv() {
                     fork.append(&batch.strings);
                     sema_diags.ignored_warnings = batch.ignored_warnings;
-                    sema.check(&batch.parsed, fork, sema_diags, sema_options, batch.errors);
+                    typedefs.add(&batch.parsed.typedefs);
+                    let errors = batch.errors;
+                    sema.check(
+                        &batch.parsed,
+                        &typedefs,
+                        fork,
+                        sema_diags,
+                        sema_options,
+                        errors,
+                    );
                     if batch.parsed.last {
                         break;
                     }
                     // Gone only if the parser is done.
-                    let _ = to_recycle.send(batch.parsed.tree);
+                    let _ = to_recycle.send(batch.parsed);
                 }
                 sema.finish(fork)
             });
@@ -103,10 +121,11 @@ pub(crate) fn check_c(
         };
         let pp = Preprocessor::start(main, pp_options, sources, interner, &mut front_diags);
         let mut parser = Parser::streaming(pp);
+        parser.defer_tag_definitions(DEFER_EVERY);
         let mut sent = first_new_string;
         loop {
-            for tree in checked.try_iter() {
-                parser.recycle(tree);
+            for batch in checked.try_iter() {
+                parser.recycle(batch);
             }
             let parsed = parser.next_batch();
             let last = parsed.last;
@@ -164,6 +183,7 @@ pub(crate) fn check_c_on_one_thread(
     let pp = Preprocessor::start(main, pp_options, sources, interner, diags);
     let mut parser = Parser::streaming(pp);
     let mut sema = StreamChecker::new(state);
+    let mut typedefs = FileTypedefs::default();
     loop {
         let batch = parser.next_batch();
         let (interner, diags) = parser.src.parts();
@@ -171,11 +191,19 @@ pub(crate) fn check_c_on_one_thread(
             .ignored_warnings
             .clone_from(&diags.ignored_warnings);
         let errors = diags.error_count();
-        sema.check(&batch, interner, &mut sema_diags, sema_options, errors);
+        typedefs.add(&batch.typedefs);
+        sema.check(
+            &batch,
+            &typedefs,
+            interner,
+            &mut sema_diags,
+            sema_options,
+            errors,
+        );
         if batch.last {
             break;
         }
-        parser.recycle(batch.tree);
+        parser.recycle(batch);
     }
     let program = sema.finish(parser.src.interner_mut());
     let pp = match parser.into_preprocessor() {
@@ -190,4 +218,75 @@ pub(crate) fn check_c_on_one_thread(
 /// bytes.
 fn expected_items(sources: &SourceMap, main: FileId) -> usize {
     sources.file(main).text.len() / 170
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The checked program's types and the rendered diagnostics of `src`,
+    /// through [`check_c`] or [`check_c_on_one_thread`].
+    fn front_end(src: &str, threaded: bool) -> (String, String) {
+        let mut sources = SourceMap::new();
+        let mut interner = Interner::new();
+        let mut diags = Diagnostics::new();
+        let main = sources.add("t.c", None, src.to_string());
+        let pp_options = PreprocessOptions::default();
+        let sema_options = SemaOptions { cpu_version: 3 };
+        let run = if threaded {
+            check_c
+        } else {
+            check_c_on_one_thread
+        };
+        let (program, _) = run(
+            main,
+            &pp_options,
+            &mut sources,
+            &mut interner,
+            &mut diags,
+            &sema_options,
+        );
+        let t = &program.types;
+        let types = format!(
+            "{:?}\n{:?}\n{:?}",
+            t.types.values().collect::<Vec<_>>(),
+            t.records.values().collect::<Vec<_>>(),
+            t.enums.values().collect::<Vec<_>>()
+        );
+        (types, diags.render(&sources))
+    }
+
+    /// Tag definitions the parser leaves to sema's thread (every
+    /// `DEFER_EVERY`th) give the same program as parsed in place: typedefs
+    /// declared just before one in the same batch, `#pragma clang
+    /// attribute` regions, nested and anonymous records, enums and bit
+    /// fields; and a typedef declared after one is not seen by it.
+    #[test]
+    fn deferred_tag_definitions_check_as_parsed_in_place() {
+        let mut src = String::from(
+            "#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)\n",
+        );
+        for i in 0..40 {
+            src += &format!(
+                "typedef unsigned int u{i};\n\
+                 struct s{i} {{ u{i} a : 3; struct {{ int x; }} inner; union {{ long l; char c[4]; }}; }};\n\
+                 enum e{i} {{ E{i}A = {i}, E{i}B = sizeof(struct s{i}) }};\n\
+                 union un{i} {{ struct s{i} s; enum e{i} e; u{i} arr[E{i}B]; }};\n"
+            );
+        }
+        src += "#pragma clang attribute pop\n";
+        let (threaded, diags) = front_end(&src, true);
+        assert_eq!(diags, "");
+        assert_eq!(threaded, front_end(&src, false).0);
+
+        let late = "struct a0 {int x;}; struct a1 {int x;}; struct a2 {int x;};\n\
+                    struct late { later_t x; };\n\
+                    typedef int later_t;\n";
+        let (_, threaded) = front_end(late, true);
+        assert!(
+            threaded.contains("unknown type name 'later_t'"),
+            "{threaded}"
+        );
+        assert_eq!(threaded, front_end(late, false).1);
+    }
 }

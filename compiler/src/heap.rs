@@ -17,7 +17,8 @@ use std::ffi::c_int;
 ///   freed their memory is reused by the next phase;
 /// - freed memory at the top of the heap is kept, not returned;
 /// - the main thread's heap is grown at once by what a vmlinux.h needs,
-///   with huge pages asked for there ([`reserve_thread_heap`]).
+///   with huge pages asked for there (as `reserve_thread_heap` does for a
+///   thread).
 ///
 /// glibc's tunables (`GLIBC_TUNABLES`) could say the same but are read
 /// only when a process starts, which would take a second `exec`. A user

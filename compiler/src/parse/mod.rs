@@ -10,6 +10,7 @@
 
 pub mod ast;
 mod decl;
+pub(crate) mod deferred;
 mod expr;
 mod literal;
 mod stmt;
@@ -22,6 +23,7 @@ use crate::preprocess::token::{Expansion, Punct, Token, TokenKind};
 use crate::preprocess::Preprocessor;
 use crate::source::Span;
 use ast::{ExprId, ExprKind, TranslationUnit};
+use deferred::{DeferredItem, FileTypedefs};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -103,6 +105,17 @@ pub(crate) struct ParsedBatch {
     pub tree: TranslationUnit,
     /// The last batch of the unit.
     pub last: bool,
+    /// Tag definitions among the items left for sema's thread to parse
+    /// ([`Parser::defer_tag_definitions`]), in order.
+    pub deferred: Vec<DeferredItem>,
+    /// Their tokens, back to back.
+    pub deferred_tokens: Vec<Token>,
+    /// The typedef names declared at file scope by this batch's items, in
+    /// order: what a deferred item after them needs to know.
+    pub typedefs: Vec<Sym>,
+    /// The `#pragma clang attribute` regions so far, when items were
+    /// deferred.
+    pub record_attributes: Vec<RecordAttributeRegion>,
 }
 
 /// Where the parser's tokens come from, and who lends it the interner and
@@ -340,21 +353,33 @@ type SymMap<V> = HashMap<Sym, V, BuildHasherDefault<SymHasher>>;
 /// with an undo log per block scope, so lookups cost one hash probe however
 /// deep the nesting.
 #[derive(Default)]
-struct Scopes {
+struct Scopes<'a> {
     visible: SymMap<bool>,
     undo: Vec<(Sym, Option<bool>)>,
     marks: Vec<usize>,
+    /// File-scope typedef names declared since the last batch, in order.
+    file_typedefs: Vec<Sym>,
+    /// For an item parsed apart: the unit's file-scope typedefs, of which
+    /// the first `.1` were declared before it.
+    outer: Option<(&'a FileTypedefs, u32)>,
 }
 
-impl Scopes {
+impl Scopes<'_> {
     fn is_typedef(&self, s: Sym) -> bool {
-        self.visible.get(&s).copied().unwrap_or(false)
+        match self.visible.get(&s) {
+            Some(&t) => t,
+            None => self
+                .outer
+                .is_some_and(|(typedefs, before)| typedefs.declared_before(s, before)),
+        }
     }
 
     fn declare(&mut self, s: Sym, is_typedef: bool) {
         let prev = self.visible.insert(s, is_typedef);
         if !self.marks.is_empty() {
             self.undo.push((s, prev));
+        } else if is_typedef {
+            self.file_typedefs.push(s);
         }
     }
 
@@ -403,7 +428,17 @@ pub(crate) struct Parser<'a> {
     /// [`Parser::next_item`] the expressions and statements of the items
     /// returned since [`Parser::clear_tree`].
     pub(crate) tu: TranslationUnit,
-    scopes: Scopes,
+    scopes: Scopes<'a>,
+    /// Tag definitions to leave to sema's thread: every `defer_every`th
+    /// ([`Parser::defer_tag_definitions`]); 0 for none.
+    defer_every: u32,
+    /// Tag definitions seen, for `defer_every`.
+    tag_definitions: u32,
+    /// File-scope typedef names declared so far.
+    typedef_count: u32,
+    /// The tokens of the batch's deferred items (a buffer reused from
+    /// batch to batch).
+    deferred_tokens: Vec<Token>,
     /// Span of the last consumed token (ends of nodes).
     prev_span: Span,
     /// Attribute names with their underscores stripped, cached by spelling.
@@ -454,6 +489,10 @@ impl<'a> Parser<'a> {
             input_cut: false,
             tu: TranslationUnit::default(),
             scopes: Scopes::default(),
+            defer_every: 0,
+            tag_definitions: 0,
+            typedef_count: 0,
+            deferred_tokens: Vec::new(),
             prev_span: Span::default(),
             attr_names: SymMap::default(),
             depth: 0,
@@ -580,27 +619,50 @@ impl<'a> Parser<'a> {
         /// ... or fewer, once their expressions and statements number this
         /// many.
         const BATCH_NODES: usize = 4096;
+        let mut deferred = Vec::new();
         let last = loop {
+            if self.defer_every > 0 && self.defer_tag_definition(&mut deferred) {
+                if self.tu.items.len() + deferred.len() >= BATCH_ITEMS {
+                    break false;
+                }
+                continue;
+            }
             let Some(item) = self.next_item() else {
                 break true;
             };
             self.tu.items.push(item);
-            if self.tu.items.len() >= BATCH_ITEMS
+            if self.tu.items.len() + deferred.len() >= BATCH_ITEMS
                 || self.tu.exprs.len() + self.tu.stmts.len() >= BATCH_NODES
             {
                 break false;
             }
         };
+        let record_attributes = if deferred.is_empty() {
+            Vec::new()
+        } else {
+            self.src.record_attributes().to_vec()
+        };
+        let typedefs = std::mem::take(&mut self.scopes.file_typedefs);
+        self.typedef_count += typedefs.len() as u32;
         ParsedBatch {
             tree: std::mem::take(&mut self.tu),
             last,
+            deferred,
+            deferred_tokens: std::mem::take(&mut self.deferred_tokens),
+            typedefs,
+            record_attributes,
         }
     }
 
     /// Takes back the tree of a batch that has been checked: its items are
     /// freed here and its arenas keep their memory for the next batch (with
     /// sema on another thread, this is also where the memory came from).
-    pub(crate) fn recycle(&mut self, mut tree: TranslationUnit) {
+    pub(crate) fn recycle(&mut self, batch: ParsedBatch) {
+        let (mut tree, mut tokens) = (batch.tree, batch.deferred_tokens);
+        tokens.clear();
+        if self.deferred_tokens.capacity() == 0 {
+            self.deferred_tokens = tokens;
+        }
         tree.items.clear();
         tree.exprs.clear();
         tree.stmts.clear();

@@ -27,6 +27,7 @@ mod tests;
 
 use crate::diag::Diagnostics;
 use crate::intern::Interner;
+use crate::parse::deferred::{parse_deferred, FileTypedefs};
 use crate::parse::{ast, ParsedBatch};
 pub(crate) use check::{CheckerState, SemaNames};
 
@@ -85,21 +86,47 @@ impl StreamChecker {
     }
 
     /// Checks `batch`, unless `errors_elsewhere` (reported by the
-    /// preprocessor and the parser so far) stops checking.
+    /// preprocessor and the parser so far) stops checking. Its deferred
+    /// items are parsed first, with the unit's typedefs so far
+    /// (`typedefs`, which must have the batch's), and checked in their
+    /// places among the others.
     pub fn check(
         &mut self,
         batch: &ParsedBatch,
+        typedefs: &FileTypedefs,
         interner: &mut Interner,
         diags: &mut Diagnostics,
         options: &SemaOptions,
         errors_elsewhere: usize,
     ) {
         self.checking &= errors_elsewhere == 0;
+        if !self.checking {
+            return;
+        }
+        let errors = diags.error_count();
+        let deferred = parse_deferred(batch, typedefs, interner, diags);
+        // A syntax error in a deferred item stops checking as one the
+        // parser reported would have, before the batch.
+        self.checking &= diags.error_count() == errors;
         let Some(state) = self.state.take().filter(|_| self.checking) else {
             return;
         };
+        let items = &batch.tree.items;
         let mut checker = check::Checker::resume(state, &batch.tree, interner, options, diags);
-        for item in &batch.tree.items {
+        let mut from = 0;
+        for (d, parsed) in batch.deferred.iter().zip(&deferred.items) {
+            checker.tu = &batch.tree;
+            for item in &items[from..d.at] {
+                checker.external_decl(item);
+            }
+            from = d.at;
+            checker.tu = &deferred.tree;
+            for item in &deferred.tree.items[parsed.clone()] {
+                checker.external_decl(item);
+            }
+        }
+        checker.tu = &batch.tree;
+        for item in &items[from..] {
             checker.external_decl(item);
         }
         if batch.last {
