@@ -100,15 +100,16 @@ impl StreamChecker {
         errors_elsewhere: usize,
     ) {
         self.checking &= errors_elsewhere == 0;
-        if !self.checking {
-            return;
+        let mut deferred = None;
+        if self.checking {
+            let errors = diags.error_count();
+            deferred = Some(parse_deferred(batch, typedefs, interner, diags));
+            // A syntax error in a deferred item stops checking as one the
+            // parser reported would have, before the batch.
+            self.checking &= diags.error_count() == errors;
         }
-        let errors = diags.error_count();
-        let deferred = parse_deferred(batch, typedefs, interner, diags);
-        // A syntax error in a deferred item stops checking as one the
-        // parser reported would have, before the batch.
-        self.checking &= diags.error_count() == errors;
-        let Some(state) = self.state.take().filter(|_| self.checking) else {
+        let (Some(state), Some(deferred)) = (self.state.take().filter(|_| self.checking), deferred)
+        else {
             return;
         };
         let items = &batch.tree.items;
