@@ -79,9 +79,8 @@ pub(crate) fn check_c(
         // Checked trees go back to be freed (or reused) where they were made.
         let (to_recycle, checked) = std::sync::mpsc::channel::<ParsedBatch>();
         let (fork, sema_diags) = (&mut fork, &mut *diags);
-        // Sema gets the new thread: the preprocessor and the parser do most
-        // of the allocating, and the main thread's heap is the one glibc
-        // backs with huge pages.
+        // Sema gets the new thread: the preprocessor and the parser keep the
+        // caller's, whose heap the binary set up at start (`heap.rs`).
         let sema_thread = std::thread::Builder::new()
             .name("sema".into())
             .spawn_scoped(scope, move || {
