@@ -335,7 +335,7 @@ impl<'a> Converter<'a> {
                 continue;
             }
             if !f.decl_tags.is_empty() {
-                tagged.push((members.len(), f.decl_tags.clone()));
+                tagged.push((members.len(), f.decl_tags.to_vec()));
             }
             let ty = self.qual(f.ty, Ctx::Member);
             let name = f.name.map_or(0, |n| self.sym(n));

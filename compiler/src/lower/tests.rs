@@ -96,8 +96,7 @@ impl P {
                 ty: QualType::new(ty),
                 offset,
                 bitfield,
-                attrs: vec![],
-                decl_tags: vec![],
+                decl_tags: Box::default(),
                 span: Span::default(),
             })
             .collect();
@@ -113,7 +112,7 @@ impl P {
             decl_tags: vec![],
             span: Span::default(),
         });
-        self.prog.types.intern(TypeKind::Record(r))
+        self.prog.types.push_new(TypeKind::Record(r))
     }
 
     fn func(&mut self, name: &str, ret: TypeId, fb: Fb, stmts: Vec<Stmt>) -> FuncId {

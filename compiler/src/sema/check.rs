@@ -605,8 +605,26 @@ impl<'a> Checker<'a> {
         QualType::new(self.t.error)
     }
 
-    pub fn int_ty(&mut self, k: IntKind) -> TypeId {
-        self.types.intern(TypeKind::Int(k))
+    /// Integer literals and conversions ask for these often (vmlinux.h:
+    /// ~30k times, for enumerators), so they are fields, not table lookups.
+    pub fn int_ty(&self, k: IntKind) -> TypeId {
+        let t = &self.t;
+        match k {
+            IntKind::Bool => t.bool_,
+            IntKind::Char => t.char_,
+            IntKind::SChar => t.schar,
+            IntKind::UChar => t.uchar,
+            IntKind::Short => t.short,
+            IntKind::UShort => t.ushort,
+            IntKind::Int => t.int,
+            IntKind::UInt => t.uint,
+            IntKind::Long => t.long,
+            IntKind::ULong => t.ulong,
+            IntKind::LongLong => t.llong,
+            IntKind::ULongLong => t.ullong,
+            IntKind::Int128 => t.int128,
+            IntKind::UInt128 => t.uint128,
+        }
     }
 
     pub fn pointer_to(&mut self, pointee: QualType) -> TypeId {

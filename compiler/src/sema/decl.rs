@@ -612,7 +612,6 @@ impl Checker<'_> {
                         bit_width: None,
                         align_attr: max_opt(a.align, spec_alignas),
                         packed: a.packed,
-                        attrs: vec![],
                         decl_tags: vec![],
                         span: m.span,
                     });
@@ -661,7 +660,6 @@ impl Checker<'_> {
                     align_attr: max_opt(a.align, spec_alignas),
                     packed: a.packed,
                     decl_tags: a.decl.decl_tags.clone(),
-                    attrs: a.names,
                     span,
                 });
             }
@@ -736,7 +734,7 @@ impl Checker<'_> {
             decl_tags: vec![],
             span,
         });
-        let ty = self.types.intern(TypeKind::Record(rid));
+        let ty = self.types.push_new(TypeKind::Record(rid));
         if let Some(n) = name {
             self.scopes
                 .last_mut()
@@ -875,17 +873,22 @@ impl Checker<'_> {
                     self.t.ulong
                 }
             };
-            if let Some(Binding::EnumConst(..)) = self.lookup_current(en.name) {
-                let s = self.name(en.name).to_string();
-                self.error(en.span, format!("redefinition of enumerator '{s}'"));
-            } else if self.lookup_current(en.name).is_some() {
-                let s = self.name(en.name).to_string();
-                self.error(
-                    en.span,
-                    format!("redefinition of '{s}' as different kind of symbol"),
-                );
+            // Bound first, checked after: one lookup per enumerator.
+            let scope = &mut self.scopes.last_mut().unwrap().ords;
+            match scope.insert(en.name, Binding::EnumConst(v, ety_now)) {
+                None => {}
+                Some(Binding::EnumConst(..)) => {
+                    let s = self.name(en.name).to_string();
+                    self.error(en.span, format!("redefinition of enumerator '{s}'"));
+                }
+                Some(_) => {
+                    let s = self.name(en.name).to_string();
+                    self.error(
+                        en.span,
+                        format!("redefinition of '{s}' as different kind of symbol"),
+                    );
+                }
             }
-            self.bind(en.name, Binding::EnumConst(v, ety_now));
         }
         let attrs = self.gather_attrs(es.attrs.iter().chain(spec_attrs.iter()));
         let underlying = if let Some(k) = fixed_kind {
@@ -942,7 +945,7 @@ impl Checker<'_> {
             values: vec![],
             span,
         });
-        let ty = self.types.intern(TypeKind::Enum(eid));
+        let ty = self.types.push_new(TypeKind::Enum(eid));
         if let Some(n) = name {
             self.scopes
                 .last_mut()

@@ -16,7 +16,6 @@ pub(crate) struct MemberIn {
     pub align_attr: Option<u64>,
     /// `__attribute__((packed))` on the member itself.
     pub packed: bool,
-    pub attrs: Vec<Sym>,
     pub decl_tags: Vec<Vec<u8>>,
     pub span: Span,
 }
@@ -82,8 +81,7 @@ pub(crate) fn layout_record(
                             bit_offset: 0,
                             width: 0,
                         }),
-                        attrs: m.attrs,
-                        decl_tags: m.decl_tags,
+                        decl_tags: m.decl_tags.into_boxed_slice(),
                         span: m.span,
                     });
                     continue;
@@ -111,8 +109,7 @@ pub(crate) fn layout_record(
                             bit_offset: 0,
                             width: w as u32,
                         }),
-                        attrs: m.attrs,
-                        decl_tags: m.decl_tags,
+                        decl_tags: m.decl_tags.into_boxed_slice(),
                         span: m.span,
                     });
                 } else {
@@ -125,8 +122,7 @@ pub(crate) fn layout_record(
                             bit_offset: (offset_bits - unit_start) as u32,
                             width: w as u32,
                         }),
-                        attrs: m.attrs,
-                        decl_tags: m.decl_tags,
+                        decl_tags: m.decl_tags.into_boxed_slice(),
                         span: m.span,
                     });
                 }
@@ -140,8 +136,7 @@ pub(crate) fn layout_record(
                     ty: m.ty,
                     offset: offset_bits / 8,
                     bitfield: None,
-                    attrs: m.attrs,
-                    decl_tags: m.decl_tags,
+                    decl_tags: m.decl_tags.into_boxed_slice(),
                     span: m.span,
                 });
                 offset_bits += tsize * 8;

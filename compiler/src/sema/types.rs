@@ -7,7 +7,8 @@
 
 use crate::intern::Sym;
 use crate::source::Span;
-use cranelift_entity::{entity_impl, PrimaryMap};
+use cranelift_entity::packed_option::PackedOption;
+use cranelift_entity::{entity_impl, PrimaryMap, SecondaryMap};
 
 #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TypeId(u32);
@@ -129,9 +130,9 @@ pub struct Field {
     /// For a bitfield: bit offset within the storage unit at `offset` (whose size
     /// is that of `ty`), and width in bits.
     pub bitfield: Option<BitField>,
-    /// `btf_decl_tag("...")` values on this member, in order.
-    pub decl_tags: Vec<Vec<u8>>,
-    pub attrs: Vec<Sym>,
+    /// `btf_decl_tag("...")` values on this member, in order (a boxed
+    /// slice: vmlinux.h has ~69k fields, almost none tagged).
+    pub decl_tags: Box<[Vec<u8>]>,
     pub span: Span,
 }
 
@@ -184,6 +185,10 @@ pub struct TypeTable {
         TypeId,
         std::hash::BuildHasherDefault<super::check::FxHasher>,
     >,
+    /// `T *` and `const T *` without type tags, by `T`: almost every pointer
+    /// a unit makes (vmlinux.h: 26k of 26k), found by index instead of by
+    /// hashing the kind. These are not in `dedup`.
+    pointers: SecondaryMap<TypeId, [PackedOption<TypeId>; 2]>,
 }
 
 impl TypeTable {
@@ -199,18 +204,44 @@ impl TypeTable {
             records: PrimaryMap::with_capacity(n / 2),
             enums: PrimaryMap::with_capacity(n / 8),
             typedef_decl_tags: Default::default(),
-            dedup: std::collections::HashMap::with_capacity_and_hasher(n, Default::default()),
+            // Records and enums stay out of it (`push_new`): half the types.
+            dedup: std::collections::HashMap::with_capacity_and_hasher(n / 2, Default::default()),
+            pointers: SecondaryMap::with_capacity(n),
         }
     }
 
     /// The id of `kind`, created on first use.
     pub fn intern(&mut self, kind: TypeKind) -> TypeId {
+        debug_assert!(
+            !matches!(kind, TypeKind::Record(_) | TypeKind::Enum(_)),
+            "records and enums get their type from `push_new`"
+        );
+        if let TypeKind::Pointer { pointee, type_tags } = &kind {
+            let q = pointee.quals;
+            if type_tags.is_empty() && !q.is_volatile && !q.is_restrict {
+                let (to, is_const) = (pointee.ty, usize::from(q.is_const));
+                if let Some(id) = self.pointers[to][is_const].expand() {
+                    return id;
+                }
+                let id = self.types.push(kind);
+                self.pointers[to][is_const] = id.into();
+                return id;
+            }
+        }
         if let Some(&id) = self.dedup.get(&kind) {
             return id;
         }
         let id = self.types.push(kind.clone());
         self.dedup.insert(kind, id);
         id
+    }
+
+    /// The type of a record or enum just made (`kind` names a fresh id, so
+    /// it cannot be in the table): it skips the dedup table, which would
+    /// only grow by a third on vmlinux.h.
+    pub fn push_new(&mut self, kind: TypeKind) -> TypeId {
+        debug_assert!(matches!(kind, TypeKind::Record(_) | TypeKind::Enum(_)));
+        self.types.push(kind)
     }
 
     pub fn kind(&self, id: TypeId) -> &TypeKind {
