@@ -40,6 +40,7 @@ pub fn configure_for_compiling() {
             mallopt(M_MMAP_THRESHOLD, 32 << 20);
             mallopt(M_TRIM_THRESHOLD, 1 << 30);
         }
+        ONE_COMPILE_PROCESS.store(true, std::sync::atomic::Ordering::Relaxed);
         reserve_thread_heap();
     }
 }
@@ -55,10 +56,35 @@ pub fn configure_for_compiling() {
 /// threshold above). Nothing is touched, so no page is faulted in here;
 /// where malloc serves the block by `mmap` instead, it is simply returned.
 pub(crate) fn reserve_thread_heap() {
-    let block = std::hint::black_box(Vec::<u8>::with_capacity(16 << 20));
+    // Room below the 2 MiB boundary for the headers malloc writes after the
+    // gap set aside: a page touched before the advice below would keep its
+    // 2 MiB in 4 KiB pages.
+    const SLACK: usize = 2048;
+    if ONE_COMPILE_PROCESS.load(std::sync::atomic::Ordering::Relaxed) {
+        // The heap's first 2 MiB are partly in use (malloc's own header,
+        // what the program allocated before) and so can only be faulted in
+        // 4 KiB at a time: ~500 faults for the tables that would land
+        // there. Those bytes, up to a little below the boundary, are set
+        // aside untouched, and what follows gets huge pages. (Where the
+        // probe is not at the heap's top, the gap is a guess: nothing is
+        // lost but address space, which a process that compiles and exits
+        // can spare; the library, which may compile all day, does not.)
+        let probe = std::hint::black_box(Box::new(0u64));
+        let at = &*probe as *const u64 as usize;
+        let gap = (at + SLACK).next_multiple_of(HUGE_PAGE) - at - SLACK;
+        std::mem::forget(std::hint::black_box(Vec::<u8>::with_capacity(gap)));
+    }
+    // From there to just past 16 MiB beyond the boundary.
+    let block = std::hint::black_box(Vec::<u8>::with_capacity((16 << 20) + 2 * SLACK));
     advise_huge_pages(block.as_ptr() as usize, block.capacity());
     drop(block);
 }
+
+const HUGE_PAGE: usize = 2 << 20;
+
+/// Set by [`configure_for_compiling`]: this process compiles and exits.
+static ONE_COMPILE_PROCESS: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
 
 /// `madvise(MADV_HUGEPAGE)` on the whole 2 MiB pages of `start..start + len`
 /// (advice only: where the kernel does not follow it, nothing changes).
@@ -70,7 +96,6 @@ fn advise_huge_pages(start: usize, len: usize) {
             fn madvise(addr: *mut c_void, len: usize, advice: c_int) -> c_int;
         }
         const MADV_HUGEPAGE: c_int = 14;
-        const HUGE_PAGE: usize = 2 << 20;
         let first = start.next_multiple_of(HUGE_PAGE);
         let end = (start + len) & !(HUGE_PAGE - 1);
         if end > first {
