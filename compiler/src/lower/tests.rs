@@ -96,7 +96,7 @@ impl P {
                 ty: QualType::new(ty),
                 offset,
                 bitfield,
-                decl_tags: Box::default(),
+                decl_tags: Default::default(),
                 span: Span::default(),
             })
             .collect();
@@ -108,8 +108,8 @@ impl P {
             size,
             align,
             packed: false,
-            attrs: vec![],
-            decl_tags: vec![],
+            attrs: Default::default(),
+            decl_tags: Default::default(),
             span: Span::default(),
         });
         self.prog.types.push_new(TypeKind::Record(r))

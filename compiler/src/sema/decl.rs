@@ -683,8 +683,8 @@ impl Checker<'_> {
         rec.size = layout.size;
         rec.align = layout.align;
         rec.packed = attrs.packed;
-        rec.attrs = attrs.names;
-        rec.decl_tags = record_tags;
+        rec.attrs = attrs.names.into();
+        rec.decl_tags = record_tags.into();
         rec.complete = true;
         self.propagate_preserve_access_index(rid);
         ty
@@ -730,8 +730,8 @@ impl Checker<'_> {
             size: 0,
             align: 1,
             packed: false,
-            attrs: vec![],
-            decl_tags: vec![],
+            attrs: Default::default(),
+            decl_tags: Default::default(),
             span,
         });
         let ty = self.types.push_new(TypeKind::Record(rid));

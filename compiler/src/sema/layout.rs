@@ -81,7 +81,7 @@ pub(crate) fn layout_record(
                             bit_offset: 0,
                             width: 0,
                         }),
-                        decl_tags: m.decl_tags.into_boxed_slice(),
+                        decl_tags: m.decl_tags.into(),
                         span: m.span,
                     });
                     continue;
@@ -109,7 +109,7 @@ pub(crate) fn layout_record(
                             bit_offset: 0,
                             width: w as u32,
                         }),
-                        decl_tags: m.decl_tags.into_boxed_slice(),
+                        decl_tags: m.decl_tags.into(),
                         span: m.span,
                     });
                 } else {
@@ -122,7 +122,7 @@ pub(crate) fn layout_record(
                             bit_offset: (offset_bits - unit_start) as u32,
                             width: w as u32,
                         }),
-                        decl_tags: m.decl_tags.into_boxed_slice(),
+                        decl_tags: m.decl_tags.into(),
                         span: m.span,
                     });
                 }
@@ -136,7 +136,7 @@ pub(crate) fn layout_record(
                     ty: m.ty,
                     offset: offset_bits / 8,
                     bitfield: None,
-                    decl_tags: m.decl_tags.into_boxed_slice(),
+                    decl_tags: m.decl_tags.into(),
                     span: m.span,
                 });
                 offset_bits += tsize * 8;

@@ -6,6 +6,7 @@
 //! Qualifiers ride on [`QualType`], outside the table.
 
 use crate::intern::Sym;
+use crate::parse::ast::RareList;
 use crate::source::Span;
 use cranelift_entity::packed_option::PackedOption;
 use cranelift_entity::{entity_impl, PrimaryMap, SecondaryMap};
@@ -130,9 +131,9 @@ pub struct Field {
     /// For a bitfield: bit offset within the storage unit at `offset` (whose size
     /// is that of `ty`), and width in bits.
     pub bitfield: Option<BitField>,
-    /// `btf_decl_tag("...")` values on this member, in order (a boxed
-    /// slice: vmlinux.h has ~69k fields, almost none tagged).
-    pub decl_tags: Box<[Vec<u8>]>,
+    /// `btf_decl_tag("...")` values on this member, in order (one pointer:
+    /// vmlinux.h has ~69k fields, almost none tagged).
+    pub decl_tags: RareList<Vec<u8>>,
     pub span: Span,
 }
 
@@ -153,9 +154,9 @@ pub struct RecordDef {
     pub align: u64,
     pub packed: bool,
     /// `preserve_access_index` (CO-RE) and other record attributes.
-    pub attrs: Vec<Sym>,
+    pub attrs: RareList<Sym>,
     /// `btf_decl_tag("...")` values on the record itself, in order.
-    pub decl_tags: Vec<Vec<u8>>,
+    pub decl_tags: RareList<Vec<u8>>,
     pub span: Span,
 }
 
@@ -204,8 +205,9 @@ impl TypeTable {
             records: PrimaryMap::with_capacity(n / 2),
             enums: PrimaryMap::with_capacity(n / 8),
             typedef_decl_tags: Default::default(),
-            // Records and enums stay out of it (`push_new`): half the types.
-            dedup: std::collections::HashMap::with_capacity_and_hasher(n / 2, Default::default()),
+            // Records, enums and most pointers stay out of it (`push_new`,
+            // `pointers`): vmlinux.h puts a quarter of its types there.
+            dedup: std::collections::HashMap::with_capacity_and_hasher(n / 4, Default::default()),
             pointers: SecondaryMap::with_capacity(n),
         }
     }
