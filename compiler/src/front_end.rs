@@ -35,7 +35,7 @@ use crate::source::{FileId, SourceMap};
 /// sema's thread (every `DEFER_EVERY`th; see `parse::deferred`): on
 /// vmlinux.h, where they are most of the parsing, it evens out the two
 /// threads' work.
-const DEFER_EVERY: u32 = 4;
+const DEFER_EVERY: u32 = 2;
 
 /// Batches the parser may run ahead of sema.
 const BATCHES_AHEAD: usize = 8;
