@@ -14,7 +14,7 @@ use crate::diag::Diagnostics;
 use crate::intern::Interner;
 use crate::preprocess::{self, PreprocessOptions, PreprocessOutput};
 use crate::sema::SemaOptions;
-use crate::source::SourceMap;
+use crate::source::{SourceMap, SourceText};
 use crate::{asm, btf, dwarf, elf, front_end, ir, lower, passes};
 use std::path::{Path, PathBuf};
 
@@ -214,16 +214,12 @@ fn compile_with(input: Input, options: &Options, teardown: Teardown) -> CompileO
         Input::File(path) => {
             let name = path.to_string_lossy().into_owned();
             let read = if path == Path::new("-") {
-                read_stdin()
+                read_stdin().map(SourceText::from_bytes)
             } else {
-                std::fs::read(&path)
+                SourceText::read(&path)
             };
             match read {
-                Ok(bytes) => {
-                    // C sources are ASCII in practice; a stray Latin-1 byte in a
-                    // comment must not stop the compile.
-                    let text = String::from_utf8(bytes)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                Ok(text) => {
                     let display = if path == Path::new("-") {
                         "<stdin>".to_string()
                     } else {
@@ -248,7 +244,7 @@ fn compile_with(input: Input, options: &Options, teardown: Teardown) -> CompileO
 
     let language = options.language.of(&source_name);
     if language == Language::Assembler {
-        let text = sources.file(main).text.clone();
+        let text = sources.file(main).text.to_string();
         return assemble_text(&text, &source_name, options, sources, diags);
     }
 

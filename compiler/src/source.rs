@@ -6,7 +6,7 @@
 //! [`SourceMap::line_col`].
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// Index of a file in the [`SourceMap`].
@@ -48,7 +48,7 @@ impl Span {
 pub struct SourceFile {
     pub name: String,
     pub path: Option<PathBuf>,
-    pub text: String,
+    pub text: SourceText,
     /// Computed on first use: most files never need a line number (a
     /// `-fsyntax-only` of vmlinux.h without diagnostics asks for none).
     line_starts: OnceLock<Vec<u32>>,
@@ -94,11 +94,16 @@ impl SourceMap {
         SourceMap::default()
     }
 
-    pub fn add(&mut self, name: impl Into<String>, path: Option<PathBuf>, text: String) -> FileId {
+    pub fn add(
+        &mut self,
+        name: impl Into<String>,
+        path: Option<PathBuf>,
+        text: impl Into<SourceText>,
+    ) -> FileId {
         self.files.push(SourceFile {
             name: name.into(),
             path,
-            text,
+            text: text.into(),
             line_starts: OnceLock::new(),
         });
         FileId(self.files.len() as u32 - 1)
@@ -181,5 +186,154 @@ mod tests {
             line_starts(b"\x0b\n\x0b\x0b\x0b\x0b\x0b\x0b\x0b"),
             vec![0, 2]
         );
+    }
+}
+
+/// A file's text, as a `str`: read into memory, or, for a large file,
+/// mapped from it as clang does. A mapped vmlinux.h (3 MB) is neither
+/// copied nor put in fresh memory, whose pages the kernel would have to
+/// zero at first touch: in a VM, a cost that varies with the host.
+///
+/// Like clang's, a mapping shows changes made to the file while the
+/// compiler runs; a build that rewrites its sources during a compile gets
+/// what it gets with either compiler.
+pub struct SourceText(Text);
+
+enum Text {
+    Owned(String),
+    #[cfg(unix)]
+    Mapped(mapped::Mapping),
+}
+
+/// Files smaller than this are read: a mapping costs system calls that a
+/// small read does not.
+const MAP_AT_LEAST: u64 = 64 << 10;
+
+impl SourceText {
+    /// The text of the file at `path`. Bytes that are not UTF-8 (a Latin-1
+    /// byte in a comment) become U+FFFD instead of stopping the compile.
+    pub fn read(path: &Path) -> std::io::Result<SourceText> {
+        #[cfg(unix)]
+        {
+            let file = std::fs::File::open(path)?;
+            let meta = file.metadata()?;
+            if meta.is_file() && meta.len() >= MAP_AT_LEAST {
+                if let Some(m) = mapped::Mapping::of(&file, meta.len()) {
+                    if std::str::from_utf8(m.bytes()).is_ok() {
+                        return Ok(SourceText(Text::Mapped(m)));
+                    }
+                    return Ok(SourceText::from_bytes(m.bytes().to_vec()));
+                }
+            }
+        }
+        Ok(SourceText::from_bytes(std::fs::read(path)?))
+    }
+
+    /// `bytes` as text, invalid UTF-8 replaced (see [`SourceText::read`]).
+    pub fn from_bytes(bytes: Vec<u8>) -> SourceText {
+        SourceText(Text::Owned(String::from_utf8(bytes).unwrap_or_else(|e| {
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        })))
+    }
+
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Text::Owned(s) => s,
+            // SAFETY: checked to be UTF-8 when mapped (see the type's
+            // documentation for a file changed afterwards).
+            #[cfg(unix)]
+            Text::Mapped(m) => unsafe { std::str::from_utf8_unchecked(m.bytes()) },
+        }
+    }
+}
+
+impl From<String> for SourceText {
+    fn from(s: String) -> SourceText {
+        SourceText(Text::Owned(s))
+    }
+}
+
+impl From<&str> for SourceText {
+    fn from(s: &str) -> SourceText {
+        SourceText(Text::Owned(s.to_string()))
+    }
+}
+
+impl std::ops::Deref for SourceText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for SourceText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+#[cfg(unix)]
+mod mapped {
+    use std::ffi::{c_int, c_long, c_void};
+    use std::os::fd::AsRawFd;
+
+    extern "C" {
+        fn mmap(
+            addr: *mut c_void,
+            len: usize,
+            prot: c_int,
+            flags: c_int,
+            fd: c_int,
+            off: c_long,
+        ) -> *mut c_void;
+        fn munmap(addr: *mut c_void, len: usize) -> c_int;
+    }
+    const PROT_READ: c_int = 1;
+    const MAP_PRIVATE: c_int = 2;
+    const MAP_FAILED: *mut c_void = !0 as *mut c_void;
+
+    /// A private, read-only mapping of a whole file.
+    pub(super) struct Mapping {
+        ptr: *const u8,
+        len: usize,
+    }
+
+    // SAFETY: the mapping is read-only and owned by this value alone.
+    unsafe impl Send for Mapping {}
+    unsafe impl Sync for Mapping {}
+
+    impl Mapping {
+        /// `None` where the file cannot be mapped (the caller reads it).
+        pub(super) fn of(file: &std::fs::File, len: u64) -> Option<Mapping> {
+            let len = usize::try_from(len).ok().filter(|&n| n > 0)?;
+            // SAFETY: a new private read-only mapping of an open file; no
+            // existing memory is affected.
+            let ptr = unsafe {
+                mmap(
+                    std::ptr::null_mut(),
+                    len,
+                    PROT_READ,
+                    MAP_PRIVATE,
+                    file.as_raw_fd(),
+                    0,
+                )
+            };
+            (ptr != MAP_FAILED).then_some(Mapping {
+                ptr: ptr.cast(),
+                len,
+            })
+        }
+
+        pub(super) fn bytes(&self) -> &[u8] {
+            // SAFETY: `ptr..ptr + len` is mapped readable while `self` lives.
+            unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+        }
+    }
+
+    impl Drop for Mapping {
+        fn drop(&mut self) {
+            // SAFETY: unmaps exactly the mapping this value made.
+            unsafe { munmap(self.ptr as *mut c_void, self.len) };
+        }
     }
 }

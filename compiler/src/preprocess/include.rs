@@ -3,7 +3,7 @@
 //! the binary), `-idirafter`; and `#include_next`.
 
 use super::{PreprocessOptions, Preprocessor};
-use crate::source::FileId;
+use crate::source::{FileId, SourceText};
 use std::path::{Path, PathBuf};
 
 /// The freestanding headers compiled into bpfcc, served from the virtual
@@ -197,11 +197,7 @@ impl<'a> Preprocessor<'a> {
             self.file_cache.insert(p, f);
             return Some(f);
         }
-        let bytes = std::fs::read(&p).ok()?;
-        let text = match String::from_utf8(bytes) {
-            Ok(s) => s,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        };
+        let text = SourceText::read(&p).ok()?;
         let name = p.to_string_lossy().into_owned();
         let file = self.sources.add(name, Some(p.clone()), text);
         self.file_cache.insert(p, file);

@@ -233,7 +233,7 @@ mod tests {
         let mut sources = SourceMap::new();
         let text: String = (0..200).map(|n| "x".repeat(n % 7) + "\n").collect();
         let a = sources.add("a", None, text.clone());
-        let b = sources.add("b", None, "one\ntwo\n\nthree".into());
+        let b = sources.add("b", None, "one\ntwo\n\nthree");
         // Forward steps, long jumps, backward jumps and file switches.
         let mut offsets: Vec<(crate::source::FileId, u32)> = Vec::new();
         for o in 0..text.len() as u32 {
