@@ -163,32 +163,6 @@ fn line_starts(bytes: &[u8]) -> Vec<u32> {
     starts
 }
 
-#[cfg(test)]
-mod tests {
-    use super::line_starts;
-
-    #[test]
-    fn line_starts_match_a_bytewise_scan() {
-        let text = "a\nbc\n\n0123456789abcdef\nxyz\n\n\n\n\n\n\n\n\n12345678\n1234567\nend";
-        for cut in 0..text.len() {
-            let t = &text.as_bytes()[..cut];
-            let mut want = vec![0u32];
-            want.extend(
-                t.iter()
-                    .enumerate()
-                    .filter(|(_, &b)| b == b'\n')
-                    .map(|(i, _)| i as u32 + 1),
-            );
-            assert_eq!(line_starts(t), want, "prefix of {cut} bytes");
-        }
-        // A 0x0b byte next to a newline must not be taken for one.
-        assert_eq!(
-            line_starts(b"\x0b\n\x0b\x0b\x0b\x0b\x0b\x0b\x0b"),
-            vec![0, 2]
-        );
-    }
-}
-
 /// A file's text, as a `str`: read into memory, or, for a large file,
 /// mapped from it as clang does. A mapped vmlinux.h (3 MB) is neither
 /// copied nor put in fresh memory, whose pages the kernel would have to
@@ -234,6 +208,11 @@ impl SourceText {
         SourceText(Text::Owned(String::from_utf8(bytes).unwrap_or_else(|e| {
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         })))
+    }
+
+    #[cfg(test)]
+    fn is_mapped(&self) -> bool {
+        !matches!(self.0, Text::Owned(_))
     }
 
     pub fn as_str(&self) -> &str {
@@ -335,5 +314,59 @@ mod mapped {
             // SAFETY: unmaps exactly the mapping this value made.
             unsafe { munmap(self.ptr as *mut c_void, self.len) };
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_starts;
+
+    #[test]
+    fn line_starts_match_a_bytewise_scan() {
+        let text = "a\nbc\n\n0123456789abcdef\nxyz\n\n\n\n\n\n\n\n\n12345678\n1234567\nend";
+        for cut in 0..text.len() {
+            let t = &text.as_bytes()[..cut];
+            let mut want = vec![0u32];
+            want.extend(
+                t.iter()
+                    .enumerate()
+                    .filter(|(_, &b)| b == b'\n')
+                    .map(|(i, _)| i as u32 + 1),
+            );
+            assert_eq!(line_starts(t), want, "prefix of {cut} bytes");
+        }
+        // A 0x0b byte next to a newline must not be taken for one.
+        assert_eq!(
+            line_starts(b"\x0b\n\x0b\x0b\x0b\x0b\x0b\x0b\x0b"),
+            vec![0, 2]
+        );
+    }
+
+    /// A file large enough to be mapped reads as the same text, and a
+    /// stray non-UTF-8 byte becomes U+FFFD, as when it is read.
+    #[test]
+    fn mapped_files_read_as_read_files_do() {
+        let dir = std::env::temp_dir().join(format!("bpfcc-source-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let line = "struct list_head { struct list_head *next, *prev; };\n";
+        let big = line.repeat((super::MAP_AT_LEAST as usize).div_ceil(line.len()) + 1);
+        let cases: [(&str, Vec<u8>, bool); 3] = [
+            ("small.h", b"int x;\n".to_vec(), false),
+            ("big.h", big.clone().into_bytes(), cfg!(unix)),
+            (
+                "latin1.h",
+                [big.as_bytes(), b"/* caf\xe9 */\n"].concat(),
+                false,
+            ),
+        ];
+        for (name, bytes, mapped) in cases {
+            let path = dir.join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let text = super::SourceText::read(&path).unwrap();
+            assert_eq!(text.as_str(), String::from_utf8_lossy(&bytes), "{name}");
+            assert_eq!(text.is_mapped(), mapped, "{name}");
+        }
+        assert!(super::SourceText::read(&dir.join("missing.h")).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
