@@ -108,7 +108,7 @@ impl P {
             size,
             align,
             packed: false,
-            attrs: Default::default(),
+            attrs: vec![],
             decl_tags: Default::default(),
             span: Span::default(),
         });

@@ -683,7 +683,7 @@ impl Checker<'_> {
         rec.size = layout.size;
         rec.align = layout.align;
         rec.packed = attrs.packed;
-        rec.attrs = attrs.names.into();
+        rec.attrs = attrs.names;
         rec.decl_tags = record_tags.into();
         rec.complete = true;
         self.propagate_preserve_access_index(rid);
@@ -730,7 +730,7 @@ impl Checker<'_> {
             size: 0,
             align: 1,
             packed: false,
-            attrs: Default::default(),
+            attrs: vec![],
             decl_tags: Default::default(),
             span,
         });

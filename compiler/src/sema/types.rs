@@ -153,8 +153,9 @@ pub struct RecordDef {
     pub size: u64,
     pub align: u64,
     pub packed: bool,
-    /// `preserve_access_index` (CO-RE) and other record attributes.
-    pub attrs: RareList<Sym>,
+    /// `preserve_access_index` (CO-RE) and other record attributes (a
+    /// `Vec`, not a `RareList`: vmlinux.h gives every record one).
+    pub attrs: Vec<Sym>,
     /// `btf_decl_tag("...")` values on the record itself, in order.
     pub decl_tags: RareList<Vec<u8>>,
     pub span: Span,
